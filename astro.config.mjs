@@ -1,0 +1,23 @@
+// @ts-check
+import { defineConfig } from "astro/config";
+import starlight from "@astrojs/starlight";
+
+export default defineConfig({
+  // The bridge serves the built site from dist/ on 127.0.0.1; the site is fully static.
+  site: "http://127.0.0.1:4321",
+  telemetry: false,
+  integrations: [
+    starlight({
+      title: "Replication Lab",
+      description: "Learn PostgreSQL logical replication by running it: one publisher, three subscribers, real servers.",
+      customCss: ["./src/styles/lab.css"],
+      components: {
+        Sidebar: "./src/components/overrides/Sidebar.astro",
+      },
+      sidebar: [
+        { label: "Welcome", link: "/" },
+        { label: "The lab", items: [{ label: "Start and run the lab", slug: "lab" }] },
+      ],
+    }),
+  ],
+});

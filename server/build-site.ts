@@ -1,0 +1,38 @@
+import { spawn } from "node:child_process";
+import fs from "node:fs/promises";
+import path from "node:path";
+import { PROJECT_ROOT } from "./config.ts";
+import { CliError } from "./errors.ts";
+
+/** What the built site depends on: a change to any of these makes `npm start` build again. */
+const SOURCES = ["src", "public", "astro.config.mjs", "package-lock.json"];
+
+async function newestChange(entry: string): Promise<number> {
+  const stat = await fs.stat(entry).catch(() => null);
+  if (!stat) return 0;
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  const children = await fs.readdir(entry);
+  const times = await Promise.all(children.map((child) => newestChange(path.join(entry, child))));
+  return Math.max(stat.mtimeMs, ...times);
+}
+
+/** Builds the site with Astro unless dist/ is newer than everything it is built from. */
+export async function buildSiteIfNeeded(siteDir: string, say: (line: string) => void): Promise<void> {
+  const built = await fs.stat(path.join(siteDir, "index.html")).catch(() => null);
+  const sources = Math.max(...(await Promise.all(SOURCES.map((entry) => newestChange(path.join(PROJECT_ROOT, entry))))));
+  if (built && built.mtimeMs >= sources) return;
+  say(built ? "  site: sources changed, rebuilding..." : "  site: building (the first start takes a little longer)...");
+  const started = performance.now();
+  const astro = path.join(PROJECT_ROOT, "node_modules", "astro", "astro.js");
+  const output = await new Promise<{ code: number | null; text: string }>((resolve) => {
+    const child = spawn(process.execPath, [astro, "build", "--silent"], { cwd: PROJECT_ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    let text = "";
+    child.stdout.on("data", (chunk) => (text += chunk));
+    child.stderr.on("data", (chunk) => (text += chunk));
+    child.on("close", (code) => resolve({ code, text }));
+  });
+  if (output.code !== 0) {
+    throw new CliError(`The site failed to build:\n${output.text.trim().split("\n").slice(-20).join("\n")}`);
+  }
+  say(`  site: built in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}

@@ -1,0 +1,83 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { randomBytes } from "node:crypto";
+import { NODE_NAMES, type LabMode, type NodeName } from "../src/lib/api-types.ts";
+import { CliError } from "./errors.ts";
+
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+/** Where the four embedded clusters start when nothing else is said: well away from a local 5432. */
+export const DEFAULT_PG_PORT = 54321;
+/** The ports compose/docker-compose-async.yml publishes on 127.0.0.1. */
+export const DOCKER_PG_PORT = 55432;
+export const DEFAULT_BRIDGE_PORT = 4321;
+
+/** The walkthrough's credentials. The lab is a loopback-only teaching setup, so they are fixed and public. */
+export const LAB_USER = "postgres";
+export const LAB_PASSWORD = "postgres";
+export const LAB_DATABASE = "replication";
+
+export interface Config {
+  mode: LabMode;
+  /** Embedded mode: the folder holding one data folder per node and lab.json. */
+  dataDir: string;
+  /** Embedded: first port to try (ports are kept once chosen unless this is set). Docker: master's port. */
+  pgPort: number;
+  /** True when LAB_PG_PORT was given, which overrides the ports remembered from an earlier start. */
+  pgPortExplicit: boolean;
+  /** External mode: one connection string per node. */
+  urls: Partial<Record<NodeName, string>>;
+  bridgePort: number;
+  token: string;
+  statementTimeoutMs: number;
+  rowLimit: number;
+  /** Where the built site is served from. */
+  siteDir: string;
+}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new CliError(`${name} must be a whole number from ${min} to ${max}; it is "${raw}".`, 2);
+  }
+  return value;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const mode = (env["LAB_MODE"] || "embedded") as LabMode;
+  if (!["embedded", "docker", "external"].includes(mode)) {
+    throw new CliError(`LAB_MODE must be embedded, docker or external; it is "${mode}".`, 2);
+  }
+  const urls: Partial<Record<NodeName, string>> = {};
+  for (const name of NODE_NAMES) {
+    const url = env[`LAB_${name.toUpperCase()}_URL`];
+    if (url) urls[name] = url;
+  }
+  if (mode === "external") {
+    const missing = NODE_NAMES.filter((name) => !urls[name]).map((name) => `LAB_${name.toUpperCase()}_URL`);
+    if (missing.length > 0) {
+      throw new CliError(
+        `LAB_MODE=external needs a connection string for every node; missing ${missing.join(", ")}. ` +
+          `Example: LAB_MASTER_URL=postgres://postgres:postgres@10.0.0.5:5432/replication`,
+        2,
+      );
+    }
+  }
+  const token = env["LAB_TOKEN"] || randomBytes(24).toString("base64url");
+  if (token.length < 16) throw new CliError("LAB_TOKEN must be at least 16 characters long.", 2);
+  const defaultPort = mode === "docker" ? DOCKER_PG_PORT : DEFAULT_PG_PORT;
+  return {
+    mode,
+    dataDir: path.resolve(env["LAB_DATA_DIR"] || path.join(PROJECT_ROOT, ".lab")),
+    pgPort: integer(env, "LAB_PG_PORT", defaultPort, 1024, 65532),
+    pgPortExplicit: Boolean(env["LAB_PG_PORT"]),
+    urls,
+    bridgePort: integer(env, "PORT", DEFAULT_BRIDGE_PORT, 0, 65535),
+    token,
+    statementTimeoutMs: integer(env, "LAB_STATEMENT_TIMEOUT", 30_000, 100, 3_600_000),
+    rowLimit: integer(env, "LAB_ROW_LIMIT", 1000, 1, 100_000),
+    siteDir: path.resolve(env["LAB_SITE_DIR"] || path.join(PROJECT_ROOT, "dist")),
+  };
+}

@@ -1,0 +1,48 @@
+import pg from "pg";
+import type { NodeName } from "../../src/lib/api-types.ts";
+import { clientConfig, type Lab } from "../lab/lab.ts";
+
+export interface PoolOptions {
+  statementTimeoutMs: number;
+}
+
+/**
+ * One pg pool per node. A pool is rebuilt when its node's address changes (a subscriber may move port on
+ * restart). Every pool has an error listener: an idle connection dropped by a stopping server must not
+ * crash the bridge.
+ */
+export class NodePools {
+  private readonly pools = new Map<NodeName, { key: string; pool: pg.Pool }>();
+
+  constructor(
+    private readonly lab: Lab,
+    private readonly options: PoolOptions,
+  ) {}
+
+  get(name: NodeName): pg.Pool {
+    const config = clientConfig(this.lab.endpoint(name));
+    const key = JSON.stringify(config);
+    const existing = this.pools.get(name);
+    if (existing?.key === key) return existing.pool;
+    if (existing) void existing.pool.end().catch(() => {});
+    const pool = new pg.Pool({
+      ...config,
+      max: 10,
+      idleTimeoutMillis: 10_000,
+      connectionTimeoutMillis: 5_000,
+      statement_timeout: this.options.statementTimeoutMs,
+      application_name: `replication-lab bridge`,
+    });
+    pool.on("error", () => {
+      // The server went away under an idle connection; the pool has already dropped it.
+    });
+    this.pools.set(name, { key, pool });
+    return pool;
+  }
+
+  async end(): Promise<void> {
+    const pools = [...this.pools.values()];
+    this.pools.clear();
+    await Promise.all(pools.map(({ pool }) => pool.end().catch(() => {})));
+  }
+}

@@ -1,0 +1,193 @@
+import pg from "pg";
+import Cursor from "pg-cursor";
+import type { NoticeMessage } from "pg-protocol/dist/messages.js";
+import {
+  BRIDGE_CODES,
+  type NodeName,
+  type Notice,
+  type QueryResponse,
+  type SqlErrorInfo,
+  type StatementResult,
+} from "../../src/lib/api-types.ts";
+import { splitSql, type SqlPiece } from "./split-sql.ts";
+import type { TypeNames } from "./type-names.ts";
+
+/** Every value comes back as PostgreSQL printed it: what psql shows, and safe to put in JSON. */
+const AS_TEXT = { getTypeParser: () => (value: string) => value } as unknown as pg.CustomTypesConfig;
+
+/** Commands after which a pooled connection is known to hold no session state worth resetting. */
+const STATELESS = new Set(["SELECT", "INSERT", "UPDATE", "DELETE", "MERGE", "COPY", "SHOW", "EXPLAIN", "VALUES", "TABLE"]);
+
+/** SQLSTATEs with which a server ends the connection: the node is going down, not the statement failing. */
+const CONNECTION_LOST = new Set(["57P01", "57P02", "57P03"]);
+
+export interface RunOptions {
+  node: NodeName;
+  rowLimit: number;
+  typeNames: TypeNames;
+  /** Told the backend's pid once the cell has a connection, so that a cancel can reach it. */
+  onBackend?: (pid: number) => void;
+  /** Aborted when the cell is cancelled: no further statement starts. */
+  signal?: AbortSignal;
+}
+
+/** The server's reply to ReadyForQuery: I idle, T in a transaction, E in a failed transaction. */
+type TransactionStatus = "I" | "T" | "E";
+
+interface TrackedClient extends pg.PoolClient {
+  transactionStatus?: TransactionStatus;
+  processID?: number;
+}
+
+/**
+ * Runs a cell's statements one at a time, as psql does (so CREATE SUBSCRIPTION runs outside a transaction
+ * block), keeping each statement's result and notices, stopping at the first error.
+ */
+export async function runCell(pool: pg.Pool, sql: string, options: RunOptions): Promise<QueryResponse> {
+  const { node } = options;
+  const pieces = splitSql(sql);
+  const results: StatementResult[] = [];
+  let client: TrackedClient;
+  try {
+    client = await pool.connect();
+  } catch (error) {
+    return { node, results, error: nodeDown(node, error) };
+  }
+  trackTransactionStatus(client);
+  if (client.processID !== undefined) options.onBackend?.(client.processID);
+  let broken: Error | undefined;
+  // A checked-out client has no listener of the pool's: without this, a server that dies between two
+  // statements would crash the bridge with an unhandled 'error' event.
+  const onLost = (error: Error) => (broken = error);
+  client.on("error", onLost);
+  let failure: SqlErrorInfo | undefined;
+  try {
+    for (const piece of pieces) {
+      if (options.signal?.aborted) {
+        failure = { code: BRIDGE_CODES.cancelled, message: "canceling statement due to user request", node, position: piece.start + 1 };
+        break;
+      }
+      if (piece.kind === "meta") {
+        failure = {
+          code: BRIDGE_CODES.unsupported,
+          message: `\\${piece.command} is a psql meta-command, and this version of the bridge runs SQL only.`,
+          position: piece.start + 1,
+          node,
+        };
+        break;
+      }
+      const outcome = await runStatement(client, piece, options);
+      if ("error" in outcome) {
+        failure = outcome.error;
+        broken = outcome.broken;
+        break;
+      }
+      results.push(outcome.result);
+    }
+    if (!broken) await tidy(client, results, failure);
+  } catch (error) {
+    broken = error as Error;
+    failure ??= nodeDown(node, error);
+  } finally {
+    client.off("error", onLost);
+    client.release(broken ?? false);
+  }
+  return failure ? { node, results, error: failure } : { node, results };
+}
+
+async function runStatement(
+  client: TrackedClient,
+  piece: SqlPiece,
+  options: RunOptions,
+): Promise<{ result: StatementResult } | { error: SqlErrorInfo; broken?: Error }> {
+  const notices: Notice[] = [];
+  const onNotice = (message: NoticeMessage) => notices.push(toNotice(message));
+  client.on("notice", onNotice);
+  const started = performance.now();
+  const cursor = client.query(new Cursor(piece.text, undefined, { rowMode: "array", types: AS_TEXT }));
+  try {
+    const rows = (await cursor.read(options.rowLimit + 1)) as (string | null)[][];
+    const truncated = rows.length > options.rowLimit;
+    if (truncated) rows.length = options.rowLimit;
+    await cursor.close();
+    const durationMs = performance.now() - started;
+    // pg-cursor keeps the statement's Result; its fields and command tag are not in the typings.
+    const result = (cursor as unknown as { _result: pg.QueryResult })._result;
+    const types = await options.typeNames.names(client, result.fields);
+    return {
+      result: {
+        command: result.command ?? "",
+        rowCount: truncated ? null : (result.rowCount ?? rows.length),
+        fields: result.fields.map((field, i) => ({ name: field.name, type: types[i] ?? "" })),
+        rows,
+        truncated,
+        notices,
+        durationMs: Math.round(durationMs * 1000) / 1000,
+        span: [piece.start, piece.end],
+      },
+    };
+  } catch (error) {
+    if (error instanceof pg.DatabaseError && !CONNECTION_LOST.has(error.code ?? "")) {
+      return { error: sqlError(options.node, error, piece, notices) };
+    }
+    return { error: { ...nodeDown(options.node, error), notices }, broken: error as Error };
+  } finally {
+    client.off("notice", onNotice);
+  }
+}
+
+/**
+ * Leaves the pooled connection as a fresh one: a cell that ends inside a transaction is rolled back (and
+ * told so), and session settings a cell changed are discarded so that they don't leak into other cells.
+ */
+async function tidy(client: TrackedClient, results: StatementResult[], failure: SqlErrorInfo | undefined) {
+  if (client.transactionStatus !== "I") {
+    await client.query("ROLLBACK");
+    const warning: Notice = {
+      severity: "WARNING",
+      message: "The cell ended inside a transaction, so the lab rolled it back.",
+      hint: "Each cell runs on its own: put BEGIN and COMMIT in the same cell.",
+    };
+    const last = results[results.length - 1];
+    if (failure) (failure.notices ??= []).push(warning);
+    else if (last) last.notices.push(warning);
+  }
+  if (failure || results.some((result) => !STATELESS.has(result.command))) await client.query("DISCARD ALL");
+}
+
+function trackTransactionStatus(client: TrackedClient): void {
+  if (client.transactionStatus !== undefined) return;
+  client.transactionStatus = "I";
+  const connection = (client as unknown as { connection: NodeJS.EventEmitter }).connection;
+  connection.on("readyForQuery", (message: { status: TransactionStatus }) => {
+    client.transactionStatus = message.status;
+  });
+}
+
+function toNotice(message: NoticeMessage): Notice {
+  const notice: Notice = { severity: message.severity ?? "NOTICE", message: message.message ?? "" };
+  if (message.detail) notice.detail = message.detail;
+  if (message.hint) notice.hint = message.hint;
+  return notice;
+}
+
+function sqlError(node: NodeName, error: pg.DatabaseError, piece: SqlPiece, notices: Notice[]): SqlErrorInfo {
+  const info: SqlErrorInfo = { code: error.code ?? "XX000", message: error.message, node };
+  if (error.detail) info.detail = error.detail;
+  if (error.hint) info.hint = error.hint;
+  if (error.position) info.position = cellPosition(piece, Number(error.position));
+  if (notices.length > 0) info.notices = notices;
+  return info;
+}
+
+/** PostgreSQL counts characters from 1 within the statement; the page wants them within the whole cell. */
+function cellPosition(piece: SqlPiece, position: number): number {
+  const before = Array.from(piece.text).slice(0, position - 1).join("");
+  return piece.start + before.length + 1;
+}
+
+/** A failure to reach the node, or a connection lost mid-statement, as one clear message. */
+export function nodeDown(node: NodeName, error: unknown): SqlErrorInfo {
+  const reason = error instanceof Error ? error.message : String(error);
+  return { code: BRIDGE_CODES.nodeDown, message: `node "${node}" is down`, detail: reason, node };
+}

@@ -1,0 +1,159 @@
+/**
+ * Splits a cell's text the way psql does: statements end at a semicolon outside quotes, comments, dollar
+ * quotes and parentheses; a backslash outside all of those starts a meta-command that runs to the end of the
+ * line. Each piece keeps its place in the text, so an error's position can point into the cell.
+ */
+
+export interface SqlPiece {
+  kind: "sql";
+  text: string;
+  /** Offsets into the cell's text: text === source.slice(start, end). */
+  start: number;
+  end: number;
+}
+
+export interface MetaPiece {
+  kind: "meta";
+  /** The command without its backslash, e.g. `dRp+`, `watch`. */
+  command: string;
+  args: string[];
+  /** SQL typed before the meta-command and not yet sent (psql's query buffer), for \g and \watch. */
+  buffer: SqlPiece | null;
+  start: number;
+  end: number;
+}
+
+export type Piece = SqlPiece | MetaPiece;
+
+/** Meta-commands that consume the query buffer instead of leaving it for the next statement. */
+const BUFFER_COMMANDS = new Set(["g", "gx", "watch"]);
+
+const isIdentStart = (c: string | undefined) => c !== undefined && /[A-Za-z_\u0080-\uffff]/.test(c);
+const isIdentChar = (c: string | undefined) => c !== undefined && /[A-Za-z0-9_$\u0080-\uffff]/.test(c);
+
+export function splitSql(source: string): Piece[] {
+  const pieces: Piece[] = [];
+  let start = 0;
+  let depth = 0;
+  let i = 0;
+  const n = source.length;
+
+  const pending = (end: number): SqlPiece | null => {
+    const text = source.slice(start, end);
+    if (isBlank(text)) return null;
+    const lead = text.length - text.trimStart().length;
+    const trimmed = text.trim();
+    return { kind: "sql", text: trimmed, start: start + lead, end: start + lead + trimmed.length };
+  };
+
+  while (i < n) {
+    const c = source[i];
+    const next = source[i + 1];
+    if (c === "-" && next === "-") {
+      i = lineEnd(source, i);
+    } else if (c === "/" && next === "*") {
+      i = blockCommentEnd(source, i);
+    } else if (c === "'") {
+      const escapes = (source[i - 1] === "E" || source[i - 1] === "e") && !isIdentChar(source[i - 2]);
+      i = quoteEnd(source, i, "'", escapes);
+    } else if (c === '"') {
+      i = quoteEnd(source, i, '"', false);
+    } else if (c === "$" && !isIdentChar(source[i - 1])) {
+      const tag = /^\$(?:[A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/.exec(source.slice(i));
+      if (tag) {
+        const close = source.indexOf(tag[0], i + tag[0].length);
+        i = close === -1 ? n : close + tag[0].length;
+      } else {
+        i++;
+      }
+    } else if (c === "(") {
+      depth++;
+      i++;
+    } else if (c === ")") {
+      depth = Math.max(0, depth - 1);
+      i++;
+    } else if (c === ";" && depth === 0) {
+      const piece = pending(i);
+      if (piece) pieces.push(piece);
+      i++;
+      start = i;
+    } else if (c === "\\") {
+      const end = lineEnd(source, i);
+      const words = source.slice(i + 1, end).trim().split(/\s+/);
+      const command = words[0] ?? "";
+      const buffer = pending(i);
+      if (BUFFER_COMMANDS.has(command)) {
+        pieces.push({ kind: "meta", command, args: words.slice(1), buffer, start: i, end });
+        start = end;
+      } else {
+        // Other meta-commands leave the query buffer alone: the SQL before them goes on after them.
+        if (buffer) pieces.push(buffer);
+        pieces.push({ kind: "meta", command, args: words.slice(1), buffer: null, start: i, end });
+        start = end;
+      }
+      i = end;
+    } else if (isIdentStart(c)) {
+      // Skip identifiers whole, so `a$b` is not taken for a dollar quote.
+      while (i < n && isIdentChar(source[i])) i++;
+    } else {
+      i++;
+    }
+  }
+  const last = pending(n);
+  if (last) pieces.push(last);
+  return pieces;
+}
+
+/** True when the text holds nothing but whitespace and comments. */
+function isBlank(text: string): boolean {
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i];
+    if (/\s/.test(c ?? "")) i++;
+    else if (c === "-" && text[i + 1] === "-") i = lineEnd(text, i);
+    else if (c === "/" && text[i + 1] === "*") i = blockCommentEnd(text, i);
+    else return false;
+  }
+  return true;
+}
+
+function lineEnd(source: string, from: number): number {
+  const end = source.indexOf("\n", from);
+  return end === -1 ? source.length : end;
+}
+
+/** Block comments nest in PostgreSQL. */
+function blockCommentEnd(source: string, from: number): number {
+  let depth = 0;
+  let i = from;
+  while (i < source.length) {
+    if (source[i] === "/" && source[i + 1] === "*") {
+      depth++;
+      i += 2;
+    } else if (source[i] === "*" && source[i + 1] === "/") {
+      depth--;
+      i += 2;
+      if (depth === 0) return i;
+    } else {
+      i++;
+    }
+  }
+  return source.length;
+}
+
+/** The index after a quoted string or identifier; a doubled quote is part of it, as is \x in E'' strings. */
+function quoteEnd(source: string, from: number, quote: string, backslashEscapes: boolean): number {
+  let i = from + 1;
+  while (i < source.length) {
+    const c = source[i];
+    if (backslashEscapes && c === "\\") {
+      i += 2;
+    } else if (c === quote) {
+      if (source[i + 1] === quote) i += 2;
+      else return i + 1;
+    } else {
+      i++;
+    }
+  }
+  return source.length;
+}

@@ -1,0 +1,211 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { createWriteStream, type WriteStream } from "node:fs";
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { LabError } from "../../errors.ts";
+import type { Binaries } from "./binaries.ts";
+import type { RunAs } from "./postgres-user.ts";
+
+/** Settings every lab node gets, written into postgresql.conf once, at initialisation. */
+const LAB_SETTINGS = `
+# Replication Lab: every node can publish and subscribe.
+listen_addresses = '127.0.0.1'
+unix_socket_directories = ''
+wal_level = logical
+max_wal_senders = 10
+max_replication_slots = 10
+`;
+
+export interface ClusterOptions {
+  name: string;
+  dataDir: string;
+  logFile: string;
+  binaries: Binaries;
+  runAs: RunAs | undefined;
+  user: string;
+  password: string;
+}
+
+/** Messages PostgreSQL prints in English whatever the machine's locale, so they can be matched and shown. */
+const ENGLISH = { LC_MESSAGES: "C", LC_ALL: "C" };
+
+/** One PostgreSQL cluster on disk and the postmaster serving it. */
+export class Cluster {
+  private process: ChildProcess | undefined;
+  private log: WriteStream | undefined;
+  /** The last lines the server printed, to say why it failed. */
+  private recent: string[] = [];
+  /** Called when the postmaster exits without being asked to. */
+  onUnexpectedExit: ((reason: string) => void) | undefined;
+
+  constructor(readonly options: ClusterOptions) {}
+
+  get isRunning(): boolean {
+    return this.process !== undefined;
+  }
+
+  async isInitialised(): Promise<boolean> {
+    return fs.access(path.join(this.options.dataDir, "PG_VERSION")).then(() => true, () => false);
+  }
+
+  async initialise(): Promise<void> {
+    const { dataDir, binaries, runAs, user, password } = this.options;
+    // A folder without PG_VERSION is what an interrupted initdb leaves: start over.
+    await fs.rm(dataDir, { recursive: true, force: true });
+    await fs.mkdir(dataDir, { recursive: true, mode: 0o700 });
+    if (runAs) await fs.chown(dataDir, runAs.uid, runAs.gid);
+    const passwordFile = path.join(await fs.mkdtemp(path.join(os.tmpdir(), "lab-pw-")), "pw");
+    await fs.writeFile(passwordFile, `${password}\n`, { mode: 0o644 });
+    if (runAs) await fs.chown(path.dirname(passwordFile), runAs.uid, runAs.gid);
+    try {
+      const output = await this.runToEnd(binaries.initdb, [
+        `--pgdata=${dataDir}`,
+        `--username=${user}`,
+        `--pwfile=${passwordFile}`,
+        "--auth=scram-sha-256",
+        "--encoding=UTF8",
+        "--locale=C",
+        // The lab is rebuilt in seconds if the machine crashes mid-initdb; skipping fsync halves a cold start.
+        "--no-sync",
+        "--no-instructions",
+      ]);
+      if (output.code !== 0) {
+        throw new LabError(`initdb for ${this.options.name} failed: ${lastLines(output.text)}`);
+      }
+    } finally {
+      await fs.rm(path.dirname(passwordFile), { recursive: true, force: true });
+    }
+    await fs.appendFile(path.join(dataDir, "postgresql.conf"), LAB_SETTINGS);
+  }
+
+  /** Starts the postmaster and resolves once it accepts connections. */
+  async start(port: number): Promise<void> {
+    if (this.process) return;
+    await this.clearStaleServer();
+    const { dataDir, binaries, runAs, logFile } = this.options;
+    await fs.mkdir(path.dirname(logFile), { recursive: true });
+    this.log = createWriteStream(logFile, { flags: "a" });
+    this.recent = [];
+    const child = spawn(binaries.postgres, ["-D", dataDir, "-p", String(port)], {
+      ...(runAs ?? {}),
+      env: { ...process.env, ...ENGLISH },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    this.process = child;
+    await new Promise<void>((resolve, reject) => {
+      let ready = false;
+      const timer = setTimeout(() => {
+        if (!ready) reject(new LabError(`${this.options.name} did not accept connections within 60 s.`));
+      }, 60_000);
+      child.stderr?.setEncoding("utf8");
+      child.stderr?.on("data", (chunk: string) => {
+        this.log?.write(chunk);
+        this.remember(chunk);
+        if (!ready && chunk.includes("database system is ready to accept connections")) {
+          ready = true;
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      child.once("error", (error) => {
+        clearTimeout(timer);
+        reject(new LabError(`could not run postgres for ${this.options.name}: ${error.message}`));
+      });
+      child.once("exit", (code, signal) => {
+        clearTimeout(timer);
+        const wasOurs = this.process === child;
+        this.process = undefined;
+        this.log?.end();
+        const reason = this.failureReason() ?? `postgres exited (${signal ?? `code ${code}`})`;
+        if (!ready) reject(new LabError(`${this.options.name} failed to start: ${reason}`));
+        else if (wasOurs) this.onUnexpectedExit?.(reason);
+      });
+    });
+  }
+
+  /** Fast shutdown (SIGINT): rolls back open transactions, checkpoints, exits. */
+  async stop(): Promise<void> {
+    const child = this.process;
+    if (!child) return;
+    this.process = undefined;
+    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    child.kill("SIGINT");
+    const late = setTimeout(() => child.kill("SIGQUIT"), 30_000);
+    await exited;
+    clearTimeout(late);
+  }
+
+  /**
+   * A postmaster.pid whose process still runs is a server left behind by a lab that was killed (its parent
+   * is gone). Stop it rather than fail with PostgreSQL's "lock file already exists".
+   */
+  private async clearStaleServer(): Promise<void> {
+    const pidFile = path.join(this.options.dataDir, "postmaster.pid");
+    const text = await fs.readFile(pidFile, "utf8").catch(() => null);
+    const pid = text ? Number.parseInt(text.split("\n")[0] ?? "", 10) : NaN;
+    if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
+    const parent = await parentOf(pid);
+    if (parent !== null && parent !== 1 && isAlive(parent) && (await commandOf(parent)) === "node") {
+      throw new LabError(
+        `${this.options.name} is already running (postgres pid ${pid}, started by process ${parent}): is another ` +
+          `"npm start" using ${this.options.dataDir}? Stop it first, or set LAB_DATA_DIR to another folder.`,
+      );
+    }
+    process.kill(pid, "SIGINT");
+    for (let waited = 0; isAlive(pid) && waited < 30_000; waited += 100) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  private remember(chunk: string): void {
+    for (const line of chunk.split("\n")) if (line.trim()) this.recent.push(line.trim());
+    if (this.recent.length > 20) this.recent.splice(0, this.recent.length - 20);
+  }
+
+  private failureReason(): string | undefined {
+    const fatal = this.recent.filter((line) => /\b(FATAL|PANIC|ERROR|HINT):/.test(line));
+    return fatal.length > 0 ? fatal.map((line) => line.replace(/^.*?\b(FATAL|PANIC|ERROR|HINT):\s*/, "$1: ")).join(" ") : undefined;
+  }
+
+  private runToEnd(command: string, args: string[]): Promise<{ code: number | null; text: string }> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(command, args, {
+        ...(this.options.runAs ?? {}),
+        env: { ...process.env, ...ENGLISH },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let text = "";
+      child.stdout?.on("data", (chunk) => (text += chunk));
+      child.stderr?.on("data", (chunk) => (text += chunk));
+      child.once("error", reject);
+      child.once("close", (code) => resolve({ code, text }));
+    });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+async function parentOf(pid: number): Promise<number | null> {
+  const stat = await fs.readFile(`/proc/${pid}/stat`, "utf8").catch(() => null);
+  // The command name is in parentheses and may hold spaces; the parent pid is the second field after it.
+  const fields = stat?.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const parent = fields ? Number.parseInt(fields[1] ?? "", 10) : NaN;
+  return Number.isInteger(parent) ? parent : null;
+}
+
+async function commandOf(pid: number): Promise<string | null> {
+  const comm = await fs.readFile(`/proc/${pid}/comm`, "utf8").catch(() => null);
+  return comm?.trim() ?? null;
+}
+
+function lastLines(text: string): string {
+  return text.trim().split("\n").slice(-5).join(" ");
+}

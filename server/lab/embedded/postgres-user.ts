@@ -1,0 +1,76 @@
+import { execFile } from "node:child_process";
+import fs from "node:fs/promises";
+import path from "node:path";
+import { promisify } from "node:util";
+import { LabError } from "../../errors.ts";
+
+const run = promisify(execFile);
+
+export interface RunAs {
+  uid: number;
+  gid: number;
+}
+
+async function idOf(flag: "-u" | "-g"): Promise<number | null> {
+  try {
+    const { stdout } = await run("id", [flag, "postgres"]);
+    return Number.parseInt(stdout, 10);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * PostgreSQL refuses to run as root. As root (CI, containers) the clusters run as a `postgres` system user,
+ * created if missing. Returns undefined when we are not root and the servers simply run as us.
+ */
+export async function postgresUser(): Promise<RunAs | undefined> {
+  if (typeof process.getuid !== "function" || process.getuid() !== 0) return undefined;
+  let uid = await idOf("-u");
+  if (uid === null) {
+    try {
+      await run("groupadd", ["--system", "postgres"]).catch(() => {});
+      await run("useradd", ["--system", "--gid", "postgres", "--no-create-home", "--shell", "/usr/sbin/nologin", "postgres"]);
+    } catch (error) {
+      throw new LabError(
+        `Running as root, the lab needs a "postgres" user to run the servers as, and could not create one ` +
+          `(${(error as Error).message.trim()}). Create it (useradd --system postgres) or run as another user.`,
+      );
+    }
+    uid = await idOf("-u");
+  }
+  const gid = await idOf("-g");
+  if (uid === null || gid === null) throw new LabError('Could not look up the "postgres" user.');
+  return { uid, gid };
+}
+
+/**
+ * The postgres user must be able to walk down to the data folder: every folder above it needs execute
+ * permission for that user. A checkout under a home folder of mode 700 fails at initdb with a bare
+ * "permission denied"; this says which folder and what to do instead.
+ */
+export async function checkReachable(dataDir: string, user: RunAs): Promise<void> {
+  let folder = path.dirname(path.resolve(dataDir));
+  const blocked: string[] = [];
+  for (;;) {
+    const stat = await fs.stat(folder).catch(() => null);
+    if (stat) {
+      const mode = stat.mode;
+      const canPass =
+        stat.uid === user.uid ? (mode & 0o100) !== 0 : stat.gid === user.gid ? (mode & 0o010) !== 0 : (mode & 0o001) !== 0;
+      if (!canPass) blocked.push(folder);
+    }
+    const parent = path.dirname(folder);
+    if (parent === folder) break;
+    folder = parent;
+  }
+  if (blocked.length > 0) {
+    const top = blocked[blocked.length - 1];
+    throw new LabError(
+      `The lab runs PostgreSQL as the "postgres" user (we are root), and that user can't reach ${dataDir}: ` +
+        `${blocked.join(", ")} ${blocked.length === 1 ? "is" : "are"} closed to it. Either keep the lab's data ` +
+        `somewhere it can reach, e.g. LAB_DATA_DIR=/var/tmp/replication-lab npm start, or open the folder ` +
+        `for passing through (chmod o+x ${top}).`,
+    );
+  }
+}

@@ -1,0 +1,114 @@
+import { EventEmitter } from "node:events";
+import pg from "pg";
+import {
+  NODE_NAMES,
+  type LabMode,
+  type LabStatus,
+  type NodeName,
+  type NodeStatus,
+} from "../../src/lib/api-types.ts";
+import { HttpError } from "../errors.ts";
+
+/** How the bridge reaches a node: what a pg client or pool needs. */
+export interface Endpoint {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  database: string;
+  /** Set for external nodes given as URLs; wins over the fields above. */
+  connectionString?: string;
+}
+
+export interface LabEvents {
+  node: [NodeStatus];
+}
+
+/**
+ * The lab: four PostgreSQL nodes and their states. One interface, three drivers (embedded, docker,
+ * external); the drivers differ in how a node is brought up, the rest is here.
+ */
+export abstract class Lab extends EventEmitter<LabEvents> {
+  abstract readonly mode: LabMode;
+  protected readonly statuses = new Map<NodeName, NodeStatus>();
+  private monitor: NodeJS.Timeout | undefined;
+
+  /** Brings the lab up: every node is started (or, for nodes the lab doesn't own, looked at). */
+  abstract start(): Promise<void>;
+  /** Stops what the lab started. */
+  abstract stop(): Promise<void>;
+  abstract startNode(name: NodeName): Promise<void>;
+  abstract stopNode(name: NodeName): Promise<void>;
+  abstract endpoint(name: NodeName): Endpoint;
+
+  status(): LabStatus {
+    return { mode: this.mode, nodes: NODE_NAMES.map((name) => this.node(name)) };
+  }
+
+  node(name: NodeName): NodeStatus {
+    const status = this.statuses.get(name);
+    if (!status) throw new Error(`the lab has no node ${name}`);
+    return { ...status };
+  }
+
+  protected update(name: NodeName, patch: Partial<NodeStatus>): void {
+    const previous = this.statuses.get(name);
+    const next = { ...previous, ...patch } as NodeStatus;
+    // A new state forgets the old state's reason and progress unless the patch gives new ones.
+    if (patch.state && patch.state !== previous?.state) {
+      if (!("error" in patch)) delete next.error;
+      if (!("detail" in patch)) delete next.detail;
+    }
+    this.statuses.set(name, next);
+    this.emit("node", { ...next });
+  }
+
+  /** Connects once and reads what the status panel shows; marks the node up or down accordingly. */
+  protected async probe(name: NodeName): Promise<boolean> {
+    const client = new pg.Client({ ...clientConfig(this.endpoint(name)), connectionTimeoutMillis: 3000 });
+    client.on("error", () => {});
+    try {
+      await client.connect();
+      const { rows } = await client.query<{ version: string; wal_level: string }>(
+        "SELECT current_setting('server_version') AS version, current_setting('wal_level') AS wal_level",
+      );
+      const row = rows[0];
+      this.update(name, { state: "up", version: row?.version ?? null, walLevel: row?.wal_level ?? null });
+      return true;
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      if (this.statuses.get(name)?.state !== "down" || this.statuses.get(name)?.error !== reason) {
+        this.update(name, { state: "down", error: reason });
+      }
+      return false;
+    } finally {
+      await client.end().catch(() => {});
+    }
+  }
+
+  /** For nodes the lab doesn't own (docker, external): look at each node every few seconds. */
+  protected watch(intervalMs = 2000): void {
+    this.monitor = setInterval(() => {
+      for (const name of NODE_NAMES) void this.probe(name);
+    }, intervalMs);
+    this.monitor.unref();
+  }
+
+  protected unwatch(): void {
+    clearInterval(this.monitor);
+  }
+
+  protected refuseNodeControl(name: NodeName, how: string): never {
+    throw new HttpError(`${this.mode} mode can't stop or start ${name} from here: ${how}`, 409);
+  }
+}
+
+export function clientConfig(endpoint: Endpoint): pg.ClientConfig {
+  if (endpoint.connectionString) return { connectionString: endpoint.connectionString };
+  const { host, port, user, password, database } = endpoint;
+  return { host, port, user, password, database };
+}
+
+export function describeEndpoint(endpoint: Endpoint): { host: string; port: number } {
+  return { host: endpoint.host, port: endpoint.port };
+}

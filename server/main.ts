@@ -1,0 +1,105 @@
+// `npm start`: builds the site if it is out of date, starts the lab and the bridge, prints where to go, and
+// stops all four servers cleanly on Ctrl+C.
+import type { AddressInfo } from "node:net";
+import type { NodeStatus } from "../src/lib/api-types.ts";
+import { createApp } from "./app.ts";
+import { buildSiteIfNeeded } from "./build-site.ts";
+import { loadConfig } from "./config.ts";
+import { CliError, LabError } from "./errors.ts";
+import { createLab } from "./lab/index.ts";
+import { EmbeddedLab } from "./lab/embedded/index.ts";
+
+const started = performance.now();
+const seconds = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
+const say = (line: string) => console.log(line);
+
+function describe(status: NodeStatus): string {
+  const name = status.name.padEnd(7);
+  switch (status.state) {
+    case "up":
+      return `  ${name} up        PostgreSQL ${status.version} on ${status.host}:${status.port}, wal_level=${status.walLevel}  (${seconds()})`;
+    case "starting":
+      return `  ${name} ${status.detail ?? "starting"}...`;
+    case "stopping":
+      return `  ${name} stopping...`;
+    case "down":
+      return `  ${name} down${status.error ? `: ${status.error}` : ""}`;
+    case "error":
+      return `  ${name} FAILED: ${status.error ?? "unknown error"}`;
+  }
+}
+
+async function main() {
+  const config = loadConfig();
+  const lab = createLab(config);
+  let last = new Map<string, string>();
+  lab.on("node", (status) => {
+    const line = describe(status);
+    if (last.get(status.name) !== line) say(line);
+    last.set(status.name, line);
+  });
+
+  say(`Replication Lab: starting four PostgreSQL nodes (${config.mode} mode)`);
+  const building = buildSiteIfNeeded(config.siteDir, say);
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) {
+      say("Stopping at once.");
+      process.exit(130);
+    }
+    stopping = true;
+    say(`\n${signal}: stopping the lab (Ctrl+C again to force)`);
+    last = new Map();
+    await Promise.allSettled([bridge?.close(), closeServer()]);
+    await lab.stop();
+    say("All nodes stopped. Your data is kept; npm start brings it back.");
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void shutdown("Ctrl+C"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+
+  let bridge: { close: () => Promise<void> } | undefined;
+  let closeServer = async () => {};
+  try {
+    await lab.start();
+  } catch (error) {
+    await lab.stop().catch(() => {});
+    throw error;
+  }
+  if (lab instanceof EmbeddedLab) for (const warning of lab.warnings) say(`  note: ${warning}`);
+  await building;
+
+  let port = config.bridgePort;
+  const created = createApp({ ...config, lab, port: () => port });
+  bridge = created;
+  const server = created.app.listen(config.bridgePort, "127.0.0.1");
+  await new Promise<void>((resolve, reject) => {
+    server.once("listening", resolve);
+    server.once("error", (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === "EADDRINUSE"
+          ? new CliError(`Port ${config.bridgePort} is in use by another program. Start on another: PORT=4322 npm start`)
+          : error,
+      ),
+    );
+  });
+  port = (server.address() as AddressInfo).port;
+  closeServer = () => new Promise((resolve) => server.close(() => resolve()));
+  server.on("error", (error) => console.error("bridge:", error.message));
+
+  const down = lab.status().nodes.filter((node) => node.state !== "up");
+  say("");
+  say(`  Open http://127.0.0.1:${port}/  (ready in ${seconds()})`);
+  if (down.length > 0) say(`  Not up yet: ${down.map((node) => node.name).join(", ")}; the status panel shows them.`);
+  say(`  API token for other clients: ${config.token}`);
+  say(`  Ctrl+C stops the lab.`);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof CliError || error instanceof LabError) {
+    console.error(`\n${error.message}`);
+    process.exit(error instanceof CliError ? error.exitCode : 1);
+  }
+  console.error("\nReplication Lab failed to start:", error);
+  process.exit(1);
+});

@@ -1,0 +1,41 @@
+import { Router } from "express";
+import { isNodeName, type NodeStatus } from "../../src/lib/api-types.ts";
+import { HttpError } from "../errors.ts";
+import type { Lab } from "../lab/lab.ts";
+
+export function labRoutes(lab: Lab): Router {
+  const router = Router();
+
+  router.get("/api/lab", (_req, res) => {
+    res.json(lab.status());
+  });
+
+  /** Node states as they change, over server-sent events: the status panel's live feed. */
+  router.get("/api/events", (req, res) => {
+    res.writeHead(200, {
+      "Content-Type": "text/event-stream",
+      "Cache-Control": "no-store",
+      Connection: "keep-alive",
+    });
+    const send = (type: string, data: unknown) => res.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
+    send("lab", lab.status());
+    const onNode = (status: NodeStatus) => send("node", status);
+    lab.on("node", onNode);
+    const heartbeat = setInterval(() => res.write(": keep-alive\n\n"), 15_000);
+    req.on("close", () => {
+      clearInterval(heartbeat);
+      lab.off("node", onNode);
+    });
+  });
+
+  router.post("/api/lab/nodes/:name/:action", async (req, res) => {
+    const { name, action } = req.params;
+    if (!isNodeName(name)) throw new HttpError(`There is no node "${name}".`, 404);
+    if (action === "stop") await lab.stopNode(name);
+    else if (action === "start") await lab.startNode(name);
+    else throw new HttpError(`Nodes can be stopped or started, not "${action}".`, 404);
+    res.json(lab.node(name));
+  });
+
+  return router;
+}

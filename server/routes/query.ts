@@ -1,0 +1,86 @@
+import { randomUUID } from "node:crypto";
+import { Router } from "express";
+import { isNodeName, NODE_NAMES, type NodeName, type QueryResponse } from "../../src/lib/api-types.ts";
+import { nodeDown, runCell } from "../db/run-cell.ts";
+import type { NodePools } from "../db/pools.ts";
+import { TypeNames } from "../db/type-names.ts";
+import { HttpError } from "../errors.ts";
+import type { Lab } from "../lab/lab.ts";
+import { RunningQueries } from "../running-queries.ts";
+
+export interface QueryRouteOptions {
+  lab: Lab;
+  pools: NodePools;
+  rowLimit: number;
+}
+
+const MAX_SQL_LENGTH = 100_000;
+
+export function queryRoutes({ lab, pools, rowLimit }: QueryRouteOptions): Router {
+  const router = Router();
+  const running = new RunningQueries();
+  const typeNames = new Map(NODE_NAMES.map((name) => [name, new TypeNames()]));
+  const cancellers = new Map<string, AbortController>();
+
+  async function cancelBackend(node: NodeName, pid: number): Promise<boolean> {
+    const { rows } = await pools.get(node).query<{ ok: boolean }>("SELECT pg_cancel_backend($1) AS ok", [pid]);
+    return rows[0]?.ok === true;
+  }
+
+  async function cancel(id: string): Promise<boolean> {
+    const query = running.get(id);
+    if (!query) return false;
+    cancellers.get(id)?.abort();
+    if (query.pid === undefined) return true;
+    return cancelBackend(query.node, query.pid).catch(() => false);
+  }
+
+  router.post("/api/query", async (req, res) => {
+    const { node, sql, id = randomUUID() } = req.body ?? {};
+    if (!isNodeName(node)) throw new HttpError(`"node" must be one of ${NODE_NAMES.join(", ")}.`, 400);
+    if (typeof sql !== "string" || sql.trim() === "") throw new HttpError(`"sql" must be a non-empty string.`, 400);
+    if (sql.length > MAX_SQL_LENGTH) throw new HttpError(`"sql" is longer than ${MAX_SQL_LENGTH} characters.`, 413);
+    if (typeof id !== "string" || id.length > 100) throw new HttpError(`"id" must be a string of at most 100 characters.`, 400);
+    if (running.has(id)) throw new HttpError(`A query with id "${id}" is already running.`, 409);
+
+    const status = lab.node(node);
+    if (status.state !== "up") {
+      const reason = status.state === "starting" ? `it is ${status.detail ?? "starting"}` : (status.error ?? "it is stopped");
+      const body: QueryResponse = { node, results: [], error: nodeDown(node, new Error(reason)) };
+      res.json(body);
+      return;
+    }
+
+    const query = running.add(id, node);
+    const controller = new AbortController();
+    cancellers.set(id, controller);
+    // A caller that goes away (a closed tab, an aborted fetch) cancels its query on the server too.
+    res.on("close", () => {
+      if (!res.writableFinished) void cancel(id);
+    });
+    try {
+      const response = await runCell(pools.get(node), sql, {
+        node,
+        rowLimit,
+        typeNames: typeNames.get(node)!,
+        signal: controller.signal,
+        onBackend: (pid) => {
+          query.pid = pid;
+          if (controller.signal.aborted) void cancelBackend(node, pid).catch(() => {});
+        },
+      });
+      res.json(response);
+    } finally {
+      running.delete(id);
+      cancellers.delete(id);
+    }
+  });
+
+  router.post("/api/cancel", async (req, res) => {
+    const { id } = req.body ?? {};
+    if (typeof id !== "string") throw new HttpError(`"id" must be the id the query was started with.`, 400);
+    res.json({ id, cancelled: await cancel(id) });
+  });
+
+  return router;
+}

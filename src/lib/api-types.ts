@@ -1,0 +1,99 @@
+// The messages the bridge and the browser exchange. Both sides import this module and nothing else of
+// each other: the site never imports server code, and the server refers to the site only by its build folder.
+
+export const NODE_NAMES = ["master", "slave1", "slave2", "slave3"] as const;
+export type NodeName = (typeof NODE_NAMES)[number];
+
+export function isNodeName(value: unknown): value is NodeName {
+  return typeof value === "string" && (NODE_NAMES as readonly string[]).includes(value);
+}
+
+export type LabMode = "embedded" | "docker" | "external";
+
+/** starting: being initialised or started; up: accepting queries; stopping; down: stopped; error: failed, see `error`. */
+export type NodeState = "starting" | "up" | "stopping" | "down" | "error";
+
+export interface NodeStatus {
+  name: NodeName;
+  state: NodeState;
+  /** `server_version` as the node reports it, once it has been up. */
+  version: string | null;
+  host: string;
+  port: number;
+  /** `wal_level` as the node reports it, once it has been up. */
+  walLevel: string | null;
+  /** Why the node is in `error` (or `down`, when known). */
+  error?: string;
+  /** What a starting node is doing now, e.g. "initialising a new cluster". */
+  detail?: string;
+}
+
+export interface LabStatus {
+  mode: LabMode;
+  nodes: NodeStatus[];
+}
+
+export interface QueryRequest {
+  node: NodeName;
+  sql: string;
+  /** Chosen by the caller so that `POST /api/cancel` can name the query while it runs. */
+  id?: string;
+}
+
+export interface Field {
+  name: string;
+  /** The type as PostgreSQL names it, e.g. `integer`, `character varying(100)`. */
+  type: string;
+}
+
+export interface Notice {
+  severity: string;
+  message: string;
+  detail?: string;
+  hint?: string;
+}
+
+export interface StatementResult {
+  /** The command tag's verb: SELECT, INSERT, CREATE PUBLICATION... */
+  command: string;
+  rowCount: number | null;
+  fields: Field[];
+  /** Values as PostgreSQL prints them (text), null for SQL NULL. */
+  rows: (string | null)[][];
+  /** True when the statement returned more rows than the bridge keeps. */
+  truncated: boolean;
+  notices: Notice[];
+  durationMs: number;
+  /** Where this statement starts and ends in the submitted text (character offsets). */
+  span: [number, number];
+}
+
+export interface SqlErrorInfo {
+  /** SQLSTATE, e.g. `42710`; bridge-level failures use `LAB01` (node down) and friends. */
+  code: string;
+  message: string;
+  detail?: string;
+  hint?: string;
+  /** 1-based character position in the submitted text, as psql's caret uses. */
+  position?: number;
+  node: NodeName;
+  /** Notices raised by the failing statement before it failed. */
+  notices?: Notice[];
+}
+
+export interface QueryResponse {
+  node: NodeName;
+  results: StatementResult[];
+  error?: SqlErrorInfo;
+}
+
+export interface ApiError {
+  error: { status: number; message: string; code?: string };
+}
+
+/** Bridge-level error codes, in SQLSTATE's shape so the page can show them the same way. */
+export const BRIDGE_CODES = {
+  nodeDown: "LAB01",
+  cancelled: "57014",
+  unsupported: "LAB02",
+} as const;
