@@ -5,7 +5,6 @@ import starlight from "@astrojs/starlight";
 export default defineConfig({
   // The bridge serves the built site from dist/ on 127.0.0.1; the site is fully static.
   site: "http://127.0.0.1:4321",
-  telemetry: false,
   integrations: [
     starlight({
       title: "Replication Lab",

@@ -25,7 +25,11 @@ export async function buildSiteIfNeeded(siteDir: string, say: (line: string) => 
   const started = performance.now();
   const astro = path.join(PROJECT_ROOT, "node_modules", "astro", "astro.js");
   const output = await new Promise<{ code: number | null; text: string }>((resolve) => {
-    const child = spawn(process.execPath, [astro, "build", "--silent"], { cwd: PROJECT_ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [astro, "build", "--silent"], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, ASTRO_TELEMETRY_DISABLED: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let text = "";
     child.stdout.on("data", (chunk) => (text += chunk));
     child.stderr.on("data", (chunk) => (text += chunk));

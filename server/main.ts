@@ -1,6 +1,5 @@
 // `npm start`: builds the site if it is out of date, starts the lab and the bridge, prints where to go, and
 // stops all four servers cleanly on Ctrl+C.
-import type { AddressInfo } from "node:net";
 import type { NodeStatus } from "../src/lib/api-types.ts";
 import { createApp } from "./app.ts";
 import { buildSiteIfNeeded } from "./build-site.ts";
@@ -8,6 +7,7 @@ import { loadConfig } from "./config.ts";
 import { CliError, LabError } from "./errors.ts";
 import { createLab } from "./lab/index.ts";
 import { EmbeddedLab } from "./lab/embedded/index.ts";
+import { listen } from "./listen.ts";
 
 const started = performance.now();
 const seconds = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
@@ -72,20 +72,9 @@ async function main() {
   let port = config.bridgePort;
   const created = createApp({ ...config, lab, port: () => port });
   bridge = created;
-  const server = created.app.listen(config.bridgePort, "127.0.0.1");
-  await new Promise<void>((resolve, reject) => {
-    server.once("listening", resolve);
-    server.once("error", (error: NodeJS.ErrnoException) =>
-      reject(
-        error.code === "EADDRINUSE"
-          ? new CliError(`Port ${config.bridgePort} is in use by another program. Start on another: PORT=4322 npm start`)
-          : error,
-      ),
-    );
-  });
-  port = (server.address() as AddressInfo).port;
-  closeServer = () => new Promise((resolve) => server.close(() => resolve()));
-  server.on("error", (error) => console.error("bridge:", error.message));
+  const listening = await listen(created.app, config.bridgePort);
+  port = listening.port;
+  closeServer = () => new Promise((resolve) => listening.server.close(() => resolve()));
 
   const down = lab.status().nodes.filter((node) => node.state !== "up");
   say("");

@@ -18,6 +18,15 @@ const AS_TEXT = { getTypeParser: () => (value: string) => value } as unknown as 
 /** Commands after which a pooled connection is known to hold no session state worth resetting. */
 const STATELESS = new Set(["SELECT", "INSERT", "UPDATE", "DELETE", "MERGE", "COPY", "SHOW", "EXPLAIN", "VALUES", "TABLE"]);
 
+/** A cursor that keeps the whole command tag ("CREATE PUBLICATION"); pg's Result keeps only its first word. */
+class TaggedCursor extends Cursor {
+  tag = "";
+  handleCommandComplete(message: { text: string }) {
+    this.tag = message.text.replace(/(\s+\d+)+$/, "");
+    (Cursor.prototype as unknown as { handleCommandComplete(m: unknown): void }).handleCommandComplete.call(this, message);
+  }
+}
+
 /** SQLSTATEs with which a server ends the connection: the node is going down, not the statement failing. */
 const CONNECTION_LOST = new Set(["57P01", "57P02", "57P03"]);
 
@@ -104,7 +113,7 @@ async function runStatement(
   const onNotice = (message: NoticeMessage) => notices.push(toNotice(message));
   client.on("notice", onNotice);
   const started = performance.now();
-  const cursor = client.query(new Cursor(piece.text, undefined, { rowMode: "array", types: AS_TEXT }));
+  const cursor = client.query(new TaggedCursor(piece.text, undefined, { rowMode: "array", types: AS_TEXT }));
   try {
     const rows = (await cursor.read(options.rowLimit + 1)) as (string | null)[][];
     const truncated = rows.length > options.rowLimit;
@@ -116,7 +125,7 @@ async function runStatement(
     const types = await options.typeNames.names(client, result.fields);
     return {
       result: {
-        command: result.command ?? "",
+        command: cursor.tag || commandOf(piece.text),
         rowCount: truncated ? null : (result.rowCount ?? rows.length),
         fields: result.fields.map((field, i) => ({ name: field.name, type: types[i] ?? "" })),
         rows,
@@ -162,6 +171,12 @@ function trackTransactionStatus(client: TrackedClient): void {
   connection.on("readyForQuery", (message: { status: TransactionStatus }) => {
     client.transactionStatus = message.status;
   });
+}
+
+/** A statement whose rows were cut off never reached its command tag; its first word says what it was. */
+function commandOf(text: string): string {
+  const word = /^\s*([A-Za-z]+)/.exec(text)?.[1]?.toUpperCase() ?? "";
+  return ["INSERT", "UPDATE", "DELETE", "MERGE", "FETCH", "SHOW", "EXPLAIN", "VALUES", "TABLE"].includes(word) ? word : "SELECT";
 }
 
 function toNotice(message: NoticeMessage): Notice {

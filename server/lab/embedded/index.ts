@@ -59,7 +59,7 @@ export class EmbeddedLab extends Lab {
       });
       cluster.onUnexpectedExit = (reason) => this.update(name, { state: "error", error: reason });
       this.clusters.set(name, cluster);
-      this.update(name, { port: this.ports[name] });
+      this.statuses.set(name, { ...this.node(name), port: this.ports[name] });
     }
     const outcomes = await Promise.allSettled(NODE_NAMES.map((name) => this.startNode(name)));
     const failed = outcomes.flatMap((outcome, i) =>

@@ -1,0 +1,23 @@
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Express } from "express";
+import { CliError } from "./errors.ts";
+
+/** The bridge only ever listens on loopback: it runs SQL as a superuser for whoever can reach it. */
+export const BRIDGE_HOST = "127.0.0.1";
+
+export async function listen(app: Express, port: number): Promise<{ server: Server; port: number }> {
+  const server = app.listen(port, BRIDGE_HOST);
+  await new Promise<void>((resolve, reject) => {
+    server.once("listening", resolve);
+    server.once("error", (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === "EADDRINUSE"
+          ? new CliError(`Port ${port} is in use by another program. Start on another one: PORT=${port + 1} npm start`)
+          : error,
+      ),
+    );
+  });
+  server.on("error", (error) => console.error("bridge:", error.message));
+  return { server, port: (server.address() as AddressInfo).port };
+}

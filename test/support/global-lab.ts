@@ -1,0 +1,52 @@
+// Starts one real embedded lab (four PostgreSQL servers) and the bridge in front of it, on free ports in a
+// temp folder, for the whole test run. Test files reach them over HTTP and by port.
+import fs from "node:fs/promises";
+import type { TestProject } from "vitest/node";
+import { createApp } from "../../server/app.ts";
+import { buildSiteIfNeeded } from "../../server/build-site.ts";
+import { loadConfig } from "../../server/config.ts";
+import { createLab } from "../../server/lab/index.ts";
+import { listen } from "../../server/listen.ts";
+import { freeBase, tempDir } from "./temp-dir.ts";
+
+export const TEST_TOKEN = "test-token-0123456789abcdef";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    bridgeUrl: string;
+    bridgePort: number;
+    token: string;
+    pgPorts: Record<string, number>;
+    rowLimit: number;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const dataDir = await tempDir("lab-test");
+  const config = loadConfig({
+    LAB_DATA_DIR: dataDir,
+    LAB_PG_PORT: String(await freeBase()),
+    LAB_TOKEN: TEST_TOKEN,
+    LAB_STATEMENT_TIMEOUT: "3000",
+    LAB_ROW_LIMIT: "500",
+    PORT: "0",
+  });
+  const lab = createLab(config);
+  // The browser tests and the page checks need the built site; build it alongside the lab's start.
+  await Promise.all([lab.start(), buildSiteIfNeeded(config.siteDir, (line) => console.log(line))]);
+  let port = 0;
+  const { app, close } = createApp({ ...config, lab, port: () => port });
+  const listening = await listen(app, 0);
+  port = listening.port;
+  project.provide("bridgeUrl", `http://127.0.0.1:${port}`);
+  project.provide("bridgePort", port);
+  project.provide("token", TEST_TOKEN);
+  project.provide("pgPorts", Object.fromEntries(lab.status().nodes.map((node) => [node.name, node.port])));
+  project.provide("rowLimit", config.rowLimit);
+  return async () => {
+    await new Promise((resolve) => listening.server.close(resolve));
+    await close();
+    await lab.stop();
+    await fs.rm(dataDir, { recursive: true, force: true });
+  };
+}
