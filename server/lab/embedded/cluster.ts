@@ -164,8 +164,11 @@ export class Cluster {
   }
 
   private failureReason(): string | undefined {
-    const fatal = this.recent.filter((line) => /\b(FATAL|PANIC|ERROR|HINT):/.test(line));
-    return fatal.length > 0 ? fatal.map((line) => line.replace(/^.*?\b(FATAL|PANIC|ERROR|HINT):\s*/, "$1: ")).join(" ") : undefined;
+    const telling = this.recent.filter(
+      (line) => /\b(FATAL|PANIC|ERROR|DETAIL|HINT):/.test(line) || /\bLOG:.*(invalid|could not|cannot|failed)/i.test(line),
+    );
+    if (telling.length === 0) return undefined;
+    return telling.map((line) => line.replace(/^.*?\b(LOG|FATAL|PANIC|ERROR|DETAIL|HINT):\s*/, (_, level) => (level === "LOG" ? "" : `${level}: `))).join(" ");
   }
 
   private runToEnd(command: string, args: string[]): Promise<{ code: number | null; text: string }> {

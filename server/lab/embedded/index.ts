@@ -91,8 +91,8 @@ export class EmbeddedLab extends Lab {
   }
 
   async stopNode(name: NodeName): Promise<void> {
-    const cluster = this.cluster(name);
-    if (!cluster.isRunning) return;
+    const cluster = this.clusters.get(name);
+    if (!cluster?.isRunning) return;
     this.update(name, { state: "stopping" });
     await cluster.stop();
     this.update(name, { state: "down" });
@@ -130,7 +130,9 @@ export class EmbeddedLab extends Lab {
     const taken = new Set<number>();
     const remembered = !this.config.pgPortExplicit && saved?.ports;
     for (const [i, name] of NODE_NAMES.entries()) {
-      const wanted = remembered ? saved.ports[name] : this.config.pgPort + i;
+      // Fresh ports follow one another: a node pushed past a taken port pushes the next ones along.
+      const previous = i > 0 ? ports[NODE_NAMES[i - 1]!] : undefined;
+      const wanted = remembered ? saved.ports[name] : Math.max(this.config.pgPort + i, (previous ?? 0) + 1);
       let port = wanted;
       if (taken.has(port) || !(await isPortFree(port))) {
         if (remembered && name === "master") {

@@ -1,0 +1,37 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { checkReachable } from "../../server/lab/embedded/postgres-user.ts";
+import { LabError } from "../../server/errors.ts";
+import { tempDir } from "../support/temp-dir.ts";
+
+// A user id that owns none of these folders, standing in for the postgres user when we run as root.
+const stranger = { uid: 54_321, gid: 54_321 };
+const root = await tempDir("reach");
+
+describe("whether the postgres user can reach the data folder", () => {
+  afterAll(() => fs.rm(root, { recursive: true, force: true }));
+
+  it("passes when every folder above it can be passed through", async () => {
+    await expect(checkReachable(path.join(root, "open", ".lab"), stranger)).resolves.toBeUndefined();
+  });
+
+  it("names the closed folder (a home of mode 700) and the ways out", async () => {
+    const home = path.join(root, "home");
+    await fs.mkdir(path.join(home, "project"), { recursive: true });
+    await fs.chmod(home, 0o700);
+    const attempt = checkReachable(path.join(home, "project", ".lab"), stranger);
+    await expect(attempt).rejects.toBeInstanceOf(LabError);
+    await expect(attempt).rejects.toThrow(`${home} is closed to it`);
+    await expect(attempt).rejects.toThrow("LAB_DATA_DIR=");
+    await expect(attempt).rejects.toThrow(`chmod o+x ${home}`);
+  });
+
+  it("lets the folder's owner through on the owner's bits alone", async () => {
+    const own = path.join(root, "own");
+    await fs.mkdir(own);
+    await fs.chmod(own, 0o700);
+    const stat = await fs.stat(own);
+    await expect(checkReachable(path.join(own, ".lab"), { uid: stat.uid, gid: stat.gid })).resolves.toBeUndefined();
+  });
+});
