@@ -21,6 +21,8 @@ export interface Config {
   mode: LabMode;
   /** Embedded mode: the folder holding one data folder per node and lab.json. */
   dataDir: string;
+  /** True when LAB_DATA_DIR was given: then the lab uses it or fails, never a folder of its own choosing. */
+  dataDirExplicit: boolean;
   /** Embedded: first port to try (ports are kept once chosen unless this is set). Docker: master's port. */
   pgPort: number;
   /** True when LAB_PG_PORT was given, which overrides the ports remembered from an earlier start. */
@@ -71,6 +73,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     mode,
     dataDir: path.resolve(env["LAB_DATA_DIR"] || path.join(PROJECT_ROOT, ".lab")),
+    dataDirExplicit: Boolean(env["LAB_DATA_DIR"]),
     pgPort: integer(env, "LAB_PG_PORT", defaultPort, 1024, 65532),
     pgPortExplicit: Boolean(env["LAB_PG_PORT"]),
     urls,

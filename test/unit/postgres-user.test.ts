@@ -35,3 +35,30 @@ describe("whether the postgres user can reach the data folder", () => {
     await expect(checkReachable(path.join(own, ".lab"), { uid: stat.uid, gid: stat.gid })).resolves.toBeUndefined();
   });
 });
+
+describe("choosing the data folder when running as root", async () => {
+  const { reachableDataDir } = await import("../../server/lab/embedded/index.ts");
+  const { loadConfig } = await import("../../server/config.ts");
+
+  it("moves the default folder to /var/tmp when the checkout is under a closed home folder, and says so", async () => {
+    const home = path.join(root, "home700");
+    await fs.mkdir(path.join(home, "checkout"), { recursive: true });
+    await fs.chmod(home, 0o700);
+    const config = { ...loadConfig({}), dataDir: path.join(home, "checkout", ".lab"), dataDirExplicit: false };
+    const warnings: string[] = [];
+    const chosen = await reachableDataDir(config, stranger, warnings);
+    expect(chosen).toMatch(/^\/var\/tmp\/replication-lab-[0-9a-f]{10}$/);
+    expect(await reachableDataDir(config, stranger, [])).toBe(chosen);
+    expect(warnings).toEqual([`the postgres user can't pass through ${home}, so the lab keeps its data in ${chosen}`]);
+  });
+
+  it("uses a folder given with LAB_DATA_DIR as it is, or refuses it with the reason", async () => {
+    const home = path.join(root, "home700b");
+    await fs.mkdir(home, { recursive: true });
+    await fs.chmod(home, 0o700);
+    const config = loadConfig({ LAB_DATA_DIR: path.join(home, "lab") });
+    await expect(reachableDataDir(config, stranger, [])).rejects.toThrow(`${home} is closed to it`);
+    const open = loadConfig({ LAB_DATA_DIR: path.join(root, "open-lab") });
+    await expect(reachableDataDir(open, stranger, [])).resolves.toBe(path.join(root, "open-lab"));
+  });
+});

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import pg from "pg";
@@ -8,7 +9,7 @@ import { Lab, type Endpoint } from "../lab.ts";
 import { findBinaries } from "./binaries.ts";
 import { Cluster } from "./cluster.ts";
 import { isPortFree, nextFreePort } from "./ports.ts";
-import { checkReachable, postgresUser } from "./postgres-user.ts";
+import { checkReachable, closedFolders, postgresUser, type RunAs } from "./postgres-user.ts";
 
 type Ports = Record<NodeName, number>;
 
@@ -25,11 +26,14 @@ export class EmbeddedLab extends Lab {
   readonly mode = "embedded";
   private readonly clusters = new Map<NodeName, Cluster>();
   private ports: Ports;
+  /** Where the clusters live: the configured folder, or a reachable stand-in (see reachableDataDir). */
+  dataDir: string;
   /** Said once at start when a remembered port had to change. */
   readonly warnings: string[] = [];
 
   constructor(private readonly config: Config) {
     super();
+    this.dataDir = config.dataDir;
     this.ports = Object.fromEntries(NODE_NAMES.map((name, i) => [name, config.pgPort + i])) as Ports;
     for (const name of NODE_NAMES) {
       this.statuses.set(name, { name, state: "down", version: null, host: "127.0.0.1", port: this.ports[name], walLevel: null });
@@ -41,9 +45,9 @@ export class EmbeddedLab extends Lab {
   }
 
   async start(): Promise<void> {
-    const { dataDir } = this.config;
     const runAs = await postgresUser();
-    if (runAs) await checkReachable(dataDir, runAs);
+    if (runAs) this.dataDir = await reachableDataDir(this.config, runAs, this.warnings);
+    const { dataDir } = this;
     await fs.mkdir(dataDir, { recursive: true, mode: 0o755 });
     const binaries = await findBinaries();
     this.ports = await this.choosePorts();
@@ -121,7 +125,7 @@ export class EmbeddedLab extends Lab {
    * at a subscriber), but master can't: the subscriptions hold its address.
    */
   private async choosePorts(): Promise<Ports> {
-    const file = path.join(this.config.dataDir, "lab.json");
+    const file = path.join(this.dataDir, "lab.json");
     const saved = await fs
       .readFile(file, "utf8")
       .then((text) => JSON.parse(text) as LabFile)
@@ -151,4 +155,21 @@ export class EmbeddedLab extends Lab {
     await fs.writeFile(file, `${JSON.stringify({ ports } satisfies LabFile, null, 2)}\n`);
     return ports;
   }
+}
+
+/**
+ * As root, the servers run as the postgres user, which must be able to pass through every folder above the
+ * data folder. A checkout under a home folder of mode 700 can't be reached; rather than fail, the default
+ * folder moves to one under /var/tmp named after the checkout (so every start finds the same data), and the
+ * start-up output says so. A folder the user chose with LAB_DATA_DIR is used as given, or refused with the reason.
+ */
+export async function reachableDataDir(config: Config, runAs: RunAs, warnings: string[]): Promise<string> {
+  const closed = await closedFolders(config.dataDir, runAs);
+  if (closed.length === 0) return config.dataDir;
+  if (config.dataDirExplicit) await checkReachable(config.dataDir, runAs);
+  const digest = createHash("sha256").update(config.dataDir).digest("hex").slice(0, 10);
+  const standIn = path.join("/var/tmp", `replication-lab-${digest}`);
+  await checkReachable(standIn, runAs);
+  warnings.push(`the postgres user can't pass through ${closed.join(", ")}, so the lab keeps its data in ${standIn}`);
+  return standIn;
 }

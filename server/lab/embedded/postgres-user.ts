@@ -44,33 +44,36 @@ export async function postgresUser(): Promise<RunAs | undefined> {
   return { uid, gid };
 }
 
-/**
- * The postgres user must be able to walk down to the data folder: every folder above it needs execute
- * permission for that user. A checkout under a home folder of mode 700 fails at initdb with a bare
- * "permission denied"; this says which folder and what to do instead.
- */
-export async function checkReachable(dataDir: string, user: RunAs): Promise<void> {
+/** The folders above `dataDir` that the postgres user can't pass through (execute permission). */
+export async function closedFolders(dataDir: string, user: RunAs): Promise<string[]> {
   let folder = path.dirname(path.resolve(dataDir));
-  const blocked: string[] = [];
+  const closed: string[] = [];
   for (;;) {
     const stat = await fs.stat(folder).catch(() => null);
     if (stat) {
       const mode = stat.mode;
       const canPass =
         stat.uid === user.uid ? (mode & 0o100) !== 0 : stat.gid === user.gid ? (mode & 0o010) !== 0 : (mode & 0o001) !== 0;
-      if (!canPass) blocked.push(folder);
+      if (!canPass) closed.push(folder);
     }
     const parent = path.dirname(folder);
-    if (parent === folder) break;
+    if (parent === folder) return closed;
     folder = parent;
   }
-  if (blocked.length > 0) {
-    const top = blocked[blocked.length - 1];
-    throw new LabError(
-      `The lab runs PostgreSQL as the "postgres" user (we are root), and that user can't reach ${dataDir}: ` +
-        `${blocked.join(", ")} ${blocked.length === 1 ? "is" : "are"} closed to it. Either keep the lab's data ` +
-        `somewhere it can reach, e.g. LAB_DATA_DIR=/var/tmp/replication-lab npm start, or open the folder ` +
-        `for passing through (chmod o+x ${top}).`,
-    );
-  }
+}
+
+/**
+ * The postgres user must be able to walk down to the data folder. A checkout under a home folder of mode 700
+ * fails at initdb with a bare "permission denied"; this says which folder and what to do instead.
+ */
+export async function checkReachable(dataDir: string, user: RunAs): Promise<void> {
+  const closed = await closedFolders(dataDir, user);
+  if (closed.length === 0) return;
+  const top = closed[closed.length - 1];
+  throw new LabError(
+    `The lab runs PostgreSQL as the "postgres" user (we are root), and that user can't reach ${dataDir}: ` +
+      `${closed.join(", ")} ${closed.length === 1 ? "is" : "are"} closed to it. Either keep the lab's data ` +
+      `somewhere it can reach, e.g. LAB_DATA_DIR=/var/tmp/replication-lab npm start, or open the folder ` +
+      `for passing through (chmod o+x ${top}).`,
+  );
 }
