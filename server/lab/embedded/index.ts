@@ -49,7 +49,7 @@ export class EmbeddedLab extends Lab {
     if (runAs) this.dataDir = await reachableDataDir(this.config, runAs, this.warnings);
     const { dataDir } = this;
     await fs.mkdir(dataDir, { recursive: true, mode: 0o755 });
-    const binaries = await findBinaries();
+    const binaries = await findBinaries(runAs, this.warnings);
     this.ports = await this.choosePorts();
     for (const name of NODE_NAMES) {
       const cluster = new Cluster({
