@@ -6,7 +6,6 @@ import { buildSiteIfNeeded } from "./build-site.ts";
 import { loadConfig } from "./config.ts";
 import { CliError, LabError } from "./errors.ts";
 import { createLab } from "./lab/index.ts";
-import { EmbeddedLab } from "./lab/embedded/index.ts";
 import { listen } from "./listen.ts";
 
 const started = performance.now();
@@ -39,6 +38,7 @@ async function main() {
     last.set(status.name, line);
   });
 
+  lab.on("note", (text) => say(`  note: ${text}`));
   say(`Replication Lab: starting four PostgreSQL nodes (${config.mode} mode)`);
   const building = buildSiteIfNeeded(config.siteDir, say);
   let stopping = false;
@@ -66,7 +66,6 @@ async function main() {
     await lab.stop().catch(() => {});
     throw error;
   }
-  if (lab instanceof EmbeddedLab) for (const warning of lab.warnings) say(`  note: ${warning}`);
   await building;
 
   let port = config.bridgePort;

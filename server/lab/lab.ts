@@ -22,6 +22,8 @@ export interface Endpoint {
 
 export interface LabEvents {
   node: [NodeStatus];
+  /** Something the person starting the lab should know, e.g. a port that had to change. */
+  note: [string];
 }
 
 /**
@@ -76,7 +78,7 @@ export abstract class Lab extends EventEmitter<LabEvents> {
       this.update(name, { state: "up", version: row?.version ?? null, walLevel: row?.wal_level ?? null });
       return true;
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = this.explain(name, error);
       if (this.statuses.get(name)?.state !== "down" || this.statuses.get(name)?.error !== reason) {
         this.update(name, { state: "down", error: reason });
       }
@@ -84,6 +86,13 @@ export abstract class Lab extends EventEmitter<LabEvents> {
     } finally {
       await client.end().catch(() => {});
     }
+  }
+
+  /** Why a node can't be reached, in words that say what to do. Drivers add their own advice. */
+  protected explain(name: NodeName, error: unknown): string {
+    const { host, port } = this.endpoint(name);
+    if ((error as NodeJS.ErrnoException).code === "ECONNREFUSED") return `nothing answers at ${host}:${port} (ECONNREFUSED)`;
+    return error instanceof Error ? error.message : String(error);
   }
 
   /** For nodes the lab doesn't own (docker, external): look at each node every few seconds. */

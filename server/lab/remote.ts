@@ -22,6 +22,13 @@ export class RemoteLab extends Lab {
     return this.endpoints[name];
   }
 
+  protected override explain(name: NodeName, error: unknown): string {
+    const reason = super.explain(name, error);
+    return this.mode === "docker" && reason.includes("ECONNREFUSED")
+      ? `${reason}: is it running? docker compose -f compose/docker-compose-async.yml up -d`
+      : reason;
+  }
+
   async start(): Promise<void> {
     await Promise.all(NODE_NAMES.map((name) => this.probe(name)));
     this.watch();

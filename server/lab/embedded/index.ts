@@ -28,8 +28,12 @@ export class EmbeddedLab extends Lab {
   private ports: Ports;
   /** Where the clusters live: the configured folder, or a reachable stand-in (see reachableDataDir). */
   dataDir: string;
-  /** Said once at start when a remembered port had to change. */
+  /** Notes said at start (a port that had to change, a folder moved); also emitted as "note" events. */
   readonly warnings: string[] = [];
+  private readonly note = (text: string) => {
+    this.warnings.push(text);
+    this.emit("note", text);
+  };
 
   constructor(private readonly config: Config) {
     super();
@@ -46,10 +50,10 @@ export class EmbeddedLab extends Lab {
 
   async start(): Promise<void> {
     const runAs = await postgresUser();
-    if (runAs) this.dataDir = await reachableDataDir(this.config, runAs, this.warnings);
+    if (runAs) this.dataDir = await reachableDataDir(this.config, runAs, this.note);
     const { dataDir } = this;
     await fs.mkdir(dataDir, { recursive: true, mode: 0o755 });
-    const binaries = await findBinaries(runAs, this.warnings);
+    const binaries = await findBinaries(runAs, this.note);
     this.ports = await this.choosePorts();
     for (const name of NODE_NAMES) {
       const cluster = new Cluster({
@@ -147,7 +151,7 @@ export class EmbeddedLab extends Lab {
           );
         }
         port = await nextFreePort(wanted + 1, taken);
-        this.warnings.push(`${name}: port ${wanted} is taken, using ${port} instead`);
+        this.note(`${name}: port ${wanted} is taken, using ${port} instead`);
       }
       ports[name] = port;
       taken.add(port);
@@ -163,13 +167,13 @@ export class EmbeddedLab extends Lab {
  * folder moves to one under /var/tmp named after the checkout (so every start finds the same data), and the
  * start-up output says so. A folder the user chose with LAB_DATA_DIR is used as given, or refused with the reason.
  */
-export async function reachableDataDir(config: Config, runAs: RunAs, warnings: string[]): Promise<string> {
+export async function reachableDataDir(config: Config, runAs: RunAs, note: (text: string) => void): Promise<string> {
   const closed = await closedFolders(config.dataDir, runAs);
   if (closed.length === 0) return config.dataDir;
   if (config.dataDirExplicit) await checkReachable(config.dataDir, runAs);
   const digest = createHash("sha256").update(config.dataDir).digest("hex").slice(0, 10);
   const standIn = path.join("/var/tmp", `replication-lab-${digest}`);
   await checkReachable(standIn, runAs);
-  warnings.push(`the postgres user can't pass through ${closed.join(", ")}, so the lab keeps its data in ${standIn}`);
+  note(`the postgres user can't pass through ${closed.join(", ")}, so the lab keeps its data in ${standIn}`);
   return standIn;
 }
