@@ -34,7 +34,7 @@ export function createApp(options: AppOptions) {
   app.use(checkHost(port));
   app.use("/api", checkApiAccess(token, port), requireJson, express.json({ limit: BODY_LIMIT, strict: true }));
   app.use(labRoutes(lab));
-  app.use(queryRoutes({ lab, pools, rowLimit: options.rowLimit }));
+  app.use(queryRoutes({ lab, pools, rowLimit: options.rowLimit, statementTimeoutMs: options.statementTimeoutMs }));
   app.use("/api", (req, _res, next) => next(new HttpError(`No such API: ${req.method} ${req.originalUrl}`, 404)));
   app.use(siteRoutes(options.siteDir, token));
   app.use(errorHandler);

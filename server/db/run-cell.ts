@@ -36,6 +36,8 @@ export interface RunOptions {
   typeNames: TypeNames;
   /** Told the backend's pid once the cell has a connection, so that a cancel can reach it. */
   onBackend?: (pid: number) => void;
+  /** How long one statement may go without an answer before the bridge drops the connection. */
+  deadlineMs: number;
   /** Aborted when the cell is cancelled: no further statement starts. */
   signal?: AbortSignal;
 }
@@ -60,6 +62,15 @@ export async function runCell(pool: pg.Pool, sql: string, options: RunOptions): 
   try {
     client = await pool.connect();
   } catch (error) {
+    if (pool.totalCount >= (pool.options.max ?? 10)) {
+      const busy: SqlErrorInfo = {
+        code: BRIDGE_CODES.busy,
+        message: `all ${pool.totalCount} of the bridge's connections to "${node}" are busy`,
+        hint: "Wait for running cells to finish, or cancel one.",
+        node,
+      };
+      return { node, results, error: busy };
+    }
     return { node, results, error: nodeDown(node, error) };
   }
   trackTransactionStatus(client);
@@ -114,6 +125,13 @@ async function runStatement(
   client.on("notice", onNotice);
   const started = performance.now();
   const cursor = client.query(new TaggedCursor(piece.text, undefined, { rowMode: "array", types: AS_TEXT }));
+  // statement_timeout ends a slow statement on the server; a server that stops answering at all (a frozen
+  // process, a lost network) can't apply it, so the bridge gives up on the connection itself.
+  let silent = false;
+  const watchdog = setTimeout(() => {
+    silent = true;
+    (client as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
+  }, options.deadlineMs);
   try {
     const rows = (await cursor.read(options.rowLimit + 1)) as (string | null)[][];
     const truncated = rows.length > options.rowLimit;
@@ -139,8 +157,20 @@ async function runStatement(
     if (error instanceof pg.DatabaseError && !CONNECTION_LOST.has(error.code ?? "")) {
       return { error: sqlError(options.node, error, piece, notices) };
     }
+    if (silent) {
+      const seconds = Math.round(options.deadlineMs / 1000);
+      const info: SqlErrorInfo = {
+        code: BRIDGE_CODES.noAnswer,
+        message: `node "${options.node}" stopped answering: no reply within ${seconds} s`,
+        detail: "The bridge closed the connection. If the node is overloaded or paused, it may come back by itself.",
+        node: options.node,
+        notices,
+      };
+      return { error: info, broken: error as Error };
+    }
     return { error: { ...nodeDown(options.node, error), notices }, broken: error as Error };
   } finally {
+    clearTimeout(watchdog);
     client.off("notice", onNotice);
   }
 }

@@ -12,11 +12,15 @@ export interface QueryRouteOptions {
   lab: Lab;
   pools: NodePools;
   rowLimit: number;
+  statementTimeoutMs: number;
 }
+
+/** How long past statement_timeout the bridge waits for a server that has stopped answering. */
+export const NO_ANSWER_GRACE_MS = 5000;
 
 const MAX_SQL_LENGTH = 100_000;
 
-export function queryRoutes({ lab, pools, rowLimit }: QueryRouteOptions): Router {
+export function queryRoutes({ lab, pools, rowLimit, statementTimeoutMs }: QueryRouteOptions): Router {
   const router = Router();
   const running = new RunningQueries();
   const typeNames = new Map(NODE_NAMES.map((name) => [name, new TypeNames()]));
@@ -62,6 +66,7 @@ export function queryRoutes({ lab, pools, rowLimit }: QueryRouteOptions): Router
       const response = await runCell(pools.get(node), sql, {
         node,
         rowLimit,
+        deadlineMs: statementTimeoutMs + NO_ANSWER_GRACE_MS,
         typeNames: typeNames.get(node)!,
         signal: controller.signal,
         onBackend: (pid) => {

@@ -96,4 +96,6 @@ export const BRIDGE_CODES = {
   nodeDown: "LAB01",
   cancelled: "57014",
   unsupported: "LAB02",
+  noAnswer: "LAB03",
+  busy: "LAB04",
 } as const;

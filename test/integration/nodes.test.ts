@@ -63,6 +63,26 @@ describe("the lab's nodes through the bridge", () => {
     expect((await query("slave1", "SELECT 1")).error).toBeUndefined();
   });
 
+  it("a node that stops answering mid-statement gets a clear error after the deadline, and the bridge goes on", async () => {
+    await query("slave3", "SELECT 1");
+    const backends = await direct<{ pid: number }>(
+      "slave3",
+      "SELECT pid FROM pg_stat_activity WHERE application_name = 'replication-lab bridge'",
+    );
+    expect(backends.length).toBeGreaterThan(0);
+    // Freeze the bridge's idle connections on slave3: the server can't even apply statement_timeout now.
+    for (const { pid } of backends) process.kill(pid, "SIGSTOP");
+    try {
+      const { error } = await query("slave3", "SELECT 1");
+      expect(error).toMatchObject({ code: "LAB03", node: "slave3" });
+      expect(error?.message).toMatch(/^node "slave3" stopped answering: no reply within \d+ s$/);
+      expect((await query("master", "SELECT 1")).error).toBeUndefined();
+    } finally {
+      for (const { pid } of backends) process.kill(pid, "SIGCONT");
+    }
+    expect((await query("slave3", "SELECT 2")).results[0]?.rows).toEqual([["2"]]);
+  });
+
   it("streams node states as server-sent events", async () => {
     const controller = new AbortController();
     const { inject } = await import("vitest");
