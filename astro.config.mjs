@@ -1,10 +1,12 @@
 // @ts-check
 import { defineConfig } from "astro/config";
 import starlight from "@astrojs/starlight";
+import { remarkLessonCells } from "./src/lib/lesson-cells.ts";
 
 export default defineConfig({
   // The bridge serves the built site from dist/ on 127.0.0.1; the site is fully static.
   site: "http://127.0.0.1:4321",
+  markdown: { remarkPlugins: [remarkLessonCells] },
   integrations: [
     starlight({
       title: "Replication Lab",

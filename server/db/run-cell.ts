@@ -9,7 +9,7 @@ import {
   type SqlErrorInfo,
   type StatementResult,
 } from "../../src/lib/api-types.ts";
-import { splitSql, type SqlPiece } from "./split-sql.ts";
+import { splitSql, type SqlPiece } from "../../src/lib/split-sql.ts";
 import type { TypeNames } from "./type-names.ts";
 
 /** Every value comes back as PostgreSQL printed it: what psql shows, and safe to put in JSON. */

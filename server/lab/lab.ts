@@ -32,7 +32,7 @@ export interface LabEvents {
  */
 export abstract class Lab extends EventEmitter<LabEvents> {
   abstract readonly mode: LabMode;
-  protected readonly statuses = new Map<NodeName, NodeStatus>();
+  protected readonly statuses = new Map<NodeName, Omit<NodeStatus, "conninfo">>();
   private monitor: NodeJS.Timeout | undefined;
 
   /** Brings the lab up: every node is started (or, for nodes the lab doesn't own, looked at). */
@@ -50,19 +50,26 @@ export abstract class Lab extends EventEmitter<LabEvents> {
   node(name: NodeName): NodeStatus {
     const status = this.statuses.get(name);
     if (!status) throw new Error(`the lab has no node ${name}`);
-    return { ...status };
+    return { ...status, conninfo: this.peerConninfo(name) };
+  }
+
+  /** The connection string another node of the lab uses to reach this one (subscriptions store it). */
+  protected peerConninfo(name: NodeName): string {
+    const { host, port, user, password, database } = this.endpoint(name);
+    return `host=${host} port=${port} user=${user} password=${password} dbname=${database}`;
   }
 
   protected update(name: NodeName, patch: Partial<NodeStatus>): void {
     const previous = this.statuses.get(name);
-    const next = { ...previous, ...patch } as NodeStatus;
+    const { conninfo: _derived, ...own } = patch;
+    const next = { ...previous, ...own } as Omit<NodeStatus, "conninfo">;
     // A new state forgets the old state's reason and progress unless the patch gives new ones.
     if (patch.state && patch.state !== previous?.state) {
       if (!("error" in patch)) delete next.error;
       if (!("detail" in patch)) delete next.detail;
     }
     this.statuses.set(name, next);
-    this.emit("node", { ...next });
+    this.emit("node", this.node(name));
   }
 
   /** Connects once and reads what the status panel shows; marks the node up or down accordingly. */

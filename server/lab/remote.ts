@@ -22,6 +22,13 @@ export class RemoteLab extends Lab {
     return this.endpoints[name];
   }
 
+  /** Inside the compose network, containers reach each other by service name on PostgreSQL's own port. */
+  protected override peerConninfo(name: NodeName): string {
+    if (this.mode !== "docker") return super.peerConninfo(name);
+    const { user, password, database } = this.endpoint(name);
+    return `host=${name} port=5432 user=${user} password=${password} dbname=${database}`;
+  }
+
   protected override explain(name: NodeName, error: unknown): string {
     const reason = super.explain(name, error);
     return this.mode === "docker" && reason.includes("ECONNREFUSED")

@@ -26,6 +26,8 @@ export interface NodeStatus {
   error?: string;
   /** What a starting node is doing now, e.g. "initialising a new cluster". */
   detail?: string;
+  /** How the other nodes reach this one: the CONNECTION string of a subscription to it. */
+  conninfo: string;
 }
 
 export interface LabStatus {
@@ -66,6 +68,12 @@ export interface StatementResult {
   durationMs: number;
   /** Where this statement starts and ends in the submitted text (character offsets). */
   span: [number, number];
+  /** Set for psql meta-commands (`\dRp+`) and expanded display: the text psql would print. */
+  psql?: string;
+  /** A meta-command's own message, e.g. "Expanded display is on." */
+  message?: string;
+  /** Set by `\watch N`: the caller re-runs `sql` every `seconds` until told to stop. */
+  watch?: { seconds: number; sql: string };
 }
 
 export interface SqlErrorInfo {

@@ -1,0 +1,137 @@
+// Turns the bridge's answers into the DOM under a cell: a table per result, notices in order, errors the
+// way psql shows them (with LINE and a caret), and for fan-out cells one column per node.
+import { BRIDGE_CODES, type Notice, type QueryResponse, type SqlErrorInfo, type StatementResult } from "../api-types.ts";
+
+/** Values longer than this are folded; a click shows them whole. */
+const FOLD_AT = 160;
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
+  const element = document.createElement(tag);
+  if (className) element.className = className;
+  if (text !== undefined) element.textContent = text;
+  return element;
+}
+
+function duration(ms: number): string {
+  return ms < 1 ? `${ms.toFixed(2)} ms` : ms < 1000 ? `${ms.toFixed(1)} ms` : `${(ms / 1000).toFixed(2)} s`;
+}
+
+function valueCell(value: string | null): HTMLTableCellElement {
+  const td = el("td");
+  if (value === null) {
+    td.append(el("span", "cell-null", "NULL"));
+  } else if (value.length > FOLD_AT) {
+    const short = el("span", "cell-folded", `${value.slice(0, FOLD_AT)}…`);
+    const more = el("button", "cell-unfold", `show all ${value.length} characters`);
+    more.type = "button";
+    more.addEventListener("click", () => {
+      short.textContent = value;
+      more.remove();
+    });
+    td.append(short, " ", more);
+  } else {
+    td.textContent = value;
+  }
+  return td;
+}
+
+function table(result: StatementResult): HTMLElement {
+  const wrap = el("div", "cell-table-wrap");
+  const grid = el("table", "cell-table");
+  const head = el("tr");
+  for (const field of result.fields) {
+    const th = el("th", undefined, field.name);
+    th.title = field.type;
+    th.scope = "col";
+    head.append(th);
+  }
+  grid.append(el("thead"), el("tbody"));
+  grid.tHead!.append(head);
+  for (const row of result.rows) {
+    const tr = el("tr");
+    for (const value of row) tr.append(valueCell(value));
+    grid.tBodies[0]!.append(tr);
+  }
+  wrap.append(grid);
+  return wrap;
+}
+
+export function renderNotices(notices: Notice[]): HTMLElement[] {
+  return notices.map((notice) => {
+    const line = el("div", `cell-notice cell-notice--${notice.severity.toLowerCase()}`);
+    line.append(el("strong", undefined, `${notice.severity}:`), ` ${notice.message}`);
+    if (notice.detail) line.append(el("div", "cell-notice__extra", `DETAIL: ${notice.detail}`));
+    if (notice.hint) line.append(el("div", "cell-notice__extra", `HINT: ${notice.hint}`));
+    return line;
+  });
+}
+
+function summary(result: StatementResult): string {
+  if (result.fields.length === 0) return result.command;
+  const count = result.truncated ? `first ${result.rows.length} rows (more were cut)` : `${result.rows.length} row${result.rows.length === 1 ? "" : "s"}`;
+  return `${result.command} · ${count}`;
+}
+
+export function renderResult(result: StatementResult): HTMLElement {
+  const block = el("section", "cell-result");
+  block.append(...renderNotices(result.notices));
+  if (result.message) block.append(el("div", "cell-message", result.message));
+  if (result.psql !== undefined) {
+    block.append(el("pre", "cell-psql", result.psql));
+  } else if (result.fields.length > 0) {
+    block.append(table(result));
+  }
+  if (result.psql === undefined || result.fields.length === 0) {
+    const meta = el("div", "cell-result__meta");
+    meta.append(el("span", "cell-result__tag", summary(result)), el("span", "cell-result__time", duration(result.durationMs)));
+    if (!result.message) block.append(meta);
+  }
+  return block;
+}
+
+/** psql's way of pointing at an error: the offending line, then a caret under the position. */
+export function errorPointer(sql: string, position: number): { line: number; text: string; caret: string } {
+  const before = sql.slice(0, position - 1);
+  const line = before.split("\n").length;
+  const lineStart = before.lastIndexOf("\n") + 1;
+  const lineEnd = sql.indexOf("\n", lineStart);
+  const text = sql.slice(lineStart, lineEnd === -1 ? undefined : lineEnd);
+  const prefix = `LINE ${line}: `;
+  return { line, text: `${prefix}${text}`, caret: `${" ".repeat(prefix.length + (position - 1 - lineStart))}^` };
+}
+
+export function renderError(error: SqlErrorInfo, sql: string, expected: boolean): HTMLElement {
+  const box = el("div", `cell-error${expected ? " cell-error--expected" : ""}`);
+  box.setAttribute("role", expected ? "status" : "alert");
+  if (error.notices) box.append(...renderNotices(error.notices));
+  const head = el("div", "cell-error__head");
+  const label = error.code === BRIDGE_CODES.nodeDown ? "NODE DOWN" : "ERROR";
+  head.append(el("strong", undefined, `${label}:`), " ", el("span", "cell-error__message", error.message), " ", el("code", "cell-error__code", error.code));
+  box.append(head);
+  if (error.position) {
+    const pointer = errorPointer(sql, error.position);
+    box.append(el("pre", "cell-error__pointer", `${pointer.text}\n${pointer.caret}`));
+  }
+  if (error.detail) box.append(el("div", "cell-error__extra", `DETAIL: ${error.detail}`));
+  if (error.hint) box.append(el("div", "cell-error__extra", `HINT: ${error.hint}`));
+  if (error.code === BRIDGE_CODES.nodeDown) {
+    box.append(el("div", "cell-error__extra", `The other nodes are not affected. Start ${error.node} again to run this cell.`));
+  }
+  return box;
+}
+
+export function renderResponse(response: QueryResponse, sql: string, expectedError: boolean): HTMLElement {
+  const part = el("div", "cell-node-output");
+  for (const result of response.results) part.append(renderResult(result));
+  if (response.error) part.append(renderError(response.error, sql, expectedError));
+  return part;
+}
+
+/** What a response shows, reduced to compare nodes: the last result's rows, or the error code. */
+export function fingerprint(response: QueryResponse): string {
+  if (response.error) return `error:${response.error.code}`;
+  const last = response.results[response.results.length - 1];
+  return JSON.stringify(last ? [last.fields.map((f) => f.name), last.rows, last.psql ?? null] : null);
+}
+
+export { el, duration };

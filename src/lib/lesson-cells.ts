@@ -1,0 +1,55 @@
+// Finds the cells of a lesson in its MDX: `<SqlCell node="..." expect="...">` elements whose SQL is a fenced
+// code block (or plain text) inside them. The site's remark plugin and the lesson replay test both use this,
+// so what the page shows is what the replay runs.
+import type { Root } from "mdast";
+import type { MdxJsxAttribute, MdxJsxFlowElement } from "mdast-util-mdx-jsx";
+import { visit } from "unist-util-visit";
+
+export const CELL_COMPONENTS = new Set(["SqlCell"]);
+
+export interface LessonCell {
+  node: string;
+  expect: string | undefined;
+  code: string;
+}
+
+function attribute(element: MdxJsxFlowElement, name: string): string | undefined {
+  const found = element.attributes.find((a): a is MdxJsxAttribute => a.type === "mdxJsxAttribute" && a.name === name);
+  return typeof found?.value === "string" ? found.value : undefined;
+}
+
+/** The SQL inside a cell element: a code block's text, or the source text between its tags. */
+function cellCode(element: MdxJsxFlowElement, source: string): string {
+  const [first] = element.children;
+  if (element.children.length === 1 && first?.type === "code") return first.value;
+  const last = element.children[element.children.length - 1];
+  const start = first?.position?.start.offset;
+  const end = last?.position?.end.offset;
+  return start !== undefined && end !== undefined ? source.slice(start, end).trim() : "";
+}
+
+/**
+ * Walks the tree in document order and calls `found` for each cell. With `rewrite`, the element's children are
+ * replaced by a `code` attribute, so the component gets its SQL verbatim rather than as rendered markdown.
+ */
+export function collectCells(tree: Root, source: string, rewrite = false): LessonCell[] {
+  const cells: LessonCell[] = [];
+  visit(tree, "mdxJsxFlowElement", (element: MdxJsxFlowElement) => {
+    if (!element.name || !CELL_COMPONENTS.has(element.name)) return;
+    const code = cellCode(element, source);
+    cells.push({ node: attribute(element, "node") ?? "master", expect: attribute(element, "expect"), code });
+    if (rewrite) {
+      element.attributes = element.attributes.filter((a) => !(a.type === "mdxJsxAttribute" && a.name === "code"));
+      element.attributes.push({ type: "mdxJsxAttribute", name: "code", value: code });
+      element.children = [];
+    }
+  });
+  return cells;
+}
+
+/** The remark plugin the site's MDX runs. */
+export function remarkLessonCells() {
+  return (tree: Root, file: { value: unknown }) => {
+    collectCells(tree, String(file.value), true);
+  };
+}
