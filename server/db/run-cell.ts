@@ -9,7 +9,9 @@ import {
   type SqlErrorInfo,
   type StatementResult,
 } from "../../src/lib/api-types.ts";
+import { formatResult } from "../../src/lib/psql-format.ts";
 import { splitSql, type SqlPiece } from "../../src/lib/split-sql.ts";
+import { runMetaPiece } from "./meta-piece.ts";
 import type { TypeNames } from "./type-names.ts";
 
 /** Every value comes back as PostgreSQL printed it: what psql shows, and safe to put in JSON. */
@@ -45,7 +47,7 @@ export interface RunOptions {
 /** The server's reply to ReadyForQuery: I idle, T in a transaction, E in a failed transaction. */
 type TransactionStatus = "I" | "T" | "E";
 
-interface TrackedClient extends pg.PoolClient {
+export interface TrackedClient extends pg.PoolClient {
   transactionStatus?: TransactionStatus;
   processID?: number;
 }
@@ -81,28 +83,27 @@ export async function runCell(pool: pg.Pool, sql: string, options: RunOptions): 
   const onLost = (error: Error) => (broken = error);
   client.on("error", onLost);
   let failure: SqlErrorInfo | undefined;
+  // psql's \x lasts for the session; a cell is the session here.
+  const display = { expanded: false };
   try {
     for (const piece of pieces) {
       if (options.signal?.aborted) {
         failure = { code: BRIDGE_CODES.cancelled, message: "canceling statement due to user request", node, position: piece.start + 1 };
         break;
       }
-      if (piece.kind === "meta") {
-        failure = {
-          code: BRIDGE_CODES.unsupported,
-          message: `\\${piece.command} is a psql meta-command, and this version of the bridge runs SQL only.`,
-          position: piece.start + 1,
-          node,
-        };
-        break;
-      }
-      const outcome = await runStatement(client, piece, options);
+      const outcome =
+        piece.kind === "meta" ? await runMetaPiece(client, piece, display, options, runStatement) : await runStatement(client, piece, options);
       if ("error" in outcome) {
         failure = outcome.error;
         broken = outcome.broken;
         break;
       }
-      results.push(outcome.result);
+      for (const result of "results" in outcome ? outcome.results : [outcome.result]) {
+        if (display.expanded && result.psql === undefined && result.fields.length > 0) {
+          result.psql = formatResult({ ...result, showRowCount: true }, { expanded: true });
+        }
+        results.push(result);
+      }
     }
     if (!broken) await tidy(client, results, failure);
   } catch (error) {
@@ -115,11 +116,13 @@ export async function runCell(pool: pg.Pool, sql: string, options: RunOptions): 
   return failure ? { node, results, error: failure } : { node, results };
 }
 
+export type StatementOutcome = { result: StatementResult } | { error: SqlErrorInfo; broken?: Error };
+
 async function runStatement(
   client: TrackedClient,
   piece: SqlPiece,
   options: RunOptions,
-): Promise<{ result: StatementResult } | { error: SqlErrorInfo; broken?: Error }> {
+): Promise<StatementOutcome> {
   const notices: Notice[] = [];
   const onNotice = (message: NoticeMessage) => notices.push(toNotice(message));
   client.on("notice", onNotice);

@@ -2,6 +2,7 @@ import { Router } from "express";
 import { isNodeName, type NodeStatus } from "../../src/lib/api-types.ts";
 import { HttpError } from "../errors.ts";
 import type { Lab } from "../lab/lab.ts";
+import { resetLab } from "../lab/reset.ts";
 
 export function labRoutes(lab: Lab): Router {
   const router = Router();
@@ -26,6 +27,12 @@ export function labRoutes(lab: Lab): Router {
       clearInterval(heartbeat);
       lab.off("node", onNode);
     });
+  });
+
+  /** Back to a fresh lab: the lessons' "start over". The page asks for confirmation before calling it. */
+  router.post("/api/lab/reset", async (_req, res) => {
+    await resetLab(lab);
+    res.json(lab.status());
   });
 
   router.post("/api/lab/nodes/:name/:action", async (req, res) => {

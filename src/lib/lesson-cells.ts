@@ -10,6 +10,8 @@ export const CELL_COMPONENTS = new Set(["SqlCell"]);
 export interface LessonCell {
   node: string;
   expect: string | undefined;
+  /** Seconds to keep re-running until the expectation is met. */
+  within: number;
   code: string;
 }
 
@@ -37,7 +39,12 @@ export function collectCells(tree: Root, source: string, rewrite = false): Lesso
   visit(tree, "mdxJsxFlowElement", (element: MdxJsxFlowElement) => {
     if (!element.name || !CELL_COMPONENTS.has(element.name)) return;
     const code = cellCode(element, source);
-    cells.push({ node: attribute(element, "node") ?? "master", expect: attribute(element, "expect"), code });
+    cells.push({
+      node: attribute(element, "node") ?? "master",
+      expect: attribute(element, "expect"),
+      within: Number(attribute(element, "within") ?? 0),
+      code,
+    });
     if (rewrite) {
       element.attributes = element.attributes.filter((a) => !(a.type === "mdxJsxAttribute" && a.name === "code"));
       element.attributes.push({ type: "mdxJsxAttribute", name: "code", value: code });

@@ -1,5 +1,6 @@
 // Turns the bridge's answers into the DOM under a cell: a table per result, notices in order, errors the
 // way psql shows them (with LINE and a caret), and for fan-out cells one column per node.
+import { fingerprint } from "../expectations.ts";
 import { BRIDGE_CODES, type Notice, type QueryResponse, type SqlErrorInfo, type StatementResult } from "../api-types.ts";
 
 /** Values longer than this are folded; a click shows them whole. */
@@ -127,11 +128,4 @@ export function renderResponse(response: QueryResponse, sql: string, expectedErr
   return part;
 }
 
-/** What a response shows, reduced to compare nodes: the last result's rows, or the error code. */
-export function fingerprint(response: QueryResponse): string {
-  if (response.error) return `error:${response.error.code}`;
-  const last = response.results[response.results.length - 1];
-  return JSON.stringify(last ? [last.fields.map((f) => f.name), last.rows, last.psql ?? null] : null);
-}
-
-export { el, duration };
+export { el, duration, fingerprint };

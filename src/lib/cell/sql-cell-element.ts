@@ -3,7 +3,7 @@
 // keyboard shortcuts, and the expectation verdict.
 import type { LabStatus, NodeName, QueryResponse } from "../api-types.ts";
 import { NODE_NAMES } from "../api-types.ts";
-import { judge, parseExpectation, type Expectation, type Verdict } from "../expectations.ts";
+import { parseExpectation, runUntilMet, type Expectation, type Verdict } from "../expectations.ts";
 import { api, labToken, watchLab } from "../lab-client.ts";
 import { fillPlaceholders, hasPlaceholders } from "../placeholders.ts";
 import { highlightSql, plainHtml } from "./highlight.ts";
@@ -125,15 +125,20 @@ export class SqlCellElement extends HTMLElement {
     const started = performance.now();
     const ticker = setInterval(() => (this.state.textContent = `running… ${duration(performance.now() - started)}`), 100);
     try {
-      const responses = await Promise.all(
-        nodes.map((node, i) =>
-          api<QueryResponse>("/api/query", { node, sql, id: ids[i] }, controller.signal).catch(
-            (error: Error): QueryResponse => ({ node, results: [], error: { code: "LAB00", message: error.message, node } }),
+      const attempt = () =>
+        Promise.all(
+          nodes.map((node, i) =>
+            api<QueryResponse>("/api/query", { node, sql, id: ids[i] }, controller.signal).catch(
+              (error: Error): QueryResponse => ({ node, results: [], error: { code: "LAB00", message: error.message, node } }),
+            ),
           ),
-        ),
-      );
-      const verdicts = responses.map((response) => judge(this.expectation, response));
+        );
+      const within = Number(this.dataset["within"] ?? 0);
+      const { responses, verdicts, attempts, waitedMs } = await runUntilMet(attempt, this.expectation, within);
       this.show(responses, verdicts, sql);
+      if (attempts > 1) {
+        this.output.prepend(el("div", "cell-waited", `Ran ${attempts} times over ${duration(waitedMs)}, waiting for replication to catch up.`));
+      }
       const watch = responses.length === 1 ? responses[0]!.results.at(-1)?.watch : undefined;
       if (watch && !options.once) this.startWatching(nodes[0]!, watch.sql, watch.seconds);
       return verdicts.every((verdict) => verdict.met);

@@ -1,0 +1,83 @@
+// A psql meta-command in a cell. \x, \g and \watch change how the cell runs its SQL, so they are handled
+// here; the describe commands (\dRp+, \dRs+, \dt, \d) come from server/meta, the one implementation that the
+// cells, the console and the lesson replay share.
+import type pg from "pg";
+import { BRIDGE_CODES, type SqlErrorInfo, type StatementResult } from "../../src/lib/api-types.ts";
+import { formatResult } from "../../src/lib/psql-format.ts";
+import type { MetaPiece, SqlPiece } from "../../src/lib/split-sql.ts";
+import { MetaError, runMeta } from "../meta/index.ts";
+import type { RunOptions, StatementOutcome, TrackedClient } from "./run-cell.ts";
+
+export type MetaOutcome = { results: StatementResult[] } | { error: SqlErrorInfo; broken?: Error };
+
+type RunStatement = (client: TrackedClient, piece: SqlPiece, options: RunOptions) => Promise<StatementOutcome>;
+
+function failure(piece: MetaPiece, options: RunOptions, message: string): MetaOutcome {
+  return { error: { code: BRIDGE_CODES.unsupported, message, position: piece.start + 1, node: options.node } };
+}
+
+function note(piece: MetaPiece, message: string): StatementResult {
+  return { command: `\\${piece.command}`, rowCount: null, fields: [], rows: [], truncated: false, notices: [], durationMs: 0, span: [piece.start, piece.end], message };
+}
+
+export async function runMetaPiece(
+  client: TrackedClient,
+  piece: MetaPiece,
+  display: { expanded: boolean },
+  options: RunOptions,
+  runStatement: RunStatement,
+): Promise<MetaOutcome> {
+  switch (piece.command) {
+    case "x": {
+      const setting = piece.args[0]?.toLowerCase();
+      if (setting === "on" || setting === "off") display.expanded = setting === "on";
+      else if (setting === undefined) display.expanded = !display.expanded;
+      else return failure(piece, options, `\\x: unrecognized value "${piece.args[0]}" for "expanded": Boolean expected`);
+      return { results: [note(piece, `Expanded display is ${display.expanded ? "on" : "off"}.`)] };
+    }
+    case "g":
+    case "gx":
+    case "watch": {
+      if (!piece.buffer) {
+        return failure(piece, options, piece.command === "watch" ? "\\watch cannot be used with an empty query" : "\\g: the query buffer is empty");
+      }
+      let seconds = 0;
+      if (piece.command === "watch") {
+        seconds = piece.args[0] === undefined ? 2 : Number(piece.args[0].replace(/^i(nterval)?=/, ""));
+        if (!Number.isFinite(seconds) || seconds <= 0) return failure(piece, options, `\\watch: incorrect interval value "${piece.args[0]}"`);
+      }
+      const outcome = await runStatement(client, piece.buffer, options);
+      if ("error" in outcome) return outcome;
+      const { result } = outcome;
+      if (piece.command === "gx" && result.fields.length > 0) result.psql = formatResult({ ...result, showRowCount: true }, { expanded: true });
+      if (piece.command === "watch") result.watch = { seconds, sql: piece.buffer.text };
+      return { results: [result] };
+    }
+    default:
+      return describe(client, piece, display, options);
+  }
+}
+
+async function describe(client: pg.ClientBase, piece: MetaPiece, display: { expanded: boolean }, options: RunOptions): Promise<MetaOutcome> {
+  const started = performance.now();
+  try {
+    const outputs = await runMeta(client, { command: piece.command, args: piece.args });
+    const durationMs = Math.round((performance.now() - started) * 1000) / 1000;
+    return {
+      results: outputs.map((output) => ({
+        command: `\\${piece.command}`,
+        rowCount: output.rows.length,
+        fields: output.fields,
+        rows: output.rows,
+        truncated: false,
+        notices: [],
+        durationMs,
+        span: [piece.start, piece.end],
+        psql: formatResult(output, { expanded: display.expanded }),
+      })),
+    };
+  } catch (error) {
+    if (error instanceof MetaError) return failure(piece, options, error.message);
+    throw error;
+  }
+}

@@ -1,0 +1,60 @@
+import pg from "pg";
+import { NODE_NAMES, type NodeName } from "../../src/lib/api-types.ts";
+import { LAB_DATABASE } from "../config.ts";
+import { HttpError } from "../errors.ts";
+import { clientConfig, type Lab } from "./lab.ts";
+
+async function onNode<T>(lab: Lab, name: NodeName, database: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ ...clientConfig(lab.endpoint(name)), database, connectionTimeoutMillis: 5000 });
+  client.on("error", () => {});
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/**
+ * Puts the lab back to fresh: no subscriptions, publications or slots, and an empty `replication` database on
+ * every node. Subscriptions are detached from their slots before they are dropped, so that a reset works even
+ * when master is down; the slots they leave on master are dropped here too.
+ */
+export async function resetLab(lab: Lab): Promise<void> {
+  const down = lab.status().nodes.filter((node) => node.state !== "up");
+  if (down.length > 0) {
+    throw new HttpError(`Start every node before a reset: ${down.map((node) => node.name).join(", ")} ${down.length === 1 ? "is" : "are"} not up.`, 409);
+  }
+  const database = lab.endpoint("master").database || LAB_DATABASE;
+  await Promise.all(
+    NODE_NAMES.map((name) =>
+      onNode(lab, name, database, async (client) => {
+        const { rows } = await client.query<{ subname: string }>(
+          "SELECT subname FROM pg_subscription WHERE subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())",
+        );
+        for (const { subname } of rows) {
+          const sub = client.escapeIdentifier(subname);
+          await client.query(`ALTER SUBSCRIPTION ${sub} DISABLE`);
+          await client.query(`ALTER SUBSCRIPTION ${sub} SET (slot_name = NONE)`);
+          await client.query(`DROP SUBSCRIPTION ${sub}`);
+        }
+      }),
+    ),
+  );
+  await Promise.all(
+    NODE_NAMES.map((name) =>
+      onNode(lab, name, "postgres", async (client) => {
+        // A walsender can hold a slot for a moment after its subscription went away: end it, then drop.
+        for (let attempt = 0; attempt < 50; attempt++) {
+          await client.query("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE active_pid IS NOT NULL");
+          await client.query("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE NOT active");
+          const { rowCount } = await client.query("SELECT 1 FROM pg_replication_slots");
+          if (rowCount === 0) break;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(database)} WITH (FORCE)`);
+        await client.query(`CREATE DATABASE ${client.escapeIdentifier(database)}`);
+      }),
+    ),
+  );
+}
