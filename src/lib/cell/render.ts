@@ -78,7 +78,7 @@ export function renderResult(result: StatementResult): HTMLElement {
   block.append(...renderNotices(result.notices));
   if (result.message) block.append(el("div", "cell-message", result.message));
   if (result.psql !== undefined) {
-    block.append(el("pre", "cell-psql", result.psql));
+    block.append(el("pre", "cell-psql", result.psql.replace(/\n+$/, "")));
   } else if (result.fields.length > 0) {
     block.append(table(result));
   }

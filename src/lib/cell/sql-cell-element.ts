@@ -170,8 +170,16 @@ export class SqlCellElement extends HTMLElement {
       this.output.append(renderResponse(responses[0]!, sql, expectError && verdicts[0]!.met));
       return;
     }
-    // Fan-out: one column per node, and a mark on every node whose answer differs from master's.
+    // Fan-out. When every node answered alike, one answer is shown once, naming the nodes; otherwise one
+    // column per node, with a mark on every node whose answer differs from master's.
     const reference = fingerprint(responses[0]!);
+    if (responses.every((response) => fingerprint(response) === reference)) {
+      const same = el("div", "cell-fanout-same");
+      same.append(el("div", "cell-fanout__head", `Same answer on ${responses.map((r) => r.node).join(", ")}`));
+      same.append(renderResponse(responses[0]!, sql, expectError && verdicts[0]!.met));
+      this.output.append(same);
+      return;
+    }
     const grid = el("div", "cell-fanout");
     responses.forEach((response, i) => {
       const column = el("div", "cell-fanout__node");
@@ -201,6 +209,13 @@ export class SqlCellElement extends HTMLElement {
     }
     const banner = el("div", "cell-verdict cell-verdict--missed");
     banner.textContent = `✗ Not what the lesson expects: ${failed.map(({ node, verdict }) => (responses.length > 1 ? `${node} ${verdict.reason}` : verdict.reason)).join("; ")}.`;
+    banner.append(
+      el(
+        "div",
+        "cell-verdict__hint",
+        "Cells build on the ones before them: if some ran twice or out of order, the lab is not in the state this cell expects.",
+      ),
+    );
     return banner;
   }
 
