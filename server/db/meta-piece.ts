@@ -1,7 +1,7 @@
 // A psql meta-command in a cell. \x, \g and \watch change how the cell runs its SQL, so they are handled
 // here; the describe commands (\dRp+, \dRs+, \dt, \d) come from server/meta, the one implementation that the
 // cells, the console and the lesson replay share.
-import type pg from "pg";
+import pg from "pg";
 import { BRIDGE_CODES, type SqlErrorInfo, type StatementResult } from "../../src/lib/api-types.ts";
 import { formatResult } from "../../src/lib/psql-format.ts";
 import type { MetaPiece, SqlPiece } from "../../src/lib/split-sql.ts";
@@ -12,8 +12,10 @@ export type MetaOutcome = { results: StatementResult[] } | { error: SqlErrorInfo
 
 type RunStatement = (client: TrackedClient, piece: SqlPiece, options: RunOptions) => Promise<StatementOutcome>;
 
-function failure(piece: MetaPiece, options: RunOptions, message: string): MetaOutcome {
-  return { error: { code: BRIDGE_CODES.unsupported, message, position: piece.start + 1, node: options.node } };
+function failure(piece: MetaPiece, options: RunOptions, message: string, hint?: string): MetaOutcome {
+  const error: SqlErrorInfo = { code: BRIDGE_CODES.unsupported, message, position: piece.start + 1, node: options.node };
+  if (hint) error.hint = hint;
+  return { error };
 }
 
 function note(piece: MetaPiece, message: string): StatementResult {
@@ -77,7 +79,15 @@ async function describe(client: pg.ClientBase, piece: MetaPiece, display: { expa
       })),
     };
   } catch (error) {
-    if (error instanceof MetaError) return failure(piece, options, error.message);
+    if (error instanceof MetaError) return failure(piece, options, error.message, error.hint);
+    // A catalog query can fail like any SQL (permission denied for a non-superuser, an aborted transaction):
+    // that is the command's error, with its SQLSTATE, not a node gone down.
+    if (error instanceof pg.DatabaseError) {
+      const info: SqlErrorInfo = { code: error.code ?? "XX000", message: error.message, node: options.node, position: piece.start + 1 };
+      if (error.detail) info.detail = error.detail;
+      if (error.hint) info.hint = error.hint;
+      return { error: info };
+    }
     throw error;
   }
 }

@@ -79,7 +79,7 @@ export function splitSql(source: string): Piece[] {
       start = i;
     } else if (c === "\\") {
       const end = lineEnd(source, i);
-      const words = source.slice(i + 1, end).trim().split(/\s+/);
+      const words = metaWords(source.slice(i + 1, end));
       const command = words[0] ?? "";
       const buffer = pending(i);
       if (BUFFER_COMMANDS.has(command)) {
@@ -156,4 +156,38 @@ function quoteEnd(source: string, from: number, quote: string, backslashEscapes:
     }
   }
   return source.length;
+}
+
+/**
+ * A meta-command's words, split on spaces as psql splits them, except inside quotes: `\d "Mixed Case"` has
+ * one argument, quotes kept (the pattern rules need them), and `'...'` arguments lose their quotes.
+ */
+function metaWords(text: string): string[] {
+  const words: string[] = [];
+  let word = "";
+  let quote: '"' | "'" | null = null;
+  let started = false;
+  for (const c of text) {
+    if (quote) {
+      if (c === quote) {
+        quote = null;
+        if (c === '"') word += c;
+      } else {
+        word += c;
+      }
+    } else if (c === '"' || c === "'") {
+      quote = c;
+      started = true;
+      if (c === '"') word += c;
+    } else if (/\s/.test(c)) {
+      if (started) words.push(word);
+      word = "";
+      started = false;
+    } else {
+      word += c;
+      started = true;
+    }
+  }
+  if (started) words.push(word);
+  return words;
 }

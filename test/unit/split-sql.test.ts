@@ -44,6 +44,11 @@ describe("splitting a cell into statements, as psql does", () => {
     expect(pieces[1]).toMatchObject({ kind: "sql", text: "SELECT 1" });
   });
 
+  it("keeps a quoted meta-command argument whole, as psql does", () => {
+    expect(splitSql('\\d "Mixed Case"')[0]).toMatchObject({ kind: "meta", command: "d", args: ['"Mixed Case"'] });
+    expect(splitSql("\\dRp+ 'user pub' other")[0]).toMatchObject({ args: ["user pub", "other"] });
+  });
+
   it("gives \\watch the query typed before it, as psql's query buffer", () => {
     const pieces = splitSql("SELECT count(*) FROM users\n\\watch 1");
     expect(pieces).toHaveLength(1);
