@@ -25,10 +25,7 @@ function valueCell(value: string | null): HTMLTableCellElement {
     const short = el("span", "cell-folded", `${value.slice(0, FOLD_AT)}…`);
     const more = el("button", "cell-unfold", `show all ${value.length} characters`);
     more.type = "button";
-    more.addEventListener("click", () => {
-      short.textContent = value;
-      more.remove();
-    });
+    more.addEventListener("click", () => td.replaceChildren(value));
     td.append(short, " ", more);
   } else {
     td.textContent = value;

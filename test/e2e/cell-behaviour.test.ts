@@ -1,0 +1,111 @@
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import express from "express";
+import type { Browser, Locator, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { PROJECT_ROOT } from "../../server/config.ts";
+import { call, direct } from "../support/bridge.ts";
+import { launch, screenshot } from "../support/browser.ts";
+
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  browser = await launch();
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+});
+afterAll(async () => {
+  await call("/api/lab/nodes/slave2/start", {});
+  await browser?.close();
+});
+
+/** Lesson 1's second cell, rewritten for the test: every cell is editable. */
+async function cellWith(sql: string, node = "master"): Promise<Locator> {
+  await page.goto(`${inject("bridgeUrl")}/lessons/01-logical-replication/`);
+  await page.locator(".lab-status.compact [data-node='master'][data-state='up']").waitFor();
+  const cell = page.locator("sql-cell").nth(1);
+  await cell.locator("select").selectOption(node);
+  await cell.locator("textarea").fill(sql);
+  return cell;
+}
+
+describe("a cell in a real browser", () => {
+  it("keeps its highlighting while being edited, and runs what was typed", async () => {
+    const cell = await cellWith("SELECT 'typed here' AS greeting, repeat('x', 400) AS long_value, NULL AS nothing");
+    await expect
+      .poll(() => cell.locator(".sql-cell__highlight").innerHTML())
+      .toMatch(/<span style="[^"]*--shiki-dark[^"]*">SELECT<\/span>/);
+    await cell.locator("textarea").press("Control+Enter");
+    const table = cell.locator(".cell-table");
+    await table.waitFor();
+    // Ctrl+Enter runs and stays in the cell.
+    await expect(cell.locator("textarea").evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+    await expect(table.locator("td").first().textContent()).resolves.toBe("typed here");
+    await expect(table.locator("th").first().getAttribute("title")).resolves.toBe("text");
+    // NULL is marked as such; a long value is folded until asked for.
+    await expect(table.locator(".cell-null").textContent()).resolves.toBe("NULL");
+    const unfold = table.getByRole("button", { name: "show all 400 characters" });
+    await unfold.click();
+    await expect(table.locator("td").nth(1).textContent()).resolves.toBe("x".repeat(400));
+  });
+
+  it("shows a running cell as running, and Cancel really cancels it on the server", async () => {
+    const cell = await cellWith("SELECT pg_sleep(20) /* cancel me */");
+    await cell.locator(".sql-cell__run").click();
+    await expect.poll(() => cell.locator(".sql-cell__state").textContent()).toMatch(/^running… /);
+    const active = "SELECT 1 FROM pg_stat_activity WHERE query LIKE '%cancel me%' AND state = 'active' AND pid <> pg_backend_pid()";
+    await expect.poll(async () => (await direct("master", active)).length).toBe(1);
+    await screenshot(page, "cell-running");
+    await cell.getByRole("button", { name: "Cancel" }).click();
+    await expect.poll(() => cell.locator(".cell-error__code").textContent().catch(() => null)).toBe("57014");
+    await expect(cell.locator(".cell-error__message").textContent()).resolves.toBe("canceling statement due to user request");
+    expect(await direct("master", active)).toHaveLength(0);
+  });
+
+  it("says so when its node is down, and the other nodes still answer", async () => {
+    await call("/api/lab/nodes/slave2/stop", {});
+    const cell = await cellWith("SELECT 1", "slave2");
+    await cell.locator(".sql-cell__run").click();
+    await expect.poll(() => cell.locator(".cell-error__message").textContent().catch(() => null)).toBe('node "slave2" is down');
+    await expect(cell.locator(".cell-error").textContent()).resolves.toContain("Start slave2 again to run this cell.");
+    await cell.locator("select").selectOption("all");
+    await cell.locator(".sql-cell__run").click();
+    await expect.poll(() => cell.locator(".cell-fanout__node").count()).toBe(4);
+    await expect(cell.locator(".cell-fanout__node.differs .cell-fanout__head").textContent()).resolves.toContain("slave2");
+    await screenshot(page, "cell-node-down");
+    await call("/api/lab/nodes/slave2/start", {});
+  });
+
+  it("re-runs a \\watch query live until stopped", async () => {
+    const cell = await cellWith("SELECT now()::time(0) AS at\n\\watch 1");
+    await cell.locator(".sql-cell__run").click();
+    const title = cell.locator(".cell-watch-title");
+    await title.waitFor({ timeout: 5000 });
+    const first = await title.textContent();
+    await expect.poll(() => title.textContent(), { timeout: 5000 }).not.toBe(first);
+    expect(first).toMatch(/^Every 1 s · .+ · on master$/);
+    await cell.getByRole("button", { name: "Stop" }).click();
+    await expect(cell.locator(".sql-cell__state").textContent()).resolves.toBe("stopped watching");
+    const stopped = await title.textContent();
+    await page.waitForTimeout(1500);
+    await expect(title.textContent()).resolves.toBe(stopped);
+  });
+
+  it("reads well from a static host, and says how to start the lab when run", async () => {
+    const app = express().use(express.static(path.join(PROJECT_ROOT, "dist")));
+    const server: Server = await new Promise((resolve) => {
+      const s = app.listen(0, "127.0.0.1", () => resolve(s));
+    });
+    try {
+      await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/lessons/04-publication/`);
+      const cell = page.locator("sql-cell").first();
+      await expect(cell.locator(".sql-cell__highlight").textContent()).resolves.toContain("CREATE PUBLICATION userpub FOR TABLE users;");
+      await cell.locator(".sql-cell__run").click();
+      await expect(cell.locator(".cell-offline").textContent()).resolves.toContain("npm start");
+      await screenshot(page, "lesson-static-offline");
+    } finally {
+      server.close();
+    }
+  });
+});
