@@ -209,13 +209,17 @@ export class SqlCellElement extends HTMLElement {
     }
     const banner = el("div", "cell-verdict cell-verdict--missed");
     banner.textContent = `✗ Not what the lesson expects: ${failed.map(({ node, verdict }) => (responses.length > 1 ? `${node} ${verdict.reason}` : verdict.reason)).join("; ")}.`;
-    banner.append(
-      el(
-        "div",
-        "cell-verdict__hint",
-        "Cells build on the ones before them: if some ran twice or out of order, the lab is not in the state this cell expects.",
-      ),
-    );
+    // A node that is down explains itself; otherwise the likely cause is the lab's state, not the SQL.
+    const bridgeTrouble = responses.some((response) => response.error?.code.startsWith("LAB"));
+    if (!bridgeTrouble) {
+      banner.append(
+        el(
+          "div",
+          "cell-verdict__hint",
+          "Cells build on the ones before them: if some ran twice or out of order, the lab is not in the state this cell expects.",
+        ),
+      );
+    }
     return banner;
   }
 
