@@ -63,8 +63,8 @@ async function benchRoundTrip() {
   const lab = new EmbeddedLab(config);
   await lab.start();
   let port = 0;
-  const { app, close } = createApp({ ...config, lab, port: () => port });
-  const listening = await listen(app, 0);
+  const { handler, close } = createApp({ ...config, lab, port: () => port });
+  const listening = await listen(handler, 0);
   port = listening.port;
   const client = new pg.Client(lab.endpoint("master"));
   await client.connect();

@@ -3,9 +3,14 @@ import type { ApiError } from "../src/lib/api-types.ts";
 import { NodePools } from "./db/pools.ts";
 import { HttpError } from "./errors.ts";
 import type { Lab } from "./lab/lab.ts";
+import { LoadController } from "./load/controller.ts";
+import { Monitor } from "./monitor/sampler.ts";
 import { labRoutes } from "./routes/lab.ts";
+import { monitorRoutes } from "./routes/monitor.ts";
 import { queryRoutes } from "./routes/query.ts";
-import { checkApiAccess, checkHost, requireJson } from "./security.ts";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { ASYNC_USERS_PATH, asyncUsers } from "./api-server/async-users.ts";
+import { checkHost, checkOrigin, checkToken, requireJson } from "./security.ts";
 import { siteRoutes } from "./site.ts";
 
 export interface AppOptions {
@@ -32,13 +37,27 @@ export function createApp(options: AppOptions) {
     next();
   });
   app.use(checkHost(port));
-  app.use("/api", checkApiAccess(token, port), requireJson, express.json({ limit: BODY_LIMIT, strict: true }));
+  app.use("/api", checkOrigin(port), checkToken(token), requireJson, express.json({ limit: BODY_LIMIT, strict: true }));
   app.use(labRoutes(lab));
+  const monitor = new Monitor(lab);
+  const load = new LoadController(monitor, () => `http://127.0.0.1:${port()}/async-users`);
+  app.use(monitorRoutes(monitor, load));
   app.use(queryRoutes({ lab, pools, rowLimit: options.rowLimit, statementTimeoutMs: options.statementTimeoutMs }));
   app.use("/api", (req, _res, next) => next(new HttpError(`No such API: ${req.method} ${req.originalUrl}`, 404)));
   app.use(siteRoutes(options.siteDir, token));
   app.use(errorHandler);
-  return { app, close: () => pools.end() };
+  // The walkthrough's API server takes no token, so that load tools (k6, autocannon) can call it as they would
+  // any API; it only ever inserts a user on master, and still refuses other origins and non-JSON bodies.
+  const api = asyncUsers(lab, options.statementTimeoutMs);
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
+    if (req.url?.split("?")[0] === ASYNC_USERS_PATH) api.handle(req, res, port());
+    else app(req, res);
+  };
+  const close = async () => {
+    load.stop();
+    await Promise.all([pools.end(), api.close(), monitor.close()]);
+  };
+  return { app, handler, close };
 }
 
 /** Every failure becomes JSON with a status and a sentence; stack traces stay in the terminal. */
@@ -52,7 +71,7 @@ function errorHandler(error: unknown, _req: Request, res: Response, _next: NextF
     status = error.status;
     message =
       error.type === "entity.too.large"
-        ? `The request body is larger than ${BODY_LIMIT}.`
+        ? `The request body is larger than ${error.limit ? `${Math.round(error.limit / 1024)} kB` : BODY_LIMIT}.`
         : error.type === "entity.parse.failed"
           ? "The request body is not valid JSON."
           : error.message;
@@ -64,6 +83,6 @@ function errorHandler(error: unknown, _req: Request, res: Response, _next: NextF
   res.status(status).json(body);
 }
 
-function isBodyParserError(error: unknown): error is { status: number; type: string; message: string } {
+function isBodyParserError(error: unknown): error is { status: number; type: string; message: string; limit?: number } {
   return typeof error === "object" && error !== null && "type" in error && "status" in error;
 }

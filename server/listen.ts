@@ -1,13 +1,14 @@
-import type { Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Express } from "express";
 import { CliError } from "./errors.ts";
 
 /** The bridge only ever listens on loopback: it runs SQL as a superuser for whoever can reach it. */
 export const BRIDGE_HOST = "127.0.0.1";
 
-export async function listen(app: Express, port: number): Promise<{ server: Server; port: number }> {
-  const server = app.listen(port, BRIDGE_HOST);
+export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+export async function listen(handler: Handler, port: number): Promise<{ server: Server; port: number }> {
+  const server = createServer(handler).listen(port, BRIDGE_HOST);
   await new Promise<void>((resolve, reject) => {
     server.once("listening", resolve);
     server.once("error", (error: NodeJS.ErrnoException) =>

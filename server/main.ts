@@ -71,7 +71,7 @@ async function main() {
   let port = config.bridgePort;
   const created = createApp({ ...config, lab, port: () => port });
   bridge = created;
-  const listening = await listen(created.app, config.bridgePort);
+  const listening = await listen(created.handler, config.bridgePort);
   port = listening.port;
   closeServer = () => new Promise((resolve) => listening.server.close(() => resolve()));
 

@@ -4,6 +4,10 @@ import { clientConfig, type Lab } from "../lab/lab.ts";
 
 export interface PoolOptions {
   statementTimeoutMs: number;
+  /** Connections per node (default 10). */
+  max?: number;
+  /** Shown in pg_stat_activity, so that a lesson can tell the bridge's sessions apart. */
+  applicationName?: string;
 }
 
 /**
@@ -27,11 +31,11 @@ export class NodePools {
     if (existing) void existing.pool.end().catch(() => {});
     const pool = new pg.Pool({
       ...config,
-      max: 10,
+      max: this.options.max ?? 10,
       idleTimeoutMillis: 10_000,
       connectionTimeoutMillis: 5_000,
       statement_timeout: this.options.statementTimeoutMs,
-      application_name: `replication-lab bridge`,
+      application_name: this.options.applicationName ?? "replication-lab bridge",
     });
     pool.on("error", () => {
       // The server went away under an idle connection; the pool has already dropped it.

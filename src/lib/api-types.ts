@@ -107,3 +107,60 @@ export const BRIDGE_CODES = {
   noAnswer: "LAB03",
   busy: "LAB04",
 } as const;
+
+/** One look at the lab by the live monitor: `users` counts everywhere and each follower's slot on master. */
+export interface MonitorSample {
+  at: number;
+  nodes: { name: NodeName; state: NodeState; count: number | null }[];
+  slots: {
+    slot: string;
+    /** The follower whose subscription uses the slot, when known. */
+    node: NodeName | null;
+    active: boolean;
+    /** WAL the follower has not confirmed yet (pg_current_wal_lsn - confirmed_flush_lsn). */
+    lagBytes: number | null;
+    /** WAL master keeps for the slot (pg_current_wal_lsn - restart_lsn). */
+    retainedBytes: number | null;
+    /** pg_stat_replication.replay_lag, when master has a recent measurement. */
+    replayLagMs: number | null;
+  }[];
+}
+
+export interface LoadRequest {
+  requests: number;
+  concurrency: number;
+}
+
+export interface LoadProgress {
+  done: number;
+  total: number;
+  ok: number;
+  errors: number;
+  /** Requests per second so far. */
+  rate: number;
+}
+
+export interface LoadSummary {
+  requests: number;
+  ok: number;
+  durationMs: number;
+  rate: number;
+  latencyMs: { p50: number; p95: number; p99: number; max: number; avg: number };
+  /** Failures by kind: an HTTP status ("503") or a network error code ("ECONNREFUSED"). */
+  errors: Record<string, number>;
+}
+
+export interface LoadVerdict {
+  acknowledged: number;
+  /** Rows each node gained during the run (null: node down or no users table). */
+  nodes: { name: NodeName; gained: number | null; caughtUpMs: number | null; state: NodeState }[];
+  /** True when every node that is up gained exactly the acknowledged rows. */
+  nothingLost: boolean;
+}
+
+export type LoadState =
+  | { phase: "idle" }
+  | { phase: "running"; request: LoadRequest; progress: LoadProgress; startedAt: number }
+  | { phase: "verifying"; request: LoadRequest; summary: LoadSummary }
+  | { phase: "done"; request: LoadRequest; summary: LoadSummary; verdict: LoadVerdict }
+  | { phase: "failed"; request: LoadRequest; error: string };

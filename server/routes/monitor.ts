@@ -1,0 +1,37 @@
+import { Router } from "express";
+import type { LoadState, MonitorSample } from "../../src/lib/api-types.ts";
+import { parseLoadRequest, type LoadController } from "../load/controller.ts";
+import type { Monitor } from "../monitor/sampler.ts";
+
+export function monitorRoutes(monitor: Monitor, load: LoadController): Router {
+  const router = Router();
+
+  /** The live monitor's feed: a `sample` four times a second and the load run's `load` state as it changes. */
+  router.get("/api/monitor", (req, res) => {
+    res.writeHead(200, { "Content-Type": "text/event-stream", "Cache-Control": "no-store", Connection: "keep-alive" });
+    const send = (type: string, data: unknown) => res.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
+    send("load", load.state);
+    const stopWatching = monitor.watch((sample: MonitorSample) => send("sample", sample));
+    const onLoad = (state: LoadState) => send("load", state);
+    load.on("state", onLoad);
+    req.on("close", () => {
+      stopWatching();
+      load.off("state", onLoad);
+    });
+  });
+
+  router.get("/api/load", (_req, res) => {
+    res.json(load.state);
+  });
+
+  router.post("/api/load", (req, res) => {
+    res.status(202).json(load.start(parseLoadRequest(req.body)));
+  });
+
+  router.post("/api/load/stop", (_req, res) => {
+    load.stop();
+    res.json(load.state);
+  });
+
+  return router;
+}
