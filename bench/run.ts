@@ -3,14 +3,10 @@
 //   2. the bridge's round trip for SELECT 1 against a direct pg query on the same node.
 // Run: npm run bench   (options: --iterations N, default 2000)
 import fs from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import pg from "pg";
-import { createApp } from "../server/app.ts";
 import { loadConfig } from "../server/config.ts";
 import { EmbeddedLab } from "../server/lab/embedded/index.ts";
-import { listen } from "../server/listen.ts";
-import { nextFreePort } from "../server/lab/embedded/ports.ts";
+import { BENCH_TOKEN, freeBase, labFolder, startLabAndBridge } from "./fixture.ts";
 
 const iterations = Number(process.argv[process.argv.indexOf("--iterations") + 1]) || 2000;
 const median = (values: number[]) => {
@@ -20,12 +16,6 @@ const median = (values: number[]) => {
 const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.floor(values.length * p)]!;
 const ms = (value: number) => `${value.toFixed(3)} ms`;
 
-async function labFolder() {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), "lab-bench-"));
-  await fs.chmod(dir, 0o755);
-  return dir;
-}
-
 async function timeStart(dir: string, base: number): Promise<{ seconds: number; lab: EmbeddedLab }> {
   const lab = new EmbeddedLab(loadConfig({ LAB_DATA_DIR: dir, LAB_PG_PORT: String(base) }));
   const started = performance.now();
@@ -34,7 +24,7 @@ async function timeStart(dir: string, base: number): Promise<{ seconds: number; 
 }
 
 async function benchStart() {
-  const base = await nextFreePort(30_000 + Math.floor(Math.random() * 20_000), new Set());
+  const base = await freeBase();
   const cold: number[] = [];
   const warm: number[] = [];
   const dirs: string[] = [];
@@ -56,16 +46,9 @@ async function benchStart() {
 }
 
 async function benchRoundTrip() {
-  const dir = await labFolder();
-  const token = "bench-token-0123456789";
-  const base = await nextFreePort(30_000 + Math.floor(Math.random() * 20_000), new Set());
-  const config = loadConfig({ LAB_DATA_DIR: dir, LAB_PG_PORT: String(base), LAB_TOKEN: token, PORT: "0" });
-  const lab = new EmbeddedLab(config);
-  await lab.start();
-  let port = 0;
-  const { handler, close } = createApp({ ...config, lab, port: () => port });
-  const listening = await listen(handler, 0);
-  port = listening.port;
+  const { lab, url: base, stop } = await startLabAndBridge();
+  const token = BENCH_TOKEN;
+  const port = Number(new URL(base).port);
   const client = new pg.Client(lab.endpoint("master"));
   await client.connect();
   const url = `http://127.0.0.1:${port}/api/query`;
@@ -97,10 +80,7 @@ async function benchRoundTrip() {
     httpOnly.push(performance.now() - t);
   }
   await client.end();
-  await new Promise((resolve) => listening.server.close(resolve));
-  await close();
-  await lab.stop();
-  await fs.rm(dir, { recursive: true, force: true });
+  await stop();
   const added = median(bridged) - median(direct);
   console.log(`SELECT 1 on master, ${iterations} each, alternating`);
   console.log(`  direct pg query:      median ${ms(median(direct))}   p95 ${ms(percentile(direct, 0.95))}`);

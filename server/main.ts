@@ -7,6 +7,7 @@ import { loadConfig } from "./config.ts";
 import { CliError, LabError } from "./errors.ts";
 import { createLab } from "./lab/index.ts";
 import { listen } from "./listen.ts";
+import { removeBridgeFile, writeBridgeFile } from "./bridge-file.ts";
 
 const started = performance.now();
 const seconds = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
@@ -73,7 +74,13 @@ async function main() {
   bridge = created;
   const listening = await listen(created.handler, config.bridgePort);
   port = listening.port;
-  closeServer = () => new Promise((resolve) => listening.server.close(() => resolve()));
+  await writeBridgeFile(config.dataDir, `http://127.0.0.1:${port}`, config.token);
+  closeServer = async () => {
+    await removeBridgeFile(config.dataDir);
+    // Live feeds (server-sent events) would hold the server open: end them.
+    listening.server.closeAllConnections();
+    await new Promise<void>((resolve) => listening.server.close(() => resolve()));
+  };
 
   const down = lab.status().nodes.filter((node) => node.state !== "up");
   say("");

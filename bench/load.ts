@@ -1,0 +1,108 @@
+// The write path under load, as ratios measured in one run on one lab:
+//   1. POST /async-users through the bridge against pgbench doing the same single-row INSERT with the same
+//      concurrency on the same master (the target: at least half of pgbench's rate);
+//   2. the same load with the live monitor sampling four times a second against without it;
+//   3. how long after the last acknowledged write each follower had every row.
+// Run: npm run bench:load   (options: --requests N --concurrency C --rounds R; defaults 10000, 50, 3)
+// Needs pgbench (Debian: apt-get install postgresql; it ships with the server package).
+import { execFile } from "node:child_process";
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs, promisify } from "node:util";
+import type { LoadState } from "../src/lib/api-types.ts";
+import { runLoad } from "../server/load/runner.ts";
+import { LoadController } from "../server/load/controller.ts";
+import { Monitor } from "../server/monitor/sampler.ts";
+import { startLabAndBridge } from "./fixture.ts";
+
+const run = promisify(execFile);
+const { values } = parseArgs({
+  options: { requests: { type: "string", default: "10000" }, concurrency: { type: "string", default: "50" }, rounds: { type: "string", default: "3" } },
+});
+const requests = Number(values.requests);
+const concurrency = Number(values.concurrency);
+const rounds = Number(values.rounds);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+const lab = await startLabAndBridge();
+const master = lab.lab.endpoint("master");
+for (const node of ["master", "slave1", "slave2", "slave3"] as const) {
+  await lab.sql(node, "CREATE TABLE users (id serial PRIMARY KEY, name text NOT NULL, email text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())");
+}
+await lab.sql("master", "CREATE PUBLICATION userpub FOR TABLE users");
+for (const node of ["slave1", "slave2", "slave3"] as const) {
+  await lab.sql(node, `CREATE SUBSCRIPTION sub_${node} CONNECTION 'host=127.0.0.1 port=${master.port} user=postgres password=postgres dbname=replication' PUBLICATION userpub`);
+}
+
+async function settle() {
+  // Each measurement starts from an empty table with every follower caught up.
+  await lab.sql("master", "TRUNCATE users");
+  for (;;) {
+    const counts = await Promise.all((["slave1", "slave2", "slave3"] as const).map((n) => lab.sql(n, "SELECT count(*)::int AS n FROM users")));
+    if (counts.every((rows) => rows[0]?.n === 0)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function pgbench(): Promise<number> {
+  const script = path.join(await fs.mkdtemp(path.join(os.tmpdir(), "pgbench-")), "insert.sql");
+  await fs.writeFile(script, "INSERT INTO users (name, email) VALUES ('pgbench user', 'pgbench@load.example');\n");
+  const { stdout } = await run(
+    "pgbench",
+    ["-n", "-h", master.host, "-p", String(master.port), "-U", "postgres", "-c", String(concurrency), "-j", "2", "-t", String(Math.ceil(requests / concurrency)), "-f", script, "replication"],
+    { env: { ...process.env, PGPASSWORD: "postgres" } },
+  );
+  return Number(/tps = ([\d.]+)/.exec(stdout)?.[1] ?? NaN);
+}
+
+async function http(withMonitor: boolean): Promise<number> {
+  const monitor = new Monitor(lab.lab);
+  const stop = withMonitor ? monitor.watch(() => {}) : () => {};
+  try {
+    const summary = await runLoad({ url: `${lab.url}/async-users`, requests, concurrency });
+    if (summary.ok !== requests) throw new Error(`only ${summary.ok} of ${requests} requests succeeded: ${JSON.stringify(summary.errors)}`);
+    return summary.rate;
+  } finally {
+    stop();
+    await monitor.close();
+  }
+}
+
+const pgbenchRates: number[] = [];
+const plainRates: number[] = [];
+const monitoredRates: number[] = [];
+for (let round = 0; round < rounds; round++) {
+  await settle();
+  pgbenchRates.push(await pgbench());
+  await settle();
+  plainRates.push(await http(false));
+  await settle();
+  monitoredRates.push(await http(true));
+}
+
+// Catch-up: the product's own load run (child process, verdict) with the monitor open, as a learner sees it.
+await settle();
+const monitor = new Monitor(lab.lab);
+const controller = new LoadController(monitor, () => `${lab.url}/async-users`);
+const stopWatching = monitor.watch(() => {});
+const done = new Promise<Extract<LoadState, { phase: "done" }>>((resolve, reject) =>
+  controller.on("state", (state) => (state.phase === "done" ? resolve(state) : state.phase === "failed" ? reject(new Error(state.error)) : undefined)),
+);
+controller.start({ requests, concurrency });
+const final = await done;
+stopWatching();
+await monitor.close();
+await lab.stop();
+
+const fmt = (xs: number[]) => xs.map((x) => Math.round(x)).join(", ");
+console.log(`${requests} single-row INSERTs at concurrency ${concurrency}, ${rounds} rounds (median)`);
+console.log(`  pgbench (baseline):            ${Math.round(median(pgbenchRates))}/s   runs ${fmt(pgbenchRates)}`);
+console.log(`  POST /async-users:             ${Math.round(median(plainRates))}/s   runs ${fmt(plainRates)}`);
+console.log(`  ... with the monitor sampling: ${Math.round(median(monitoredRates))}/s   runs ${fmt(monitoredRates)}`);
+console.log(`  write path / pgbench:          ${(median(plainRates) / median(pgbenchRates)).toFixed(2)}  (target >= 0.5)`);
+console.log(`  with monitor / without:        ${(median(monitoredRates) / median(plainRates)).toFixed(2)}`);
+console.log(`load run with the verdict: ${final.summary.rate}/s, nothing lost: ${final.verdict.nothingLost}`);
+for (const node of final.verdict.nodes.filter((n) => n.name !== "master")) {
+  console.log(`  ${node.name} caught up ${node.caughtUpMs} ms after the last acknowledged write`);
+}
