@@ -98,32 +98,32 @@ export class LoadController extends EventEmitter<{ state: [LoadState] }> {
     });
   }
 
-  /** Waits for every follower that is up to gain the acknowledged rows, timing each from the last write. */
+  /**
+   * Master must have gained exactly the acknowledged rows; each follower that is up must then hold as many
+   * rows as master (a follower that was behind when the run began catches up on those too). Each follower's
+   * time is counted from the last acknowledged write.
+   */
   private async verify(before: MonitorSample, summary: LoadSummary): Promise<LoadVerdict> {
     const ended = Date.now();
     const caughtUp = new Map<string, number>();
+    const countOf = (s: MonitorSample, i: number) => s.nodes[i]?.count ?? null;
     let sample = await this.monitor.sample();
-    const gained = (s: MonitorSample, i: number) => {
-      const now = s.nodes[i]?.count;
-      const then = before.nodes[i]?.count;
-      return now === null || now === undefined || then === null || then === undefined ? null : now - then;
-    };
     while (Date.now() - ended < CATCH_UP_LIMIT_MS) {
+      const master = countOf(sample, 0);
       sample.nodes.forEach((node, i) => {
-        if (!caughtUp.has(node.name) && gained(sample, i) === summary.ok) caughtUp.set(node.name, Date.now() - ended);
+        if (!caughtUp.has(node.name) && master !== null && countOf(sample, i) === master) caughtUp.set(node.name, Date.now() - ended);
       });
-      const waiting = sample.nodes.filter((node) => node.state === "up" && !caughtUp.has(node.name));
-      if (waiting.length === 0) break;
+      if (sample.nodes.every((node) => node.state !== "up" || caughtUp.has(node.name))) break;
       await new Promise((resolve) => setTimeout(resolve, 50));
       sample = await this.monitor.sample();
     }
-    const nodes = sample.nodes.map((node, i) => ({
-      name: node.name,
-      state: node.state,
-      gained: gained(sample, i),
-      caughtUpMs: caughtUp.get(node.name) ?? null,
-    }));
-    const nothingLost = nodes.every((node) => node.state !== "up" || node.gained === summary.ok);
+    const nodes = sample.nodes.map((node, i) => {
+      const now = countOf(sample, i);
+      const then = countOf(before, i);
+      return { name: node.name, state: node.state, gained: now === null || then === null ? null : now - then, caughtUpMs: caughtUp.get(node.name) ?? null };
+    });
+    const masterGained = nodes[0]?.gained === summary.ok;
+    const nothingLost = masterGained && nodes.every((node) => node.state !== "up" || caughtUp.has(node.name));
     return { acknowledged: summary.ok, nodes, nothingLost };
   }
 }

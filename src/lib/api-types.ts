@@ -154,7 +154,7 @@ export interface LoadVerdict {
   acknowledged: number;
   /** Rows each node gained during the run (null: node down or no users table). */
   nodes: { name: NodeName; gained: number | null; caughtUpMs: number | null; state: NodeState }[];
-  /** True when every node that is up gained exactly the acknowledged rows. */
+  /** True when master gained exactly the acknowledged rows and every follower that is up holds as many as master. */
   nothingLost: boolean;
 }
 
