@@ -20,8 +20,8 @@ describe("the lessons, replayed on a fresh lab", () => {
     lab = reset.json;
   });
 
-  it("has lessons 1 to 5, each with cells", () => {
-    expect(lessons.map((lesson) => lesson.file.slice(0, 2))).toEqual(["01", "02", "03", "04", "05"]);
+  it("has lessons 1 to 6, in order, each with cells", () => {
+    expect(lessons.map((lesson) => lesson.file.slice(0, 2))).toEqual(["01", "02", "03", "04", "05", "06"]);
     for (const lesson of lessons) expect(lesson.cells.length).toBeGreaterThan(0);
   });
 
