@@ -1,0 +1,43 @@
+import { execFile } from "node:child_process";
+import fs from "node:fs/promises";
+import path from "node:path";
+import { promisify } from "node:util";
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import { PROJECT_ROOT } from "../../server/config.ts";
+import { writeBridgeFile } from "../../server/bridge-file.ts";
+import { setUpReplication } from "../support/replication.ts";
+import { tempDir } from "../support/temp-dir.ts";
+
+const run = promisify(execFile);
+
+describe("npm run load", () => {
+  let dataDir: string;
+  beforeAll(async () => {
+    await setUpReplication();
+    // What npm start leaves for it: the running bridge's address and token.
+    dataDir = await tempDir("load-cli");
+    await writeBridgeFile(dataDir, inject("bridgeUrl"), inject("token"));
+  }, 60_000);
+
+  it("runs a load against the running lab, with progress, a k6-style summary and the verdict", async () => {
+    const { stdout } = await run(process.execPath, ["--import", "tsx", "load/cli.ts", "--requests", "600", "--concurrency", "10"], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, LAB_DATA_DIR: dataDir },
+    });
+    expect(stdout).toContain(`POST ${inject("bridgeUrl")}/async-users: 600 requests, 10 at a time`);
+    expect(stdout).toMatch(/\[=+>\s*\]\s+100%\s+600\/600/);
+    expect(stdout).toMatch(/http_reqs\.+: 600 {2}\d+\/s/);
+    expect(stdout).toMatch(/http_req_duration\.+: avg=[\d.]+ms p\(50\)=[\d.]+ms p\(95\)=[\d.]+ms p\(99\)=[\d.]+ms max=[\d.]+ms/);
+    expect(stdout).toContain("http_req_failed.........: 0.00%  0 out of 600");
+    expect(stdout).toContain("✓ Nothing lost: 600 acknowledged writes, and every node has them.");
+    expect(stdout).toMatch(/slave3 +\+600 +caught up \d+ ms after the last acknowledged write/);
+  });
+
+  it("says how to start the lab when none is running", async () => {
+    const empty = await tempDir("load-cli-none");
+    const attempt = run(process.execPath, ["--import", "tsx", "load/cli.ts"], { cwd: PROJECT_ROOT, env: { ...process.env, LAB_DATA_DIR: empty } });
+    await expect(attempt).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining("Start it first: npm start") });
+    await fs.rm(empty, { recursive: true, force: true });
+    await fs.rm(path.join(dataDir), { recursive: true, force: true });
+  });
+});
