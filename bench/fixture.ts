@@ -29,7 +29,7 @@ export async function startLabAndBridge() {
   await lab.start();
   let port = 0;
   const bridge = createApp({ ...config, lab, port: () => port });
-  const listening = await listen(bridge.handler, 0);
+  const listening = await listen(bridge.handler, 0, bridge.upgrade);
   port = listening.port;
   const sql = async (node: NodeName, text: string) => {
     const client = new pg.Client(lab.endpoint(node));

@@ -10,6 +10,7 @@ import { monitorRoutes } from "./routes/monitor.ts";
 import { queryRoutes } from "./routes/query.ts";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { ASYNC_USERS_PATH, asyncUsers } from "./api-server/async-users.ts";
+import { createConsole } from "./console/index.ts";
 import { checkHost, checkOrigin, checkToken, requireJson } from "./security.ts";
 import { siteRoutes } from "./site.ts";
 
@@ -53,11 +54,13 @@ export function createApp(options: AppOptions) {
     if (req.url?.split("?")[0] === ASYNC_USERS_PATH) api.handle(req, res, port());
     else app(req, res);
   };
+  // The psql console talks over WebSocket: its upgrade requests are checked and served in server/console.
+  const psqlConsole = createConsole({ lab, token, port, statementTimeoutMs: options.statementTimeoutMs });
   const close = async () => {
     load.stop();
-    await Promise.all([pools.end(), api.close(), monitor.close()]);
+    await Promise.all([pools.end(), api.close(), monitor.close(), psqlConsole.close()]);
   };
-  return { app, handler, close };
+  return { app, handler, upgrade: psqlConsole.upgrade, close };
 }
 
 /** Every failure becomes JSON with a status and a sentence; stack traces stay in the terminal. */

@@ -72,7 +72,7 @@ async function main() {
   let port = config.bridgePort;
   const created = createApp({ ...config, lab, port: () => port });
   bridge = created;
-  const listening = await listen(created.handler, config.bridgePort);
+  const listening = await listen(created.handler, config.bridgePort, created.upgrade);
   port = listening.port;
   await writeBridgeFile(config.dataDir, `http://127.0.0.1:${port}`, config.token);
   closeServer = async () => {

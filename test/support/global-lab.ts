@@ -35,8 +35,8 @@ export default async function setup(project: TestProject) {
   // The browser tests and the page checks need the built site; build it alongside the lab's start.
   await Promise.all([lab.start(), buildSiteIfNeeded(config.siteDir, (line) => console.log(line))]);
   let port = 0;
-  const { handler, close } = createApp({ ...config, lab, port: () => port });
-  const listening = await listen(handler, 0);
+  const { handler, upgrade, close } = createApp({ ...config, lab, port: () => port });
+  const listening = await listen(handler, 0, upgrade);
   port = listening.port;
   project.provide("bridgeUrl", `http://127.0.0.1:${port}`);
   project.provide("bridgePort", port);
