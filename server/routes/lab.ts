@@ -1,6 +1,7 @@
 import { Router } from "express";
 import { isNodeName, type NodeStatus } from "../../src/lib/api-types.ts";
 import { HttpError } from "../errors.ts";
+import { EmbeddedLab } from "../lab/embedded/index.ts";
 import type { Lab } from "../lab/lab.ts";
 import { resetLab } from "../lab/reset.ts";
 
@@ -33,6 +34,15 @@ export function labRoutes(lab: Lab): Router {
   router.post("/api/lab/reset", async (_req, res) => {
     await resetLab(lab);
     res.json(lab.status());
+  });
+
+  router.post("/api/lab/nodes/:name/second-postmaster", async (req, res) => {
+    const { name } = req.params;
+    if (!isNodeName(name)) throw new HttpError(`There is no node "${name}".`, 404);
+    if (!(lab instanceof EmbeddedLab)) {
+      throw new HttpError("Only the embedded lab can show this: its servers run on this machine, as this bridge does.", 409);
+    }
+    res.json(await lab.startSecondServer(name));
   });
 
   router.post("/api/lab/nodes/:name/:action", async (req, res) => {

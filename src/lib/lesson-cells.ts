@@ -1,19 +1,32 @@
-// Finds the cells of a lesson in its MDX: `<SqlCell node="..." expect="...">` elements whose SQL is a fenced
-// code block (or plain text) inside them. The site's remark plugin and the lesson replay test both use this,
-// so what the page shows is what the replay runs.
+// Finds the steps of a lesson in its MDX, in order: `<SqlCell node="..." expect="...">` elements whose SQL is a
+// fenced code block (or plain text) inside them, and `<LabAction action="stop" node="slave2" />` elements that
+// stop or start a node. The site's remark plugin, the catch-up and the lesson replay test all use this, so what
+// the page shows is what the replay runs.
 import type { Root } from "mdast";
 import type { MdxJsxAttribute, MdxJsxFlowElement } from "mdast-util-mdx-jsx";
 import { visit } from "unist-util-visit";
 
 export const CELL_COMPONENTS = new Set(["SqlCell"]);
+export const ACTION_COMPONENT = "LabAction";
+export const LAB_ACTIONS = ["stop", "start", "second-postmaster"] as const;
+export type LabActionName = (typeof LAB_ACTIONS)[number];
 
 export interface LessonCell {
+  kind: "sql";
   node: string;
   expect: string | undefined;
   /** Seconds to keep re-running until the expectation is met. */
   within: number;
   code: string;
 }
+
+export interface LessonAction {
+  kind: "action";
+  action: LabActionName;
+  node: string;
+}
+
+export type LessonStep = LessonCell | LessonAction;
 
 function attribute(element: MdxJsxFlowElement, name: string): string | undefined {
   const found = element.attributes.find((a): a is MdxJsxAttribute => a.type === "mdxJsxAttribute" && a.name === name);
@@ -34,12 +47,19 @@ function cellCode(element: MdxJsxFlowElement, source: string): string {
  * Walks the tree in document order and calls `found` for each cell. With `rewrite`, the element's children are
  * replaced by a `code` attribute, so the component gets its SQL verbatim rather than as rendered markdown.
  */
-export function collectCells(tree: Root, source: string, rewrite = false): LessonCell[] {
-  const cells: LessonCell[] = [];
+export function collectSteps(tree: Root, source: string, rewrite = false): LessonStep[] {
+  const cells: LessonStep[] = [];
   visit(tree, "mdxJsxFlowElement", (element: MdxJsxFlowElement) => {
+    if (element.name === ACTION_COMPONENT) {
+      const action = attribute(element, "action") as LabActionName;
+      if (!LAB_ACTIONS.includes(action)) throw new Error(`<LabAction action="${action}">: use one of ${LAB_ACTIONS.join(", ")}`);
+      cells.push({ kind: "action", action, node: attribute(element, "node") ?? "master" });
+      return;
+    }
     if (!element.name || !CELL_COMPONENTS.has(element.name)) return;
     const code = cellCode(element, source);
     cells.push({
+      kind: "sql",
       node: attribute(element, "node") ?? "master",
       expect: attribute(element, "expect"),
       within: Number(attribute(element, "within") ?? 0),
@@ -57,6 +77,6 @@ export function collectCells(tree: Root, source: string, rewrite = false): Lesso
 /** The remark plugin the site's MDX runs. */
 export function remarkLessonCells() {
   return (tree: Root, file: { value: unknown }) => {
-    collectCells(tree, String(file.value), true);
+    collectSteps(tree, String(file.value), true);
   };
 }

@@ -3,14 +3,19 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { NODE_NAMES, type LabStatus, type NodeName, type QueryResponse } from "../../src/lib/api-types.ts";
-import { parseExpectation, runUntilMet } from "../../src/lib/expectations.ts";
-import { fillPlaceholders } from "../../src/lib/placeholders.ts";
+import type { LabStatus } from "../../src/lib/api-types.ts";
+import { runStep, type Post } from "../../src/lib/replay.ts";
 import { PROJECT_ROOT } from "../../server/config.ts";
-import { call, query } from "../support/bridge.ts";
+import { call } from "../support/bridge.ts";
 import { readLessons } from "../support/lessons.ts";
 
 const lessons = await readLessons();
+
+const post: Post = async <T,>(path: string, body: unknown) => {
+  const { status, json } = await call(path, body);
+  if (status >= 400) throw new Error(`${path} answered ${status}: ${JSON.stringify(json)}`);
+  return json as T;
+};
 
 describe("the lessons, replayed on a fresh lab", () => {
   let lab: LabStatus;
@@ -20,30 +25,25 @@ describe("the lessons, replayed on a fresh lab", () => {
     lab = reset.json;
   });
 
-  it("has lessons 1 to 6, in order, each with cells", () => {
-    expect(lessons.map((lesson) => lesson.file.slice(0, 2))).toEqual(["01", "02", "03", "04", "05", "06"]);
-    for (const lesson of lessons) expect(lesson.cells.length).toBeGreaterThan(0);
+  it("has lessons 1 to 9, in order, each with cells", () => {
+    expect(lessons.map((lesson) => lesson.file.slice(0, 2))).toEqual(["01", "02", "03", "04", "05", "06", "07", "08", "09"]);
+    for (const lesson of lessons) expect(lesson.steps.filter((step) => step.kind === "sql").length).toBeGreaterThan(0);
   });
 
   it("lesson 3 runs the project's sql/init.sql, word for word", async () => {
     const init = await fs.readFile(path.join(PROJECT_ROOT, "sql/init.sql"), "utf8");
     const statements = init.replace(/^--.*$/gm, "").trim();
-    expect(lessons[2]!.cells[0]!.code.trim()).toBe(statements);
+    const first = lessons[2]!.steps[0]!;
+    expect(first.kind === "sql" && first.code.trim()).toBe(statements);
   });
 
   for (const lesson of lessons) {
-    it(`${lesson.file}: every cell meets its expectation`, async () => {
-      for (const [i, cell] of lesson.cells.entries()) {
-        const sql = fillPlaceholders(cell.code, lab);
-        expect(sql, `cell ${i + 1} has an unfilled placeholder`).not.toMatch(/\{\{/);
-        const nodes: NodeName[] = cell.node === "all" ? [...NODE_NAMES] : [cell.node as NodeName];
-        const run = () => Promise.all(nodes.map((node): Promise<QueryResponse> => query(node, sql)));
-        const { responses, verdicts } = await runUntilMet(run, parseExpectation(cell.expect), cell.within);
-        verdicts.forEach((verdict, n) => {
-          const where = `${lesson.file}, cell ${i + 1} on ${responses[n]!.node}:\n${sql}\n`;
-          expect(verdict.met, `${where}${verdict.reason}`).toBe(true);
-        });
+    it(`${lesson.file}: every step meets its expectation`, async () => {
+      for (const [i, step] of lesson.steps.entries()) {
+        const outcome = await runStep(step, lab, post);
+        expect(outcome.what, `step ${i + 1} has an unfilled placeholder`).not.toMatch(/\{\{/);
+        expect(outcome.met, `${lesson.file}, step ${i + 1}:\n${outcome.what}\n${outcome.reason}`).toBe(true);
       }
-    });
+    }, 180_000);
   }
 });

@@ -124,6 +124,28 @@ export class Cluster {
     });
   }
 
+  /**
+   * Starts a second postmaster on this cluster's data folder, as the walkthrough's shared volume did, and
+   * returns what PostgreSQL said. The lock file (postmaster.pid) makes it refuse before it touches any data;
+   * should it ever get further, it is stopped at once.
+   */
+  async startSecond(port: number): Promise<{ refused: boolean; output: string }> {
+    const { dataDir, binaries, runAs } = this.options;
+    const child = spawn(binaries.postgres, ["-D", dataDir, "-p", String(port)], {
+      ...(runAs ?? {}),
+      env: { ...process.env, ...ENGLISH },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout?.on("data", (chunk) => (output += chunk));
+    child.stderr?.on("data", (chunk) => (output += chunk));
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    const timer = setTimeout(() => child.kill("SIGQUIT"), 5000);
+    const code = await exited;
+    clearTimeout(timer);
+    return { refused: code !== 0 && /lock file "postmaster.pid" already exists/.test(output), output: output.trim() };
+  }
+
   /** Fast shutdown (SIGINT): rolls back open transactions, checkpoints, exits. */
   async stop(): Promise<void> {
     const child = this.process;

@@ -106,6 +106,14 @@ export class EmbeddedLab extends Lab {
     this.update(name, { state: "down" });
   }
 
+  /** The walkthrough's pitfall, made safe: a second server on this node's data folder, refused by the lock file. */
+  async startSecondServer(name: NodeName): Promise<{ refused: boolean; output: string }> {
+    const cluster = this.cluster(name);
+    if (!cluster.isRunning) throw new HttpError(`${name} is not running: start it first, so that its lock file is held.`, 409);
+    const taken = new Set(Object.values(this.ports));
+    return cluster.startSecond(await nextFreePort(this.ports[name] + 100, taken));
+  }
+
   private cluster(name: NodeName): Cluster {
     const cluster = this.clusters.get(name);
     if (!cluster) throw new HttpError("the lab has not been started", 409);

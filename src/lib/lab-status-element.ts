@@ -1,0 +1,76 @@
+// <lab-status>: the four nodes live, a Stop/Start per node (embedded lab), and a confirmed reset of the lab.
+import type { LabStatus, NodeStatus } from "./api-types.ts";
+import { api, watchLab } from "./lab-client.ts";
+import { confirmThen } from "./confirm.ts";
+
+const LABELS: Record<NodeStatus["state"], string> = { up: "up", starting: "starting", stopping: "stopping", down: "down", error: "failed" };
+
+class LabStatusElement extends HTMLElement {
+  private stop: (() => void) | undefined;
+
+  connectedCallback() {
+    this.stop = watchLab((status) => this.render(status));
+    for (const button of this.querySelectorAll<HTMLButtonElement>(".lab-node__toggle")) {
+      button.addEventListener("click", () => void this.toggle(button));
+    }
+    const reset = this.querySelector<HTMLElement>(".lab-status__reset");
+    if (reset) {
+      confirmThen(reset, async (say) => {
+        say("resetting…");
+        await api("/api/lab/reset", {});
+        say("✓ The lab is fresh: no subscriptions, publications or slots, and empty databases.");
+      });
+    }
+  }
+
+  disconnectedCallback() {
+    this.stop?.();
+  }
+
+  private async toggle(button: HTMLButtonElement) {
+    const item = button.closest<HTMLElement>("[data-node]")!;
+    const action = item.dataset["state"] === "up" ? "stop" : "start";
+    button.disabled = true;
+    try {
+      await api(`/api/lab/nodes/${item.dataset["node"]}/${action}`, {});
+    } catch (error) {
+      item.title = (error as Error).message;
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  private render(status: LabStatus | null) {
+    const offline = this.querySelector<HTMLElement>(".lab-status__offline");
+    if (offline) offline.hidden = status !== null;
+    const reset = this.querySelector<HTMLElement>(".lab-status__reset");
+    if (reset) reset.hidden = status === null;
+    this.dataset["online"] = status ? "true" : "false";
+    const mode = this.querySelector<HTMLElement>('[data-role="mode"]');
+    if (mode) mode.textContent = status ? status.mode : "offline";
+    for (const item of this.querySelectorAll<HTMLElement>("[data-node]")) {
+      const node = status?.nodes.find((n) => n.name === item.dataset["node"]);
+      item.dataset["state"] = node?.state ?? "unknown";
+      const state = item.querySelector(".lab-node__state");
+      if (state) state.textContent = node ? (node.state === "starting" && node.detail ? node.detail : LABELS[node.state]) : "offline";
+      item.title = node?.error ?? "";
+      const toggle = item.querySelector<HTMLButtonElement>(".lab-node__toggle");
+      if (toggle) {
+        // Only the embedded lab owns its servers; docker and external nodes are stopped where they run.
+        toggle.hidden = status?.mode !== "embedded" || !node || !["up", "down", "error"].includes(node.state);
+        toggle.textContent = node?.state === "up" ? "Stop" : "Start";
+        toggle.setAttribute("aria-label", `${node?.state === "up" ? "Stop" : "Start"} ${item.dataset["node"]}`);
+      }
+      const facts = item.querySelector(".lab-node__facts");
+      if (facts) {
+        facts.textContent = node
+          ? [node.version && `PostgreSQL ${node.version}`, `port ${node.port}`, node.walLevel && `wal_level=${node.walLevel}`]
+              .filter(Boolean)
+              .join(" · ") + (node.error && node.state !== "up" ? ` — ${node.error}` : "")
+          : "";
+      }
+    }
+  }
+}
+
+if (!customElements.get("lab-status")) customElements.define("lab-status", LabStatusElement);

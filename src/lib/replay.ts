@@ -1,0 +1,36 @@
+// Runs one lesson step the way the page does: a SQL cell on its node(s), re-run until its expectation holds
+// (within its time), or a lab action (stop or start a node, the second-server demonstration). The catch-up
+// button and the lesson replay test share it.
+import { NODE_NAMES, type LabStatus, type NodeName, type QueryResponse } from "./api-types.ts";
+import { parseExpectation, runUntilMet } from "./expectations.ts";
+import type { LessonStep } from "./lesson-cells.ts";
+import { fillPlaceholders } from "./placeholders.ts";
+
+/** POSTs JSON to the bridge and returns the parsed answer (throws on an HTTP error). */
+export type Post = <T>(path: string, body: unknown) => Promise<T>;
+
+export interface StepOutcome {
+  met: boolean;
+  reason: string;
+  /** What ran: the SQL with its placeholders filled, or the action. */
+  what: string;
+}
+
+export async function runStep(step: LessonStep, lab: LabStatus, post: Post): Promise<StepOutcome> {
+  if (step.kind === "action") {
+    const what = `${step.action} ${step.node}`;
+    if (step.action === "second-postmaster") {
+      const { refused, output } = await post<{ refused: boolean; output: string }>(`/api/lab/nodes/${step.node}/second-postmaster`, {});
+      return { met: refused, reason: refused ? "" : `a second server was not refused: ${output}`, what };
+    }
+    const status = await post<{ state: string; error?: string }>(`/api/lab/nodes/${step.node}/${step.action}`, {});
+    const wanted = step.action === "stop" ? "down" : "up";
+    return { met: status.state === wanted, reason: status.state === wanted ? "" : `${step.node} is ${status.state}: ${status.error ?? ""}`, what };
+  }
+  const sql = fillPlaceholders(step.code, lab);
+  const nodes: NodeName[] = step.node === "all" ? [...NODE_NAMES] : [step.node as NodeName];
+  const run = () => Promise.all(nodes.map((node) => post<QueryResponse>("/api/query", { node, sql })));
+  const { responses, verdicts } = await runUntilMet(run, parseExpectation(step.expect), step.within);
+  const missed = verdicts.map((verdict, i) => ({ verdict, node: responses[i]!.node })).filter(({ verdict }) => !verdict.met);
+  return { met: missed.length === 0, reason: missed.map(({ node, verdict }) => `${node}: ${verdict.reason}`).join("; "), what: sql };
+}
