@@ -36,6 +36,25 @@ export function labRoutes(lab: Lab): Router {
     res.json(lab.status());
   });
 
+  /** A node's server log, for the lessons that show what a subscriber's apply worker reports. */
+  router.get("/api/lab/nodes/:name/log", async (req, res) => {
+    const { name } = req.params;
+    if (!isNodeName(name)) throw new HttpError(`There is no node "${name}".`, 404);
+    if (!(lab instanceof EmbeddedLab)) {
+      throw new HttpError(`The lab can only read the embedded nodes' logs; for docker, run: docker compose -f compose/docker-compose-async.yml logs ${name}`, 409);
+    }
+    const lines = Math.min(Math.max(Number(req.query["lines"] ?? 20) || 20, 1), 200);
+    const text = String(req.query["match"] ?? "");
+    if (text.length > 100) throw new HttpError('"match" is at most 100 characters.', 400);
+    let match: RegExp | undefined;
+    try {
+      match = text ? new RegExp(text) : undefined;
+    } catch {
+      throw new HttpError(`"match" is not a regular expression: ${text}`, 400);
+    }
+    res.json({ node: name, lines: await lab.logTail(name, lines, match) });
+  });
+
   router.post("/api/lab/nodes/:name/second-postmaster", async (req, res) => {
     const { name } = req.params;
     if (!isNodeName(name)) throw new HttpError(`There is no node "${name}".`, 404);

@@ -106,6 +106,23 @@ export class EmbeddedLab extends Lab {
     this.update(name, { state: "down" });
   }
 
+  /** The last lines of a node's server log (what postgres printed), optionally only those matching `match`. */
+  async logTail(name: NodeName, lines: number, match?: RegExp): Promise<string[]> {
+    const file = path.join(this.dataDir, "logs", `${name}.log`);
+    const handle = await fs.open(file, "r").catch(() => null);
+    if (!handle) return [];
+    try {
+      const { size } = await handle.stat();
+      const length = Math.min(size, 256 * 1024);
+      const buffer = Buffer.alloc(length);
+      await handle.read(buffer, 0, length, size - length);
+      const all = buffer.toString("utf8").split("\n").slice(size > length ? 1 : 0).filter((line) => line.trim() !== "");
+      return (match ? all.filter((line) => match.test(line)) : all).slice(-lines);
+    } finally {
+      await handle.close();
+    }
+  }
+
   /** The walkthrough's pitfall, made safe: a second server on this node's data folder, refused by the lock file. */
   async startSecondServer(name: NodeName): Promise<{ refused: boolean; output: string }> {
     const cluster = this.cluster(name);
