@@ -25,6 +25,12 @@ export interface MetaPiece {
 
 export type Piece = SqlPiece | MetaPiece;
 
+/**
+ * What the text leaves open at its end: a quote, a dollar quote, a block comment or a parenthesis. psql's
+ * continuation prompt shows it (%R in PROMPT2); null when only a semicolon is missing, or nothing is.
+ */
+export type Unclosed = "'" | '"' | "$" | "*" | "(" | null;
+
 /** Meta-commands that consume the query buffer instead of leaving it for the next statement. */
 const BUFFER_COMMANDS = new Set(["g", "gx", "watch"]);
 
@@ -32,11 +38,23 @@ const isIdentStart = (c: string | undefined) => c !== undefined && /[A-Za-z_\u00
 const isIdentChar = (c: string | undefined) => c !== undefined && /[A-Za-z0-9_$\u0080-\uffff]/.test(c);
 
 export function splitSql(source: string): Piece[] {
+  return scanSql(source).pieces;
+}
+
+/** splitSql, and what the text leaves open at its end, for the psql console's prompt. */
+export function scanSql(source: string): { pieces: Piece[]; unclosed: Unclosed } {
   const pieces: Piece[] = [];
   let start = 0;
   let depth = 0;
   let i = 0;
   const n = source.length;
+  let unclosed = null as Unclosed;
+  // A construct that runs past the end of the text ends the scan there, and is what the text leaves open.
+  const past = (end: number, construct: Unclosed): number => {
+    if (end !== -1) return end;
+    unclosed = construct;
+    return n;
+  };
 
   const pending = (end: number): SqlPiece | null => {
     const text = source.slice(start, end);
@@ -52,17 +70,17 @@ export function splitSql(source: string): Piece[] {
     if (c === "-" && next === "-") {
       i = lineEnd(source, i);
     } else if (c === "/" && next === "*") {
-      i = blockCommentEnd(source, i);
+      i = past(blockCommentEnd(source, i), "*");
     } else if (c === "'") {
       const escapes = (source[i - 1] === "E" || source[i - 1] === "e") && !isIdentChar(source[i - 2]);
-      i = quoteEnd(source, i, "'", escapes);
+      i = past(quoteEnd(source, i, "'", escapes), "'");
     } else if (c === '"') {
-      i = quoteEnd(source, i, '"', false);
+      i = past(quoteEnd(source, i, '"', false), '"');
     } else if (c === "$" && !isIdentChar(source[i - 1])) {
       const tag = /^\$(?:[A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/.exec(source.slice(i));
       if (tag) {
         const close = source.indexOf(tag[0], i + tag[0].length);
-        i = close === -1 ? n : close + tag[0].length;
+        i = past(close === -1 ? -1 : close + tag[0].length, "$");
       } else {
         i++;
       }
@@ -101,7 +119,7 @@ export function splitSql(source: string): Piece[] {
   }
   const last = pending(n);
   if (last) pieces.push(last);
-  return pieces;
+  return { pieces, unclosed: unclosed ?? (depth > 0 ? "(" : null) };
 }
 
 /** True when the text holds nothing but whitespace and comments. */
@@ -111,8 +129,10 @@ function isBlank(text: string): boolean {
     const c = text[i];
     if (/\s/.test(c ?? "")) i++;
     else if (c === "-" && text[i + 1] === "-") i = lineEnd(text, i);
-    else if (c === "/" && text[i + 1] === "*") i = blockCommentEnd(text, i);
-    else return false;
+    else if (c === "/" && text[i + 1] === "*") {
+      const end = blockCommentEnd(text, i);
+      i = end === -1 ? text.length : end;
+    } else return false;
   }
   return true;
 }
@@ -122,7 +142,7 @@ function lineEnd(source: string, from: number): number {
   return end === -1 ? source.length : end;
 }
 
-/** Block comments nest in PostgreSQL. */
+/** Block comments nest in PostgreSQL. -1 when the comment is not closed. */
 function blockCommentEnd(source: string, from: number): number {
   let depth = 0;
   let i = from;
@@ -138,10 +158,13 @@ function blockCommentEnd(source: string, from: number): number {
       i++;
     }
   }
-  return source.length;
+  return -1;
 }
 
-/** The index after a quoted string or identifier; a doubled quote is part of it, as is \x in E'' strings. */
+/**
+ * The index after a quoted string or identifier, -1 when it is not closed; a doubled quote is part of it, as
+ * is \x in E'' strings.
+ */
 function quoteEnd(source: string, from: number, quote: string, backslashEscapes: boolean): number {
   let i = from + 1;
   while (i < source.length) {
@@ -155,7 +178,7 @@ function quoteEnd(source: string, from: number, quote: string, backslashEscapes:
       i++;
     }
   }
-  return source.length;
+  return -1;
 }
 
 /**

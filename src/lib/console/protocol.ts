@@ -1,0 +1,42 @@
+// The psql console's messages over its WebSocket: small JSON objects, { type: ... }. The bridge
+// (server/console) and the page (src/lib/console) both import this module and nothing else of each other.
+import type { NodeName } from "../api-types.ts";
+import type { Unclosed } from "../split-sql.ts";
+
+/** Where the page opens a console session: `?token=...&node=master`. */
+export const CONSOLE_PATH = "/api/console";
+
+/** The most a message may carry; psql lines are short, and a pasted script fits in this. */
+export const MAX_MESSAGE_BYTES = 100 * 1024;
+
+/** The server's transaction status as psql's %x shows it: idle, in a block, in a failed block. */
+export type TransactionState = "idle" | "block" | "failed";
+
+/** What psql's default prompts (`%/%R%x%# `) are made of. */
+export interface PromptState {
+  /** The node the session is on, or was on when its connection went away. */
+  node: NodeName;
+  /** The connected database, null while the session has no connection. */
+  database: string | null;
+  superuser: boolean;
+  transaction: TransactionState;
+  /**
+   * null: a new statement starts (PROMPT1). Otherwise the query buffer holds an unfinished statement
+   * (PROMPT2): "-" when only its end is missing, or the quote, comment or parenthesis it leaves open.
+   */
+  continuation: "-" | Exclude<Unclosed, null> | null;
+}
+
+export type ClientMessage =
+  /** One line the learner entered, without its newline. */
+  | { type: "line"; text: string }
+  /** Ctrl+C: cancels what runs (a statement, a \watch); at the prompt, empties the query buffer. */
+  | { type: "cancel" };
+
+export type ServerMessage =
+  /** Text as psql prints it, lines ending in \n. */
+  | { type: "output"; text: string }
+  /** The session waits for the next line. */
+  | { type: "ready"; prompt: PromptState }
+  /** The session ended (\q); the socket closes after this. */
+  | { type: "bye" };
