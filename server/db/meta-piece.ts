@@ -6,11 +6,12 @@ import { BRIDGE_CODES, type SqlErrorInfo, type StatementResult } from "../../src
 import { formatResult } from "../../src/lib/psql-format.ts";
 import type { MetaPiece, SqlPiece } from "../../src/lib/split-sql.ts";
 import { MetaError, runMeta } from "../meta/index.ts";
-import type { RunOptions, StatementOutcome, TrackedClient } from "./run-cell.ts";
+import type { RunOptions, StatementOutcome } from "./run-cell.ts";
 
 export type MetaOutcome = { results: StatementResult[] } | { error: SqlErrorInfo; broken?: Error };
 
-type RunStatement = (client: TrackedClient, piece: SqlPiece, options: RunOptions) => Promise<StatementOutcome>;
+/** How the caller runs one statement: the cells on a pooled client, the console on its session's own. */
+type RunStatement<Client> = (client: Client, piece: SqlPiece, options: RunOptions) => Promise<StatementOutcome>;
 
 function failure(piece: MetaPiece, options: RunOptions, message: string, hint?: string): MetaOutcome {
   const error: SqlErrorInfo = { code: BRIDGE_CODES.unsupported, message, position: piece.start + 1, node: options.node };
@@ -22,12 +23,12 @@ function note(piece: MetaPiece, message: string): StatementResult {
   return { command: `\\${piece.command}`, rowCount: null, fields: [], rows: [], truncated: false, notices: [], durationMs: 0, span: [piece.start, piece.end], message };
 }
 
-export async function runMetaPiece(
-  client: TrackedClient,
+export async function runMetaPiece<Client extends pg.ClientBase>(
+  client: Client,
   piece: MetaPiece,
   display: { expanded: boolean },
   options: RunOptions,
-  runStatement: RunStatement,
+  runStatement: RunStatement<Client>,
 ): Promise<MetaOutcome> {
   switch (piece.command) {
     case "x": {

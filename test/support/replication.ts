@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import { NODE_NAMES } from "../../src/lib/api-types.ts";
+import { NODE_NAMES, type NodeName } from "../../src/lib/api-types.ts";
 import { call, direct, query, waitFor } from "./bridge.ts";
 
 export const FOLLOWERS = ["slave1", "slave2", "slave3"] as const;
@@ -22,9 +22,9 @@ export async function setUpReplication(): Promise<void> {
   await waitFor(async () => (await direct("master", "SELECT 1 FROM pg_stat_replication WHERE state = 'streaming'")).length === 3, 15_000);
 }
 
-export async function counts(): Promise<Record<string, number>> {
+export async function counts(nodes: readonly NodeName[] = NODE_NAMES): Promise<Record<string, number>> {
   const entries = await Promise.all(
-    NODE_NAMES.map(async (node) => [node, Number((await direct<{ n: string }>(node, "SELECT count(*) AS n FROM users"))[0]!.n)] as const),
+    nodes.map(async (node) => [node, Number((await direct<{ n: string }>(node, "SELECT count(*) AS n FROM users"))[0]!.n)] as const),
   );
   return Object.fromEntries(entries);
 }

@@ -1,0 +1,108 @@
+// A console session's own connection to one node: not from the cells' pools, because a psql session keeps
+// its transaction and its settings from one line to the next.
+import type { EventEmitter } from "node:events";
+import pg from "pg";
+import type { NoticeMessage } from "pg-protocol/dist/messages.js";
+import type { NodeName } from "../../src/lib/api-types.ts";
+import type { TransactionState } from "../../src/lib/console/protocol.ts";
+import { clientConfig, type Lab } from "../lab/lab.ts";
+
+/** Shown in pg_stat_activity, so that a learner (and a test) can tell console sessions apart. */
+export const CONSOLE_APPLICATION = "replication-lab console";
+
+/** ReadyForQuery's status byte: I idle, T in a transaction block, E in a failed one. */
+const TRANSACTION: Record<string, TransactionState> = { I: "idle", T: "block", E: "failed" };
+
+/** The node can't be reached; the message says why. */
+export class NodeDown extends Error {
+  constructor(
+    readonly node: NodeName,
+    reason: string,
+  ) {
+    super(reason);
+    this.name = "NodeDown";
+  }
+}
+
+export interface ConnectionOptions {
+  statementTimeoutMs: number;
+  /** Called with each NOTICE or WARNING as it arrives, as psql prints them. */
+  onNotice: (notice: NoticeMessage) => void;
+}
+
+export class NodeConnection {
+  transaction: TransactionState = "idle";
+  /** psql's %# follows the server's is_superuser, which the server reports again after SET ROLE. */
+  superuser = false;
+  database = "";
+  version = "";
+  /** Why the connection went away, once it has: the server's FATAL message, or the socket's error. */
+  lost: Error | undefined;
+
+  private constructor(
+    readonly node: NodeName,
+    readonly client: pg.Client,
+    private readonly lab: Lab,
+  ) {}
+
+  static async open(lab: Lab, node: NodeName, options: ConnectionOptions): Promise<NodeConnection> {
+    const status = lab.node(node);
+    if (status.state !== "up") {
+      throw new NodeDown(node, status.state === "starting" ? `it is ${status.detail ?? "starting"}` : (status.error ?? "it is stopped"));
+    }
+    const client = new pg.Client({
+      ...clientConfig(lab.endpoint(node)),
+      statement_timeout: options.statementTimeoutMs,
+      application_name: CONSOLE_APPLICATION,
+      connectionTimeoutMillis: 5000,
+    });
+    const connection = new NodeConnection(node, client, lab);
+    const wire = (client as unknown as { connection: EventEmitter }).connection;
+    wire.on("readyForQuery", (message: { status: string }) => {
+      connection.transaction = TRANSACTION[message.status] ?? "idle";
+    });
+    wire.on("parameterStatus", (message: { parameterName: string; parameterValue: string }) => {
+      if (message.parameterName === "is_superuser") connection.superuser = message.parameterValue === "on";
+      if (message.parameterName === "server_version") connection.version = message.parameterValue;
+    });
+    client.on("notice", options.onNotice);
+    // Without a listener, a server that stops under an idle session would crash the bridge.
+    client.on("error", (error) => (connection.lost ??= error));
+    client.on("end", () => (connection.lost ??= new Error("the connection ended")));
+    try {
+      await client.connect();
+      const { rows } = await client.query<[string]>({ text: "SELECT pg_catalog.current_database()", rowMode: "array" });
+      connection.database = rows[0]?.[0] ?? "";
+    } catch (error) {
+      await client.end().catch(() => {});
+      throw new NodeDown(node, error instanceof Error ? error.message : String(error));
+    }
+    return connection;
+  }
+
+  get pid(): number | undefined {
+    return (this.client as unknown as { processID: number | null }).processID ?? undefined;
+  }
+
+  /** psql's Ctrl+C: asks the server to cancel what this session runs, from a second connection. */
+  async cancel(): Promise<void> {
+    const pid = this.pid;
+    if (pid === undefined || this.lost) return;
+    const canceller = new pg.Client({ ...clientConfig(this.lab.endpoint(this.node)), connectionTimeoutMillis: 3000 });
+    canceller.on("error", () => {});
+    try {
+      await canceller.connect();
+      await canceller.query("SELECT pg_catalog.pg_cancel_backend($1)", [pid]);
+    } catch {
+      // A node that can't take a second connection can't be asked; the statement timeout still applies.
+    } finally {
+      await canceller.end().catch(() => {});
+    }
+  }
+
+  /** Ends the connection; the server rolls back a transaction left open, as it does when psql quits. */
+  async end(): Promise<void> {
+    this.lost ??= new Error("the session closed it");
+    await this.client.end().catch(() => {});
+  }
+}

@@ -1,0 +1,74 @@
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { call, direct } from "../support/bridge.ts";
+import { launch, screenshot } from "../support/browser.ts";
+import { setUpReplication } from "../support/replication.ts";
+
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  browser = await launch();
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+});
+afterAll(async () => {
+  await call("/api/lab/nodes/slave3/start", {});
+  await browser?.close();
+});
+
+const panel = ".lab-status:not(.compact)";
+
+describe("lab controls in a real browser", () => {
+  it("the status panel's Stop and Start change the node's state on screen", async () => {
+    await page.goto(`${inject("bridgeUrl")}/lab/`);
+    const slave3 = page.locator(`${panel} [data-node="slave3"]`);
+    await slave3.and(page.locator("[data-state='up']")).waitFor();
+    await page.getByRole("button", { name: "Stop slave3" }).click();
+    await slave3.and(page.locator("[data-state='down']")).waitFor({ timeout: 15_000 });
+    await expect(page.locator(".lab-status.compact [data-node='slave3']").getAttribute("data-state")).resolves.toBe("down");
+    await screenshot(page, "lab-controls-slave3-down");
+    await page.getByRole("button", { name: "Start slave3" }).click();
+    await slave3.and(page.locator("[data-state='up']")).waitFor({ timeout: 15_000 });
+  });
+
+  it("resets the lab only after a confirmation", async () => {
+    await setUpReplication();
+    await page.goto(`${inject("bridgeUrl")}/lab/`);
+    await page.getByRole("button", { name: "Reset the lab…" }).click();
+    await expect(page.locator(".lab-reset__confirm").textContent()).resolves.toContain("Drop every subscription");
+    await page.getByRole("button", { name: "Cancel" }).click();
+    expect(await direct("master", "SELECT pubname FROM pg_publication")).toEqual([{ pubname: "userpub" }]);
+    await page.getByRole("button", { name: "Reset the lab…" }).click();
+    await page.getByRole("button", { name: "Yes, reset" }).click();
+    await expect.poll(() => page.locator(".lab-reset__status").textContent(), { timeout: 30_000 }).toMatch(/^✓ The lab is fresh/);
+    expect(await direct("master", "SELECT pubname FROM pg_publication")).toEqual([]);
+    expect(await direct("slave1", "SELECT subname FROM pg_subscription")).toEqual([]);
+    expect(await direct("master", "SELECT slot_name FROM pg_replication_slots")).toEqual([]);
+  });
+
+  it("catches up: lesson 6 resets the lab and replays lessons 1 to 5, with a progress bar", async () => {
+    await page.goto(`${inject("bridgeUrl")}/lessons/06-load-and-watch/`);
+    const catchUp = page.locator("catch-up");
+    await catchUp.getByRole("button", { name: "Catch up…" }).click();
+    await catchUp.getByRole("button", { name: "Reset and replay" }).click();
+    await expect.poll(() => catchUp.locator(".lab-reset__status").textContent(), { timeout: 90_000 }).toBe(
+      "✓ Caught up: the lab is where this lesson starts.",
+    );
+    await expect(catchUp.locator("progress").evaluate((el: HTMLProgressElement) => el.value === el.max)).resolves.toBe(true);
+    const streaming = await direct("master", "SELECT application_name FROM pg_stat_replication WHERE state = 'streaming' ORDER BY 1");
+    expect(streaming.map((row) => row.application_name)).toEqual(["usersub", "usersub", "usersub3"]);
+    await catchUp.scrollIntoViewIfNeeded();
+    await screenshot(page, "lesson-06-caught-up");
+  }, 120_000);
+
+  it("lesson 9 shows PostgreSQL refusing a second server on master's data folder", async () => {
+    await page.goto(`${inject("bridgeUrl")}/lessons/09-pitfalls-and-security/`);
+    const action = page.locator("lab-action[data-action='second-postmaster']");
+    await action.getByRole("button").click();
+    await expect.poll(() => action.getAttribute("data-met"), { timeout: 15_000 }).toBe("true");
+    await expect(action.locator(".lab-action__output").textContent()).resolves.toContain('lock file "postmaster.pid" already exists');
+    await expect(action.locator(".lab-action__status").textContent()).resolves.toBe("✓ Refused: master is untouched.");
+    await action.scrollIntoViewIfNeeded();
+    await screenshot(page, "lesson-09-second-server");
+  });
+});
