@@ -52,11 +52,11 @@ function bar(done: number, total: number, width = 30): string {
   return `[${"=".repeat(Math.max(0, filled - 1))}${filled > 0 ? ">" : ""}${" ".repeat(width - filled)}]`;
 }
 
-function showProgress(state: Extract<LoadState, { phase: "running" }>) {
+function showProgress(state: Extract<LoadState, { phase: "running" }>, final = false) {
   const { done, total, rate, errors } = state.progress;
   const line = `${bar(done, total)} ${String(Math.round((done / total) * 100)).padStart(3)}%  ${done}/${total}  ${rate} req/s  errors ${errors}  ${counts}`;
   if (tty) process.stdout.write(`\r${line.padEnd(process.stdout.columns ?? 120).slice(0, (process.stdout.columns ?? 120) - 1)}`);
-  else if (Date.now() - lastLine > 1000) {
+  else if (final || Date.now() - lastLine > 1000) {
     lastLine = Date.now();
     console.log(line);
   }
@@ -116,6 +116,10 @@ for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>)
         }
         showProgress(state);
       } else if (state.phase === "verifying" && announced) {
+        // The last progress line, whole: in a log (no terminal) lines are printed once a second at most.
+        const { summary, request } = state;
+        const rate = summary.rate;
+        showProgress({ phase: "running", request, startedAt: 0, progress: { done: summary.requests, total: request.requests, ok: summary.ok, errors: summary.requests - summary.ok, rate } }, true);
         if (tty) process.stdout.write("\n");
         printSummary(state.summary);
         console.log("\n  checking every node...");
