@@ -5,6 +5,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import type { LoadState, LoadSummary, LoadVerdict, MonitorSample } from "../src/lib/api-types.ts";
+import { nodeOutcome, verdictHeadline } from "../src/lib/load-verdict.ts";
 import { bridgeFile } from "../server/bridge-file.ts";
 import { loadConfig } from "../server/config.ts";
 
@@ -78,17 +79,10 @@ function printSummary(summary: LoadSummary) {
 
 function printVerdict(verdict: LoadVerdict) {
   console.log("");
-  console.log(verdict.nothingLost ? `  ✓ Nothing lost: ${verdict.acknowledged} acknowledged writes, and every node has them.` : `  ✗ Rows are missing.`);
+  console.log(`  ${verdictHeadline(verdict)}`);
   for (const node of verdict.nodes) {
     const gained = node.gained === null ? "no count" : `+${node.gained}`;
-    const when =
-      node.state !== "up"
-        ? `${node.state}: it catches up when started`
-        : node.name === "master"
-          ? "the publisher"
-          : node.caughtUpMs === null
-            ? "not caught up yet"
-            : `caught up ${node.caughtUpMs} ms after the last acknowledged write`;
+    const when = nodeOutcome(node);
     console.log(`    ${node.name.padEnd(7)} ${gained.padStart(8)}   ${when}`);
   }
 }

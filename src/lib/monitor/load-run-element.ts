@@ -1,6 +1,7 @@
 // <load-run>: starts a load run and shows its progress, its summary and the verdict.
 import type { LoadState, LoadSummary, LoadVerdict } from "../api-types.ts";
 import { api, labToken } from "../lab-client.ts";
+import { nodeOutcome, verdictHeadline } from "../load-verdict.ts";
 import { watchMonitor } from "../monitor-client.ts";
 
 const ms = (value: number) => `${value.toFixed(1)} ms`;
@@ -104,22 +105,15 @@ class LoadRunElement extends HTMLElement {
     const box = this.querySelector<HTMLElement>(".load-run__verdict")!;
     box.dataset["met"] = String(verdict.nothingLost);
     const head = document.createElement("strong");
-    head.textContent = verdict.nothingLost
-      ? `✓ Nothing lost: ${verdict.acknowledged.toLocaleString("en-US")} acknowledged writes, and every node has them.`
-      : "✗ Some acknowledged writes are missing from a node that is up.";
+    head.textContent = verdictHeadline(verdict, (n) => n.toLocaleString("en-US"));
     const list = document.createElement("ul");
     for (const node of verdict.nodes) {
       const item = document.createElement("li");
       const gained = node.gained === null ? "no count" : `+${node.gained.toLocaleString("en-US")} rows`;
-      const when =
-        node.state !== "up"
-          ? `${node.state}: it catches up when started`
-          : node.name === "master"
-            ? "the publisher"
-            : node.caughtUpMs === null
-              ? "not caught up within 30 s"
-              : `had every row ${node.caughtUpMs} ms after the last acknowledged write`;
-      item.innerHTML = `<code>${node.name}</code> ${gained}, ${when}`;
+      const when = nodeOutcome(node);
+      const name = document.createElement("code");
+      name.textContent = node.name;
+      item.append(name, ` ${gained}, ${when}`);
       list.append(item);
     }
     box.replaceChildren(head, list);
