@@ -18,7 +18,7 @@ export default defineConfig({
       sidebar: [
         { label: "Welcome", link: "/" },
         { label: "Lessons", autogenerate: { directory: "lessons" } },
-        { label: "The lab", items: [{ label: "Start and run the lab", slug: "lab" }] },
+        { label: "The lab", items: [{ label: "Start and run the lab", slug: "lab" }, { label: "psql console", slug: "console" }] },
       ],
     }),
   ],

@@ -55,7 +55,7 @@ export function createApp(options: AppOptions) {
     else app(req, res);
   };
   // The psql console talks over WebSocket: its upgrade requests are checked and served in server/console.
-  const psqlConsole = createConsole({ lab, token, port, statementTimeoutMs: options.statementTimeoutMs });
+  const psqlConsole = createConsole({ lab, token, port, statementTimeoutMs: options.statementTimeoutMs, rowLimit: options.rowLimit });
   const close = async () => {
     load.stop();
     await Promise.all([pools.end(), api.close(), monitor.close(), psqlConsole.close()]);

@@ -28,6 +28,8 @@ export interface ConnectionOptions {
   statementTimeoutMs: number;
   /** Called with each NOTICE or WARNING as it arrives, as psql prints them. */
   onNotice: (notice: NoticeMessage) => void;
+  /** Called with each NOTIFY on a channel the session LISTENs to. */
+  onNotification: (notification: pg.Notification) => void;
 }
 
 export class NodeConnection {
@@ -35,6 +37,7 @@ export class NodeConnection {
   /** psql's %# follows the server's is_superuser, which the server reports again after SET ROLE. */
   superuser = false;
   database = "";
+  user = "";
   version = "";
   /** Why the connection went away, once it has: the server's FATAL message, or the socket's error. */
   lost: Error | undefined;
@@ -66,6 +69,7 @@ export class NodeConnection {
       if (message.parameterName === "server_version") connection.version = message.parameterValue;
     });
     client.on("notice", options.onNotice);
+    client.on("notification", options.onNotification);
     // Without a listener, a server that stops under an idle session would crash the bridge.
     client.on("error", (error) => (connection.lost ??= error));
     client.on("end", () => (connection.lost ??= new Error("the connection ended")));
@@ -73,11 +77,30 @@ export class NodeConnection {
       await client.connect();
       const { rows } = await client.query<[string]>({ text: "SELECT pg_catalog.current_database()", rowMode: "array" });
       connection.database = rows[0]?.[0] ?? "";
+      connection.user = client.user ?? "";
     } catch (error) {
       await client.end().catch(() => {});
       throw new NodeDown(node, error instanceof Error ? error.message : String(error));
     }
     return connection;
+  }
+
+  /**
+   * Waits for the server's ReadyForQuery after a statement failed: pg reports the error as it arrives, and
+   * the transaction state the prompt shows (`=!#`) comes with the ReadyForQuery that follows.
+   */
+  async settle(): Promise<void> {
+    if ((this.client as unknown as { readyForQuery: boolean }).readyForQuery || this.lost) return;
+    const wire = (this.client as unknown as { connection: EventEmitter }).connection;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, 2000);
+      wire.once("readyForQuery", done);
+      function done() {
+        clearTimeout(timer);
+        wire.off("readyForQuery", done);
+        resolve();
+      }
+    });
   }
 
   get pid(): number | undefined {

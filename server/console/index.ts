@@ -1,20 +1,49 @@
-// The psql console's server side: WebSocket sessions, one PostgreSQL connection each. (Being built.)
+// The psql console's server side: a WebSocket per terminal at /api/console, checked before the upgrade,
+// each with its own PostgreSQL connection (server/console/session.ts).
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
+import { WebSocketServer } from "ws";
+import { MAX_MESSAGE_BYTES } from "../../src/lib/console/protocol.ts";
 import type { Lab } from "../lab/lab.ts";
+import { checkHandshake, refuse } from "./handshake.ts";
+import { ConsoleSession } from "./session.ts";
 
 export interface ConsoleOptions {
   lab: Lab;
   token: string;
   port: () => number;
   statementTimeoutMs: number;
+  /** Rows printed per result at most (the bridge's LAB_ROW_LIMIT); 1000 when not given. */
+  rowLimit?: number;
 }
 
-export function createConsole(_options: ConsoleOptions) {
+/** Each session holds a connection to a node; this keeps a forgotten tab from using up max_connections. */
+const MAX_SESSIONS = 32;
+
+export function createConsole(options: ConsoleOptions) {
+  const { lab, statementTimeoutMs, rowLimit = 1000 } = options;
+  const server = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  const sessions = new Set<ConsoleSession>();
   return {
-    upgrade(_req: IncomingMessage, socket: Duplex, _head: Buffer) {
-      socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n");
+    upgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
+      socket.on("error", () => {});
+      const node = checkHandshake(req, options.port(), options.token);
+      if (typeof node !== "string") return refuse(socket, node);
+      server.handleUpgrade(req, socket, head, (ws) => {
+        if (sessions.size >= MAX_SESSIONS) {
+          const text = `psql: error: the lab already has ${MAX_SESSIONS} console sessions open; close a terminal and try again\n`;
+          ws.send(JSON.stringify({ type: "output", text }));
+          ws.close(1013, "too many console sessions");
+          return;
+        }
+        const session = new ConsoleSession(ws, node, { lab, statementTimeoutMs, rowLimit });
+        sessions.add(session);
+        void session.closed.then(() => sessions.delete(session));
+      });
     },
-    async close() {},
+    async close() {
+      await Promise.all([...sessions].map((session) => session.close()));
+      server.close();
+    },
   };
 }

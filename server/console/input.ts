@@ -4,6 +4,9 @@ import { scanSql, type MetaPiece, type SqlPiece, type Unclosed } from "../../src
 
 export type Step = SqlPiece | MetaPiece;
 
+/** A query buffer this large is a runaway paste, not a statement being typed: it is emptied. */
+export const MAX_BUFFER = 100 * 1024;
+
 export interface ReadLine {
   /** What the line completed, in order: statements, ending in their semicolon as psql sends them, and meta-commands. */
   steps: Step[];
@@ -11,6 +14,8 @@ export interface ReadLine {
   buffer: string;
   /** What the buffer leaves open, for the continuation prompt. */
   unclosed: Unclosed;
+  /** The buffer grew past MAX_BUFFER and was emptied. */
+  overflow: boolean;
 }
 
 export function readLine(buffer: string, line: string): ReadLine {
@@ -37,5 +42,6 @@ export function readLine(buffer: string, line: string): ReadLine {
   const left = (kept ?? source.slice(consumed)).trimStart();
   // Whitespace and comments alone don't start a statement, as in psql; an unclosed comment does.
   const blank = unclosed === null && scanSql(left).pieces.length === 0;
-  return { steps, buffer: blank ? "" : left, unclosed: blank ? null : unclosed };
+  const overflow = left.length > MAX_BUFFER;
+  return { steps, buffer: blank || overflow ? "" : left, unclosed: blank || overflow ? null : unclosed, overflow };
 }

@@ -1,8 +1,18 @@
 // What psql prints, as text: results in its aligned format with the command tag, errors and notices with
 // their fields, \timing's line and \watch's title. Pure functions; the session sends their text as is.
-import type { SqlErrorInfo, StatementResult } from "../../src/lib/api-types.ts";
+import { BRIDGE_CODES, type NodeName, type SqlErrorInfo, type StatementResult } from "../../src/lib/api-types.ts";
 import { formatResult, type PsqlResult } from "../../src/lib/psql-format.ts";
+import type { MetaOutcome } from "../db/meta-piece.ts";
+import type { StatementOutcome } from "../db/run-cell.ts";
 import { errorPosition } from "./error-position.ts";
+
+/** A statement's result as the console keeps it. */
+export interface ConsoleResult extends StatementResult {
+  /** The server sent rows, maybe of no columns (`SELECT;`). */
+  tuples?: boolean;
+  /** What COPY ... TO STDOUT sent. */
+  copied?: string;
+}
 
 /** An error as the console keeps it: the server's fields, and the statement its position points into. */
 export interface ConsoleError extends SqlErrorInfo {
@@ -17,13 +27,27 @@ export interface ConsoleError extends SqlErrorInfo {
   context?: string;
 }
 
+export const NOT_CONNECTED = "You are currently not connected to a database.\n";
+
+/** In place of psql's banner: the server and the node, since every node's database is called replication. */
+export function greetingText(version: string, node: NodeName): string {
+  return `PostgreSQL ${version} on node "${node}". Type \\? for help.\n\n`;
+}
+
+/** A node that can't be reached: psql's connection error, then either psql's note or what to do. */
+export function nodeDownText(node: NodeName, reason: string, kept: boolean): string {
+  const next = kept ? "Previous connection kept" : `Start ${node} from the lab's status panel, or connect to another node (\\c master).`;
+  return `psql: error: node "${node}" is down: ${reason}\n${next}\n`;
+}
+
 /** psql prints the command tag after the rows of a data-modifying statement with RETURNING. */
 const TAG_AFTER_ROWS = /^(INSERT|UPDATE|DELETE|MERGE)\b/;
 
-export function resultText(result: StatementResult, expanded: boolean, title?: string): string {
+export function resultText(result: ConsoleResult, expanded: boolean, title?: string): string {
   if (result.message !== undefined) return `${result.message}\n`;
-  let text = result.psql ?? "";
-  if (result.psql === undefined && result.fields.length > 0) {
+  const tuples = result.tuples ?? result.fields.length > 0;
+  let text = result.psql ?? result.copied ?? "";
+  if (result.psql === undefined && tuples) {
     const table: PsqlResult = { fields: result.fields, rows: result.rows, showRowCount: true };
     if (title !== undefined) table.title = title;
     if (result.truncated) {
@@ -32,7 +56,24 @@ export function resultText(result: StatementResult, expanded: boolean, title?: s
     }
     text = formatResult(table, { expanded });
   }
-  if (result.fields.length === 0 || TAG_AFTER_ROWS.test(result.command)) text += `${result.command}\n`;
+  if (!tuples || TAG_AFTER_ROWS.test(result.command)) text += `${result.command}\n`;
+  return text;
+}
+
+/** What psql prints for a statement's or a meta-command's outcome, short of a lost connection. */
+export function outcomeText(outcome: StatementOutcome | MetaOutcome, display: { expanded: boolean; timing: boolean }, title?: string): string {
+  if ("error" in outcome) {
+    const error: ConsoleError = outcome.error;
+    // psql's own complaints (invalid command \foo) come without a severity, their hint on the next line.
+    if (error.code === BRIDGE_CODES.unsupported) return `${error.message}\n${error.hint ? `${error.hint}\n` : ""}`;
+    return errorText(error);
+  }
+  let text = "";
+  for (const result of "results" in outcome ? outcome.results : [outcome.result]) {
+    text += resultText(result, display.expanded, title);
+    // psql times the queries it sends, not the catalog queries of \d and friends.
+    if (display.timing && result.message === undefined && !result.command.startsWith("\\")) text += timingText(result.durationMs);
+  }
   return text;
 }
 
@@ -57,6 +98,12 @@ export function noticeText(notice: { severity?: string | undefined; message?: st
   if (notice.detail) text += `DETAIL:  ${notice.detail}\n`;
   if (notice.hint) text += `HINT:  ${notice.hint}\n`;
   return text;
+}
+
+/** What psql prints when a NOTIFY arrives on a channel the session LISTENs to. */
+export function notificationText(notification: { channel: string; payload?: string | undefined; processId: number }): string {
+  const payload = notification.payload ? ` with payload "${notification.payload}"` : "";
+  return `Asynchronous notification "${notification.channel}"${payload} received from server process with PID ${notification.processId}.\n`;
 }
 
 /** psql's PrintTiming(): milliseconds, and from one second on also the time as [[hh:]mm:]ss.fff. */

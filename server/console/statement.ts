@@ -4,10 +4,9 @@
 // error fields psql shows (severity, CONTEXT, QUERY).
 import pg from "pg";
 import Cursor from "pg-cursor";
-import type { StatementResult } from "../../src/lib/api-types.ts";
 import type { SqlPiece } from "../../src/lib/split-sql.ts";
 import { nodeDown, type RunOptions, type StatementOutcome } from "../db/run-cell.ts";
-import type { ConsoleError } from "./psql-text.ts";
+import type { ConsoleError, ConsoleResult } from "./psql-text.ts";
 
 /** Values as PostgreSQL prints them, as psql shows them. */
 const AS_TEXT = { getTypeParser: () => (value: string) => value } as unknown as pg.CustomTypesConfig;
@@ -15,12 +14,39 @@ const AS_TEXT = { getTypeParser: () => (value: string) => value } as unknown as 
 /** SQLSTATEs with which the server ends the connection, not just the statement. */
 const CONNECTION_LOST = new Set(["57P01", "57P02", "57P03"]);
 
-/** A cursor that keeps the command tag whole; pg's Result keeps only its first word. */
+type Handler = (message: unknown) => void;
+const base = Cursor.prototype as unknown as { handleCommandComplete: Handler; handleRowDescription: Handler };
+
+/** COPY TO STDOUT prints its data as it is; beyond this much, the rest is left out. */
+const MAX_COPY_TEXT = 1024 * 1024;
+
+/**
+ * A cursor that keeps the command tag whole (pg's Result keeps only its first word), notes whether rows
+ * came back at all (`SELECT;` returns one row of no columns, `CREATE TABLE t AS ...` none), and answers
+ * COPY's messages, which pg hands to the running query and pg-cursor doesn't know.
+ */
 class StatusCursor extends Cursor {
   status = "";
+  tuples = false;
+  copied = "";
+
+  /** COPY FROM STDIN waits for data that a browser terminal can't send: the server is told so, and fails it. */
+  handleCopyInResponse(connection: { sendCopyFail(message: string): void }) {
+    connection.sendCopyFail("the lab's console can't send COPY data; use INSERT, or COPY FROM a file on the server");
+  }
+
+  /** COPY TO STDOUT: its data, which psql prints before the command tag. */
+  handleCopyData(message: { chunk: Buffer }) {
+    if (this.copied.length < MAX_COPY_TEXT) this.copied += message.chunk.toString("utf8");
+  }
+
   handleCommandComplete(message: { text: string }) {
     this.status = message.text;
-    (Cursor.prototype as unknown as { handleCommandComplete(m: unknown): void }).handleCommandComplete.call(this, message);
+    base.handleCommandComplete.call(this, message);
+  }
+  handleRowDescription(message: unknown) {
+    this.tuples = true;
+    base.handleRowDescription.call(this, message);
   }
 }
 
@@ -42,7 +68,9 @@ export async function runConsoleStatement(client: pg.Client, piece: SqlPiece, op
     const result = (cursor as unknown as { _result: pg.QueryResult })._result;
     // TypeNames only runs a query on the client it is given; a session's client is not a pooled one.
     const types = await options.typeNames.names(client as pg.PoolClient, result.fields);
-    const statement: StatementResult = {
+    const statement: ConsoleResult = {
+      tuples: cursor.tuples,
+      ...(cursor.copied ? { copied: cursor.copied } : {}),
       // Cut-off rows never reach their command tag; psql doesn't print a SELECT's anyway.
       command: cursor.status || (/^\s*(\w+)/.exec(piece.text)?.[1]?.toUpperCase() ?? "SELECT"),
       rowCount: truncated ? null : (result.rowCount ?? rows.length),

@@ -23,6 +23,15 @@ const STATELESS = new Set(["SELECT", "INSERT", "UPDATE", "DELETE", "MERGE", "COP
 /** A cursor that keeps the whole command tag ("CREATE PUBLICATION"); pg's Result keeps only its first word. */
 class TaggedCursor extends Cursor {
   tag = "";
+
+  // pg hands COPY's messages to the running query; pg-cursor has no handlers for them, and without these a
+  // COPY in a cell would crash the bridge. A cell has no data to send, and no use for raw COPY output.
+  handleCopyInResponse(connection: { sendCopyFail(message: string): void }) {
+    connection.sendCopyFail("a cell can't send COPY data: use INSERT, or COPY FROM a file on the server (the psql console can run COPY ... TO STDOUT)");
+  }
+
+  handleCopyData() {}
+
   handleCommandComplete(message: { text: string }) {
     this.tag = message.text.replace(/(\s+\d+)+$/, "");
     (Cursor.prototype as unknown as { handleCommandComplete(m: unknown): void }).handleCommandComplete.call(this, message);

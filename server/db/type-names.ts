@@ -15,7 +15,7 @@ const BUILT_IN: Record<number, string> = {
 export class TypeNames {
   private readonly cache = new Map<string, string>();
 
-  async names(client: pg.PoolClient, fields: { dataTypeID: number; dataTypeModifier: number }[]): Promise<string[]> {
+  async names(client: pg.ClientBase, fields: { dataTypeID: number; dataTypeModifier: number }[]): Promise<string[]> {
     const key = (f: { dataTypeID: number; dataTypeModifier: number }) => `${f.dataTypeID}:${f.dataTypeModifier}`;
     const missing = fields.filter((f) => {
       if (this.cache.has(key(f))) return false;

@@ -94,6 +94,18 @@ describe("POST /api/query against a real node", () => {
     await query("slave3", "DROP TABLE subcheck");
   });
 
+  it("survives COPY in a cell: TO STDOUT runs without output, FROM STDIN is refused with a reason", async () => {
+    const out = await query("master", "COPY (SELECT 1 UNION SELECT 2) TO STDOUT; SELECT 'still here' AS bridge");
+    expect(out.error).toBeUndefined();
+    expect(out.results.map((r) => r.command)).toEqual(["COPY", "SELECT"]);
+    expect(out.results[1]?.rows).toEqual([["still here"]]);
+    await query("master", "CREATE TEMP TABLE copy_in(n int)");
+    const into = await query("master", "CREATE TABLE IF NOT EXISTS copy_in(n int); COPY copy_in FROM STDIN");
+    expect(into.error?.message).toContain("a cell can't send COPY data");
+    expect((await query("master", "SELECT 1")).error).toBeUndefined();
+    await query("master", "DROP TABLE copy_in");
+  });
+
   it("stops a statement that runs past statement_timeout", async () => {
     const { error } = await query("master", "SELECT pg_sleep(60)");
     expect(error).toMatchObject({ code: "57014", message: "canceling statement due to statement timeout" });

@@ -1,0 +1,113 @@
+// One console session: a WebSocket and the psql behind it. Lines run one at a time, in the order they
+// came; Ctrl+C goes straight through; when the socket goes, so does the connection to PostgreSQL.
+import { WebSocket, type RawData } from "ws";
+import type { NodeName } from "../../src/lib/api-types.ts";
+import type { ClientMessage, ServerMessage } from "../../src/lib/console/protocol.ts";
+import { Psql, type PsqlOptions } from "./psql.ts";
+
+/** Lines waiting while one runs. A paste is a few hundred; more is not a person at a keyboard. */
+const MAX_WAITING_LINES = 5000;
+
+export class ConsoleSession {
+  private readonly psql: Psql;
+  private readonly waiting: string[] = [];
+  private busy = true;
+  /** Settles once the socket has closed and the session's connection has ended. */
+  readonly closed: Promise<void>;
+
+  constructor(
+    private readonly socket: WebSocket,
+    node: NodeName,
+    options: Omit<PsqlOptions, "write">,
+  ) {
+    this.psql = new Psql(node, { ...options, write: (text) => this.send({ type: "output", text }) });
+    socket.on("message", (data, isBinary) => this.receive(data, isBinary));
+    // ws reports a broken socket here, then closes it.
+    socket.on("error", () => {});
+    this.closed = new Promise((resolve) => socket.once("close", () => void this.psql.close().then(resolve, resolve)));
+    void this.guard(async () => {
+      await this.psql.start();
+      this.busy = false;
+      await this.ready();
+      await this.drain();
+    });
+  }
+
+  /** Ends the session from the bridge's side (the lab is stopping). */
+  async close(): Promise<void> {
+    this.socket.terminate();
+    await this.closed;
+  }
+
+  private receive(data: RawData, isBinary: boolean): void {
+    const message = parse(data, isBinary);
+    if (!message) return this.send({ type: "output", text: "psql: error: the console got a message it can't read\n" });
+    if (message.type === "cancel") {
+      this.waiting.length = 0;
+      const idle = !this.busy;
+      void this.guard(async () => {
+        await this.psql.cancel();
+        if (idle) await this.ready();
+      });
+      return;
+    }
+    const lines = message.text.split(/\r?\n/);
+    if (this.waiting.length + lines.length > MAX_WAITING_LINES) {
+      return this.send({ type: "output", text: `psql: error: more than ${MAX_WAITING_LINES} lines are waiting; these were dropped\n` });
+    }
+    this.waiting.push(...lines);
+    void this.guard(() => this.drain());
+  }
+
+  private async drain(): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    try {
+      while (this.waiting.length > 0 && this.socket.readyState === WebSocket.OPEN) {
+        if ((await this.psql.line(this.waiting.shift()!)) === "quit") {
+          this.send({ type: "bye" });
+          this.socket.close(1000, "\\q");
+          return;
+        }
+        await this.ready();
+      }
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** A fault of the console must not take the bridge down: the session reports it and goes on. */
+  private async guard(work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      console.error("console:", error);
+      this.send({ type: "output", text: "psql: error: the console failed; see the terminal running npm start\n" });
+      this.busy = false;
+      await this.ready().catch(() => {});
+    }
+  }
+
+  private async ready(): Promise<void> {
+    this.send({ type: "ready", prompt: await this.psql.prompt() });
+  }
+
+  private send(message: ServerMessage): void {
+    if (this.socket.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(message));
+  }
+}
+
+function parse(data: RawData, isBinary: boolean): ClientMessage | undefined {
+  if (isBinary) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(data.toString());
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== "object" || value === null) return undefined;
+  const { type, text } = value as { type?: unknown; text?: unknown };
+  if (type === "cancel") return { type };
+  if (type === "line" && typeof text === "string") return { type, text };
+  return undefined;
+}

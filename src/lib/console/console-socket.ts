@@ -1,0 +1,64 @@
+// The page's end of a console session: a WebSocket to the bridge that comes back after a drop (the
+// bridge restarting, a laptop waking up), with a growing wait, until the page ends it.
+import { CONSOLE_PATH, type ClientMessage, type ServerMessage } from "./protocol.ts";
+
+export interface SocketEvents {
+  message(message: ServerMessage): void;
+  /** The socket dropped without the session ending; another attempt follows in `retryMs`. */
+  dropped(retryMs: number): void;
+}
+
+export class ConsoleSocket {
+  private socket: WebSocket | null = null;
+  private retryMs = 1000;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private ended = false;
+
+  /** `where` gives the node and token at each attempt: a reconnect goes to the node the session was on. */
+  constructor(
+    private readonly where: () => { node: string; token: string },
+    private readonly events: SocketEvents,
+  ) {}
+
+  connect(): void {
+    this.ended = false;
+    clearTimeout(this.timer);
+    const { node, token } = this.where();
+    const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+    const socket = new WebSocket(`${scheme}//${location.host}${CONSOLE_PATH}?token=${encodeURIComponent(token)}&node=${encodeURIComponent(node)}`);
+    this.socket = socket;
+    let ended = false;
+    socket.onmessage = (event) => {
+      this.retryMs = 1000;
+      const message = JSON.parse(String(event.data)) as ServerMessage;
+      if (message.type === "bye") ended = true;
+      this.events.message(message);
+    };
+    socket.onclose = () => {
+      if (this.socket !== socket) return;
+      this.socket = null;
+      if (ended || this.ended) return;
+      this.events.dropped(this.retryMs);
+      this.timer = setTimeout(() => this.connect(), this.retryMs);
+      this.retryMs = Math.min(this.retryMs * 2, 15_000);
+    };
+  }
+
+  get open(): boolean {
+    return this.socket?.readyState === WebSocket.OPEN;
+  }
+
+  send(message: ClientMessage): boolean {
+    if (!this.open) return false;
+    this.socket!.send(JSON.stringify(message));
+    return true;
+  }
+
+  /** Ends the session for good: the bridge ends its connection to PostgreSQL. */
+  close(): void {
+    this.ended = true;
+    clearTimeout(this.timer);
+    this.socket?.close();
+    this.socket = null;
+  }
+}
