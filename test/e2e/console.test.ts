@@ -65,7 +65,7 @@ describe("the psql console in a real browser", () => {
     await page.keyboard.type("SELEC 1;\n");
     await expect.poll(() => screen(four)).toContain('ERROR:  syntax error at or near "SELEC"\nLINE 1: SELEC 1;\n        ^\nreplication=!# ');
     // The rendered rows say the same as the buffer.
-    await expect(four.locator(".psql-pane").first().locator(".xterm-rows").innerText()).resolves.toContain("replication=!#");
+    await expect.poll(() => four.locator(".psql-pane").first().locator(".xterm-rows").innerText()).toContain("replication=!#");
     await screenshot(page, "console-four-panes");
     await page.keyboard.type("ROLLBACK;\n");
     await expect.poll(() => screen(four)).toMatch(/ROLLBACK\nreplication=# $/);
@@ -117,7 +117,8 @@ describe("the psql console in a real browser", () => {
     await page.keyboard.press("Control+C");
     await expect.poll(() => screen(four, 1)).toMatch(/\^C\nreplication=# $/);
     await page.keyboard.type("\\dRs+\n");
-    await expect.poll(() => screen(four, 1)).toMatch(/List of subscriptions\n[^]*\(0 rows\)\n\nreplication=# $/);
+    // Whatever subscriptions slave1 has by now (other tests make some), psql's layout ends the same way.
+    await expect.poll(() => screen(four, 1)).toMatch(/List of subscriptions\n[^]*\(\d+ rows?\)\n\nreplication=# $/);
     await page.keyboard.type("\\nope\n");
     await expect.poll(() => screen(four, 1)).toContain("invalid command \\nope\nTry \\? for help.");
     await screenshot(page, "console-watch");
