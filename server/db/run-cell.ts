@@ -1,5 +1,4 @@
 import pg from "pg";
-import Cursor from "pg-cursor";
 import type { NoticeMessage } from "pg-protocol/dist/messages.js";
 import {
   BRIDGE_CODES,
@@ -12,34 +11,13 @@ import {
 import { formatResult } from "../../src/lib/psql-format.ts";
 import { splitSql, type SqlPiece } from "../../src/lib/split-sql.ts";
 import { runMetaPiece } from "./meta-piece.ts";
+import { execute } from "./statement.ts";
 import type { TypeNames } from "./type-names.ts";
 
-/** Every value comes back as PostgreSQL printed it: what psql shows, and safe to put in JSON. */
-const AS_TEXT = { getTypeParser: () => (value: string) => value } as unknown as pg.CustomTypesConfig;
+const COPY_IN_REFUSAL = "a cell can't send COPY data: use INSERT, or COPY FROM a file on the server (the psql console can run COPY ... TO STDOUT)";
 
 /** Commands after which a pooled connection is known to hold no session state worth resetting. */
 const STATELESS = new Set(["SELECT", "INSERT", "UPDATE", "DELETE", "MERGE", "COPY", "SHOW", "EXPLAIN", "VALUES", "TABLE"]);
-
-/** A cursor that keeps the whole command tag ("CREATE PUBLICATION"); pg's Result keeps only its first word. */
-class TaggedCursor extends Cursor {
-  tag = "";
-
-  // pg hands COPY's messages to the running query; pg-cursor has no handlers for them, and without these a
-  // COPY in a cell would crash the bridge. A cell has no data to send, and no use for raw COPY output.
-  handleCopyInResponse(connection: { sendCopyFail(message: string): void }) {
-    connection.sendCopyFail("a cell can't send COPY data: use INSERT, or COPY FROM a file on the server (the psql console can run COPY ... TO STDOUT)");
-  }
-
-  handleCopyData() {}
-
-  handleCommandComplete(message: { text: string }) {
-    this.tag = message.text.replace(/(\s+\d+)+$/, "");
-    (Cursor.prototype as unknown as { handleCommandComplete(m: unknown): void }).handleCommandComplete.call(this, message);
-  }
-}
-
-/** SQLSTATEs with which a server ends the connection: the node is going down, not the statement failing. */
-const CONNECTION_LOST = new Set(["57P01", "57P02", "57P03"]);
 
 export interface RunOptions {
   node: NodeName;
@@ -135,41 +113,26 @@ async function runStatement(
   const notices: Notice[] = [];
   const onNotice = (message: NoticeMessage) => notices.push(toNotice(message));
   client.on("notice", onNotice);
-  const started = performance.now();
-  const cursor = client.query(new TaggedCursor(piece.text, undefined, { rowMode: "array", types: AS_TEXT }));
-  // statement_timeout ends a slow statement on the server; a server that stops answering at all (a frozen
-  // process, a lost network) can't apply it, so the bridge gives up on the connection itself.
-  let silent = false;
-  const watchdog = setTimeout(() => {
-    silent = true;
-    (client as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
-  }, options.deadlineMs);
   try {
-    const rows = (await cursor.read(options.rowLimit + 1)) as (string | null)[][];
-    const truncated = rows.length > options.rowLimit;
-    if (truncated) rows.length = options.rowLimit;
-    await cursor.close();
-    const durationMs = performance.now() - started;
-    // pg-cursor keeps the statement's Result; its fields and command tag are not in the typings.
-    const result = (cursor as unknown as { _result: pg.QueryResult })._result;
-    const types = await options.typeNames.names(client, result.fields);
-    return {
-      result: {
-        command: cursor.tag || commandOf(piece.text),
-        rowCount: truncated ? null : (result.rowCount ?? rows.length),
-        fields: result.fields.map((field, i) => ({ name: field.name, type: types[i] ?? "" })),
-        rows,
-        truncated,
-        notices,
-        durationMs: Math.round(durationMs * 1000) / 1000,
-        span: [piece.start, piece.end],
-      },
-    };
-  } catch (error) {
-    if (error instanceof pg.DatabaseError && !CONNECTION_LOST.has(error.code ?? "")) {
-      return { error: sqlError(options.node, error, piece, notices) };
+    const execution = await execute(client, piece.text, { ...options, copyInRefusal: COPY_IN_REFUSAL });
+    if ("ok" in execution) {
+      const { ok } = execution;
+      return {
+        result: {
+          // A cell shows the command, not the counts psql's tag carries (rowCount has them).
+          command: ok.tag.replace(/(\s+\d+)+$/, "") || commandOf(piece.text),
+          rowCount: ok.rowCount,
+          fields: ok.fields,
+          rows: ok.rows,
+          truncated: ok.truncated,
+          notices,
+          durationMs: ok.durationMs,
+          span: [piece.start, piece.end],
+        },
+      };
     }
-    if (silent) {
+    if ("failed" in execution) return { error: sqlError(options.node, execution.failed, piece, notices) };
+    if (execution.silent) {
       const seconds = Math.round(options.deadlineMs / 1000);
       const info: SqlErrorInfo = {
         code: BRIDGE_CODES.noAnswer,
@@ -178,11 +141,10 @@ async function runStatement(
         node: options.node,
         notices,
       };
-      return { error: info, broken: error as Error };
+      return { error: info, broken: execution.lost };
     }
-    return { error: { ...nodeDown(options.node, error), notices }, broken: error as Error };
+    return { error: { ...nodeDown(options.node, execution.lost), notices }, broken: execution.lost };
   } finally {
-    clearTimeout(watchdog);
     client.off("notice", onNotice);
   }
 }
