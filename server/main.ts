@@ -29,6 +29,10 @@ function describe(status: NodeStatus): string {
   }
 }
 
+// A promise rejected with nobody to catch it would end the process (Node's default): the bridge logs it and
+// keeps serving the other nodes and pages instead.
+process.on("unhandledRejection", (reason) => console.error("bridge: unexpected failure:", reason));
+
 async function main() {
   const config = loadConfig();
   const lab = createLab(config);
