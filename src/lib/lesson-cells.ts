@@ -47,7 +47,7 @@ function cellCode(element: MdxJsxFlowElement, source: string): string {
  * Walks the tree in document order and calls `found` for each cell. With `rewrite`, the element's children are
  * replaced by a `code` attribute, so the component gets its SQL verbatim rather than as rendered markdown.
  */
-export function collectSteps(tree: Root, source: string, rewrite = false): LessonStep[] {
+export function collectSteps(tree: Root, source: string, rewrite?: { lesson: string | undefined }): LessonStep[] {
   const cells: LessonStep[] = [];
   visit(tree, "mdxJsxFlowElement", (element: MdxJsxFlowElement) => {
     if (element.name === ACTION_COMPONENT) {
@@ -68,15 +68,23 @@ export function collectSteps(tree: Root, source: string, rewrite = false): Lesso
     if (rewrite) {
       element.attributes = element.attributes.filter((a) => !(a.type === "mdxJsxAttribute" && a.name === "code"));
       element.attributes.push({ type: "mdxJsxAttribute", name: "code", value: code });
+      // Where the replay's recording of this cell is kept (src/data/recorded.json): lesson file and step.
+      if (rewrite.lesson) element.attributes.push({ type: "mdxJsxAttribute", name: "recorded", value: recordKey(rewrite.lesson, cells.length - 1) });
       element.children = [];
     }
   });
   return cells;
 }
 
+/** The key of a cell's recorded output: its lesson's file name and its place among the lesson's steps. */
+export function recordKey(lesson: string, step: number): string {
+  return `${lesson}#${step}`;
+}
+
 /** The remark plugin the site's MDX runs. */
 export function remarkLessonCells() {
-  return (tree: Root, file: { value: unknown }) => {
-    collectSteps(tree, String(file.value), true);
+  return (tree: Root, file: { value: unknown; path?: string }) => {
+    const lesson = file.path && /[\\/]lessons[\\/][^\\/]+\.mdx$/.test(file.path) ? file.path.split(/[\\/]/).pop() : undefined;
+    collectSteps(tree, String(file.value), { lesson });
   };
 }

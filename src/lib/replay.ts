@@ -14,6 +14,8 @@ export interface StepOutcome {
   reason: string;
   /** What ran: the SQL with its placeholders filled, or the action. */
   what: string;
+  /** A SQL step's last answers, one per node it ran on. */
+  responses?: QueryResponse[];
 }
 
 export async function runStep(step: LessonStep, lab: LabStatus, post: Post): Promise<StepOutcome> {
@@ -32,5 +34,5 @@ export async function runStep(step: LessonStep, lab: LabStatus, post: Post): Pro
   const run = () => Promise.all(nodes.map((node) => post<QueryResponse>("/api/query", { node, sql })));
   const { responses, verdicts } = await runUntilMet(run, parseExpectation(step.expect), step.within);
   const missed = verdicts.map((verdict, i) => ({ verdict, node: responses[i]!.node })).filter(({ verdict }) => !verdict.met);
-  return { met: missed.length === 0, reason: missed.map(({ node, verdict }) => `${node}: ${verdict.reason}`).join("; "), what: sql };
+  return { met: missed.length === 0, reason: missed.map(({ node, verdict }) => `${node}: ${verdict.reason}`).join("; "), what: sql, responses };
 }

@@ -37,7 +37,7 @@ describe("a cell in a real browser", () => {
       .poll(() => cell.locator(".sql-cell__highlight").innerHTML())
       .toMatch(/<span style="[^"]*--shiki-dark[^"]*">SELECT<\/span>/);
     await cell.locator("textarea").press("Control+Enter");
-    const table = cell.locator(".cell-table");
+    const table = cell.locator(".sql-cell__output:not(.is-recorded) .cell-table");
     await table.waitFor();
     // Ctrl+Enter runs and stays in the cell.
     await expect(cell.locator("textarea").evaluate((el) => el === document.activeElement)).resolves.toBe(true);
@@ -101,8 +101,12 @@ describe("a cell in a real browser", () => {
       await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/lessons/04-publication/`);
       const cell = page.locator("sql-cell").first();
       await expect(cell.locator(".sql-cell__highlight").textContent()).resolves.toContain("CREATE PUBLICATION userpub FOR TABLE users;");
+      // Before it runs, the cell shows what the last replay of the lessons recorded, marked as such.
+      await expect(cell.locator(".cell-recorded").textContent()).resolves.toMatch(/^Recorded on PostgreSQL 18\.\d+ when the lessons were last replayed/);
+      await expect(page.locator("sql-cell").nth(1).locator(".cell-psql").textContent()).resolves.toContain("Publication userpub");
       await cell.locator(".sql-cell__run").click();
       await expect(cell.locator(".cell-offline").textContent()).resolves.toContain("npm start");
+      await expect(cell.locator(".cell-recorded").count()).resolves.toBe(1);
       await screenshot(page, "lesson-static-offline");
     } finally {
       server.close();

@@ -16,7 +16,8 @@ afterAll(async () => {
 });
 
 const cell = (n: number) => page.locator("sql-cell").nth(n);
-const output = (n: number) => cell(n).locator(".sql-cell__output");
+/** The cell's live output: before it runs, a cell may show the answer recorded when the lessons were replayed. */
+const output = (n: number) => cell(n).locator(".sql-cell__output:not(.is-recorded)");
 
 async function open(path: string) {
   await page.goto(`${inject("bridgeUrl")}${path}`);

@@ -3,7 +3,7 @@
 // keyboard shortcuts, and the expectation verdict.
 import type { LabStatus, NodeName, QueryResponse } from "../api-types.ts";
 import { NODE_NAMES } from "../api-types.ts";
-import { parseExpectation, runUntilMet, type Expectation, type Verdict } from "../expectations.ts";
+import { judgeAll, parseExpectation, runUntilMet, type Expectation, type Verdict } from "../expectations.ts";
 import { api, labToken, watchLab } from "../lab-client.ts";
 import { fillPlaceholders, hasPlaceholders } from "../placeholders.ts";
 import { highlightSql, plainHtml } from "./highlight.ts";
@@ -62,6 +62,19 @@ export class SqlCellElement extends HTMLElement {
       }
     });
     this.fit();
+    this.showRecorded();
+  }
+
+  /** The answer recorded when the lessons were last replayed, marked as such, until the cell runs here. */
+  private showRecorded() {
+    const recorded = this.dataset["recorded"];
+    if (!recorded) return;
+    const { version, responses } = JSON.parse(recorded) as { version: string; responses: QueryResponse[] };
+    this.show(responses, judgeAll(this.expectation, responses), this.input.value);
+    this.output.classList.add("is-recorded");
+    this.output.prepend(
+      el("div", "cell-recorded", `Recorded on PostgreSQL ${version} when the lessons were last replayed. Run the cell to see your lab's answer.`),
+    );
   }
 
   disconnectedCallback() {
@@ -164,6 +177,7 @@ export class SqlCellElement extends HTMLElement {
 
   private show(responses: QueryResponse[], verdicts: Verdict[], sql: string) {
     this.output.replaceChildren();
+    this.output.classList.remove("is-recorded");
     this.output.append(this.verdictBanner(verdicts, responses));
     const expectError = this.expectation.kind === "error";
     if (responses.length === 1) {
@@ -224,13 +238,15 @@ export class SqlCellElement extends HTMLElement {
   }
 
   private showOffline() {
-    this.output.replaceChildren(
-      el(
-        "div",
-        "cell-offline",
-        "The lab is not reachable from this page. Start it with npm start and open the address it prints; then run this cell again.",
-      ),
+    const message = el(
+      "div",
+      "cell-offline",
+      "The lab is not reachable from this page. Start it with npm start and open the address it prints; then run this cell again.",
     );
+    this.output.querySelector(".cell-offline")?.remove();
+    // A recorded answer stays: it is still worth reading.
+    if (this.output.classList.contains("is-recorded")) this.output.prepend(message);
+    else this.output.replaceChildren(message);
   }
 
   /** psql's \watch: run the query again every N seconds until stopped, showing the newest result. */
