@@ -187,6 +187,9 @@ function toNotice(message: NoticeMessage): Notice {
   const notice: Notice = { severity: message.severity ?? "NOTICE", message: message.message ?? "" };
   if (message.detail) notice.detail = message.detail;
   if (message.hint) notice.hint = message.hint;
+  if (message.routine) notice.routine = message.routine;
+  if (message.file) notice.file = message.file;
+  if (message.line) notice.line = message.line;
   return notice;
 }
 

@@ -53,6 +53,11 @@ export interface Notice {
   message: string;
   detail?: string;
   hint?: string;
+  /** The server function that raised it, e.g. `CreateSubscription` (psql's LOCATION, in verbose mode). */
+  routine?: string;
+  /** The server source file and line of that function, e.g. `subscriptioncmds.c`, `953`. */
+  file?: string;
+  line?: string;
 }
 
 export interface StatementResult {

@@ -7,6 +7,8 @@ export type Expectation =
   /** Every node answered the same (a fan-out cell after replication caught up). */
   | { kind: "same" }
   | { kind: "error"; code?: string }
+  /** It ran without error and a notice was raised by this server function (the notice's `routine`). */
+  | { kind: "notice"; routine: string }
   | { kind: "rows"; op: "=" | ">=" | "<=" | ">" | "<"; count: number };
 
 export function parseExpectation(text: string | undefined): Expectation {
@@ -15,9 +17,11 @@ export function parseExpectation(text: string | undefined): Expectation {
   if (value === "same") return { kind: "same" };
   const error = /^error(?::([0-9A-Z]{5}))?$/.exec(value);
   if (error) return error[1] ? { kind: "error", code: error[1] } : { kind: "error" };
+  const notice = /^notice:([A-Za-z_][A-Za-z0-9_]*)$/.exec(value);
+  if (notice) return { kind: "notice", routine: notice[1]! };
   const rows = /^rows\s*(>=|<=|=|>|<)\s*(\d+)$/.exec(value);
   if (rows) return { kind: "rows", op: rows[1] as "=", count: Number(rows[2]) };
-  throw new Error(`expect="${value}" is not an expectation: use ok, same, error, error:SQLSTATE, or rows>=N (=, >, <, <=)`);
+  throw new Error(`expect="${value}" is not an expectation: use ok, same, error, error:SQLSTATE, notice:FUNCTION, or rows>=N (=, >, <, <=)`);
 }
 
 export function describeExpectation(expectation: Expectation): string {
@@ -28,6 +32,8 @@ export function describeExpectation(expectation: Expectation): string {
       return "the same answer on every node";
     case "error":
       return expectation.code ? `fails with SQLSTATE ${expectation.code}` : "fails";
+    case "notice":
+      return `a notice raised by ${expectation.routine}() on this node`;
     case "rows":
       return `returns ${expectation.op === "=" ? "" : `${expectation.op} `}${expectation.count} row${expectation.count === 1 ? "" : "s"}`;
   }
@@ -53,11 +59,19 @@ export function judge(expectation: Expectation, response: QueryResponse): Verdic
   }
   if (error) return { met: false, reason: `failed with ${error.code}: ${error.message}` };
   if (expectation.kind === "ok" || expectation.kind === "same") return { met: true, reason: "" };
+  if (expectation.kind === "notice") return judgeNotice(expectation.routine, response);
   const withRows = [...response.results].reverse().find((result) => result.fields.length > 0);
   const count = withRows?.truncated ? Number.POSITIVE_INFINITY : (withRows?.rows.length ?? 0);
   return compare[expectation.op](count, expectation.count)
     ? { met: true, reason: "" }
     : { met: false, reason: `expected rows ${expectation.op} ${expectation.count}, got ${count}` };
+}
+
+function judgeNotice(routine: string, response: QueryResponse): Verdict {
+  const raised = response.results.flatMap((result) => result.notices).map((notice) => notice.routine);
+  if (raised.includes(routine)) return { met: true, reason: "" };
+  const seen = raised.length > 0 ? `only by ${raised.map((name) => name ?? "an unnamed function").join(", ")}` : "none was raised";
+  return { met: false, reason: `expected a notice raised by ${routine}(), ${seen}` };
 }
 
 /** What a response shows, reduced so that nodes can be compared: the last result's rows, or the error code. */

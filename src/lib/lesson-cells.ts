@@ -5,10 +5,15 @@
 import type { Root } from "mdast";
 import type { MdxJsxAttribute, MdxJsxFlowElement } from "mdast-util-mdx-jsx";
 import { visit } from "unist-util-visit";
+import { SUBSCRIPTION_HEALTH_SQL } from "./subscription-health.ts";
 
-export const CELL_COMPONENTS = new Set(["SqlCell"]);
+/** Cell components, and the SQL of those whose SQL is fixed rather than written inside them. */
+export const CELL_COMPONENTS = new Map<string, string | undefined>([
+  ["SqlCell", undefined],
+  ["SubscriptionHealth", SUBSCRIPTION_HEALTH_SQL],
+]);
 export const ACTION_COMPONENT = "LabAction";
-export const LAB_ACTIONS = ["stop", "start", "second-postmaster"] as const;
+export const LAB_ACTIONS = ["stop", "start", "restart", "second-postmaster"] as const;
 export type LabActionName = (typeof LAB_ACTIONS)[number];
 
 export interface LessonCell {
@@ -57,7 +62,7 @@ export function collectSteps(tree: Root, source: string, rewrite?: { lesson: str
       return;
     }
     if (!element.name || !CELL_COMPONENTS.has(element.name)) return;
-    const code = cellCode(element, source);
+    const code = CELL_COMPONENTS.get(element.name) ?? cellCode(element, source);
     cells.push({
       kind: "sql",
       node: attribute(element, "node") ?? "master",

@@ -1,5 +1,5 @@
 // Runs one lesson step the way the page does: a SQL cell on its node(s), re-run until its expectation holds
-// (within its time), or a lab action (stop or start a node, the second-server demonstration). The catch-up
+// (within its time), or a lab action (stop, start or restart a node, the second-server demonstration). The catch-up
 // button and the lesson replay test share it.
 import { NODE_NAMES, type LabStatus, type NodeName, type QueryResponse } from "./api-types.ts";
 import { parseExpectation, runUntilMet } from "./expectations.ts";
@@ -25,7 +25,10 @@ export async function runStep(step: LessonStep, lab: LabStatus, post: Post): Pro
       const { refused, output } = await post<{ refused: boolean; output: string }>(`/api/lab/nodes/${step.node}/second-postmaster`, {});
       return { met: refused, reason: refused ? "" : `a second server was not refused: ${output}`, what };
     }
-    const status = await post<{ state: string; error?: string }>(`/api/lab/nodes/${step.node}/${step.action}`, {});
+    // A restart is a stop and a start, as `pg_ctl restart` is: the server reads postmaster settings only then.
+    if (step.action === "restart") await post(`/api/lab/nodes/${step.node}/stop`, {});
+    const verb = step.action === "restart" ? "start" : step.action;
+    const status = await post<{ state: string; error?: string }>(`/api/lab/nodes/${step.node}/${verb}`, {});
     const wanted = step.action === "stop" ? "down" : "up";
     return { met: status.state === wanted, reason: status.state === wanted ? "" : `${step.node} is ${status.state}: ${status.error ?? ""}`, what };
   }

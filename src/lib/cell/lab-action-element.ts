@@ -1,4 +1,4 @@
-// <lab-action>: a lesson step that stops or starts a node, or shows a second server refused by the lock file.
+// <lab-action>: a lesson step that stops, starts or restarts a node, or shows a second server refused by the lock file.
 import type { LabStatus } from "../api-types.ts";
 import { api, labToken, watchLab } from "../lab-client.ts";
 import type { LabActionName } from "../lesson-cells.ts";
@@ -23,7 +23,7 @@ export class LabActionElement extends HTMLElement {
     const action = this.dataset["action"] as LabActionName;
     const node = this.dataset["node"]!;
     button.disabled = true;
-    status.textContent = { stop: "stopping…", start: "starting…", "second-postmaster": "starting a second server…" }[action];
+    status.textContent = { stop: "stopping…", start: "starting…", restart: "restarting…", "second-postmaster": "starting a second server…" }[action];
     try {
       if (action === "second-postmaster") {
         // Show PostgreSQL's own words, not just the verdict.

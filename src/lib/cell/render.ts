@@ -60,6 +60,13 @@ export function renderNotices(notices: Notice[]): HTMLElement[] {
     line.append(el("strong", undefined, `${notice.severity}:`), ` ${notice.message}`);
     if (notice.detail) line.append(el("div", "cell-notice__extra", `DETAIL: ${notice.detail}`));
     if (notice.hint) line.append(el("div", "cell-notice__extra", `HINT: ${notice.hint}`));
+    // Where in the server's source the notice was raised, as psql prints it with VERBOSITY verbose: it tells
+    // which server spoke, and which of its functions.
+    if (notice.routine) {
+      const where = el("div", "cell-notice__extra cell-notice__where", `LOCATION: ${notice.routine}, ${notice.file ?? "?"}:${notice.line ?? "?"}`);
+      where.title = "The function in the PostgreSQL source of this node that raised the notice";
+      line.append(where);
+    }
     return line;
   });
 }
