@@ -3,17 +3,16 @@
 // master's views. `<SubscriptionHealth node="slave1" />` places it in a lesson as a cell.
 
 /**
- * Per subscription in the current database: enabled, whether its apply worker runs (pg_stat_subscription), how
- * long ago it last heard from the publisher and the WAL position it last reported, the apply and table-sync
- * error counts (pg_stat_subscription_stats) and each table's copy state (pg_subscription_rel.srsubstate).
+ * Per subscription in the current database: enabled, whether its apply worker runs and how long ago it last
+ * heard from the publisher (pg_stat_subscription), the apply and table-sync error counts
+ * (pg_stat_subscription_stats), and each table's copy state (pg_subscription_rel.srsubstate).
  */
-export const SUBSCRIPTION_HEALTH_SQL = `SELECT s.subname           AS subscription,
-       s.subenabled        AS enabled,
-       w.pid IS NOT NULL   AS worker_running,
-       round(extract(epoch FROM now() - w.last_msg_receipt_time)::numeric, 1) AS last_message_s_ago,
-       w.latest_end_lsn    AS reported_lsn,
+export const SUBSCRIPTION_HEALTH_SQL = `SELECT s.subname AS subscription,
+       s.subenabled AS enabled,
+       CASE WHEN w.pid IS NULL THEN 'not running' ELSE 'running' END AS apply_worker,
+       round(extract(epoch FROM now() - w.last_msg_receipt_time)::numeric, 1) || ' s ago' AS last_heard,
        e.apply_error_count AS apply_errors,
-       e.sync_error_count  AS sync_errors,
+       e.sync_error_count AS sync_errors,
        (SELECT string_agg(r.srrelid::regclass || ': ' ||
                  CASE r.srsubstate WHEN 'i' THEN 'init' WHEN 'd' THEN 'copying' WHEN 'f' THEN 'copied'
                                    WHEN 's' THEN 'synchronized' WHEN 'r' THEN 'ready' END, ', ')

@@ -1,7 +1,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { call } from "../support/bridge.ts";
-import { launch, screenshot } from "../support/browser.ts";
+import { ARTIFACTS, launch, screenshot } from "../support/browser.ts";
 
 let browser: Browser;
 let page: Page;
@@ -31,6 +31,30 @@ async function settled(n: number) {
 }
 
 describe("lessons in a real browser", () => {
+  it("lesson 1 draws what travels, in a layout that fits the screen, before the terms are used", async () => {
+    await open("/lessons/01-logical-replication/");
+    const diagram = page.getByRole("img", { name: /A row change on master is logged as WAL records/ });
+    await expect(diagram.first().isVisible()).resolves.toBe(true);
+    const wide = page.locator(".replication-diagram__svg--wide");
+    const narrow = page.locator(".replication-diagram__svg--narrow");
+    await expect(wide.isVisible()).resolves.toBe(true);
+    await expect(narrow.isVisible()).resolves.toBe(false);
+    await page.setViewportSize({ width: 390, height: 900 });
+    await expect(wide.isVisible()).resolves.toBe(false);
+    await expect(narrow.isVisible()).resolves.toBe(true);
+    const box = await narrow.boundingBox();
+    expect(box!.width).toBeLessThanOrEqual(390);
+    await page.locator(".replication-diagram").screenshot({ path: `${ARTIFACTS}/lesson-01-diagram-390.png` });
+    await page.setViewportSize({ width: 1280, height: 900 });
+    // The glossary comes before the first cell, so every term is defined before a cell uses it.
+    const glossaryFirst = await page.evaluate(() => {
+      const table = document.querySelector(".sl-markdown-content table");
+      const cell = document.querySelector("sql-cell");
+      return !!table && !!cell && (table.compareDocumentPosition(cell) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0;
+    });
+    expect(glossaryFirst).toBe(true);
+  });
+
   it("lesson 1: a failing statement shows its SQLSTATE and a caret under the position", async () => {
     await open("/lessons/01-logical-replication/");
     const last = (await page.locator("sql-cell").count()) - 1;
@@ -99,6 +123,13 @@ describe("lessons in a real browser", () => {
       'could not create replication slot "usersub": ERROR:  replication slot "usersub" already exists',
     );
     await expect(duplicate.locator(".cell-verdict--met").textContent()).resolves.toContain("This error is expected");
+    // The slot notice is shown with the function of the subscriber's server that raised it.
+    const notice = page.locator("sql-cell[data-expect='notice:CreateSubscription'] .cell-notice");
+    await expect(notice.textContent()).resolves.toMatch(/^NOTICE: created replication slot "usersub" on publisherLOCATION: CreateSubscription, subscriptioncmds\.c:\d+$/);
+    // The subscriber health check, folded after its first use, answers with a running apply worker.
+    const health = page.locator("sql-cell:has(.sql-cell__fold)").first();
+    await expect(health.locator(".sql-cell__fold").getAttribute("open")).resolves.toBeNull();
+    await expect(health.locator("td").nth(2).textContent()).resolves.toBe("running");
     // The connection string was filled in from the running lab.
     const conninfo = await page.locator("sql-cell textarea").first().inputValue();
     expect(conninfo).toContain(`port=${inject("pgPorts")["master"]}`);
