@@ -44,9 +44,10 @@ describe("POST /api/query against a real node", () => {
       "DO $$ BEGIN RAISE NOTICE 'hi'; RAISE WARNING 'careful; really'; END $$; SELECT 1",
     );
     expect(results).toHaveLength(2);
+    // Each notice says where in the server's source it was raised: PL/pgSQL's RAISE, here.
     expect(results[0]?.notices).toEqual([
-      { severity: "NOTICE", message: "hi" },
-      { severity: "WARNING", message: "careful; really" },
+      { severity: "NOTICE", message: "hi", routine: "exec_stmt_raise", file: "pl_exec.c", line: expect.stringMatching(/^\d+$/) },
+      { severity: "WARNING", message: "careful; really", routine: "exec_stmt_raise", file: "pl_exec.c", line: expect.stringMatching(/^\d+$/) },
     ]);
     expect(results[1]?.notices).toEqual([]);
   });
