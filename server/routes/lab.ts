@@ -1,6 +1,6 @@
 import { Router } from "express";
 import { isNodeName, type NodeStatus } from "../../src/lib/api-types.ts";
-import { HttpError } from "../errors.ts";
+import { HttpError, LabError } from "../errors.ts";
 import { EmbeddedLab } from "../lab/embedded/index.ts";
 import type { Lab } from "../lab/lab.ts";
 import { resetLab } from "../lab/reset.ts";
@@ -62,6 +62,19 @@ export function labRoutes(lab: Lab): Router {
       throw new HttpError("Only the embedded lab can show this: its servers run on this machine, as this bridge does.", 409);
     }
     res.json(await lab.startSecondServer(name));
+  });
+
+  /** Lesson 9: why containers on one volume get past the lock file, shown on a scratch cluster. */
+  router.post("/api/lab/scratch/lock-file-parent-pid", async (_req, res) => {
+    if (!(lab instanceof EmbeddedLab)) {
+      throw new HttpError("Only the embedded lab can show this: it starts a throwaway server on this machine, as it does the nodes.", 409);
+    }
+    try {
+      res.json(await lab.tryLockFileNamingParent());
+    } catch (error) {
+      if (error instanceof LabError) throw new HttpError(`The scratch cluster could not be made: ${error.message}`, 500);
+      throw error;
+    }
   });
 
   router.post("/api/lab/nodes/:name/:action", async (req, res) => {

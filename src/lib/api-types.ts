@@ -169,3 +169,13 @@ export type LoadState =
   | { phase: "verifying"; request: LoadRequest; summary: LoadSummary }
   | { phase: "done"; request: LoadRequest; summary: LoadSummary; verdict: LoadVerdict }
   | { phase: "failed"; request: LoadRequest; error: string };
+
+/** What `POST /api/lab/scratch/lock-file-parent-pid` answers: lesson 9's containers pitfall, on a scratch cluster. */
+export interface LockFileParentPidOutcome {
+  /** The lock file's PID check let the second server through (the file named the server's parent). */
+  pidCheckPassed: boolean;
+  /** The shared-memory check stopped it: "pre-existing shared memory block ... is still in use". */
+  sharedMemoryRefused: boolean;
+  /** What was done and what PostgreSQL said, line by line. */
+  output: string;
+}

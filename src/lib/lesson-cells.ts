@@ -13,7 +13,7 @@ export const CELL_COMPONENTS = new Map<string, string | undefined>([
   ["SubscriptionHealth", SUBSCRIPTION_HEALTH_SQL],
 ]);
 export const ACTION_COMPONENT = "LabAction";
-export const LAB_ACTIONS = ["stop", "start", "restart", "second-postmaster"] as const;
+export const LAB_ACTIONS = ["stop", "start", "restart", "second-postmaster", "lock-file-parent-pid"] as const;
 export type LabActionName = (typeof LAB_ACTIONS)[number];
 
 export interface LessonCell {

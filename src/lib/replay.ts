@@ -1,7 +1,7 @@
 // Runs one lesson step the way the page does: a SQL cell on its node(s), re-run until its expectation holds
-// (within its time), or a lab action (stop, start or restart a node, the second-server demonstration). The catch-up
+// (within its time), or a lab action (stop, start or restart a node, the second-server demonstrations). The catch-up
 // button and the lesson replay test share it.
-import { NODE_NAMES, type LabStatus, type NodeName, type QueryResponse } from "./api-types.ts";
+import { NODE_NAMES, type LabStatus, type LockFileParentPidOutcome, type NodeName, type QueryResponse } from "./api-types.ts";
 import { parseExpectation, runUntilMet } from "./expectations.ts";
 import type { LessonStep } from "./lesson-cells.ts";
 import { fillPlaceholders } from "./placeholders.ts";
@@ -18,12 +18,21 @@ export interface StepOutcome {
   responses?: QueryResponse[];
 }
 
+/** Lesson 9's claim: a lock file naming the server's parent gets past the PID check, not the shared-memory check. */
+export function lockFileParentPidMet(outcome: LockFileParentPidOutcome): boolean {
+  return outcome.pidCheckPassed && outcome.sharedMemoryRefused;
+}
+
 export async function runStep(step: LessonStep, lab: LabStatus, post: Post): Promise<StepOutcome> {
   if (step.kind === "action") {
     const what = `${step.action} ${step.node}`;
     if (step.action === "second-postmaster") {
       const { refused, output } = await post<{ refused: boolean; output: string }>(`/api/lab/nodes/${step.node}/second-postmaster`, {});
       return { met: refused, reason: refused ? "" : `a second server was not refused: ${output}`, what };
+    }
+    if (step.action === "lock-file-parent-pid") {
+      const outcome = await post<LockFileParentPidOutcome>("/api/lab/scratch/lock-file-parent-pid", {});
+      return { met: lockFileParentPidMet(outcome), reason: lockFileParentPidMet(outcome) ? "" : `expected the PID check to pass and the shared-memory check to refuse: ${outcome.output}`, what: step.action };
     }
     // A restart is a stop and a start, as `pg_ctl restart` is: the server reads postmaster settings only then.
     if (step.action === "restart") await post(`/api/lab/nodes/${step.node}/stop`, {});

@@ -71,4 +71,19 @@ describe("lab controls in a real browser", () => {
     await action.scrollIntoViewIfNeeded();
     await screenshot(page, "lesson-09-second-server");
   });
+
+  it("lesson 9 shows, on a scratch cluster, the PID check passing and the shared-memory check refusing", async () => {
+    await page.goto(`${inject("bridgeUrl")}/lessons/09-pitfalls-and-security/`);
+    const action = page.locator("lab-action[data-action='lock-file-parent-pid']");
+    await action.getByRole("button", { name: "Try it on a scratch cluster, with a lock file that names the new server's parent" }).click();
+    await expect.poll(() => action.getAttribute("data-met"), { timeout: 30_000 }).toBe("true");
+    const output = (await action.locator(".lab-action__output").textContent()) ?? "";
+    expect(output).toMatch(/FATAL: {2}pre-existing shared memory block \(key \d+, ID \d+\) is still in use/);
+    expect(output).not.toContain("already exists");
+    await expect(action.locator(".lab-action__status").textContent()).resolves.toBe(
+      "✓ The PID check let it through; the shared-memory check refused it. The scratch cluster is gone.",
+    );
+    await action.scrollIntoViewIfNeeded();
+    await screenshot(page, "lesson-09-lock-file-parent-pid");
+  });
 });

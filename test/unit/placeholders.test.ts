@@ -24,6 +24,10 @@ describe("connection placeholders in lessons", () => {
     );
   });
 
+  it("drop a setting given no value, so a lesson can show a connection string without a password", () => {
+    expect(fillPlaceholders("'{{master user=replicator password=}}'", embedded)).toBe("'host=127.0.0.1 port=54321 user=replicator dbname=replication'");
+  });
+
   it("leave unknown nodes and plain text alone", () => {
     expect(hasPlaceholders("SELECT '{{x}}'")).toBe(false);
     expect(fillPlaceholders("'{{slave2}}'", embedded)).toBe("'{{slave2}}'");

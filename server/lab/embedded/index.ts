@@ -10,6 +10,7 @@ import { findBinaries } from "./binaries.ts";
 import { Cluster } from "./cluster.ts";
 import { isPortFree, nextFreePort } from "./ports.ts";
 import { checkReachable, closedFolders, postgresUser, type RunAs } from "./postgres-user.ts";
+import { tryLockFileNamingParent } from "./scratch-lock.ts";
 
 type Ports = Record<NodeName, number>;
 
@@ -129,6 +130,15 @@ export class EmbeddedLab extends Lab {
     if (!cluster.isRunning) throw new HttpError(`${name} is not running: start it first, so that its lock file is held.`, 409);
     const taken = new Set(Object.values(this.ports));
     return cluster.startSecond(await nextFreePort(this.ports[name] + 100, taken));
+  }
+
+  /** Lesson 9's containers pitfall, on a throwaway cluster next to the nodes' folders: see scratch-lock.ts. */
+  async tryLockFileNamingParent() {
+    const { binaries, runAs } = this.cluster("master").options;
+    const taken = new Set(Object.values(this.ports));
+    const first = await nextFreePort(this.ports.master + 200, taken);
+    const second = await nextFreePort(first + 1, taken);
+    return tryLockFileNamingParent({ binaries, runAs, parentDir: this.dataDir, ports: [first, second], user: LAB_USER, password: LAB_PASSWORD });
   }
 
   private cluster(name: NodeName): Cluster {

@@ -1,8 +1,9 @@
-// <lab-action>: a lesson step that stops, starts or restarts a node, or shows a second server refused by the lock file.
-import type { LabStatus } from "../api-types.ts";
+// <lab-action>: a lesson step that stops, starts or restarts a node, or shows a second server refused by the lock
+// file, or (on a scratch cluster) by the shared-memory check once the lock file names the new server's parent.
+import type { LabStatus, LockFileParentPidOutcome } from "../api-types.ts";
 import { api, labToken, watchLab } from "../lab-client.ts";
 import type { LabActionName } from "../lesson-cells.ts";
-import { runStep } from "../replay.ts";
+import { lockFileParentPidMet, runStep } from "../replay.ts";
 
 export class LabActionElement extends HTMLElement {
   private lab: LabStatus | null = null;
@@ -23,7 +24,13 @@ export class LabActionElement extends HTMLElement {
     const action = this.dataset["action"] as LabActionName;
     const node = this.dataset["node"]!;
     button.disabled = true;
-    status.textContent = { stop: "stopping…", start: "starting…", restart: "restarting…", "second-postmaster": "starting a second server…" }[action];
+    status.textContent = {
+      stop: "stopping…",
+      start: "starting…",
+      restart: "restarting…",
+      "second-postmaster": "starting a second server…",
+      "lock-file-parent-pid": "making a scratch cluster and starting a second server on it…",
+    }[action];
     try {
       if (action === "second-postmaster") {
         // Show PostgreSQL's own words, not just the verdict.
@@ -33,6 +40,17 @@ export class LabActionElement extends HTMLElement {
         status.textContent = answer.refused ? `✓ Refused: ${node} is untouched.` : "✗ It was not refused.";
         this.dataset["met"] = String(answer.refused);
         return answer.refused;
+      }
+      if (action === "lock-file-parent-pid") {
+        const answer = await api<LockFileParentPidOutcome>("/api/lab/scratch/lock-file-parent-pid", {});
+        output.textContent = answer.output;
+        output.hidden = false;
+        const met = lockFileParentPidMet(answer);
+        status.textContent = met
+          ? "✓ The PID check let it through; the shared-memory check refused it. The scratch cluster is gone."
+          : `✗ Not what the lesson says: the PID check ${answer.pidCheckPassed ? "passed" : "refused it"}, the shared-memory check ${answer.sharedMemoryRefused ? "refused it" : "did not"}.`;
+        this.dataset["met"] = String(met);
+        return met;
       }
       const outcome = await runStep({ kind: "action", action, node }, this.lab, api);
       status.textContent = outcome.met ? `✓ ${node} is ${action === "stop" ? "down" : "up"}.` : `✗ ${outcome.reason}`;
