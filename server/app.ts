@@ -1,7 +1,7 @@
 import express, { type NextFunction, type Request, type Response } from "express";
 import type { ApiError } from "../src/lib/api-types.ts";
 import { NodePools } from "./db/pools.ts";
-import { HttpError } from "./errors.ts";
+import { HttpError, oneLine } from "./errors.ts";
 import type { Lab } from "./lab/lab.ts";
 import { LoadController } from "./load/controller.ts";
 import { Monitor } from "./monitor/sampler.ts";
@@ -63,8 +63,11 @@ export function createApp(options: AppOptions) {
   return { app, handler, upgrade: psqlConsole.upgrade, close };
 }
 
-/** Every failure becomes JSON with a status and a sentence; stack traces stay in the terminal. */
-function errorHandler(error: unknown, _req: Request, res: Response, _next: NextFunction) {
+/**
+ * Every failure becomes JSON with a status and a sentence. A failure of the request itself (a malformed
+ * address, say) is the caller's 4xx; anything else is a 500, noted in the terminal on one line.
+ */
+function errorHandler(error: unknown, req: Request, res: Response, _next: NextFunction) {
   let status = 500;
   let message = "The bridge failed to answer; see the terminal running npm start.";
   let code: string | undefined;
@@ -78,12 +81,24 @@ function errorHandler(error: unknown, _req: Request, res: Response, _next: NextF
         : error.type === "entity.parse.failed"
           ? "The request body is not valid JSON."
           : error.message;
+  } else if (error instanceof URIError || clientStatus(error) === 400) {
+    status = 400;
+    message = "The address is not valid: it has a malformed %-escape.";
+  } else if (clientStatus(error) !== undefined) {
+    status = clientStatus(error)!;
+    message = `The request was refused (${status}).`;
   } else {
-    console.error("bridge error:", error);
+    console.error(`bridge error: ${req.method} ${req.originalUrl.slice(0, 200)}: ${oneLine(error)}`);
   }
   if (res.headersSent) return void res.end();
   const body: ApiError = { error: code ? { status, message, code } : { status, message } };
   res.status(status).json(body);
+}
+
+/** The 4xx status a library's error carries (the router's for a parameter it can't decode, send's). */
+function clientStatus(error: unknown): number | undefined {
+  const status = typeof error === "object" && error !== null && "status" in error ? Number(error.status) : NaN;
+  return status >= 400 && status < 500 ? status : undefined;
 }
 
 function isBodyParserError(error: unknown): error is { status: number; type: string; message: string; limit?: number } {

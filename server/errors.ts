@@ -29,3 +29,12 @@ export class CliError extends Error {
     this.name = "CliError";
   }
 }
+
+/**
+ * An unexpected failure as one line for the terminal: its name and message, never a stack trace (a request
+ * must not be able to fill the terminal, and the trace tells a learner nothing they can act on).
+ */
+export function oneLine(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`.replace(/\s*\n\s*/g, " ");
+  return String(error).replace(/\s*\n\s*/g, " ");
+}

@@ -4,7 +4,7 @@ import type { NodeStatus } from "../src/lib/api-types.ts";
 import { createApp } from "./app.ts";
 import { buildSiteIfNeeded } from "./build-site.ts";
 import { loadConfig } from "./config.ts";
-import { CliError, LabError } from "./errors.ts";
+import { CliError, LabError, oneLine } from "./errors.ts";
 import { createLab } from "./lab/index.ts";
 import { listen } from "./listen.ts";
 import { removeBridgeFile, writeBridgeFile } from "./bridge-file.ts";
@@ -31,7 +31,7 @@ function describe(status: NodeStatus): string {
 
 // A promise rejected with nobody to catch it would end the process (Node's default): the bridge logs it and
 // keeps serving the other nodes and pages instead.
-process.on("unhandledRejection", (reason) => console.error("bridge: unexpected failure:", reason));
+process.on("unhandledRejection", (reason) => console.error(`bridge: unexpected failure: ${oneLine(reason)}`));
 
 async function main() {
   const config = loadConfig();

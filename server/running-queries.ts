@@ -1,9 +1,10 @@
 import type { NodeName } from "../src/lib/api-types.ts";
+import type { BackendKey } from "./db/pg-internals.ts";
 
 interface Running {
   node: NodeName;
   /** The backend serving the cell, once it has a connection. */
-  pid?: number;
+  backend?: BackendKey;
 }
 
 /** Cells in flight by the id their caller gave them, so that a cancel can find the backend. */

@@ -1,6 +1,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import express, { Router, type Request, type Response } from "express";
+import { HttpError } from "./errors.ts";
 
 /** The page's meta tag name the browser code reads the token from. */
 export const TOKEN_META = "lab-token";
@@ -24,7 +25,7 @@ export function siteRoutes(siteDir: string, token: string): Router {
   }
 
   router.get(/.*/, async (req: Request, res: Response, next) => {
-    const requested = path.posix.normalize(decodeURIComponent(req.path));
+    const requested = path.posix.normalize(decodePath(req.path));
     if (requested.includes("\0") || path.posix.extname(requested) !== "" && !requested.endsWith(".html")) return next();
     const relative = requested.endsWith(".html") ? requested : path.posix.join(requested, "index.html");
     const file = path.join(siteDir, relative);
@@ -45,4 +46,12 @@ export function siteRoutes(siteDir: string, token: string): Router {
   });
 
   return router;
+}
+
+function decodePath(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new HttpError("The address is not valid: it has a malformed %-escape.", 400);
+  }
 }

@@ -5,7 +5,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import pg from "pg";
 import { NodePools } from "../db/pools.ts";
-import { HttpError } from "../errors.ts";
+import { HttpError, oneLine } from "../errors.ts";
 import type { Lab } from "../lab/lab.ts";
 import { hostRefusal, jsonRefusal, originRefusal } from "../security.ts";
 import { isMissingTable, UserWriter, type NewUser } from "./user-writer.ts";
@@ -86,7 +86,7 @@ export function asyncUsers(lab: Lab, statementTimeoutMs: number) {
       (error: unknown) => {
         const status = error instanceof HttpError ? error.status : 500;
         const message = error instanceof HttpError ? error.message : "The API server failed; see the terminal running npm start.";
-        if (!(error instanceof HttpError)) console.error("async-users:", error);
+        if (!(error instanceof HttpError)) console.error(`async-users: ${oneLine(error)}`);
         send(res, status, { error: { status, message } });
       },
     );

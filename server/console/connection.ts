@@ -1,10 +1,13 @@
 // A console session's own connection to one node: not from the cells' pools, because a psql session keeps
 // its transaction and its settings from one line to the next.
-import type { EventEmitter } from "node:events";
 import pg from "pg";
 import type { NoticeMessage } from "pg-protocol/dist/messages.js";
 import type { NodeName } from "../../src/lib/api-types.ts";
 import type { TransactionState } from "../../src/lib/console/protocol.ts";
+import { sendCancel } from "../db/cancel.ts";
+import { MAX_MESSAGE_BYTES } from "../db/limits.ts";
+import { backendKey, isReadyForQuery, wireOf } from "../db/pg-internals.ts";
+import { guardedStream } from "../db/wire-guard.ts";
 import { clientConfig, type Lab } from "../lab/lab.ts";
 
 /** Shown in pg_stat_activity, so that a learner (and a test) can tell console sessions apart. */
@@ -45,7 +48,6 @@ export class NodeConnection {
   private constructor(
     readonly node: NodeName,
     readonly client: pg.Client,
-    private readonly lab: Lab,
   ) {}
 
   static async open(lab: Lab, node: NodeName, options: ConnectionOptions): Promise<NodeConnection> {
@@ -58,9 +60,10 @@ export class NodeConnection {
       statement_timeout: options.statementTimeoutMs,
       application_name: CONSOLE_APPLICATION,
       connectionTimeoutMillis: 5000,
+      stream: guardedStream(MAX_MESSAGE_BYTES),
     });
-    const connection = new NodeConnection(node, client, lab);
-    const wire = (client as unknown as { connection: EventEmitter }).connection;
+    const connection = new NodeConnection(node, client);
+    const wire = wireOf(client);
     wire.on("readyForQuery", (message: { status: string }) => {
       connection.transaction = TRANSACTION[message.status] ?? "idle";
     });
@@ -90,8 +93,8 @@ export class NodeConnection {
    * the transaction state the prompt shows (`=!#`) comes with the ReadyForQuery that follows.
    */
   async settle(): Promise<void> {
-    if ((this.client as unknown as { readyForQuery: boolean }).readyForQuery || this.lost) return;
-    const wire = (this.client as unknown as { connection: EventEmitter }).connection;
+    if (isReadyForQuery(this.client) || this.lost) return;
+    const wire = wireOf(this.client);
     await new Promise<void>((resolve) => {
       const timer = setTimeout(done, 2000);
       wire.once("readyForQuery", done);
@@ -104,23 +107,15 @@ export class NodeConnection {
   }
 
   get pid(): number | undefined {
-    return (this.client as unknown as { processID: number | null }).processID ?? undefined;
+    return backendKey(this.client)?.processID;
   }
 
-  /** psql's Ctrl+C: asks the server to cancel what this session runs, from a second connection. */
+  /** psql's Ctrl+C: asks the server to cancel what this session runs, as psql does, with a CancelRequest. */
   async cancel(): Promise<void> {
-    const pid = this.pid;
-    if (pid === undefined || this.lost) return;
-    const canceller = new pg.Client({ ...clientConfig(this.lab.endpoint(this.node)), connectionTimeoutMillis: 3000 });
-    canceller.on("error", () => {});
-    try {
-      await canceller.connect();
-      await canceller.query("SELECT pg_catalog.pg_cancel_backend($1)", [pid]);
-    } catch {
-      // A node that can't take a second connection can't be asked; the statement timeout still applies.
-    } finally {
-      await canceller.end().catch(() => {});
-    }
+    const key = backendKey(this.client);
+    if (key === undefined || this.lost) return;
+    // A node that can't be reached can't be asked; the statement timeout and the bridge's watchdog still apply.
+    await sendCancel(key);
   }
 
   /** Ends the connection; the server rolls back a transaction left open, as it does when psql quits. */

@@ -1,5 +1,6 @@
 // What psql prints, as text: results in its aligned format with the command tag, errors and notices with
 // their fields, \timing's line and \watch's title. Pure functions; the session sends their text as is.
+import { MAX_RESULT_CHARS, megabytes } from "../db/limits.ts";
 import { BRIDGE_CODES, type NodeName, type SqlErrorInfo, type StatementResult } from "../../src/lib/api-types.ts";
 import { formatResult, type PsqlResult } from "../../src/lib/psql-format.ts";
 import type { MetaOutcome } from "../db/meta-piece.ts";
@@ -12,6 +13,8 @@ export interface ConsoleResult extends StatementResult {
   tuples?: boolean;
   /** What COPY ... TO STDOUT sent. */
   copied?: string;
+  /** The rows were cut by the bridge's size limit, not its row limit. */
+  cutBySize?: boolean;
 }
 
 /** An error as the console keeps it: the server's fields, and the statement its position points into. */
@@ -52,7 +55,11 @@ export function resultText(result: ConsoleResult, expanded: boolean, title?: str
     if (title !== undefined) table.title = title;
     if (result.truncated) {
       const shown = result.rows.length;
-      table.footers = [`(first ${shown} rows: the console prints at most ${shown} rows of a result)`];
+      table.footers = [
+        result.cutBySize
+          ? `(first ${shown} rows: the rest passed the bridge's limit of ${megabytes(MAX_RESULT_CHARS)} per result, and was cancelled)`
+          : `(first ${shown} rows: the console prints at most ${shown} rows of a result)`,
+      ];
     }
     text = formatResult(table, { expanded });
   }

@@ -164,7 +164,7 @@ export class Psql {
   private async lose(error: ConsoleError): Promise<void> {
     const lost = this.connection?.lost;
     const fatal = error.severity === "FATAL" ? error.message : lost && "severity" in lost ? lost.message : undefined;
-    if (error.code === BRIDGE_CODES.noAnswer) this.write(`psql: error: ${error.message}\n`);
+    if (error.code === BRIDGE_CODES.noAnswer || error.code === BRIDGE_CODES.tooLarge) this.write(`psql: error: ${error.message}\n`);
     await this.connection?.end();
     this.connection = null;
     const next = this.closed ? null : await this.open(this.node).catch(() => null);

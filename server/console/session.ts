@@ -3,6 +3,7 @@
 import { WebSocket, type RawData } from "ws";
 import type { NodeName } from "../../src/lib/api-types.ts";
 import type { ClientMessage, ServerMessage } from "../../src/lib/console/protocol.ts";
+import { oneLine } from "../errors.ts";
 import { Psql, type PsqlOptions } from "./psql.ts";
 
 /** Lines waiting while one runs. A paste is a few hundred; more is not a person at a keyboard. */
@@ -81,7 +82,7 @@ export class ConsoleSession {
     try {
       await work();
     } catch (error) {
-      console.error("console:", error);
+      console.error(`console: ${oneLine(error)}`);
       this.send({ type: "output", text: "psql: error: the console failed; see the terminal running npm start\n" });
       this.busy = false;
       await this.ready().catch(() => {});

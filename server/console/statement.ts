@@ -22,6 +22,7 @@ export async function runConsoleStatement(client: pg.Client, piece: SqlPiece, op
       fields: ok.fields,
       rows: ok.rows,
       truncated: ok.truncated,
+      ...(ok.capped ? { cutBySize: true } : {}),
       notices: [],
       durationMs: ok.durationMs,
       span: [piece.start, piece.end],
@@ -29,8 +30,11 @@ export async function runConsoleStatement(client: pg.Client, piece: SqlPiece, op
     return { result: statement };
   }
   if ("failed" in execution) return { error: consoleError(options, execution.failed, piece) };
+  if ("stopped" in execution) {
+    const stopped: ConsoleError = { ...execution.stopped, node: options.node };
+    return execution.lost ? { error: stopped, broken: execution.lost } : { error: stopped };
+  }
   const lost: ConsoleError = nodeDown(options.node, execution.lost);
-  if (execution.silent) lost.message = `node "${options.node}" stopped answering: no reply within ${Math.round(options.deadlineMs / 1000)} s`;
   if (execution.lost instanceof pg.DatabaseError) lost.severity = execution.lost.severity ?? "FATAL";
   return { error: lost, broken: execution.lost };
 }

@@ -1,6 +1,9 @@
 // A statement that returns at most `limit` rows, in one round trip: Parse, Bind, Describe, Execute with a row
 // limit and Sync go out together, where pg-cursor waits for an answer between them (three round trips
 // for a SELECT 1). The server stops producing rows at the limit, so a result of millions costs nothing.
+// Rows are capped by size too: past `maxChars` of values the rest is dropped as it arrives and `onCap` is
+// called once, so that the statement can be cancelled on the server (a row too large to be let through at
+// all is skipped by the socket, see wire-guard.ts, and reported here the same way).
 import { EventEmitter } from "node:events";
 import type pg from "pg";
 
@@ -17,8 +20,10 @@ export interface CappedResult {
   fields: { name: string; dataTypeID: number; dataTypeModifier: number }[];
   /** Values as text, as PostgreSQL printed them; null for NULL. */
   rows: (string | null)[][];
-  /** True when the statement had rows beyond the limit. */
+  /** True when the statement had rows beyond the limit, or more than the size limit of values. */
   truncated: boolean;
+  /** Set when values passed the size limit: how many characters had come, and the largest row skipped whole. */
+  capped?: { chars: number; skippedRowBytes?: number };
   /** The whole command tag (`INSERT 0 1`); empty when the rows were cut off before it. */
   tag: string;
   /** A RowDescription came: the statement returns rows, even zero of them. */
@@ -30,19 +35,31 @@ export interface CappedResult {
 /** COPY TO STDOUT's data is kept up to this much; the rest is left out. */
 const MAX_COPY_TEXT = 1024 * 1024;
 
+export interface CapOptions {
+  /** Rows kept. */
+  limit: number;
+  /** Characters of values kept, over all rows. */
+  maxChars: number;
+  copyInRefusal: string;
+  /** Called once, when the values pass `maxChars`. */
+  onCap?: () => void;
+}
+
 /** A pg "submittable": pg's Client hands it the connection and the server's messages for its statement. */
 export class CappedQuery extends EventEmitter {
   private readonly result: CappedResult = { fields: [], rows: [], truncated: false, tag: "", tuples: false, copied: "" };
+  private chars = 0;
   private error: Error | undefined;
   private settle: ((outcome: { result?: CappedResult; error?: Error }) => void) | undefined;
   readonly done: Promise<CappedResult>;
+  private readonly limit: number;
 
   constructor(
     readonly text: string,
-    private readonly limit: number,
-    private readonly copyInRefusal: string,
+    private readonly options: CapOptions,
   ) {
     super();
+    this.limit = options.limit;
     this.done = new Promise((resolve, reject) => {
       this.settle = ({ result, error }) => (error ? reject(error) : resolve(result!));
     });
@@ -65,8 +82,32 @@ export class CappedQuery extends EventEmitter {
   }
 
   handleDataRow(message: { fields: (string | null)[] }): void {
+    if (this.result.capped) return;
+    let chars = 0;
+    for (const field of message.fields) chars += field?.length ?? 0;
+    this.chars += chars;
+    if (this.chars > this.options.maxChars) return this.cap();
     if (this.result.rows.length < this.limit) this.result.rows.push(message.fields);
     else this.result.truncated = true;
+  }
+
+  get capped(): CappedResult["capped"] {
+    return this.result.capped;
+  }
+
+  /** The socket skipped a row too large to read (wire-guard.ts). */
+  skippedRow(bytes: number): void {
+    this.cap(bytes);
+  }
+
+  private cap(skippedRowBytes?: number): void {
+    this.result.truncated = true;
+    if (this.result.capped) {
+      if (skippedRowBytes !== undefined) this.result.capped.skippedRowBytes = Math.max(skippedRowBytes, this.result.capped.skippedRowBytes ?? 0);
+      return;
+    }
+    this.result.capped = { chars: this.chars, ...(skippedRowBytes !== undefined ? { skippedRowBytes } : {}) };
+    this.options.onCap?.();
   }
 
   handlePortalSuspended(): void {
@@ -81,7 +122,7 @@ export class CappedQuery extends EventEmitter {
 
   handleCopyInResponse(connection: Connection): void {
     // The server ignores the Sync already sent while it waits for COPY data: after the refusal, send another.
-    connection.sendCopyFail(this.copyInRefusal);
+    connection.sendCopyFail(this.options.copyInRefusal);
     connection.sync();
   }
 
@@ -100,8 +141,8 @@ export class CappedQuery extends EventEmitter {
   }
 }
 
-export function runCapped(client: pg.ClientBase, text: string, limit: number, copyInRefusal: string): Promise<CappedResult> {
-  const query = new CappedQuery(text, limit, copyInRefusal);
+export function runCapped(client: pg.ClientBase, text: string, options: CapOptions): CappedQuery {
+  const query = new CappedQuery(text, options);
   client.query(query as unknown as pg.Submittable);
-  return query.done;
+  return query;
 }

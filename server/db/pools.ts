@@ -1,6 +1,8 @@
 import pg from "pg";
 import type { NodeName } from "../../src/lib/api-types.ts";
 import { clientConfig, type Lab } from "../lab/lab.ts";
+import { MAX_MESSAGE_BYTES } from "./limits.ts";
+import { guardedStream } from "./wire-guard.ts";
 
 export interface PoolOptions {
   statementTimeoutMs: number;
@@ -36,6 +38,8 @@ export class NodePools {
       connectionTimeoutMillis: 5_000,
       statement_timeout: this.options.statementTimeoutMs,
       application_name: this.options.applicationName ?? "replication-lab bridge",
+      // Every connection reads the server through a socket that refuses oversized messages (wire-guard.ts).
+      stream: guardedStream(MAX_MESSAGE_BYTES),
     });
     pool.on("error", () => {
       // The server went away under an idle connection; the pool has already dropped it.

@@ -11,6 +11,8 @@ import {
 import { formatResult } from "../../src/lib/psql-format.ts";
 import { splitSql, type SqlPiece } from "../../src/lib/split-sql.ts";
 import { runMetaPiece } from "./meta-piece.ts";
+import { MAX_RESULT_CHARS, megabytes } from "./limits.ts";
+import { backendKey, wireOf, type BackendKey } from "./pg-internals.ts";
 import { execute } from "./statement.ts";
 import type { TypeNames } from "./type-names.ts";
 
@@ -23,8 +25,8 @@ export interface RunOptions {
   node: NodeName;
   rowLimit: number;
   typeNames: TypeNames;
-  /** Told the backend's pid once the cell has a connection, so that a cancel can reach it. */
-  onBackend?: (pid: number) => void;
+  /** Told the backend's key once the cell has a connection, so that a cancel can reach it. */
+  onBackend?: (key: BackendKey) => void;
   /** How long one statement may go without an answer before the bridge drops the connection. */
   deadlineMs: number;
   /** Aborted when the cell is cancelled: no further statement starts. */
@@ -36,7 +38,6 @@ type TransactionStatus = "I" | "T" | "E";
 
 export interface TrackedClient extends pg.PoolClient {
   transactionStatus?: TransactionStatus;
-  processID?: number;
 }
 
 /**
@@ -63,7 +64,8 @@ export async function runCell(pool: pg.Pool, sql: string, options: RunOptions): 
     return { node, results, error: nodeDown(node, error) };
   }
   trackTransactionStatus(client);
-  if (client.processID !== undefined) options.onBackend?.(client.processID);
+  const key = backendKey(client);
+  if (key) options.onBackend?.(key);
   let broken: Error | undefined;
   // A checked-out client has no listener of the pool's: without this, a server that dies between two
   // statements would crash the bridge with an unhandled 'error' event.
@@ -117,6 +119,7 @@ async function runStatement(
     const execution = await execute(client, piece.text, { ...options, copyInRefusal: COPY_IN_REFUSAL });
     if ("ok" in execution) {
       const { ok } = execution;
+      if (ok.capped) notices.push(sizeCapWarning(ok.rows.length));
       return {
         result: {
           // A cell shows the command, not the counts psql's tag carries (rowCount has them).
@@ -132,16 +135,9 @@ async function runStatement(
       };
     }
     if ("failed" in execution) return { error: sqlError(options.node, execution.failed, piece, notices) };
-    if (execution.silent) {
-      const seconds = Math.round(options.deadlineMs / 1000);
-      const info: SqlErrorInfo = {
-        code: BRIDGE_CODES.noAnswer,
-        message: `node "${options.node}" stopped answering: no reply within ${seconds} s`,
-        detail: "The bridge closed the connection. If the node is overloaded or paused, it may come back by itself.",
-        node: options.node,
-        notices,
-      };
-      return { error: info, broken: execution.lost };
+    if ("stopped" in execution) {
+      const info: SqlErrorInfo = { ...execution.stopped, node: options.node, notices };
+      return execution.lost ? { error: info, broken: execution.lost } : { error: info };
     }
     return { error: { ...nodeDown(options.node, execution.lost), notices }, broken: execution.lost };
   } finally {
@@ -171,10 +167,18 @@ async function tidy(client: TrackedClient, results: StatementResult[], failure: 
 function trackTransactionStatus(client: TrackedClient): void {
   if (client.transactionStatus !== undefined) return;
   client.transactionStatus = "I";
-  const connection = (client as unknown as { connection: NodeJS.EventEmitter }).connection;
-  connection.on("readyForQuery", (message: { status: TransactionStatus }) => {
+  wireOf(client).on("readyForQuery", (message: { status: TransactionStatus }) => {
     client.transactionStatus = message.status;
   });
+}
+
+/** Said with a result cut by size rather than by count, so that the page can tell the two apart. */
+export function sizeCapWarning(rows: number): Notice {
+  return {
+    severity: "WARNING",
+    message: `The result is larger than the bridge's limit of ${megabytes(MAX_RESULT_CHARS)}: only its first ${rows} rows are shown.`,
+    hint: "Select fewer rows or a part of each value: LIMIT, left(column, 1000).",
+  };
 }
 
 /** A statement whose rows were cut off never reached its command tag; its first word says what it was. */

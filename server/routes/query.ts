@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Router } from "express";
-import { isNodeName, NODE_NAMES, type NodeName, type QueryResponse } from "../../src/lib/api-types.ts";
+import { isNodeName, NODE_NAMES, type QueryResponse } from "../../src/lib/api-types.ts";
+import { sendCancel } from "../db/cancel.ts";
 import { nodeDown, runCell } from "../db/run-cell.ts";
 import type { NodePools } from "../db/pools.ts";
 import { TypeNames } from "../db/type-names.ts";
@@ -26,17 +27,13 @@ export function queryRoutes({ lab, pools, rowLimit, statementTimeoutMs }: QueryR
   const typeNames = new Map(NODE_NAMES.map((name) => [name, new TypeNames()]));
   const cancellers = new Map<string, AbortController>();
 
-  async function cancelBackend(node: NodeName, pid: number): Promise<boolean> {
-    const { rows } = await pools.get(node).query<{ ok: boolean }>("SELECT pg_cancel_backend($1) AS ok", [pid]);
-    return rows[0]?.ok === true;
-  }
-
+  /** Cancel takes no connection from the pool: with every one busy, it must still get through. */
   async function cancel(id: string): Promise<boolean> {
     const query = running.get(id);
     if (!query) return false;
     cancellers.get(id)?.abort();
-    if (query.pid === undefined) return true;
-    return cancelBackend(query.node, query.pid).catch(() => false);
+    if (query.backend === undefined) return true;
+    return sendCancel(query.backend);
   }
 
   router.post("/api/query", async (req, res) => {
@@ -69,9 +66,9 @@ export function queryRoutes({ lab, pools, rowLimit, statementTimeoutMs }: QueryR
         deadlineMs: statementTimeoutMs + NO_ANSWER_GRACE_MS,
         typeNames: typeNames.get(node)!,
         signal: controller.signal,
-        onBackend: (pid) => {
-          query.pid = pid;
-          if (controller.signal.aborted) void cancelBackend(node, pid).catch(() => {});
+        onBackend: (backend) => {
+          query.backend = backend;
+          if (controller.signal.aborted) void sendCancel(backend);
         },
       });
       res.json(response);

@@ -111,6 +111,8 @@ export const BRIDGE_CODES = {
   unsupported: "LAB02",
   noAnswer: "LAB03",
   busy: "LAB04",
+  /** A result, or one row of it, larger than the bridge keeps. */
+  tooLarge: "LAB05",
 } as const;
 
 /** One look at the lab by the live monitor: `users` counts everywhere and each follower's slot on master. */

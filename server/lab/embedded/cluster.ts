@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { createWriteStream, type WriteStream } from "node:fs";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { LabError } from "../../errors.ts";
 import type { Binaries } from "./binaries.ts";
+import { LogFile } from "./log-file.ts";
 import type { RunAs } from "./postgres-user.ts";
 
 /** Settings every lab node gets, written into postgresql.conf once, at initialisation. */
@@ -33,7 +33,6 @@ const ENGLISH = { LC_MESSAGES: "C", LC_ALL: "C" };
 /** One PostgreSQL cluster on disk and the postmaster serving it. */
 export class Cluster {
   private process: ChildProcess | undefined;
-  private log: WriteStream | undefined;
   /** The last lines the server printed, to say why it failed. */
   private recent: string[] = [];
   /** Called when the postmaster exits without being asked to. */
@@ -85,41 +84,54 @@ export class Cluster {
     await this.clearStaleServer();
     const { dataDir, binaries, runAs, logFile } = this.options;
     await fs.mkdir(path.dirname(logFile), { recursive: true });
-    this.log = createWriteStream(logFile, { flags: "a" });
+    const { log, handle } = await LogFile.open(logFile);
     this.recent = [];
-    const child = spawn(binaries.postgres, ["-D", dataDir, "-p", String(port)], {
-      ...(runAs ?? {}),
-      env: { ...process.env, ...ENGLISH },
-      stdio: ["ignore", "ignore", "pipe"],
-    });
+    let child: ChildProcess;
+    try {
+      child = spawn(binaries.postgres, ["-D", dataDir, "-p", String(port)], {
+        ...(runAs ?? {}),
+        env: { ...process.env, ...ENGLISH },
+        stdio: ["ignore", "ignore", handle.fd],
+      });
+    } finally {
+      // The server has its own copy of the descriptor now.
+      await handle.close();
+    }
     this.process = child;
+    const readLog = async () => this.remember(await log.added());
     await new Promise<void>((resolve, reject) => {
       let ready = false;
+      let exited = false;
       const timer = setTimeout(() => {
         if (!ready) reject(new LabError(`${this.options.name} did not accept connections within 60 s.`));
       }, 60_000);
-      child.stderr?.setEncoding("utf8");
-      child.stderr?.on("data", (chunk: string) => {
-        this.log?.write(chunk);
-        this.remember(chunk);
-        if (!ready && chunk.includes("database system is ready to accept connections")) {
-          ready = true;
-          clearTimeout(timer);
-          resolve();
+      const watch = async () => {
+        while (!ready && !exited) {
+          await readLog();
+          if (this.recent.some((line) => line.includes("database system is ready to accept connections"))) {
+            ready = true;
+            clearTimeout(timer);
+            resolve();
+            return;
+          }
+          await new Promise((wake) => setTimeout(wake, 50));
         }
-      });
+      };
+      void watch();
       child.once("error", (error) => {
         clearTimeout(timer);
         reject(new LabError(`could not run postgres for ${this.options.name}: ${error.message}`));
       });
       child.once("exit", (code, signal) => {
+        exited = true;
         clearTimeout(timer);
         const wasOurs = this.process === child;
         this.process = undefined;
-        this.log?.end();
-        const reason = this.failureReason() ?? `postgres exited (${signal ?? `code ${code}`})`;
-        if (!ready) reject(new LabError(`${this.options.name} failed to start: ${reason}`));
-        else if (wasOurs) this.onUnexpectedExit?.(reason);
+        void readLog().then(() => {
+          const reason = this.failureReason() ?? `postgres exited (${signal ?? `code ${code}`})`;
+          if (!ready) reject(new LabError(`${this.options.name} failed to start: ${reason}`));
+          else if (wasOurs) this.onUnexpectedExit?.(reason);
+        });
       });
     });
   }

@@ -108,7 +108,7 @@ export class EmbeddedLab extends Lab {
   }
 
   /** The last lines of a node's server log (what postgres printed), optionally only those matching `match`. */
-  async logTail(name: NodeName, lines: number, match?: RegExp): Promise<string[]> {
+  async logTail(name: NodeName, lines: number, match?: { test(line: string): boolean }): Promise<string[]> {
     const file = path.join(this.dataDir, "logs", `${name}.log`);
     const handle = await fs.open(file, "r").catch(() => null);
     if (!handle) return [];
