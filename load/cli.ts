@@ -74,6 +74,7 @@ function printSummary(summary: LoadSummary) {
   row("http_req_failed", `${((failed / Math.max(summary.requests, 1)) * 100).toFixed(2)}%  ${failed} out of ${summary.requests}`);
   const kinds = Object.entries(summary.errors).map(([kind, n]) => `${kind}: ${n}`);
   row("errors by kind", kinds.length ? kinds.join(", ") : "none");
+  if (summary.unknown > 0) row("outcome unknown", `${summary.unknown} (answer lost after the INSERT was sent)`);
   row("duration", `${(summary.durationMs / 1000).toFixed(2)}s`);
 }
 

@@ -148,13 +148,23 @@ export interface LoadSummary {
   latencyMs: { p50: number; p95: number; p99: number; max: number; avg: number };
   /** Failures by kind: an HTTP status ("503") or a network error code ("ECONNREFUSED"). */
   errors: Record<string, number>;
+  /**
+   * Requests whose outcome is unknown: answered 504 "outcome unknown" (master stopped answering after the
+   * INSERT was sent) or sent with no answer at all. Each may or may not have been written.
+   */
+  unknown: number;
 }
 
 export interface LoadVerdict {
   acknowledged: number;
+  /** Requests whose outcome is unknown (see LoadSummary.unknown): master may hold up to this many more rows. */
+  unknown: number;
   /** Rows each node gained during the run (null: node down or no users table). */
   nodes: { name: NodeName; gained: number | null; caughtUpMs: number | null; state: NodeState }[];
-  /** True when master gained exactly the acknowledged rows and every follower that is up holds as many as master. */
+  /**
+   * True when master gained every acknowledged row and no more than acknowledged + unknown (acknowledged <=
+   * gained <= acknowledged + unknown), and every follower that is up holds as many rows as master.
+   */
   nothingLost: boolean;
 }
 
