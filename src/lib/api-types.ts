@@ -28,6 +28,21 @@ export interface NodeStatus {
   detail?: string;
   /** How the other nodes reach this one: the CONNECTION string of a subscription to it. */
   conninfo: string;
+  /** This node's subscriptions and whether each replicates, while the node is up and has any. */
+  subscriptions?: SubscriptionHealth[];
+}
+
+/**
+ * streaming: its apply worker runs (connected to its publisher); broken: enabled, but no apply worker has run
+ * for a few seconds (it can't reach or is refused by its publisher, see `reason`); disabled: by ALTER
+ * SUBSCRIPTION ... DISABLE or an error with disable_on_error.
+ */
+export interface SubscriptionHealth {
+  name: string;
+  /** host:port of the publisher it connects to, when its connection string says so. */
+  publisher: string | null;
+  state: "streaming" | "broken" | "disabled";
+  reason?: string;
 }
 
 export interface LabStatus {
@@ -111,7 +126,8 @@ export const BRIDGE_CODES = {
 /** One look at the lab by the live monitor: `users` counts everywhere and each follower's slot on master. */
 export interface MonitorSample {
   at: number;
-  nodes: { name: NodeName; state: NodeState; count: number | null }[];
+  /** brokenSubscriptions: the node's subscriptions that can't reach their publisher (see SubscriptionHealth). */
+  nodes: { name: NodeName; state: NodeState; count: number | null; brokenSubscriptions: string[] }[];
   slots: {
     slot: string;
     /** The follower whose subscription uses the slot, when known. */
