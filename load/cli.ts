@@ -1,12 +1,11 @@
 // npm run load -- --requests 10000 --concurrency 50
 // Asks the running lab's bridge to fire the load (the same engine the lesson page's button uses), shows a
 // progress bar with the four nodes' counts, then a k6-style summary and the verdict: nothing lost.
-import fs from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import type { LoadState, LoadSummary, LoadVerdict, MonitorSample } from "../src/lib/api-types.ts";
 import { nodeOutcome, verdictHeadline } from "../src/lib/load-verdict.ts";
-import { bridgeFile } from "../server/bridge-file.ts";
+import { bridgeFile, readBridgeFile } from "../server/bridge-file.ts";
 import { loadConfig } from "../server/config.ts";
 
 const { values } = parseArgs({
@@ -28,10 +27,15 @@ const fail = (message: string): never => {
 
 const config = loadConfig();
 const file = bridgeFile(config.dataDir);
-const bridge = await fs
-  .readFile(file, "utf8")
-  .then((text) => JSON.parse(text) as { url: string; token: string })
-  .catch(() => fail(`No running lab found (${path.relative(process.cwd(), file)} is missing). Start it first: npm start`));
+const found = await readBridgeFile(config.dataDir);
+if (found.kind === "missing") fail(`No running lab found (${path.relative(process.cwd(), file)} is missing). Start it first: npm start`);
+if (found.kind === "stale") {
+  fail(
+    `No running lab found: ${path.relative(process.cwd(), file)} was left by a lab that is no longer running (pid ` +
+      `${found.bridge.pid}; it was killed, or crashed). Start it again: npm start`,
+  );
+}
+const bridge = (found as Extract<typeof found, { kind: "running" }>).bridge;
 const headers = { Authorization: `Bearer ${bridge.token}`, "Content-Type": "application/json" };
 
 const started = await fetch(`${bridge.url}/api/load`, {
@@ -74,6 +78,7 @@ function printSummary(summary: LoadSummary) {
   row("http_req_failed", `${((failed / Math.max(summary.requests, 1)) * 100).toFixed(2)}%  ${failed} out of ${summary.requests}`);
   const kinds = Object.entries(summary.errors).map(([kind, n]) => `${kind}: ${n}`);
   row("errors by kind", kinds.length ? kinds.join(", ") : "none");
+  if (summary.unknown > 0) row("outcome unknown", `${summary.unknown} (answer lost after the INSERT was sent)`);
   row("duration", `${(summary.durationMs / 1000).toFixed(2)}s`);
 }
 

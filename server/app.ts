@@ -4,6 +4,7 @@ import { NodePools } from "./db/pools.ts";
 import { HttpError, oneLine } from "./errors.ts";
 import type { Lab } from "./lab/lab.ts";
 import { LoadController } from "./load/controller.ts";
+import { SubscriptionWatch } from "./lab/subscription-watch.ts";
 import { Monitor } from "./monitor/sampler.ts";
 import { labRoutes } from "./routes/lab.ts";
 import { monitorRoutes } from "./routes/monitor.ts";
@@ -40,6 +41,8 @@ export function createApp(options: AppOptions) {
   app.use(checkHost(port));
   app.use("/api", checkOrigin(port), checkToken(token), requireJson, express.json({ limit: BODY_LIMIT, strict: true }));
   app.use(labRoutes(lab));
+  const watch = new SubscriptionWatch(lab);
+  watch.start();
   const monitor = new Monitor(lab);
   const load = new LoadController(monitor, () => `http://127.0.0.1:${port()}/async-users`);
   app.use(monitorRoutes(monitor, load));
@@ -58,7 +61,7 @@ export function createApp(options: AppOptions) {
   const psqlConsole = createConsole({ lab, token, port, statementTimeoutMs: options.statementTimeoutMs, rowLimit: options.rowLimit });
   const close = async () => {
     load.stop();
-    await Promise.all([pools.end(), api.close(), monitor.close(), psqlConsole.close()]);
+    await Promise.all([pools.end(), api.close(), monitor.close(), psqlConsole.close(), watch.close()]);
   };
   return { app, handler, upgrade: psqlConsole.upgrade, close };
 }

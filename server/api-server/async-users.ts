@@ -8,11 +8,13 @@ import { NodePools } from "../db/pools.ts";
 import { HttpError, oneLine } from "../errors.ts";
 import type { Lab } from "../lab/lab.ts";
 import { hostRefusal, jsonRefusal, originRefusal } from "../security.ts";
-import { isMissingTable, UserWriter, type NewUser } from "./user-writer.ts";
+import { isMissingTable, isRowRefusal, MasterUnreachable, UserWriter, WriteOutcomeUnknown, type NewUser } from "./user-writer.ts";
 
 export const ASYNC_USERS_PATH = "/async-users";
 const BODY_LIMIT = 4096;
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
+/** Strict: bytes that are not UTF-8 are refused, not replaced with U+FFFD behind the sender's back. */
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
 
 export function parseUser(body: unknown): NewUser {
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
@@ -23,7 +25,22 @@ export function parseUser(body: unknown): NewUser {
   if (name.length > 200) throw new HttpError('"name" must be at most 200 characters.', 400);
   if (typeof email !== "string" || !EMAIL.test(email)) throw new HttpError('"email" must be an email address.', 400);
   if (email.length > 320) throw new HttpError('"email" must be at most 320 characters.', 400);
+  checkStorable("name", name);
+  checkStorable("email", email);
   return { name, email };
+}
+
+/**
+ * Refuses, before any INSERT, text PostgreSQL would refuse or change: a NUL character (text can't hold one)
+ * and a lone UTF-16 surrogate (JSON allows "\ud800"; encoded to UTF-8 it would silently become U+FFFD).
+ */
+function checkStorable(field: string, value: string): void {
+  if (value.includes("\u0000")) {
+    throw new HttpError(`"${field}" contains a NUL character (\\u0000), which PostgreSQL text can't hold.`, 400);
+  }
+  if (!value.isWellFormed()) {
+    throw new HttpError(`"${field}" is not valid Unicode: it has a lone surrogate (\\ud800-\\udfff without its pair).`, 400);
+  }
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -39,7 +56,13 @@ function readBody(req: IncomingMessage): Promise<string> {
         chunks.push(chunk);
       }
     });
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("end", () => {
+      try {
+        resolve(UTF8.decode(Buffer.concat(chunks)));
+      } catch {
+        reject(new HttpError("The request body is not valid UTF-8.", 400));
+      }
+    });
     req.on("error", reject);
   });
 }
@@ -47,6 +70,26 @@ function readBody(req: IncomingMessage): Promise<string> {
 function send(res: ServerResponse, status: number, body: unknown) {
   res.writeHead(status, { "Content-Type": "application/json; charset=utf-8", "X-Content-Type-Options": "nosniff" });
   res.end(JSON.stringify(body));
+}
+
+/** What a failed write means for the client: refused for its data, not written, or written perhaps. */
+function writeRefusal(error: unknown): unknown {
+  if (error instanceof WriteOutcomeUnknown) {
+    return new HttpError(
+      "master stopped answering after the INSERT was sent: the user may or may not have been written. " +
+        "Look for it on master before sending it again.",
+      504,
+      "outcome-unknown",
+    );
+  }
+  if (error instanceof MasterUnreachable) return new HttpError("master is not reachable: the user was not written.", 503);
+  if (isMissingTable(error)) return new HttpError("master has no users table yet: run sql/init.sql on it (lesson 3).", 409);
+  if (isRowRefusal(error)) return new HttpError(`master refused this user: ${error.message} (${error.code}).`, 400);
+  if (error instanceof pg.DatabaseError && error.code === "57014") {
+    return new HttpError("master did not finish the write in time (statement_timeout): the user was not written.", 503);
+  }
+  if (error instanceof pg.DatabaseError) return new HttpError(`master refused the write: ${error.message} (${error.code}).`, 500);
+  return error;
 }
 
 export function asyncUsers(lab: Lab, statementTimeoutMs: number) {
@@ -71,11 +114,7 @@ export function asyncUsers(lab: Lab, statementTimeoutMs: number) {
     try {
       return await writer.write(user);
     } catch (error) {
-      if (isMissingTable(error)) throw new HttpError("master has no users table yet: run sql/init.sql on it (lesson 3).", 409);
-      if (error instanceof pg.DatabaseError && !/^(57P|08)/.test(error.code ?? "")) {
-        throw new HttpError(`master refused the write: ${error.message} (${error.code}).`, 500);
-      }
-      throw new HttpError("master is not reachable: the user was not written.", 503);
+      throw writeRefusal(error);
     }
   }
 
@@ -87,7 +126,8 @@ export function asyncUsers(lab: Lab, statementTimeoutMs: number) {
         const status = error instanceof HttpError ? error.status : 500;
         const message = error instanceof HttpError ? error.message : "The API server failed; see the terminal running npm start.";
         if (!(error instanceof HttpError)) console.error(`async-users: ${oneLine(error)}`);
-        send(res, status, { error: { status, message } });
+        const code = error instanceof HttpError && error.code ? { code: error.code } : {};
+        send(res, status, { error: { status, message, ...code } });
       },
     );
   }

@@ -6,6 +6,7 @@ import {
   type LabStatus,
   type NodeName,
   type NodeStatus,
+  type SubscriptionHealth,
 } from "../../src/lib/api-types.ts";
 import { HttpError } from "../errors.ts";
 
@@ -69,6 +70,15 @@ export abstract class Lab extends EventEmitter<LabEvents> {
       if (!("detail" in patch)) delete next.detail;
     }
     this.statuses.set(name, next);
+    this.emit("node", this.node(name));
+  }
+
+  /** What the subscription watch found on a node; the status changes (and is announced) only when it does. */
+  reportSubscriptions(name: NodeName, subscriptions: SubscriptionHealth[] | undefined): void {
+    const previous = this.statuses.get(name)?.subscriptions;
+    if (JSON.stringify(previous) === JSON.stringify(subscriptions)) return;
+    const { subscriptions: _old, ...rest } = this.statuses.get(name)!;
+    this.statuses.set(name, subscriptions ? { ...rest, subscriptions } : rest);
     this.emit("node", this.node(name));
   }
 

@@ -6,6 +6,7 @@ import type { LoadRequest, LoadState, LoadSummary, LoadVerdict, MonitorSample } 
 import { HttpError } from "../errors.ts";
 import type { Monitor } from "../monitor/sampler.ts";
 import type { ChildMessage, ChildStart } from "./child.ts";
+import { withinBounds } from "../../src/lib/load-verdict.ts";
 
 const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), "child.ts");
 /** How long the verdict waits for followers to apply the run's rows. */
@@ -99,7 +100,8 @@ export class LoadController extends EventEmitter<{ state: [LoadState] }> {
   }
 
   /**
-   * Master must have gained exactly the acknowledged rows; each follower that is up must then hold as many
+   * Master must have gained every acknowledged row, and at most the requests whose outcome is unknown
+   * besides (see withinBounds); each follower that is up must then hold as many
    * rows as master (a follower that was behind when the run began catches up on those too). Each follower's
    * time is counted from the last acknowledged write.
    */
@@ -122,8 +124,8 @@ export class LoadController extends EventEmitter<{ state: [LoadState] }> {
       const then = countOf(before, i);
       return { name: node.name, state: node.state, gained: now === null || then === null ? null : now - then, caughtUpMs: caughtUp.get(node.name) ?? null };
     });
-    const masterGained = nodes[0]?.gained === summary.ok;
+    const masterGained = withinBounds(nodes[0]?.gained ?? null, summary);
     const nothingLost = masterGained && nodes.every((node) => node.state !== "up" || caughtUp.has(node.name));
-    return { acknowledged: summary.ok, nodes, nothingLost };
+    return { acknowledged: summary.ok, unknown: summary.unknown, nodes, nothingLost };
   }
 }

@@ -3,6 +3,9 @@
 import autocannon from "autocannon";
 import type { LoadProgress, LoadSummary } from "../../src/lib/api-types.ts";
 
+/** What POST /async-users answers when the INSERT was sent and its outcome is unknown. */
+const OUTCOME_UNKNOWN_STATUS = 504;
+
 export interface RunOptions {
   url: string;
   requests: number;
@@ -21,6 +24,7 @@ export function runLoad({ url, requests, concurrency, onProgress, signal }: RunO
   const latencies: number[] = [];
   const errors: Record<string, number> = {};
   let ok = 0;
+  let unknown = 0;
   let failedToSend = 0;
   let sent = 0;
   const run = Date.now().toString(36);
@@ -68,6 +72,7 @@ export function runLoad({ url, requests, concurrency, onProgress, signal }: RunO
             avg: sorted.length ? Math.round((sorted.reduce((a, b) => a + b, 0) / sorted.length) * 100) / 100 : 0,
           },
           errors,
+          unknown,
         });
       },
     );
@@ -75,11 +80,14 @@ export function runLoad({ url, requests, concurrency, onProgress, signal }: RunO
       latencies.push(responseTime);
       if (statusCode === 201) ok++;
       else errors[String(statusCode)] = (errors[String(statusCode)] ?? 0) + 1;
+      if (statusCode === OUTCOME_UNKNOWN_STATUS) unknown++;
     });
     instance.on("reqError", (error: NodeJS.ErrnoException) => {
       const kind = error.code ?? error.message ?? "error";
       errors[kind] = (errors[kind] ?? 0) + 1;
       failedToSend++;
+      // A request that got no answer may have been written; one that could not connect surely was not.
+      if (kind !== "ECONNREFUSED") unknown++;
     });
     const ticker = setInterval(() => onProgress?.(progress()), 100);
     signal?.addEventListener("abort", () => instance.stop(), { once: true });

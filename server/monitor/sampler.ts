@@ -69,7 +69,11 @@ export class Monitor extends EventEmitter<{ sample: [MonitorSample] }> {
     ]);
     const sample: MonitorSample = {
       at: Date.now(),
-      nodes: NODE_NAMES.map((name, i) => ({ name, state: this.lab.node(name).state, count: counts[i] ?? null })),
+      nodes: NODE_NAMES.map((name, i) => {
+        const node = this.lab.node(name);
+        const brokenSubscriptions = (node.subscriptions ?? []).filter((s) => s.state === "broken").map((s) => s.name);
+        return { name, state: node.state, count: counts[i] ?? null, brokenSubscriptions };
+      }),
       slots: slots.map((slot) => ({
         slot: slot.slot_name,
         node: this.slotOwners.get(slot.slot_name) ?? null,

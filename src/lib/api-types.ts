@@ -28,6 +28,21 @@ export interface NodeStatus {
   detail?: string;
   /** How the other nodes reach this one: the CONNECTION string of a subscription to it. */
   conninfo: string;
+  /** This node's subscriptions and whether each replicates, while the node is up and has any. */
+  subscriptions?: SubscriptionHealth[];
+}
+
+/**
+ * streaming: its apply worker runs (connected to its publisher); broken: enabled, but no apply worker has run
+ * for a few seconds (it can't reach or is refused by its publisher, see `reason`); disabled: by ALTER
+ * SUBSCRIPTION ... DISABLE or an error with disable_on_error.
+ */
+export interface SubscriptionHealth {
+  name: string;
+  /** host:port of the publisher it connects to, when its connection string says so. */
+  publisher: string | null;
+  state: "streaming" | "broken" | "disabled";
+  reason?: string;
 }
 
 export interface LabStatus {
@@ -118,7 +133,8 @@ export const BRIDGE_CODES = {
 /** One look at the lab by the live monitor: `users` counts everywhere and each follower's slot on master. */
 export interface MonitorSample {
   at: number;
-  nodes: { name: NodeName; state: NodeState; count: number | null }[];
+  /** brokenSubscriptions: the node's subscriptions that can't reach their publisher (see SubscriptionHealth). */
+  nodes: { name: NodeName; state: NodeState; count: number | null; brokenSubscriptions: string[] }[];
   slots: {
     slot: string;
     /** The follower whose subscription uses the slot, when known. */
@@ -155,13 +171,23 @@ export interface LoadSummary {
   latencyMs: { p50: number; p95: number; p99: number; max: number; avg: number };
   /** Failures by kind: an HTTP status ("503") or a network error code ("ECONNREFUSED"). */
   errors: Record<string, number>;
+  /**
+   * Requests whose outcome is unknown: answered 504 "outcome unknown" (master stopped answering after the
+   * INSERT was sent) or sent with no answer at all. Each may or may not have been written.
+   */
+  unknown: number;
 }
 
 export interface LoadVerdict {
   acknowledged: number;
+  /** Requests whose outcome is unknown (see LoadSummary.unknown): master may hold up to this many more rows. */
+  unknown: number;
   /** Rows each node gained during the run (null: node down or no users table). */
   nodes: { name: NodeName; gained: number | null; caughtUpMs: number | null; state: NodeState }[];
-  /** True when master gained exactly the acknowledged rows and every follower that is up holds as many as master. */
+  /**
+   * True when master gained every acknowledged row and no more than acknowledged + unknown (acknowledged <=
+   * gained <= acknowledged + unknown), and every follower that is up holds as many rows as master.
+   */
   nothingLost: boolean;
 }
 

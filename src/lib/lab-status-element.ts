@@ -51,9 +51,15 @@ class LabStatusElement extends HTMLElement {
     for (const item of this.querySelectorAll<HTMLElement>("[data-node]")) {
       const node = status?.nodes.find((n) => n.name === item.dataset["node"]);
       item.dataset["state"] = node?.state ?? "unknown";
+      // Up but not replicating: a subscription that can't reach its publisher must not read as "up".
+      const broken = node?.state === "up" ? (node.subscriptions ?? []).filter((s) => s.state === "broken") : [];
+      item.dataset["replication"] = broken.length > 0 ? "broken" : "ok";
       const state = item.querySelector(".lab-node__state");
-      if (state) state.textContent = node ? (node.state === "starting" && node.detail ? node.detail : LABELS[node.state]) : "offline";
-      item.title = node?.error ?? "";
+      if (state) {
+        state.textContent = !node ? "offline" : broken.length > 0 ? "up, replication broken" : node.state === "starting" && node.detail ? node.detail : LABELS[node.state];
+      }
+      const brokenText = broken.map((s) => `subscription ${s.name} is broken: ${s.reason ?? "it can't reach its publisher"}`).join("; ");
+      item.title = node?.error ?? brokenText;
       const toggle = item.querySelector<HTMLButtonElement>(".lab-node__toggle");
       if (toggle) {
         // Only the embedded lab owns its servers; docker and external nodes are stopped where they run.
@@ -66,7 +72,7 @@ class LabStatusElement extends HTMLElement {
         facts.textContent = node
           ? [node.version && `PostgreSQL ${node.version}`, `port ${node.port}`, node.walLevel && `wal_level=${node.walLevel}`]
               .filter(Boolean)
-              .join(" · ") + (node.error && node.state !== "up" ? ` — ${node.error}` : "")
+              .join(" · ") + (node.error && node.state !== "up" ? ` — ${node.error}` : "") + (brokenText ? ` — ${brokenText}` : "")
           : "";
       }
     }

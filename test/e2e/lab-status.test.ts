@@ -5,7 +5,9 @@ import express from "express";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { PROJECT_ROOT } from "../../server/config.ts";
-import { call } from "../support/bridge.ts";
+import { call, query } from "../support/bridge.ts";
+import { setUpReplication } from "../support/replication.ts";
+import { freeBase } from "../support/temp-dir.ts";
 import { launch, screenshot } from "../support/browser.ts";
 
 let browser: Browser;
@@ -47,6 +49,27 @@ describe("the site shell in a real browser", () => {
     await page.locator(`${panel} [data-node="slave2"][data-state="up"]`).waitFor();
     await page.close();
   });
+
+  it("shows a node whose subscription can't reach its publisher as broken, not up", async () => {
+    await setUpReplication();
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${inject("bridgeUrl")}/lab/`);
+    const slave3 = page.locator(`${panel} [data-node="slave3"]`);
+    await page.locator(`${panel} [data-node="slave3"][data-state="up"]`).waitFor();
+    const master = (await call("/api/lab")).json.nodes[0].conninfo as string;
+    const nowhere = await freeBase(1);
+    await query("slave3", `ALTER SUBSCRIPTION sub_slave3 CONNECTION 'host=127.0.0.1 port=${nowhere} user=postgres password=postgres dbname=replication'`);
+    try {
+      await page.locator(`${panel} [data-node="slave3"][data-replication="broken"]`).waitFor({ timeout: 20_000 });
+      await expect(slave3.locator(".lab-node__state").textContent()).resolves.toBe("up, replication broken");
+      await expect(slave3.locator(".lab-node__facts").textContent()).resolves.toContain(`subscription sub_slave3 is broken`);
+      await screenshot(page, "lab-subscription-broken");
+    } finally {
+      await query("slave3", `ALTER SUBSCRIPTION sub_slave3 CONNECTION '${master}'`);
+    }
+    await page.locator(`${panel} [data-node="slave3"][data-replication="ok"]`).waitFor({ timeout: 20_000 });
+    await page.close();
+  }, 60_000);
 
   it("reads fine from a static host with no lab, and says how to start one", async () => {
     const app = express().use(express.static(path.join(PROJECT_ROOT, "dist")));

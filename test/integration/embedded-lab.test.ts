@@ -1,11 +1,16 @@
+import { execFile } from "node:child_process";
 import fs from "node:fs/promises";
 import net from "node:net";
+import { promisify } from "node:util";
 import path from "node:path";
 import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../../server/config.ts";
 import { EmbeddedLab } from "../../server/lab/embedded/index.ts";
+import { waitFor } from "../support/bridge.ts";
 import { freeBase, tempDir } from "../support/temp-dir.ts";
+
+const run = promisify(execFile);
 
 // These tests run labs of their own, each in its own folder, beside the shared one.
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -25,8 +30,8 @@ async function labFolder() {
   return dir;
 }
 
-async function sql(lab: EmbeddedLab, text: string) {
-  const client = new pg.Client(lab.endpoint("master"));
+async function sql(lab: EmbeddedLab, text: string, node: "master" | "slave1" = "master") {
+  const client = new pg.Client(lab.endpoint(node));
   await client.connect();
   try {
     return (await client.query(text)).rows;
@@ -35,10 +40,20 @@ async function sql(lab: EmbeddedLab, text: string) {
   }
 }
 
+/** Another program on the port: it accepts connections and never answers (a PostgreSQL client would wait). */
 function occupy(port: number): Promise<net.Server> {
+  const sockets = new Set<net.Socket>();
   return new Promise((resolve) => {
-    const server = net.createServer().listen(port, "127.0.0.1", () => resolve(server));
-    cleanups.push(() => new Promise((done) => server.close(done)));
+    const server = net.createServer((socket) => {
+      sockets.add(socket);
+      socket.on("error", () => {});
+      socket.on("close", () => sockets.delete(socket));
+    });
+    server.listen(port, "127.0.0.1", () => resolve(server));
+    cleanups.push(() => {
+      for (const socket of sockets) socket.destroy();
+      return new Promise((done) => server.close(done));
+    });
   });
 }
 
@@ -103,5 +118,94 @@ describe("the embedded lab", () => {
     expect(await sql(lab, "SELECT current_setting('wal_level') AS wal_level, current_database() AS db")).toEqual([
       { wal_level: "logical", db: "replication" },
     ]);
+  });
+
+  it("with LAB_PG_PORT and master's port taken by another program, master moves and its subscriptions follow", async () => {
+    const dir = await labFolder();
+    const base = await freeBase();
+    const first = await newLab(dir, { LAB_PG_PORT: String(base) });
+    await first.start();
+    await sql(first, "CREATE TABLE users (id int PRIMARY KEY); CREATE PUBLICATION userpub FOR TABLE users");
+    await sql(first, "CREATE TABLE users (id int PRIMARY KEY)", "slave1");
+    await sql(first, `CREATE SUBSCRIPTION usersub CONNECTION '${first.node("master").conninfo}' PUBLICATION userpub`, "slave1");
+    await first.stop();
+
+    await occupy(base);
+    const second = await newLab(dir, { LAB_PG_PORT: String(base) });
+    await second.start();
+    const port = second.node("master").port;
+    expect(port).not.toBe(base);
+    expect(second.warnings).toContain(`slave1: subscription usersub now connects to master on port ${port} (it pointed at ${base})`);
+    await sql(second, "INSERT INTO users VALUES (1)");
+    await waitFor(async () => (await sql(second, "SELECT id FROM users", "slave1")).length === 1, 15_000);
+  });
+
+  it("after a crash, a node's error says how it stopped, not what a query printed earlier", async () => {
+    const dir = await labFolder();
+    const lab = await newLab(dir, { LAB_PG_PORT: String(await freeBase()) });
+    await lab.start();
+    await expect(sql(lab, "SELECT * FROM no_such_table")).rejects.toThrow("no_such_table");
+    const pid = Number((await fs.readFile(path.join(dir, "master", "postmaster.pid"), "utf8")).split("\n")[0]);
+    process.kill(pid, "SIGKILL");
+    await waitFor(async () => lab.node("master").state === "error");
+    expect(lab.node("master").error).toMatch(/killed by SIGKILL/);
+    expect(lab.node("master").error).not.toContain("no_such_table");
+  });
+
+  describe("a postmaster.pid naming a process that is not this folder's server", () => {
+    /**
+     * An unrelated process, orphaned as a postmaster is when its bridge is killed, that notes any SIGINT or
+     * SIGTERM it gets in a file.
+     */
+    async function strayProcess(): Promise<{ pid: number; signalled: () => Promise<string> }> {
+      const note = path.join(await labFolder(), "signals");
+      const script = `for (const s of ["SIGINT", "SIGTERM"]) process.on(s, () => require("fs").appendFileSync(${JSON.stringify(note)}, s)); setInterval(() => {}, 1000);`;
+      const { stdout } = await run("setsid", ["sh", "-c", `${JSON.stringify(process.execPath)} -e '${script}' >/dev/null 2>&1 & echo $!`]);
+      const pid = Number(stdout.trim());
+      cleanups.push(async () => {
+        try {
+          process.kill(pid, "SIGKILL");
+        } catch {
+          // Already gone: today's lab signalled it (the failure these tests catch).
+        }
+      });
+      return { pid, signalled: () => fs.readFile(note, "utf8").catch(() => "") };
+    }
+
+    async function stoppedLab() {
+      const dir = await labFolder();
+      const lab = await newLab(dir, { LAB_PG_PORT: String(await freeBase()) });
+      await lab.start();
+      await lab.stop();
+      return { dir, lab };
+    }
+
+    const lockFile = (pid: number, dataDir: string, startedAt: number, port: number) =>
+      [pid, dataDir, startedAt, port, "", "127.0.0.1", "  1234567     12345", "ready   ", ""].join("\n");
+
+    it("is never signalled: the lab refuses to start that node and says why", async () => {
+      const { dir, lab } = await stoppedLab();
+      const { pid, signalled } = await strayProcess();
+      const dataDir = path.join(dir, "slave1");
+      await fs.writeFile(path.join(dataDir, "postmaster.pid"), lockFile(pid, dataDir, Math.floor(Date.now() / 1000), lab.node("slave1").port));
+      const again = await newLab(dir);
+      await expect(again.start()).rejects.toThrow(`names process ${pid}, which is not a PostgreSQL server of this folder`);
+      expect(() => process.kill(pid, 0)).not.toThrow();
+      expect(await signalled()).toBe("");
+      expect(again.node("master").state).toBe("up");
+    });
+
+    it("written before the machine booted, is known stale: removed, and the node starts", async () => {
+      const { dir, lab } = await stoppedLab();
+      const { pid, signalled } = await strayProcess();
+      const dataDir = path.join(dir, "slave1");
+      await fs.writeFile(path.join(dataDir, "postmaster.pid"), lockFile(pid, dataDir, 1_000_000_000, lab.node("slave1").port));
+      const again = await newLab(dir);
+      await again.start();
+      expect(again.node("slave1").state).toBe("up");
+      expect(() => process.kill(pid, 0)).not.toThrow();
+      expect(await signalled()).toBe("");
+      expect(again.warnings.join("\n")).toContain("slave1: removed a postmaster.pid left from before the machine started");
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -31,6 +31,17 @@ describe("npm run load", () => {
     expect(stdout).toContain("http_req_failed.........: 0.00%  0 out of 600");
     expect(stdout).toContain("✓ Nothing lost: 600 acknowledged writes, and every node has them.");
     expect(stdout).toMatch(/slave3 +\+600 +caught up \d+ ms after the last acknowledged write/);
+  });
+
+  it("tells a bridge.json left by a bridge that was killed from a running lab's", async () => {
+    // The file a killed bridge leaves: its address and token still work (another bridge answers there), but
+    // the process that wrote it is gone.
+    const stale = await tempDir("load-cli-stale");
+    const gone = spawnSync(process.execPath, ["-e", ""]).pid!;
+    await fs.writeFile(path.join(stale, "bridge.json"), JSON.stringify({ url: inject("bridgeUrl"), token: inject("token"), pid: gone }));
+    const attempt = run(process.execPath, ["--import", "tsx", "load/cli.ts", "--requests", "10"], { cwd: PROJECT_ROOT, env: { ...process.env, LAB_DATA_DIR: stale } });
+    await expect(attempt).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining(`left by a lab that is no longer running (pid ${gone};`) });
+    await fs.rm(stale, { recursive: true, force: true });
   });
 
   it("says how to start the lab when none is running", async () => {

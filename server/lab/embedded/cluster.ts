@@ -81,7 +81,6 @@ export class Cluster {
   /** Starts the postmaster and resolves once it accepts connections. */
   async start(port: number): Promise<void> {
     if (this.process) return;
-    await this.clearStaleServer();
     const { dataDir, binaries, runAs, logFile } = this.options;
     await fs.mkdir(path.dirname(logFile), { recursive: true });
     const { log, handle } = await LogFile.open(logFile);
@@ -128,9 +127,8 @@ export class Cluster {
         const wasOurs = this.process === child;
         this.process = undefined;
         void readLog().then(() => {
-          const reason = this.failureReason() ?? `postgres exited (${signal ?? `code ${code}`})`;
-          if (!ready) reject(new LabError(`${this.options.name} failed to start: ${reason}`));
-          else if (wasOurs) this.onUnexpectedExit?.(reason);
+          if (!ready) reject(new LabError(`${this.options.name} failed to start: ${this.failureReason() ?? howItEnded(code, signal)}`));
+          else if (wasOurs) this.onUnexpectedExit?.(this.crashReason(code, signal));
         });
       });
     });
@@ -170,31 +168,18 @@ export class Cluster {
     clearTimeout(late);
   }
 
-  /**
-   * A postmaster.pid whose process still runs is a server left behind by a lab that was killed (its parent
-   * is gone). Stop it rather than fail with PostgreSQL's "lock file already exists".
-   */
-  private async clearStaleServer(): Promise<void> {
-    const pidFile = path.join(this.options.dataDir, "postmaster.pid");
-    const text = await fs.readFile(pidFile, "utf8").catch(() => null);
-    const pid = text ? Number.parseInt(text.split("\n")[0] ?? "", 10) : NaN;
-    if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
-    const parent = await parentOf(pid);
-    if (parent !== null && parent !== 1 && isAlive(parent) && (await commandOf(parent)) === "node") {
-      throw new LabError(
-        `${this.options.name} is already running (postgres pid ${pid}, started by process ${parent}): is another ` +
-          `"npm start" using ${this.options.dataDir}? Stop it first, or set LAB_DATA_DIR to another folder.`,
-      );
-    }
-    process.kill(pid, "SIGINT");
-    for (let waited = 0; isAlive(pid) && waited < 30_000; waited += 100) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-
   private remember(chunk: string): void {
     for (const line of chunk.split("\n")) if (line.trim()) this.recent.push(line.trim());
     if (this.recent.length > 20) this.recent.splice(0, this.recent.length - 20);
+  }
+
+  /**
+   * Why a running server stopped: the signal or exit code, and its PANIC if it printed one. Earlier lines are
+   * what clients' statements caused ("relation users does not exist"), not why the server went.
+   */
+  private crashReason(code: number | null, signal: NodeJS.Signals | null): string {
+    const panic = this.recent.filter((line) => /\bPANIC:/.test(line)).slice(-1);
+    return [`the server stopped unexpectedly: ${howItEnded(code, signal)}`, ...panic].join("; ");
   }
 
   private failureReason(): string | undefined {
@@ -221,26 +206,8 @@ export class Cluster {
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
-async function parentOf(pid: number): Promise<number | null> {
-  const stat = await fs.readFile(`/proc/${pid}/stat`, "utf8").catch(() => null);
-  // The command name is in parentheses and may hold spaces; the parent pid is the second field after it.
-  const fields = stat?.slice(stat.lastIndexOf(")") + 2).split(" ");
-  const parent = fields ? Number.parseInt(fields[1] ?? "", 10) : NaN;
-  return Number.isInteger(parent) ? parent : null;
-}
-
-async function commandOf(pid: number): Promise<string | null> {
-  const comm = await fs.readFile(`/proc/${pid}/comm`, "utf8").catch(() => null);
-  return comm?.trim() ?? null;
+function howItEnded(code: number | null, signal: NodeJS.Signals | null): string {
+  return signal ? `killed by ${signal}` : `exited with code ${code}`;
 }
 
 function lastLines(text: string): string {

@@ -8,7 +8,9 @@ import { HttpError, LabError } from "../../errors.ts";
 import { Lab, type Endpoint } from "../lab.ts";
 import { findBinaries } from "./binaries.ts";
 import { Cluster } from "./cluster.ts";
+import { stopLeftoverServer } from "./leftover-server.ts";
 import { isPortFree, nextFreePort } from "./ports.ts";
+import { repointSubscriptions } from "./repoint.ts";
 import { checkReachable, closedFolders, postgresUser, type RunAs } from "./postgres-user.ts";
 import { tryLockFileNamingParent } from "./scratch-lock.ts";
 
@@ -55,7 +57,12 @@ export class EmbeddedLab extends Lab {
     const { dataDir } = this;
     await fs.mkdir(dataDir, { recursive: true, mode: 0o755 });
     const binaries = await findBinaries(runAs, this.note);
-    this.ports = await this.choosePorts();
+    // Servers a killed lab left running hold this lab's ports: stop them first, so that every node keeps its
+    // port rather than move off it because its own old server is there.
+    // A node whose lock file can't be cleared is refused when it starts (startNode asks again), not the lab.
+    await Promise.all(NODE_NAMES.map((name) => stopLeftoverServer(name, path.join(dataDir, name), this.note).catch(() => {})));
+    const remembered = await this.rememberedPorts();
+    this.ports = await this.choosePorts(remembered);
     for (const name of NODE_NAMES) {
       const cluster = new Cluster({
         name,
@@ -75,6 +82,21 @@ export class EmbeddedLab extends Lab {
       outcome.status === "rejected" ? [`${NODE_NAMES[i]}: ${(outcome.reason as Error).message}`] : [],
     );
     if (failed.length > 0) throw new LabError(`Some nodes did not start.\n  ${failed.join("\n  ")}`);
+    await this.followMoves(remembered);
+  }
+
+  /**
+   * Subscriptions hold their publisher's port: when a node moved, the subscriptions that pointed at its old
+   * port are re-pointed and the start-up output says so. Only then are the new ports remembered, so that a
+   * start that fails halfway leaves lab.json saying where the subscriptions point.
+   */
+  private async followMoves(remembered: Ports | null): Promise<void> {
+    const moves = remembered
+      ? NODE_NAMES.filter((name) => remembered[name] !== this.ports[name]).map((node) => ({ node, from: remembered[node], to: this.ports[node] }))
+      : [];
+    for (const line of await repointSubscriptions(NODE_NAMES, (name) => this.endpoint(name), moves)) this.note(line);
+    const file = path.join(this.dataDir, "lab.json");
+    await fs.writeFile(file, `${JSON.stringify({ ports: this.ports } satisfies LabFile, null, 2)}\n`);
   }
 
   async stop(): Promise<void> {
@@ -90,6 +112,7 @@ export class EmbeddedLab extends Lab {
         await cluster.initialise();
       }
       this.update(name, { state: "starting", detail: `starting on port ${this.ports[name]}` });
+      await stopLeftoverServer(name, cluster.options.dataDir, this.note);
       await cluster.start(this.ports[name]);
       await this.ensureDatabase(name);
       if (!(await this.probe(name))) throw new LabError(this.node(name).error ?? "it does not answer");
@@ -159,30 +182,35 @@ export class EmbeddedLab extends Lab {
     }
   }
 
-  /**
-   * Remembered ports are kept. If one is taken now, a subscriber moves to the next free port (nothing points
-   * at a subscriber), but master can't: the subscriptions hold its address.
-   */
-  private async choosePorts(): Promise<Ports> {
-    const file = path.join(this.dataDir, "lab.json");
+  /** The ports of the last start that completed, from lab.json: where the subscriptions point. */
+  private async rememberedPorts(): Promise<Ports | null> {
     const saved = await fs
-      .readFile(file, "utf8")
+      .readFile(path.join(this.dataDir, "lab.json"), "utf8")
       .then((text) => JSON.parse(text) as LabFile)
       .catch(() => null);
+    return saved?.ports && NODE_NAMES.every((name) => Number.isInteger(saved.ports[name])) ? saved.ports : null;
+  }
+
+  /**
+   * Remembered ports are kept. If one is taken now, a subscriber moves to the next free port, but master
+   * doesn't: the subscriptions hold its address. LAB_PG_PORT chooses new ports for every node, master too;
+   * then followMoves re-points the subscriptions.
+   */
+  private async choosePorts(saved: Ports | null): Promise<Ports> {
     const ports = {} as Ports;
     const taken = new Set<number>();
-    const remembered = !this.config.pgPortExplicit && saved?.ports;
+    const remembered = !this.config.pgPortExplicit && saved;
     for (const [i, name] of NODE_NAMES.entries()) {
       // Fresh ports follow one another: a node pushed past a taken port pushes the next ones along.
       const previous = i > 0 ? ports[NODE_NAMES[i - 1]!] : undefined;
-      const wanted = remembered ? saved.ports[name] : Math.max(this.config.pgPort + i, (previous ?? 0) + 1);
+      const wanted = remembered ? saved[name] : Math.max(this.config.pgPort + i, (previous ?? 0) + 1);
       let port = wanted;
       if (taken.has(port) || !(await isPortFree(port))) {
         if (remembered && name === "master") {
           throw new LabError(
             `master's port ${wanted} is taken by another program. The subscriptions on the other nodes connect ` +
-              `to master there, so the lab won't move it: free port ${wanted}, or start over on new ports ` +
-              `with LAB_PG_PORT=<port> (existing subscriptions will then need their CONNECTION changed).`,
+              `to master there, so the lab won't move it on its own: free port ${wanted}, or choose new ports with ` +
+              `LAB_PG_PORT=<port> (the lab then re-points the subscriptions and says so).`,
           );
         }
         port = await nextFreePort(wanted + 1, taken);
@@ -191,7 +219,6 @@ export class EmbeddedLab extends Lab {
       ports[name] = port;
       taken.add(port);
     }
-    await fs.writeFile(file, `${JSON.stringify({ ports } satisfies LabFile, null, 2)}\n`);
     return ports;
   }
 }

@@ -44,7 +44,9 @@ class LiveMonitorElement extends HTMLElement {
     for (const node of sample.nodes) {
       const tile = this.tile(node.name);
       tile.dataset["state"] = node.state;
-      tile.querySelector(".monitor__state")!.textContent = node.state;
+      const broken = node.brokenSubscriptions ?? [];
+      tile.dataset["replication"] = broken.length > 0 ? "broken" : "ok";
+      tile.querySelector(".monitor__state")!.textContent = broken.length > 0 ? `${node.state}, ${broken.join(", ")} broken` : node.state;
       tile.querySelector(".monitor__count")!.textContent = node.count === null ? "—" : node.count.toLocaleString("en-US");
       tile.dataset["count"] = String(node.count ?? "");
       const toggle = tile.querySelector<HTMLButtonElement>(".monitor__toggle");

@@ -85,6 +85,7 @@ class LoadRunElement extends HTMLElement {
       ["http_req_duration", `avg ${ms(l.avg)} · p(50) ${ms(l.p50)} · p(95) ${ms(l.p95)} · p(99) ${ms(l.p99)} · max ${ms(l.max)}`],
       ["http_req_failed", `${((failed / Math.max(summary.requests, 1)) * 100).toFixed(2)}% (${failed})`],
       ["errors by kind", kinds],
+      ...(summary.unknown > 0 ? [["outcome unknown", `${summary.unknown.toLocaleString("en-US")} (answer lost after the INSERT was sent)`] as [string, string]] : []),
       ["duration", `${(summary.durationMs / 1000).toFixed(2)} s`],
     ];
     const table = document.createElement("table");
