@@ -32,7 +32,7 @@ for (const node of ["master", "slave1", "slave2", "slave3"] as const) {
 }
 await lab.sql("master", "CREATE PUBLICATION userpub FOR TABLE users");
 for (const node of ["slave1", "slave2", "slave3"] as const) {
-  await lab.sql(node, `CREATE SUBSCRIPTION sub_${node} CONNECTION 'host=127.0.0.1 port=${master.port} user=postgres password=postgres dbname=replication' PUBLICATION userpub`);
+  await lab.sql(node, `CREATE SUBSCRIPTION sub_${node} CONNECTION '${lab.lab.node("master").conninfo}' PUBLICATION userpub`);
 }
 
 async function settle() {
@@ -51,7 +51,7 @@ async function pgbench(): Promise<number> {
   const { stdout } = await run(
     "pgbench",
     ["-n", "-h", master.host, "-p", String(master.port), "-U", "postgres", "-c", String(concurrency), "-j", "2", "-t", String(Math.ceil(requests / concurrency)), "-f", script, "replication"],
-    { env: { ...process.env, PGPASSWORD: "postgres" } },
+    { env: { ...process.env, PGPASSWORD: master.password } },
   );
   return Number(/tps = ([\d.]+)/.exec(stdout)?.[1] ?? NaN);
 }

@@ -22,7 +22,13 @@ export type BridgeFileState = { kind: "missing" } | { kind: "running"; bridge: B
 export async function writeBridgeFile(dataDir: string, url: string, token: string): Promise<void> {
   await fs.mkdir(dataDir, { recursive: true });
   const content: BridgeFile = { url, token, pid: process.pid };
-  await fs.writeFile(bridgeFile(dataDir), `${JSON.stringify(content)}\n`, { mode: 0o600 });
+  // A new file, made 600, then renamed over the old one: writing into an existing bridge.json would keep its
+  // mode (one left readable by others), and anyone who had it open would read the new token through it.
+  const file = bridgeFile(dataDir);
+  const fresh = `${file}.${process.pid}.tmp`;
+  await fs.rm(fresh, { force: true });
+  await fs.writeFile(fresh, `${JSON.stringify(content)}\n`, { flag: "wx", mode: 0o600 });
+  await fs.rename(fresh, file);
 }
 
 export async function readBridgeFile(dataDir: string): Promise<BridgeFileState> {

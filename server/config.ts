@@ -12,8 +12,13 @@ export const DEFAULT_PG_PORT = 54321;
 export const DOCKER_PG_PORT = 55432;
 export const DEFAULT_BRIDGE_PORT = 4321;
 
-/** The walkthrough's credentials. The lab is a loopback-only teaching setup, so they are fixed and public. */
+/** The walkthrough's superuser, on every node. */
 export const LAB_USER = "postgres";
+/**
+ * The walkthrough's password, which the docker mode's containers keep (compose/docker-compose-async.yml
+ * publishes them on 127.0.0.1 only). The embedded lab makes a password of its own instead, so that other
+ * accounts on the machine can't log in to its nodes: see server/lab/embedded/password.ts.
+ */
 export const LAB_PASSWORD = "postgres";
 export const LAB_DATABASE = "replication";
 

@@ -5,6 +5,7 @@ import { createApp } from "./app.ts";
 import { buildSiteIfNeeded } from "./build-site.ts";
 import { loadConfig } from "./config.ts";
 import { CliError, LabError, oneLine } from "./errors.ts";
+import { EmbeddedLab } from "./lab/embedded/index.ts";
 import { createLab } from "./lab/index.ts";
 import { listen } from "./listen.ts";
 import { removeBridgeFile, writeBridgeFile } from "./bridge-file.ts";
@@ -27,6 +28,11 @@ function describe(status: NodeStatus): string {
     case "error":
       return `  ${name} FAILED: ${status.error ?? "unknown error"}`;
   }
+}
+
+/** A path as a shell word: left alone when it is plain, else single-quoted. */
+function shellQuote(text: string): string {
+  return /^[\w./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
 // A promise rejected with nobody to catch it would end the process (Node's default): the bridge logs it and
@@ -91,6 +97,10 @@ async function main() {
   say(`  Open http://127.0.0.1:${port}/  (ready in ${seconds()})`);
   if (down.length > 0) say(`  Not up yet: ${down.map((node) => node.name).join(", ")}; the status panel shows them.`);
   say(`  API token for other clients: ${config.token}`);
+  if (lab instanceof EmbeddedLab) {
+    const master = lab.endpoint("master");
+    say(`  psql on master: PGPASSWORD=$(cat ${shellQuote(lab.passwordFile)}) psql "host=${master.host} port=${master.port} user=${master.user} dbname=${master.database}"`);
+  }
   say(`  Ctrl+C stops the lab.`);
 }
 

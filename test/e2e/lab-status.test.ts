@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { PROJECT_ROOT } from "../../server/config.ts";
 import { call, query } from "../support/bridge.ts";
 import { setUpReplication } from "../support/replication.ts";
+import { withPort } from "../../server/lab/conninfo.ts";
 import { freeBase } from "../support/temp-dir.ts";
 import { launch, screenshot } from "../support/browser.ts";
 
@@ -58,7 +59,7 @@ describe("the site shell in a real browser", () => {
     await page.locator(`${panel} [data-node="slave3"][data-state="up"]`).waitFor();
     const master = (await call("/api/lab")).json.nodes[0].conninfo as string;
     const nowhere = await freeBase(1);
-    await query("slave3", `ALTER SUBSCRIPTION sub_slave3 CONNECTION 'host=127.0.0.1 port=${nowhere} user=postgres password=postgres dbname=replication'`);
+    await query("slave3", `ALTER SUBSCRIPTION sub_slave3 CONNECTION '${withPort(master, inject("pgPorts")["master"]!, nowhere)}'`);
     try {
       await page.locator(`${panel} [data-node="slave3"][data-replication="broken"]`).waitFor({ timeout: 20_000 });
       await expect(slave3.locator(".lab-node__state").textContent()).resolves.toBe("up, replication broken");

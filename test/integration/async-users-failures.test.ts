@@ -1,7 +1,7 @@
 import pg from "pg";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import type { LoadState } from "../../src/lib/api-types.ts";
-import { call, rawRequest, waitFor } from "../support/bridge.ts";
+import { call, nodeLogin, rawRequest, waitFor } from "../support/bridge.ts";
 import { counts, setUpReplication } from "../support/replication.ts";
 
 const post = (body: string | Buffer) =>
@@ -29,7 +29,7 @@ function statuses(answers: { status: number }[]): Record<number, number> {
 
 /** A session of its own on master, to hold locks or end the API's backends while a request waits. */
 async function masterSession(): Promise<pg.Client> {
-  const client = new pg.Client({ host: "127.0.0.1", port: inject("pgPorts")["master"], user: "postgres", password: "postgres", database: "replication" });
+  const client = new pg.Client(nodeLogin("master"));
   await client.connect();
   return client;
 }

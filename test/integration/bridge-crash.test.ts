@@ -56,8 +56,13 @@ async function status(url: string) {
   return (await response.json()) as { nodes: { name: string; state: string; port: number; conninfo: string }[] };
 }
 
+/** The password this lab made for itself on its first start. */
+async function labPassword(): Promise<string> {
+  return (await fs.readFile(path.join(dataDir, "password"), "utf8")).trim();
+}
+
 async function sql(port: number, text: string) {
-  const client = new pg.Client({ host: "127.0.0.1", port, user: "postgres", password: "postgres", database: "replication" });
+  const client = new pg.Client({ host: "127.0.0.1", port, user: "postgres", password: await labPassword(), database: "replication" });
   await client.connect();
   try {
     return (await client.query(text)).rows;

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { MetaError, runMeta } from "../../server/meta/index.ts";
 import type { NodeName } from "../../src/lib/api-types.ts";
 import { formatResult } from "../../src/lib/psql-format.ts";
+import { nodeConninfo, nodeLogin } from "../support/bridge.ts";
 
 // The describe commands against a real PostgreSQL 18 lab, checked against the real psql where psql 15 (the
 // client this machine has) prints what psql 18 would, and against psql 18's describe.c where they differ.
@@ -14,7 +15,7 @@ const clients = new Map<NodeName, pg.Client>();
 async function client(node: NodeName): Promise<pg.Client> {
   let found = clients.get(node);
   if (!found) {
-    found = new pg.Client({ host: "127.0.0.1", port: inject("pgPorts")[node], user: "postgres", password: "postgres", database: "replication" });
+    found = new pg.Client(nodeLogin(node));
     await found.connect();
     clients.set(node, found);
   }
@@ -32,7 +33,7 @@ async function lab(node: NodeName, line: string, expanded = false): Promise<stri
 async function psql(node: NodeName, line: string, expanded = false): Promise<string> {
   const args = ["-X", "-P", "pager=off", "-h", "127.0.0.1", "-p", String(inject("pgPorts")[node]), "-U", "postgres", "-d", "replication"];
   if (expanded) args.push("-x");
-  const env = { ...process.env, PGPASSWORD: "postgres", PGCLIENTENCODING: "UTF8" };
+  const env = { ...process.env, PGPASSWORD: inject("pgPassword"), PGCLIENTENCODING: "UTF8" };
   try {
     const { stdout, stderr } = await run("/usr/bin/psql", [...args, "-c", line], { env });
     return stdout + stderr;
@@ -67,7 +68,7 @@ beforeAll(async () => {
   const slave1 = await client("slave1");
   await slave1.query(table);
   await slave1.query(
-    `CREATE SUBSCRIPTION metatest_sub CONNECTION 'host=127.0.0.1 port=${masterPort()} user=postgres password=postgres dbname=replication' PUBLICATION metatest_pub`,
+    `CREATE SUBSCRIPTION metatest_sub CONNECTION '${await nodeConninfo("master")}' PUBLICATION metatest_pub`,
   );
 });
 

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, inject, it } from "vitest";
-import { call, direct, query, waitFor } from "../support/bridge.ts";
+import { call, direct, nodeConninfo, query, waitFor } from "../support/bridge.ts";
 
 describe("POST /api/query against a real node", () => {
   it("returns each column's name and type, values as PostgreSQL prints them, and NULL as null", async () => {
@@ -79,12 +79,12 @@ describe("POST /api/query against a real node", () => {
   });
 
   it("runs CREATE SUBSCRIPTION outside a transaction block, as psql does, with the publisher's notice", async () => {
-    const port = inject("pgPorts")["master"];
+    const master = await nodeConninfo("master");
     await query("master", "CREATE TABLE IF NOT EXISTS subcheck(id int PRIMARY KEY); CREATE PUBLICATION subcheck_pub FOR TABLE subcheck");
     await query("slave3", "CREATE TABLE IF NOT EXISTS subcheck(id int PRIMARY KEY)");
     const { results, error } = await query(
       "slave3",
-      `CREATE SUBSCRIPTION subcheck_sub CONNECTION 'host=127.0.0.1 port=${port} user=postgres password=postgres dbname=replication' PUBLICATION subcheck_pub`,
+      `CREATE SUBSCRIPTION subcheck_sub CONNECTION '${master}' PUBLICATION subcheck_pub`,
     );
     expect(error).toBeUndefined();
     expect(results[0]?.notices[0]?.message).toBe('created replication slot "subcheck_sub" on publisher');

@@ -1,21 +1,26 @@
+import fs from "node:fs/promises";
+import path from "node:path";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { NODE_NAMES } from "../../src/lib/api-types.ts";
 import { loadConfig } from "../../server/config.ts";
 import { HttpError } from "../../server/errors.ts";
+import { EmbeddedLab } from "../../server/lab/embedded/index.ts";
 import { createLab, type Lab } from "../../server/lab/index.ts";
-import { freeBase } from "../support/temp-dir.ts";
+import { nodeUrl } from "../support/bridge.ts";
+import { freeBase, tempDir } from "../support/temp-dir.ts";
 
 // Docker and external nodes are servers the lab doesn't own; the shared test lab's four servers stand in.
 const labs: Lab[] = [];
+const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
-  for (const lab of labs.splice(0)) await lab.stop();
+  for (const lab of labs.splice(0).reverse()) await lab.stop();
+  for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
-const url = (name: string) => `postgres://postgres:postgres@127.0.0.1:${inject("pgPorts")[name]}/replication`;
 
 describe("nodes the lab doesn't own", () => {
   it("external mode connects to one connection string per node and reports each", async () => {
-    const env = Object.fromEntries(NODE_NAMES.map((name) => [`LAB_${name.toUpperCase()}_URL`, url(name)]));
+    const env = Object.fromEntries(NODE_NAMES.map((name) => [`LAB_${name.toUpperCase()}_URL`, nodeUrl(name)]));
     const lab = createLab(loadConfig({ LAB_MODE: "external", ...env }));
     labs.push(lab);
     await lab.start();
@@ -27,8 +32,16 @@ describe("nodes the lab doesn't own", () => {
     }
   });
 
-  it("docker mode connects to the compose file's consecutive ports on 127.0.0.1", async () => {
-    const lab = createLab(loadConfig({ LAB_MODE: "docker", LAB_PG_PORT: String(inject("pgPorts")["master"]) }));
+  it("docker mode connects to the compose file's consecutive ports on 127.0.0.1, with the walkthrough's password", async () => {
+    // The compose file's containers keep the walkthrough's postgres/postgres; the shared test lab has a
+    // password of its own, so an embedded lab given that password stands in for them.
+    const dir = await tempDir("lab-docker");
+    cleanups.push(() => fs.rm(dir, { recursive: true, force: true }));
+    await fs.writeFile(path.join(dir, "password"), "postgres\n", { mode: 0o600 });
+    const containers = new EmbeddedLab(loadConfig({ LAB_DATA_DIR: dir, LAB_PG_PORT: String(await freeBase()) }));
+    labs.push(containers);
+    await containers.start();
+    const lab = createLab(loadConfig({ LAB_MODE: "docker", LAB_PG_PORT: String(containers.node("master").port) }));
     labs.push(lab);
     await lab.start();
     expect(lab.status().nodes.map((node) => node.state)).toEqual(["up", "up", "up", "up"]);

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, inject, it } from "vitest";
 import type { MonitorSample, NodeStatus } from "../../src/lib/api-types.ts";
 import { bridgeUrl, call, query, waitFor } from "../support/bridge.ts";
 import { setUpReplication } from "../support/replication.ts";
+import { withPort } from "../../server/lab/conninfo.ts";
 import { freeBase } from "../support/temp-dir.ts";
 
 async function slave2(): Promise<NodeStatus> {
@@ -34,8 +35,8 @@ describe("a subscription that can't reach its publisher", () => {
   it("shows as broken in the node's status and the monitor, not as up, and streaming again once fixed", async () => {
     await waitFor(async () => (await slave2()).subscriptions?.[0]?.state === "streaming", 15_000);
     const nowhere = await freeBase(1);
-    const conninfo = `host=127.0.0.1 port=${nowhere} user=postgres password=postgres dbname=replication`;
     const master = ((await call("/api/lab")).json.nodes as NodeStatus[])[0]!.conninfo;
+    const conninfo = withPort(master, inject("pgPorts")["master"]!, nowhere);
     expect((await query("slave2", `ALTER SUBSCRIPTION sub_slave2 CONNECTION '${conninfo}'`)).error).toBeUndefined();
     try {
       const broken = await waitFor(async () => {

@@ -1,7 +1,7 @@
 import http from "node:http";
 import pg from "pg";
 import { inject } from "vitest";
-import type { NodeName, QueryResponse } from "../../src/lib/api-types.ts";
+import type { LabStatus, NodeName, QueryResponse } from "../../src/lib/api-types.ts";
 
 export const bridgeUrl = () => inject("bridgeUrl");
 
@@ -46,15 +46,27 @@ export function rawRequest(options: { path: string; method?: string; headers?: R
   });
 }
 
+/** How a test logs in to a node directly: the lab's superuser, with the password the lab made for itself. */
+export function nodeLogin(node: NodeName): pg.ClientConfig & { host: string; port: number; user: string; password: string; database: string } {
+  return { host: "127.0.0.1", port: inject("pgPorts")[node]!, user: "postgres", password: inject("pgPassword"), database: "replication" };
+}
+
+/** The same as a postgres:// URL, for LAB_*_URL. */
+export function nodeUrl(node: NodeName): string {
+  const { host, port, user, password, database } = nodeLogin(node);
+  return `postgres://${user}:${encodeURIComponent(password)}@${host}:${port}/${database}`;
+}
+
+/** The connection string the lab gives for a node (GET /api/lab's conninfo, what `{{master}}` becomes). */
+export async function nodeConninfo(node: NodeName): Promise<string> {
+  const { status, json } = await call("/api/lab");
+  if (status !== 200) throw new Error(`bridge answered ${status}: ${JSON.stringify(json)}`);
+  return (json as LabStatus).nodes.find((found) => found.name === node)!.conninfo;
+}
+
 /** A direct connection to a node, bypassing the bridge: to check what really happened on the server. */
 export async function direct<T extends pg.QueryResultRow = any>(node: NodeName, sql: string, values: unknown[] = []) {
-  const client = new pg.Client({
-    host: "127.0.0.1",
-    port: inject("pgPorts")[node],
-    user: "postgres",
-    password: "postgres",
-    database: "replication",
-  });
+  const client = new pg.Client(nodeLogin(node));
   await client.connect();
   try {
     return (await client.query<T>(sql, values)).rows;

@@ -3,8 +3,8 @@
 // or see whether it survives at all.
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs/promises";
-import { inject } from "vitest";
 import { NODE_NAMES } from "../../src/lib/api-types.ts";
+import { nodeUrl } from "./bridge.ts";
 import { tempDir } from "./temp-dir.ts";
 
 export const CHILD_TOKEN = "child-bridge-token-0123456789";
@@ -23,10 +23,9 @@ export interface ChildBridge {
 }
 
 export async function startChildBridge(env: Record<string, string> = {}): Promise<ChildBridge> {
-  const ports = inject("pgPorts");
   const dataDir = await tempDir("child-bridge");
   const urls = Object.fromEntries(
-    NODE_NAMES.map((name) => [`LAB_${name.toUpperCase()}_URL`, `postgres://postgres:postgres@127.0.0.1:${ports[name]}/replication`]),
+    NODE_NAMES.map((name) => [`LAB_${name.toUpperCase()}_URL`, nodeUrl(name)]),
   );
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
     env: {

@@ -5,6 +5,7 @@ import type { TestProject } from "vitest/node";
 import { createApp } from "../../server/app.ts";
 import { buildSiteIfNeeded } from "../../server/build-site.ts";
 import { loadConfig } from "../../server/config.ts";
+import type { EmbeddedLab } from "../../server/lab/embedded/index.ts";
 import { createLab } from "../../server/lab/index.ts";
 import { listen } from "../../server/listen.ts";
 import { freeBase, tempDir } from "./temp-dir.ts";
@@ -17,6 +18,10 @@ declare module "vitest" {
     bridgePort: number;
     token: string;
     pgPorts: Record<string, number>;
+    /** The superuser's password on every node: the lab makes its own (server/lab/embedded/password.ts). */
+    pgPassword: string;
+    /** The folder holding the lab's nodes, password file and logs. */
+    labDataDir: string;
     rowLimit: number;
   }
 }
@@ -43,6 +48,8 @@ export default async function setup(project: TestProject) {
   project.provide("token", TEST_TOKEN);
   project.provide("pgPorts", Object.fromEntries(lab.status().nodes.map((node) => [node.name, node.port])));
   project.provide("rowLimit", config.rowLimit);
+  project.provide("pgPassword", lab.endpoint("master").password);
+  project.provide("labDataDir", (lab as EmbeddedLab).dataDir);
   return async () => {
     await new Promise((resolve) => listening.server.close(resolve));
     await close();

@@ -82,7 +82,8 @@ export class Cluster {
   async start(port: number): Promise<void> {
     if (this.process) return;
     const { dataDir, binaries, runAs, logFile } = this.options;
-    await fs.mkdir(path.dirname(logFile), { recursive: true });
+    // The logs are the lab owner's alone (see log-file.ts).
+    await fs.mkdir(path.dirname(logFile), { recursive: true, mode: 0o700 });
     const { log, handle } = await LogFile.open(logFile);
     this.recent = [];
     let child: ChildProcess;

@@ -3,14 +3,16 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import pg from "pg";
 import { NODE_NAMES, type NodeName } from "../../../src/lib/api-types.ts";
-import { LAB_DATABASE, LAB_PASSWORD, LAB_USER, type Config } from "../../config.ts";
+import { LAB_DATABASE, LAB_USER, type Config } from "../../config.ts";
 import { HttpError, LabError } from "../../errors.ts";
 import { Lab, type Endpoint } from "../lab.ts";
 import { findBinaries } from "./binaries.ts";
 import { Cluster } from "./cluster.ts";
 import { stopLeftoverServer } from "./leftover-server.ts";
 import { isPortFree, nextFreePort } from "./ports.ts";
-import { repointSubscriptions } from "./repoint.ts";
+import { adoptLabPassword, labPassword, passwordFile, WALKTHROUGH_PASSWORD } from "./password.ts";
+import { followMoves, followPassword, rewriteSubscriptions, type Change } from "./repoint.ts";
+import { privateLogs } from "./log-file.ts";
 import { checkReachable, closedFolders, postgresUser, type RunAs } from "./postgres-user.ts";
 import { tryLockFileNamingParent } from "./scratch-lock.ts";
 
@@ -31,6 +33,8 @@ export class EmbeddedLab extends Lab {
   private ports: Ports;
   /** Where the clusters live: the configured folder, or a reachable stand-in (see reachableDataDir). */
   dataDir: string;
+  /** The superuser's password, from <dataDir>/password (see password.ts); known once start() has read it. */
+  private password = "";
   /** Notes said at start (a port that had to change, a folder moved); also emitted as "note" events. */
   readonly warnings: string[] = [];
   private readonly note = (text: string) => {
@@ -48,7 +52,12 @@ export class EmbeddedLab extends Lab {
   }
 
   endpoint(name: NodeName): Endpoint {
-    return { host: "127.0.0.1", port: this.ports[name], user: LAB_USER, password: LAB_PASSWORD, database: LAB_DATABASE };
+    return { host: "127.0.0.1", port: this.ports[name], user: LAB_USER, password: this.password, database: LAB_DATABASE };
+  }
+
+  /** The file holding the lab's password, for `PGPASSWORD=$(cat ...)`. */
+  get passwordFile(): string {
+    return passwordFile(this.dataDir);
   }
 
   async start(): Promise<void> {
@@ -56,6 +65,8 @@ export class EmbeddedLab extends Lab {
     if (runAs) this.dataDir = await reachableDataDir(this.config, runAs, this.note);
     const { dataDir } = this;
     await fs.mkdir(dataDir, { recursive: true, mode: 0o755 });
+    this.password = await labPassword(dataDir, this.note);
+    await privateLogs(path.join(dataDir, "logs"), this.note);
     const binaries = await findBinaries(runAs, this.note);
     // Servers a killed lab left running hold this lab's ports: stop them first, so that every node keeps its
     // port rather than move off it because its own old server is there.
@@ -71,7 +82,7 @@ export class EmbeddedLab extends Lab {
         binaries,
         runAs,
         user: LAB_USER,
-        password: LAB_PASSWORD,
+        password: this.password,
       });
       cluster.onUnexpectedExit = (reason) => this.update(name, { state: "error", error: reason });
       this.clusters.set(name, cluster);
@@ -82,19 +93,25 @@ export class EmbeddedLab extends Lab {
       outcome.status === "rejected" ? [`${NODE_NAMES[i]}: ${(outcome.reason as Error).message}`] : [],
     );
     if (failed.length > 0) throw new LabError(`Some nodes did not start.\n  ${failed.join("\n  ")}`);
-    await this.followMoves(remembered);
+    await this.updateSubscriptions(remembered);
   }
 
   /**
-   * Subscriptions hold their publisher's port: when a node moved, the subscriptions that pointed at its old
-   * port are re-pointed and the start-up output says so. Only then are the new ports remembered, so that a
-   * start that fails halfway leaves lab.json saying where the subscriptions point.
+   * Subscriptions hold their publisher's port and password: when a node moved, the subscriptions that pointed
+   * at its old port are re-pointed, and those that still log in to a node with the walkthrough's password get
+   * the lab's; the start-up output says so. Only then are the new ports remembered, so that a start that
+   * fails halfway leaves lab.json saying where the subscriptions point.
    */
-  private async followMoves(remembered: Ports | null): Promise<void> {
+  private async updateSubscriptions(remembered: Ports | null): Promise<void> {
     const moves = remembered
       ? NODE_NAMES.filter((name) => remembered[name] !== this.ports[name]).map((node) => ({ node, from: remembered[node], to: this.ports[node] }))
       : [];
-    for (const line of await repointSubscriptions(NODE_NAMES, (name) => this.endpoint(name), moves)) this.note(line);
+    const changes: Change[] = [followMoves(moves)];
+    if (this.password !== WALKTHROUGH_PASSWORD) {
+      const nodeAt = (port: number) => NODE_NAMES.find((name) => this.ports[name] === port);
+      changes.push(followPassword(nodeAt, LAB_USER, WALKTHROUGH_PASSWORD, this.password));
+    }
+    for (const line of await rewriteSubscriptions(NODE_NAMES, (name) => this.endpoint(name), changes)) this.note(line);
     const file = path.join(this.dataDir, "lab.json");
     await fs.writeFile(file, `${JSON.stringify({ ports: this.ports } satisfies LabFile, null, 2)}\n`);
   }
@@ -114,6 +131,12 @@ export class EmbeddedLab extends Lab {
       this.update(name, { state: "starting", detail: `starting on port ${this.ports[name]}` });
       await stopLeftoverServer(name, cluster.options.dataDir, this.note);
       await cluster.start(this.ports[name]);
+      if (await adoptLabPassword(name, this.endpoint(name), this.passwordFile)) {
+        this.note(
+          `${name}: the superuser postgres had the walkthrough's password "postgres", which lets any user of this ` +
+            `machine log in; it now has the lab's own, from ${this.passwordFile}`,
+        );
+      }
       await this.ensureDatabase(name);
       if (!(await this.probe(name))) throw new LabError(this.node(name).error ?? "it does not answer");
     } catch (error) {
@@ -161,7 +184,7 @@ export class EmbeddedLab extends Lab {
     const taken = new Set(Object.values(this.ports));
     const first = await nextFreePort(this.ports.master + 200, taken);
     const second = await nextFreePort(first + 1, taken);
-    return tryLockFileNamingParent({ binaries, runAs, parentDir: this.dataDir, ports: [first, second], user: LAB_USER, password: LAB_PASSWORD });
+    return tryLockFileNamingParent({ binaries, runAs, parentDir: this.dataDir, ports: [first, second], user: LAB_USER, password: this.password });
   }
 
   private cluster(name: NodeName): Cluster {
