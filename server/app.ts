@@ -48,7 +48,7 @@ export function createApp(options: AppOptions) {
   app.use(monitorRoutes(monitor, load));
   app.use(queryRoutes({ lab, pools, rowLimit: options.rowLimit, statementTimeoutMs: options.statementTimeoutMs }));
   app.use("/api", (req, _res, next) => next(new HttpError(`No such API: ${req.method} ${req.originalUrl}`, 404)));
-  app.use(siteRoutes(options.siteDir, token));
+  app.use(siteRoutes(options.siteDir));
   app.use(errorHandler);
   // The walkthrough's API server takes no token, so that load tools (k6, autocannon) can call it as they would
   // any API; it only ever inserts a user on master, and still refuses other origins and non-JSON bodies.

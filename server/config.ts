@@ -36,6 +36,8 @@ export interface Config {
   urls: Partial<Record<NodeName, string>>;
   bridgePort: number;
   token: string;
+  /** Set by LAB_TOKEN; otherwise npm start keeps one per data folder (token.ts) and this is a placeholder. */
+  tokenExplicit: boolean;
   statementTimeoutMs: number;
   rowLimit: number;
   /** Where the built site is served from. */
@@ -84,6 +86,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     urls,
     bridgePort: integer(env, "PORT", DEFAULT_BRIDGE_PORT, 0, 65535),
     token,
+    tokenExplicit: Boolean(env["LAB_TOKEN"]),
     statementTimeoutMs: integer(env, "LAB_STATEMENT_TIMEOUT", 30_000, 100, 3_600_000),
     rowLimit: integer(env, "LAB_ROW_LIMIT", 1000, 1, 100_000),
     siteDir: path.resolve(env["LAB_SITE_DIR"] || path.join(PROJECT_ROOT, "dist")),

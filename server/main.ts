@@ -1,5 +1,6 @@
 // `npm start`: builds the site if it is out of date, starts the lab and the bridge, prints where to go, and
 // stops all four servers cleanly on Ctrl+C.
+import fs from "node:fs/promises";
 import type { NodeStatus } from "../src/lib/api-types.ts";
 import { createApp } from "./app.ts";
 import { buildSiteIfNeeded } from "./build-site.ts";
@@ -8,6 +9,7 @@ import { CliError, LabError, oneLine } from "./errors.ts";
 import { EmbeddedLab } from "./lab/embedded/index.ts";
 import { createLab } from "./lab/index.ts";
 import { listen } from "./listen.ts";
+import { bridgeToken, tokenFile } from "./token.ts";
 import { removeBridgeFile, writeBridgeFile } from "./bridge-file.ts";
 
 const started = performance.now();
@@ -40,7 +42,9 @@ function shellQuote(text: string): string {
 process.on("unhandledRejection", (reason) => console.error(`bridge: unexpected failure: ${oneLine(reason)}`));
 
 async function main() {
-  const config = loadConfig();
+  const loaded = loadConfig();
+  await fs.mkdir(loaded.dataDir, { recursive: true });
+  const config = loaded.tokenExplicit ? loaded : { ...loaded, token: await bridgeToken(loaded.dataDir, (text) => say(`  note: ${text}`)) };
   const lab = createLab(config);
   let last = new Map<string, string>();
   lab.on("node", (status) => {
@@ -94,9 +98,12 @@ async function main() {
 
   const down = lab.status().nodes.filter((node) => node.state !== "up");
   say("");
-  say(`  Open http://127.0.0.1:${port}/  (ready in ${seconds()})`);
+  // The key travels in the fragment, which the browser never sends: the page keeps it (localStorage, this
+  // origin only) and drops it from the address. The served pages carry no token, so another account on this
+  // machine that fetches them gets nothing it could call the API with.
+  say(`  Open http://127.0.0.1:${port}/#lab-token=${config.token}  (ready in ${seconds()})`);
   if (down.length > 0) say(`  Not up yet: ${down.map((node) => node.name).join(", ")}; the status panel shows them.`);
-  say(`  API token for other clients: ${config.token}`);
+  say(`  API token for other clients: ${config.token} (kept in ${config.tokenExplicit ? "LAB_TOKEN" : tokenFile(config.dataDir)})`);
   if (lab instanceof EmbeddedLab) {
     const master = lab.endpoint("master");
     say(`  psql on master: PGPASSWORD=$(cat ${shellQuote(lab.passwordFile)}) psql "host=${master.host} port=${master.port} user=${master.user} dbname=${master.database}"`);

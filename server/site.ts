@@ -3,16 +3,13 @@ import path from "node:path";
 import express, { Router, type Request, type Response } from "express";
 import { HttpError } from "./errors.ts";
 
-/** The page's meta tag name the browser code reads the token from. */
-export const TOKEN_META = "lab-token";
-
 /**
- * Serves the built site. HTML pages get the per-start token in a meta tag, so that the lab's own pages can
- * call the API and nobody else's can; everything else is served as built.
+ * Serves the built site, as built. The pages carry no token: anyone on this machine can fetch them from the
+ * loopback port, so a token in them would be a token for every local account. The learner's browser gets it
+ * once, in the fragment of the address npm start prints (#lab-token=...), and keeps it (src/lib/lab-client.ts).
  */
-export function siteRoutes(siteDir: string, token: string): Router {
+export function siteRoutes(siteDir: string): Router {
   const router = Router();
-  const meta = `<meta name="${TOKEN_META}" content="${token}">`;
 
   async function sendPage(res: Response, file: string, status = 200): Promise<boolean> {
     const html = await fs.readFile(file, "utf8").catch(() => null);
@@ -20,7 +17,7 @@ export function siteRoutes(siteDir: string, token: string): Router {
     res
       .status(status)
       .set({ "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" })
-      .send(html.replace("</head>", `${meta}</head>`));
+      .send(html);
     return true;
   }
 

@@ -1,9 +1,47 @@
-// The browser's side of the bridge: the token the page was served with, JSON calls, and the live lab feed.
-// Pages opened from a static host have no token, and every caller is told the lab is unreachable.
+// The browser's side of the bridge: the lab's key (its API token), JSON calls, and the live lab feed.
+// The bridge's pages carry no token (any local account can fetch them). The learner's browser gets it once,
+// in the fragment of the address npm start prints (#lab-token=...), which is never sent to a server; the page
+// keeps it in localStorage, which belongs to this origin (host and port) alone, and takes it out of the address.
+// Pages opened from a static host, or without the key, have no token, and every caller is told the lab is
+// unreachable.
 import type { LabStatus, NodeStatus } from "./api-types.ts";
 
+const STORAGE_KEY = "replication-lab:token";
+const FRAGMENT = /(^#|&)lab-token=([A-Za-z0-9_-]+)/;
+/** Where the key is kept when localStorage can't be used (a private window may refuse it). */
+let kept: string | null = null;
+
+function adoptFragmentKey(): void {
+  const match = FRAGMENT.exec(location.hash);
+  if (!match) return;
+  kept = match[2]!;
+  try {
+    localStorage.setItem(STORAGE_KEY, kept);
+  } catch {
+    // Kept in memory for this page only.
+  }
+  const rest = location.hash.replace(FRAGMENT, "$1").replace(/^#&?/, "").replace(/&$/, "");
+  history.replaceState(history.state, "", `${location.pathname}${location.search}${rest ? `#${rest}` : ""}`);
+}
+
+if (typeof location !== "undefined") adoptFragmentKey();
+
 export function labToken(): string | null {
-  return document.querySelector<HTMLMetaElement>('meta[name="lab-token"]')?.content ?? null;
+  try {
+    return localStorage.getItem(STORAGE_KEY) ?? kept;
+  } catch {
+    return kept;
+  }
+}
+
+/** A key the bridge refused (another lab's, or from before LAB_TOKEN changed) is dropped, not retried forever. */
+function forgetKey(): void {
+  kept = null;
+  try {
+    localStorage.removeItem(STORAGE_KEY);
+  } catch {
+    // Nothing was stored.
+  }
 }
 
 export async function api<T>(path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
@@ -54,11 +92,25 @@ function connect() {
     if (current) publish({ ...current, nodes: current.nodes.map((n) => (n.name === node.name ? node : n)) });
   });
   source.onerror = () => {
-    // The bridge stopped (Ctrl+C) or restarted with a new token: show it, then try again with backoff.
+    // The bridge stopped (Ctrl+C) or restarted: show it, then try again with backoff. A restarted lab keeps its
+    // token, so the page reconnects by itself; a key the bridge now refuses is forgotten.
     source?.close();
     source = null;
     publish(null);
-    setTimeout(connect, retry);
-    retry = Math.min(retry * 2, 15_000);
+    void refused(token).then((no) => {
+      if (no) return forgetKey();
+      setTimeout(connect, retry);
+      retry = Math.min(retry * 2, 15_000);
+    });
   };
+}
+
+/** Whether the bridge answers, and refuses this key (401); false when it is down or unreachable. */
+async function refused(token: string): Promise<boolean> {
+  try {
+    const response = await fetch("/api/lab", { headers: { Authorization: `Bearer ${token}` } });
+    return response.status === 401;
+  } catch {
+    return false;
+  }
 }

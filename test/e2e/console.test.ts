@@ -6,7 +6,7 @@ import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { PROJECT_ROOT } from "../../server/config.ts";
 import { direct } from "../support/bridge.ts";
-import { launch, screenshot } from "../support/browser.ts";
+import { labPage, launch, screenshot } from "../support/browser.ts";
 
 let browser: Browser;
 beforeAll(async () => {
@@ -18,7 +18,7 @@ afterAll(async () => {
 
 /** The console page with its four terminals open; `requests` records every URL the page fetched. */
 async function openFour(): Promise<{ page: Page; four: Locator; requests: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  const page = await labPage(browser, { viewport: { width: 1280, height: 1000 } });
   const requests: string[] = [];
   page.on("request", (request) => requests.push(request.url()));
   await page.goto(`${inject("bridgeUrl")}/console/`);
@@ -39,7 +39,7 @@ async function typeInto(page: Page, terminal: Locator, pane: number, text: strin
 
 describe("the psql console in a real browser", () => {
   it("keeps xterm out of the first page load, and loads it when a terminal is opened", async () => {
-    const page = await browser.newPage();
+    const page = await labPage(browser);
     const requests: string[] = [];
     page.on("request", (request) => requests.push(request.url()));
     await page.goto(`${inject("bridgeUrl")}/console/`);
@@ -126,7 +126,7 @@ describe("the psql console in a real browser", () => {
   });
 
   it("switches node with the buttons of a single terminal, by typing \\c", async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await labPage(browser, { viewport: { width: 1280, height: 900 } });
     await page.goto(`${inject("bridgeUrl")}/console/`);
     const single = page.locator("psql-terminal[data-layout='single']");
     await single.getByRole("button", { name: "Open psql on master" }).click();
@@ -150,7 +150,7 @@ describe("the psql console away from the lab", () => {
       const s = app.listen(0, "127.0.0.1", () => resolve(s));
     });
     try {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const page = await labPage(browser, { viewport: { width: 1280, height: 900 } });
       const requests: string[] = [];
       page.on("request", (request) => requests.push(request.url()));
       await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/console/`);

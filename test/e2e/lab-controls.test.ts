@@ -1,7 +1,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { call, direct } from "../support/bridge.ts";
-import { launch, screenshot } from "../support/browser.ts";
+import { labPage, launch, screenshot } from "../support/browser.ts";
 import { setUpReplication } from "../support/replication.ts";
 
 let browser: Browser;
@@ -9,7 +9,7 @@ let page: Page;
 
 beforeAll(async () => {
   browser = await launch();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page = await labPage(browser, { viewport: { width: 1280, height: 900 } });
 });
 afterAll(async () => {
   await call("/api/lab/nodes/slave3/start", {});

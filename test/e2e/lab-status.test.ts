@@ -9,7 +9,7 @@ import { call, query } from "../support/bridge.ts";
 import { setUpReplication } from "../support/replication.ts";
 import { withPort } from "../../server/lab/conninfo.ts";
 import { freeBase } from "../support/temp-dir.ts";
-import { launch, screenshot } from "../support/browser.ts";
+import { labPage, launch, screenshot } from "../support/browser.ts";
 
 let browser: Browser;
 beforeAll(async () => {
@@ -22,8 +22,30 @@ afterAll(async () => {
 const panel = '.lab-status:not(.compact)';
 
 describe("the site shell in a real browser", () => {
-  it("shows all four nodes up with version, port and wal_level, in the page and the sidebar", async () => {
+  it("takes the lab's key from the address npm start prints, keeps it, and drops it from the address; without it, the lab is closed", async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const offline = page.locator(`${panel} .lab-status__offline`);
+    // A browser (or another account on this machine) that only knows the port gets the page, not the lab.
+    await page.goto(`${inject("bridgeUrl")}/`);
+    await offline.waitFor({ state: "visible" });
+    await expect(offline.textContent()).resolves.toContain("#lab-token=");
+    await expect(page.evaluate(async () => (await fetch("/api/lab")).status)).resolves.toBe(401);
+    // The address npm start prints: the key is kept for this origin and leaves the address bar.
+    await page.goto(`${inject("bridgeUrl")}/lessons/02-settings/#lab-token=${inject("token")}`);
+    await page.locator(`${panel} [data-node="master"][data-state="up"]`).waitFor();
+    expect(page.url()).toBe(`${inject("bridgeUrl")}/lessons/02-settings/`);
+    await expect(page.evaluate(() => localStorage.getItem("replication-lab:token"))).resolves.toBe(inject("token"));
+    await page.goto(`${inject("bridgeUrl")}/console/`);
+    await page.locator(".lab-status.compact [data-node='slave3'][data-state='up']").waitFor();
+    // A key the bridge refuses (another lab's) is forgotten, and the page says how to get the right one.
+    await page.goto(`${inject("bridgeUrl")}/#lab-token=${"x".repeat(32)}`);
+    await offline.waitFor({ state: "visible" });
+    await expect.poll(() => page.evaluate(() => localStorage.getItem("replication-lab:token")), { timeout: 10_000 }).toBeNull();
+    await page.close();
+  });
+
+  it("shows all four nodes up with version, port and wal_level, in the page and the sidebar", async () => {
+    const page = await labPage(browser, { viewport: { width: 1280, height: 900 } });
     await page.goto(`${inject("bridgeUrl")}/`);
     for (const name of ["master", "slave1", "slave2", "slave3"]) {
       await page.locator(`${panel} [data-node="${name}"][data-state="up"]`).waitFor();
@@ -39,7 +61,7 @@ describe("the site shell in a real browser", () => {
   });
 
   it("shows a node going down and coming back, live", async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await labPage(browser, { viewport: { width: 1280, height: 900 } });
     await page.goto(`${inject("bridgeUrl")}/lab/`);
     await page.locator(`${panel} [data-node="slave2"][data-state="up"]`).waitFor();
     await call("/api/lab/nodes/slave2/stop", {});
@@ -53,7 +75,7 @@ describe("the site shell in a real browser", () => {
 
   it("shows a node whose subscription can't reach its publisher as broken, not up", async () => {
     await setUpReplication();
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await labPage(browser, { viewport: { width: 1280, height: 900 } });
     await page.goto(`${inject("bridgeUrl")}/lab/`);
     const slave3 = page.locator(`${panel} [data-node="slave3"]`);
     await page.locator(`${panel} [data-node="slave3"][data-state="up"]`).waitFor();
@@ -78,7 +100,7 @@ describe("the site shell in a real browser", () => {
       const s = app.listen(0, "127.0.0.1", () => resolve(s));
     });
     try {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const page = await labPage(browser, { viewport: { width: 1280, height: 900 } });
       await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
       const offline = page.locator(`${panel} .lab-status__offline`);
       await offline.waitFor({ state: "visible" });

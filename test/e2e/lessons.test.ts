@@ -1,7 +1,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { call } from "../support/bridge.ts";
-import { ARTIFACTS, launch, screenshot } from "../support/browser.ts";
+import { ARTIFACTS, labPage, launch, screenshot } from "../support/browser.ts";
 
 let browser: Browser;
 let page: Page;
@@ -9,7 +9,7 @@ let page: Page;
 beforeAll(async () => {
   expect((await call("/api/lab/reset", {})).status).toBe(200);
   browser = await launch();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page = await labPage(browser, { viewport: { width: 1280, height: 900 } });
 });
 afterAll(async () => {
   await browser?.close();

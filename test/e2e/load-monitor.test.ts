@@ -1,6 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { launch, screenshot } from "../support/browser.ts";
+import { labPage, launch, screenshot } from "../support/browser.ts";
 import { counts, setUpReplication } from "../support/replication.ts";
 
 let browser: Browser;
@@ -9,7 +9,7 @@ let page: Page;
 beforeAll(async () => {
   await setUpReplication();
   browser = await launch();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page = await labPage(browser, { viewport: { width: 1280, height: 900 } });
 }, 60_000);
 afterAll(async () => {
   await browser?.close();

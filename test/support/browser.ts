@@ -1,6 +1,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
+import { inject } from "vitest";
 import { PROJECT_ROOT } from "../../server/config.ts";
 
 /** Debian's chromium, as CI installs it; playwright never downloads a browser of its own here. */
@@ -28,4 +29,19 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const file = path.join(ARTIFACTS, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
   return file;
+}
+
+/**
+ * A page whose browser holds the lab's key, as a learner's does after opening the address npm start prints
+ * (#lab-token=..., kept in localStorage for the bridge's origin only). Pages of other origins get nothing.
+ */
+export async function labPage(browser: Browser, options: Parameters<Browser["newPage"]>[0] = { viewport: { width: 1280, height: 900 } }): Promise<Page> {
+  const page = await browser.newPage(options);
+  await page.addInitScript(
+    ({ origin, token }) => {
+      if (location.origin === origin) localStorage.setItem("replication-lab:token", token);
+    },
+    { origin: new URL(inject("bridgeUrl")).origin, token: inject("token") },
+  );
+  return page;
 }

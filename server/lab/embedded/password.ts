@@ -3,67 +3,25 @@
 // (COPY ... TO PROGRAM). So each lab makes a random password on its first start and keeps it in
 // <dataDir>/password, readable by the lab's owner only. The servers never read it: initdb gets it through a
 // temporary file (cluster.ts), and the bridge gives it to the nodes' clients and to the lessons' {{master}}.
-import { randomBytes } from "node:crypto";
-import fs from "node:fs/promises";
 import path from "node:path";
 import pg from "pg";
 import { LabError } from "../../errors.ts";
+import { ownSecret } from "../../secret-file.ts";
 import { clientConfig, type Endpoint } from "../lab.ts";
 
 /** The walkthrough's password, which labs made before this file existed gave the superuser. */
 export const WALKTHROUGH_PASSWORD = "postgres";
-
-/** What a password must look like to go unquoted into a keyword=value connection string or a URI. */
-const SAFE = /^[A-Za-z0-9_-]+$/;
 
 export function passwordFile(dataDir: string): string {
   return path.join(dataDir, "password");
 }
 
 /** The lab's password: made on the first start (18 random bytes, base64url), read on later ones. */
-export async function labPassword(dataDir: string, note: (text: string) => void): Promise<string> {
-  const file = passwordFile(dataDir);
-  const made = randomBytes(18).toString("base64url");
-  try {
-    // "wx": two starts racing on a new folder must not each write a password of their own.
-    await fs.writeFile(file, `${made}\n`, { flag: "wx", mode: 0o600 });
-    return made;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EEXIST") {
-      throw new LabError(`Could not write the lab's password file ${file}: ${(error as Error).message}`);
-    }
-  }
-  return readPassword(file, note);
-}
-
-async function readPassword(file: string, note: (text: string) => void): Promise<string> {
-  const handle = await fs.open(file, "r").catch((error: Error) => {
-    throw new LabError(`Could not read the lab's password file ${file}: ${error.message}`);
-  });
-  try {
-    const { uid, mode } = await handle.stat();
-    const me = process.getuid?.();
-    if (me !== undefined && uid !== me) {
-      throw new LabError(
-        `The lab's password file ${file} belongs to another user (uid ${uid}), who can read and change it. ` +
-          `Start the lab as that user, or make the file yours (chown) if you trust it.`,
-      );
-    }
-    if ((mode & 0o077) !== 0) {
-      await handle.chmod(0o600);
-      note(`the lab's password file ${file} could be read by other users; it is now readable by you only (mode 600)`);
-    }
-    const password = (await handle.readFile("utf8")).trim();
-    if (!SAFE.test(password)) {
-      throw new LabError(
-        `The lab's password file ${file} should hold one password made of letters, digits, "-" and "_". ` +
-          `Put back the password this lab's nodes were made with.`,
-      );
-    }
-    return password;
-  } finally {
-    await handle.close();
-  }
+export function labPassword(dataDir: string, note: (text: string) => void): Promise<string> {
+  return ownSecret(
+    { file: passwordFile(dataDir), what: "the lab's password file", repair: "Put back the password this lab's nodes were made with.", bytes: 18 },
+    note,
+  );
 }
 
 /**
