@@ -46,16 +46,9 @@ function bar(node: CellNode): HTMLElement {
   run.prepend(arrow);
   const state = element("span", "sql-cell__state");
   state.setAttribute("aria-live", "polite");
-  row.append(
-    nodePicker(node),
-    tag,
-    element("span", "sql-cell__spacer"),
-    state,
-    cancel,
-    button("sql-cell__delete", "Delete", "Delete this scratch cell"),
-    button("sql-cell__add", "+ cell", "Add a scratch cell below"),
-    run,
-  );
+  const actions = element("span", "sql-cell__actions");
+  actions.append(state, cancel, button("sql-cell__delete", "Delete", "Delete this scratch cell"), button("sql-cell__add", "+ cell", "Add a scratch cell below"), run);
+  row.append(nodePicker(node), tag, actions);
   return row;
 }
 
