@@ -1,20 +1,29 @@
-// <sql-cell>: the behaviour of a runnable SQL cell. The markup comes from SqlCell.astro and reads well
-// without this script; this adds editing with highlighting, running on the chosen node(s), cancel, \watch,
-// keyboard shortcuts, and the expectation verdict.
+// <sql-cell>: the behaviour of a runnable SQL cell. The markup comes from SqlCell.astro (or scratch-cell.ts for
+// a learner's own cell) and reads well without this script; this adds editing with highlighting, running on the
+// chosen node(s), cancel, \watch, keyboard shortcuts, the expectation verdict, and the learner's notebook: an
+// edited cell is marked, not judged, and can be restored; "+ cell" adds a scratch cell below; edits, scratch
+// cells and last answers are kept per lesson (notebook.ts) and come back on reload.
 import type { LabStatus, NodeName, QueryResponse } from "../api-types.ts";
 import { NODE_NAMES } from "../api-types.ts";
 import { judgeAll, parseExpectation, runUntilMet, type Expectation, type Verdict } from "../expectations.ts";
 import { api, labToken, watchLab } from "../lab-client.ts";
-import { fillPlaceholders, hasPlaceholders } from "../placeholders.ts";
+import { fillPlaceholders } from "../placeholders.ts";
+import { renderAnswer } from "./answer.ts";
 import { highlightSql, plainHtml } from "./highlight.ts";
-import { duration, el, fingerprint, renderResponse } from "./render.ts";
+import { savedNotebook, scheduleSave, type NotebookCell } from "./notebook.ts";
+import type { CellNode, SavedOutput } from "./notebook-store.ts";
+import { duration, el, renderResponse } from "./render.ts";
+import { createScratchCell } from "./scratch-cell.ts";
+import type { Grading } from "./verdict.ts";
 
 export interface RunOptions {
   /** Run a `\watch` once instead of repeating it (Run all does this). */
   once?: boolean;
 }
 
-export class SqlCellElement extends HTMLElement {
+const UNJUDGED: Expectation = { kind: "ok" };
+
+export class SqlCellElement extends HTMLElement implements NotebookCell {
   private input!: HTMLTextAreaElement;
   private layer!: HTMLElement;
   private picker!: HTMLSelectElement;
@@ -22,15 +31,47 @@ export class SqlCellElement extends HTMLElement {
   private state!: HTMLElement;
   private runButton!: HTMLButtonElement;
   private cancelButton!: HTMLButtonElement;
+  private editedMark: HTMLElement | null = null;
+  private restoreButton: HTMLButtonElement | null = null;
   private expectation!: Expectation;
+  /** The cell's SQL as the lesson writes it, placeholders and all. */
   private template = "";
+  /** The lesson's SQL as last shown in this lab: the template with its placeholders filled. */
+  private lessonText = "";
   private edited = false;
+  private lastRun: SavedOutput | undefined;
   private lab: LabStatus | null = null;
   private running: { ids: string[]; controller: AbortController } | null = null;
   private watchTimer: ReturnType<typeof setTimeout> | undefined;
   private highlightToken = 0;
+  private ready = false;
+
+  get key(): string {
+    if (this.dataset["key"]) return this.dataset["key"];
+    return `cell-${[...document.querySelectorAll("sql-cell:not([data-scratch])")].indexOf(this)}`;
+  }
+
+  get isScratch(): boolean {
+    return this.hasAttribute("data-scratch");
+  }
+
+  /** Whether the learner changed the lesson's SQL or node: such a cell is theirs, not the lesson's. */
+  get isEdited(): boolean {
+    return this.edited;
+  }
+
+  private get lessonNode(): CellNode {
+    return (this.dataset["node"] ?? "master") as CellNode;
+  }
+
+  private get grading(): Grading {
+    return this.isScratch ? "scratch" : this.edited ? "edited" : "lesson";
+  }
 
   connectedCallback() {
+    // A cell moved in the page is connected again; its behaviour is set up once.
+    if (this.ready) return;
+    this.ready = true;
     this.input = this.querySelector("textarea")!;
     this.layer = this.querySelector(".sql-cell__highlight")!;
     this.picker = this.querySelector("select")!;
@@ -38,31 +79,63 @@ export class SqlCellElement extends HTMLElement {
     this.state = this.querySelector(".sql-cell__state")!;
     this.runButton = this.querySelector(".sql-cell__run")!;
     this.cancelButton = this.querySelector(".sql-cell__cancel")!;
-    this.expectation = parseExpectation(this.dataset["expect"]);
-    this.template = this.input.value;
+    this.editedMark = this.querySelector(".sql-cell__edited");
+    this.restoreButton = this.querySelector(".sql-cell__restore");
+    this.expectation = this.isScratch ? UNJUDGED : parseExpectation(this.dataset["expect"]);
+    this.template = this.isScratch ? "" : this.input.value;
+    this.lessonText = this.template;
     this.classList.add("is-live");
+    this.listen();
+    const restored = this.isScratch ? false : this.restoreSaved();
+    watchLab((status) => this.onLab(status));
+    this.refresh();
+    if (!restored) this.showRecorded();
+    if (!this.isScratch) this.restoreScratchBelow();
+  }
 
+  private listen() {
     this.runButton.addEventListener("click", () => void this.run());
     this.cancelButton.addEventListener("click", () => void this.cancel());
     this.input.addEventListener("input", () => {
-      this.edited = true;
       this.stopWatching();
       this.refresh();
+      this.updateEdited();
+      scheduleSave();
     });
     this.input.addEventListener("keydown", (event) => this.onKey(event));
-    this.picker.addEventListener("change", () => this.input.setAttribute("aria-label", `SQL to run on ${this.picker.value}`));
-    watchLab((status) => {
-      this.lab = status;
-      if (status && !this.edited && hasPlaceholders(this.template)) {
-        const filled = fillPlaceholders(this.template, status);
-        if (filled !== this.input.value) {
-          this.input.value = filled;
-          this.refresh();
-        }
-      }
+    this.picker.addEventListener("change", () => {
+      this.labelEditor();
+      this.updateEdited();
+      scheduleSave();
     });
-    this.fit();
-    this.showRecorded();
+    this.restoreButton?.addEventListener("click", () => this.restore());
+    this.querySelector(".sql-cell__add")?.addEventListener("click", () => this.addScratchBelow());
+    this.querySelector(".sql-cell__delete")?.addEventListener("click", () => this.deleteScratch());
+  }
+
+  private labelEditor() {
+    this.input.setAttribute("aria-label", `${this.isScratch ? "Scratch SQL" : "SQL"} to run on ${this.picker.value}`);
+  }
+
+  /** The placeholders follow the lab (its ports), unless the learner has made the SQL their own. */
+  private onLab(status: LabStatus | null) {
+    this.lab = status;
+    if (!status || this.isScratch) return;
+    const filled = fillPlaceholders(this.template, status);
+    if (this.input.value === this.lessonText && this.input.value !== filled) {
+      this.input.value = filled;
+      this.refresh();
+    }
+    this.lessonText = filled;
+    this.updateEdited();
+  }
+
+  private updateEdited() {
+    if (this.isScratch) return;
+    this.edited = this.input.value !== this.lessonText || this.picker.value !== this.lessonNode;
+    this.classList.toggle("is-edited", this.edited);
+    if (this.editedMark) this.editedMark.hidden = !this.edited;
+    if (this.restoreButton) this.restoreButton.hidden = !this.edited;
   }
 
   /** The answer recorded when the lessons were last replayed, marked as such, until the cell runs here. */
@@ -70,11 +143,90 @@ export class SqlCellElement extends HTMLElement {
     const recorded = this.dataset["recorded"];
     if (!recorded) return;
     const { version, responses } = JSON.parse(recorded) as { version: string; responses: QueryResponse[] };
-    this.show(responses, judgeAll(this.expectation, responses), this.input.value);
+    this.show(responses, judgeAll(this.expectation, responses), this.lessonText, "lesson");
     this.output.classList.add("is-recorded");
     this.output.prepend(
       el("div", "cell-recorded", `Recorded on PostgreSQL ${version} when the lessons were last replayed. Run the cell to see your lab's answer.`),
     );
+  }
+
+  /** What this browser kept of the cell: the learner's edit and its last answer. Says whether an answer came back. */
+  private restoreSaved(): boolean {
+    const saved = savedNotebook().cells[this.key];
+    // A cell the lesson has changed since is the lesson's again.
+    if (!saved || saved.lesson !== this.template) return false;
+    if (saved.edit) {
+      this.input.value = saved.edit.sql;
+      this.picker.value = saved.edit.node;
+      this.labelEditor();
+    }
+    this.updateEdited();
+    if (saved.output) this.showSaved(saved.output);
+    return saved.output !== undefined;
+  }
+
+  private restoreScratchBelow() {
+    const key = this.key;
+    let previous: Element = this;
+    for (const saved of savedNotebook().scratch.filter((scratch) => scratch.after === key)) {
+      const scratch = createScratchCell(saved.sql, saved.node) as SqlCellElement;
+      previous.after(scratch);
+      if (saved.output) scratch.showSaved(saved.output);
+      previous = scratch;
+    }
+  }
+
+  /** A cell's last live answer from before the page was reloaded, marked as such. */
+  showSaved(saved: SavedOutput) {
+    const expectation = saved.graded ? this.expectation : UNJUDGED;
+    const grading = saved.graded ? "lesson" : this.isScratch ? "scratch" : "edited";
+    this.show(saved.responses, judgeAll(expectation, saved.responses), saved.sql, grading);
+    this.output.classList.add("is-restored");
+    const at = new Date(saved.at).toLocaleString();
+    this.output.prepend(el("div", "cell-restored", `Your last run, ${at}, kept by this browser. Run the cell to see your lab as it is now.`));
+    this.lastRun = saved;
+  }
+
+  notebookState() {
+    const node = this.picker.value as CellNode;
+    return { lesson: this.template, sql: this.input.value, node, edited: this.edited, output: this.lastRun };
+  }
+
+  /** Restore: the lesson's SQL (placeholders filled for this lab) and node again, and its recorded answer. */
+  restore() {
+    this.resetToLesson();
+    scheduleSave();
+    this.input.focus();
+  }
+
+  resetToLesson() {
+    this.stopWatching();
+    this.input.value = this.lessonText;
+    this.picker.value = this.lessonNode;
+    this.labelEditor();
+    this.refresh();
+    this.updateEdited();
+    this.lastRun = undefined;
+    this.output.replaceChildren();
+    this.output.classList.remove("is-recorded", "is-restored");
+    this.showRecorded();
+  }
+
+  /** "+ cell": an empty scratch cell right below this one, on the same node, ready to type in. */
+  addScratchBelow() {
+    const scratch = createScratchCell("", this.node) as SqlCellElement;
+    this.after(scratch);
+    scratch.focusEditor();
+    scheduleSave();
+  }
+
+  private deleteScratch() {
+    const cells = [...document.querySelectorAll<SqlCellElement>("sql-cell")];
+    const above = cells[cells.indexOf(this) - 1];
+    void this.cancel();
+    this.remove();
+    above?.focusEditor();
+    scheduleSave();
   }
 
   disconnectedCallback() {
@@ -146,9 +298,14 @@ export class SqlCellElement extends HTMLElement {
             ),
           ),
         );
-      const within = Number(this.dataset["within"] ?? 0);
-      const { responses, verdicts, attempts, waitedMs } = await runUntilMet(attempt, this.expectation, within);
-      this.show(responses, verdicts, sql);
+      // Only the lesson's own SQL is held to the lesson's expectation (and waited for, with `within`).
+      const grading = this.grading;
+      const graded = grading === "lesson";
+      const within = graded ? Number(this.dataset["within"] ?? 0) : 0;
+      const { responses, verdicts, attempts, waitedMs } = await runUntilMet(attempt, graded ? this.expectation : UNJUDGED, within);
+      this.show(responses, verdicts, sql, grading);
+      this.lastRun = { sql, node: this.node, at: new Date().toISOString(), responses, graded };
+      scheduleSave();
       if (attempts > 1) {
         this.output.prepend(el("div", "cell-waited", `Ran ${attempts} times over ${duration(waitedMs)}, waiting for replication to catch up.`));
       }
@@ -175,66 +332,10 @@ export class SqlCellElement extends HTMLElement {
     if (!running && this.watchTimer === undefined) this.state.textContent = "";
   }
 
-  private show(responses: QueryResponse[], verdicts: Verdict[], sql: string) {
-    this.output.replaceChildren();
-    this.output.classList.remove("is-recorded");
-    this.output.append(this.verdictBanner(verdicts, responses));
-    const expectError = this.expectation.kind === "error";
-    if (responses.length === 1) {
-      this.output.append(renderResponse(responses[0]!, sql, expectError && verdicts[0]!.met));
-      return;
-    }
-    // Fan-out. When every node answered alike, one answer is shown once, naming the nodes; otherwise one
-    // column per node, with a mark on every node whose answer differs from master's.
-    const reference = fingerprint(responses[0]!);
-    if (responses.every((response) => fingerprint(response) === reference)) {
-      const same = el("div", "cell-fanout-same");
-      same.append(el("div", "cell-fanout__head", `Same answer on ${responses.map((r) => r.node).join(", ")}`));
-      same.append(renderResponse(responses[0]!, sql, expectError && verdicts[0]!.met));
-      this.output.append(same);
-      return;
-    }
-    const grid = el("div", "cell-fanout");
-    responses.forEach((response, i) => {
-      const column = el("div", "cell-fanout__node");
-      const differs = fingerprint(response) !== reference;
-      column.classList.toggle("differs", differs);
-      const head = el("div", "cell-fanout__head", response.node);
-      if (differs) head.append(el("span", "cell-fanout__badge", "differs from master"));
-      column.append(head, renderResponse(response, sql, expectError && verdicts[i]!.met));
-      grid.append(column);
-    });
-    this.output.append(grid);
-  }
-
-  private verdictBanner(verdicts: Verdict[], responses: QueryResponse[]): HTMLElement {
-    const failed = verdicts.map((verdict, i) => ({ verdict, node: responses[i]!.node })).filter(({ verdict }) => !verdict.met);
-    const explicit = this.dataset["expect"] && this.dataset["expect"] !== "ok";
-    if (failed.length === 0) {
-      const banner = el("div", "cell-verdict cell-verdict--met");
-      banner.textContent =
-        this.expectation.kind === "error"
-          ? "✓ This error is expected: the lesson makes it on purpose. Read on for why."
-          : explicit
-            ? "✓ As expected."
-            : "";
-      if (!banner.textContent) banner.hidden = true;
-      return banner;
-    }
-    const banner = el("div", "cell-verdict cell-verdict--missed");
-    banner.textContent = `✗ Not what the lesson expects: ${failed.map(({ node, verdict }) => (responses.length > 1 ? `${node} ${verdict.reason}` : verdict.reason)).join("; ")}.`;
-    // A node that is down explains itself; otherwise the likely cause is the lab's state, not the SQL.
-    const bridgeTrouble = responses.some((response) => response.error?.code.startsWith("LAB"));
-    if (!bridgeTrouble) {
-      banner.append(
-        el(
-          "div",
-          "cell-verdict__hint",
-          "Cells build on the ones before them: if some ran twice or out of order, the lab is not in the state this cell expects.",
-        ),
-      );
-    }
-    return banner;
+  private show(responses: QueryResponse[], verdicts: Verdict[], sql: string, grading: Grading) {
+    const explicit = Boolean(this.dataset["expect"] && this.dataset["expect"] !== "ok");
+    this.output.replaceChildren(...renderAnswer(responses, verdicts, { sql, grading, expectation: this.expectation, explicit }));
+    this.output.classList.remove("is-recorded", "is-restored");
   }
 
   private showOffline() {
