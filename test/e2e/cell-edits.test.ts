@@ -1,13 +1,13 @@
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { launch, screenshot } from "../support/browser.ts";
+import { labPage, launch, screenshot } from "../support/browser.ts";
 
 let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
   browser = await launch();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page = await labPage(browser, { viewport: { width: 1280, height: 900 } });
 });
 afterAll(async () => {
   await browser?.close();
