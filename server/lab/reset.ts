@@ -18,7 +18,10 @@ async function onNode<T>(lab: Lab, name: NodeName, database: string, work: (clie
 /**
  * Puts the lab back to fresh: no subscriptions, publications or slots, and an empty `replication` database on
  * every node. Subscriptions are detached from their slots before they are dropped, so that a reset works even
- * when master is down; the slots they leave on master are dropped here too.
+ * when master is down; the slots they leave on master are dropped here too. On the lab's own servers
+ * (embedded, docker) what a lesson left outside the database goes too: roles and ALTER SYSTEM settings, with a
+ * restart for a node whose setting waits for one (see resetServer). External servers are the user's own: their
+ * roles and settings are left alone.
  */
 export async function resetLab(lab: Lab): Promise<void> {
   const down = lab.status().nodes.filter((node) => node.state !== "up");
@@ -57,4 +60,37 @@ export async function resetLab(lab: Lab): Promise<void> {
       }),
     ),
   );
+  if (lab.mode === "external") return;
+  const waiting = await Promise.all(NODE_NAMES.map((name) => onNode(lab, name, "postgres", resetServer)));
+  for (const [i, name] of NODE_NAMES.entries()) {
+    if (!waiting[i] || lab.mode !== "embedded") continue;
+    await lab.stopNode(name);
+    await lab.startNode(name);
+  }
+}
+
+/**
+ * A lesson stopped halfway can leave roles (lesson 9's replicator) and settings (lesson 8's
+ * max_slot_wal_keep_size, lesson 2's max_wal_senders) that the next run of the lesson trips over. Drops every
+ * role but the superuser the lab logs in as and the predefined ones, and every ALTER SYSTEM setting (the lab's
+ * own settings live in postgresql.conf or on the command line), reloads, and says whether a setting now waits
+ * for a restart.
+ */
+async function resetServer(client: pg.Client): Promise<boolean> {
+  const { rows } = await client.query<{ rolname: string }>("SELECT rolname FROM pg_roles WHERE rolname !~ '^pg_' AND rolname <> current_user");
+  for (const { rolname } of rows) {
+    const role = client.escapeIdentifier(rolname);
+    await client.query(`DROP OWNED BY ${role}`);
+    await client.query(`DROP ROLE ${role}`);
+  }
+  // Read before the reset: a setting that takes a restart, set with ALTER SYSTEM, is either in effect (only a
+  // restart takes it back) or waiting for one. Either way the server needs a restart to be the lab's again.
+  const { rows: restart } = await client.query(
+    `SELECT 1 FROM pg_settings s
+     WHERE s.pending_restart
+        OR (s.context = 'postmaster' AND s.name IN (SELECT name FROM pg_file_settings WHERE sourcefile LIKE '%postgresql.auto.conf'))`,
+  );
+  await client.query("ALTER SYSTEM RESET ALL");
+  await client.query("SELECT pg_reload_conf()");
+  return restart.length > 0;
 }
