@@ -20,7 +20,7 @@ function describe(status: NodeStatus): string {
   const name = status.name.padEnd(7);
   switch (status.state) {
     case "up":
-      return `  ${name} up        PostgreSQL ${status.version} on ${status.host}:${status.port}, wal_level=${status.walLevel}  (${seconds()})`;
+      return `  ${name} up        PostgreSQL ${status.version} on ${status.host}:${status.port}, wal_level=${status.walLevel}`;
     case "starting":
       return `  ${name} ${status.detail ?? "starting"}...`;
     case "stopping":
@@ -47,9 +47,18 @@ async function main() {
   const config = loaded.tokenExplicit ? loaded : { ...loaded, token: await bridgeToken(loaded.dataDir, (text) => say(`  note: ${text}`)) };
   const lab = createLab(config);
   let last = new Map<string, string>();
+  // When each node began its current start, so that "up" says how long that start took (a node restarted from
+  // a lesson an hour in is up in 0.1 s, not in 3600 s).
+  const startingSince = new Map<string, number>();
   lab.on("node", (status) => {
     const line = describe(status);
-    if (last.get(status.name) !== line) say(line);
+    if (status.state === "starting" && !startingSince.has(status.name)) startingSince.set(status.name, performance.now());
+    // Other fields of a node (its subscriptions) change without its state: say a line only when it reads anew.
+    if (last.get(status.name) !== line) {
+      const since = startingSince.get(status.name);
+      say(status.state === "up" && since !== undefined ? `${line}  (${((performance.now() - since) / 1000).toFixed(1)} s)` : line);
+    }
+    if (status.state !== "starting") startingSince.delete(status.name);
     last.set(status.name, line);
   });
 
