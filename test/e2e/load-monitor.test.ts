@@ -62,4 +62,15 @@ describe("lesson 6 in a real browser", () => {
     await expect.poll(() => tile.getAttribute("data-state"), { timeout: 15_000 }).toBe("up");
     await expect.poll(() => tileCount("slave2"), { timeout: 15_000 }).toBe(4000);
   });
+
+  // Last: it writes a user, and the tests above count from an empty table.
+  it("gives the API's curl command with the address of the bridge the page came from", async () => {
+    await page.goto(`${inject("bridgeUrl")}/lessons/06-load-and-watch/`);
+    const command = (await page.locator("lab-command code").first().textContent()) ?? "";
+    expect(command.split("\n")[0]).toBe(`curl -X POST ${inject("bridgeUrl")}/async-users \\`);
+    // And the command works as printed: one user written on master, acknowledged with 201.
+    const body = /-d '(.*)'/.exec(command)![1]!;
+    const response = await fetch(`${inject("bridgeUrl")}/async-users`, { method: "POST", headers: { "Content-Type": "application/json" }, body });
+    expect(response.status).toBe(201);
+  });
 });
