@@ -135,6 +135,21 @@ export function clientConfig(endpoint: Endpoint): pg.ClientConfig {
   return { host, port, user, password, database };
 }
 
+/**
+ * One short-lived connection to a node for the lab's own housekeeping (reset, re-pointing subscriptions), outside
+ * the pools the cells use; it ends when `work` does, and a connection error never goes unheard.
+ */
+export async function onNode<T>(endpoint: Endpoint, database: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ ...clientConfig(endpoint), database, connectionTimeoutMillis: 5000 });
+  client.on("error", () => {});
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
 export function describeEndpoint(endpoint: Endpoint): { host: string; port: number } {
   return { host: endpoint.host, port: endpoint.port };
 }

@@ -1,19 +1,8 @@
 import pg from "pg";
-import { NODE_NAMES, type NodeName } from "../../src/lib/api-types.ts";
+import { NODE_NAMES } from "../../src/lib/api-types.ts";
 import { LAB_DATABASE } from "../config.ts";
 import { HttpError } from "../errors.ts";
-import { clientConfig, type Lab } from "./lab.ts";
-
-async function onNode<T>(lab: Lab, name: NodeName, database: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ ...clientConfig(lab.endpoint(name)), database, connectionTimeoutMillis: 5000 });
-  client.on("error", () => {});
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
+import { onNode, type Lab } from "./lab.ts";
 
 /**
  * Puts the lab back to fresh: no subscriptions, publications or slots, and an empty `replication` database on
@@ -31,7 +20,7 @@ export async function resetLab(lab: Lab): Promise<void> {
   const database = lab.endpoint("master").database || LAB_DATABASE;
   await Promise.all(
     NODE_NAMES.map((name) =>
-      onNode(lab, name, database, async (client) => {
+      onNode(lab.endpoint(name), database, async (client) => {
         const { rows } = await client.query<{ subname: string }>(
           "SELECT subname FROM pg_subscription WHERE subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())",
         );
@@ -46,7 +35,7 @@ export async function resetLab(lab: Lab): Promise<void> {
   );
   await Promise.all(
     NODE_NAMES.map((name) =>
-      onNode(lab, name, "postgres", async (client) => {
+      onNode(lab.endpoint(name), "postgres", async (client) => {
         // A walsender can hold a slot for a moment after its subscription went away: end it, then drop.
         for (let attempt = 0; attempt < 50; attempt++) {
           await client.query("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE active_pid IS NOT NULL");
@@ -61,7 +50,7 @@ export async function resetLab(lab: Lab): Promise<void> {
     ),
   );
   if (lab.mode === "external") return;
-  const waiting = await Promise.all(NODE_NAMES.map((name) => onNode(lab, name, "postgres", resetServer)));
+  const waiting = await Promise.all(NODE_NAMES.map((name) => onNode(lab.endpoint(name), "postgres", resetServer)));
   for (const [i, name] of NODE_NAMES.entries()) {
     if (!waiting[i] || lab.mode !== "embedded") continue;
     await lab.stopNode(name);

@@ -2,10 +2,9 @@
 // LAB_PG_PORT, or a port taken by another program; the superuser's password changed from the walkthrough's to
 // the lab's own), the subscriptions that held the old one are changed with it, so that a restart never leaves
 // replication pointing at nothing, or refused, while every node shows "up".
-import pg from "pg";
 import type { NodeName } from "../../../src/lib/api-types.ts";
 import { credentials, loopbackPort, withPassword, withPort } from "../conninfo.ts";
-import { clientConfig, type Endpoint } from "../lab.ts";
+import { onNode, type Endpoint } from "../lab.ts";
 
 /** A node that moved: where it was, where it is. */
 export interface Move {
@@ -82,15 +81,4 @@ export async function rewriteSubscriptions(nodes: readonly NodeName[], endpoint:
     }
   }
   return said;
-}
-
-async function onNode<T>(endpoint: Endpoint, database: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ ...clientConfig(endpoint), database, connectionTimeoutMillis: 5000 });
-  client.on("error", () => {});
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end().catch(() => {});
-  }
 }
