@@ -29,6 +29,8 @@ describe("the site shell in a real browser", () => {
     await page.goto(`${inject("bridgeUrl")}/`);
     await offline.waitFor({ state: "visible" });
     await expect(offline.textContent()).resolves.toContain("#lab-token=");
+    // Nothing offers to act on a lab this page can't reach.
+    await expect(page.getByRole("button", { name: "Reset the lab…" }).isVisible()).resolves.toBe(false);
     await expect(page.evaluate(async () => (await fetch("/api/lab")).status)).resolves.toBe(401);
     // The address npm start prints: the key is kept for this origin and leaves the address bar.
     await page.goto(`${inject("bridgeUrl")}/lessons/02-settings/#lab-token=${inject("token")}`);
