@@ -41,8 +41,8 @@ export function createApp(options: AppOptions) {
   });
   app.use(checkHost(port));
   app.use("/api", checkOrigin(port), checkToken(token), requireJson, express.json({ limit: BODY_LIMIT, strict: true }));
-  app.use(labRoutes(lab));
   const lessonStart = lessonStartRoutes(lab, selfPost(port, token));
+  app.use(labRoutes(lab, () => lessonStart.service.busyWith()));
   app.use(lessonStart.router);
   const watch = new SubscriptionWatch(lab);
   watch.start();

@@ -46,6 +46,11 @@ export class LessonStart {
     return this.current && { ...this.current };
   }
 
+  /** What the run in progress is doing, in words, or null when none runs. */
+  busyWith(): string | null {
+    return this.running && this.current ? `it is being brought to the start of lesson ${this.current.lesson} (${this.current.says})` : null;
+  }
+
   /** Starts bringing the lab to lesson `n`'s start and returns at once; progress() follows it. */
   async begin(n: number): Promise<LessonStartProgress> {
     if (this.running && this.current) throw new LessonStartBusy(this.progress()!);

@@ -63,6 +63,9 @@ describe("starting a lesson from a known state", () => {
     const second = await call("/api/lab/lesson-start", { lesson: 3 });
     expect(second.status).toBe(409);
     expect(second.json.error.message).toMatch(/start of lesson 9 .*wait for it to finish/);
+    const reset = await call("/api/lab/reset", {});
+    expect(reset.status).toBe(409);
+    expect(reset.json.error.message).toMatch(/can't be reset now: it is being brought to the start of lesson 9/);
     const done = await finished();
     expect(done.error).toBeUndefined();
     expect(done).toMatchObject({ lesson: 9, how: "replay", phase: "done", snapshots: true });
@@ -74,10 +77,28 @@ describe("starting a lesson from a known state", () => {
   it("later, restores lesson 9's start over whatever the lab holds, the nodes shown stopping and back up, and lesson 9 then runs as written", async () => {
     await query("master", "DROP PUBLICATION IF EXISTS userpub; DROP TABLE IF EXISTS users CASCADE");
     let done: LessonStartProgress | undefined;
+    // Cells and the live monitor keep asking while the nodes restart: they get errors, the bridge stays up.
+    const monitor = new AbortController();
+    const watching = fetch(`${bridgeUrl()}/api/monitor`, { headers: { Authorization: `Bearer ${inject("token")}` }, signal: monitor.signal })
+      .then(async (response) => {
+        for await (const _chunk of response.body!);
+      })
+      .catch(() => {});
+    let cells = 0;
     const states = await nodeStatesDuring(async () => {
       expect((await call("/api/lab/lesson-start", { lesson: 9 })).status).toBe(202);
+      const asking = (async () => {
+        while (!done) {
+          await call("/api/query", { node: "slave1", sql: "SELECT count(*) FROM users" });
+          cells++;
+        }
+      })();
       done = await finished();
+      await asking;
     });
+    monitor.abort();
+    await watching;
+    expect(cells).toBeGreaterThan(0);
     expect(done).toMatchObject({ lesson: 9, how: "restore", phase: "done" });
     for (const node of ["master", "slave1", "slave2", "slave3"] satisfies NodeName[]) {
       expect(states[node], node).toEqual(expect.arrayContaining(["stopping", "down", "up"]));
