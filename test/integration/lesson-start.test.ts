@@ -57,7 +57,7 @@ describe("starting a lesson from a known state", () => {
     expect(missing.json.error.message).toMatch(/no lesson 42/);
   });
 
-  it("the first time, replays lessons 1 to 8 and keeps a snapshot of every lesson start; a second request meanwhile is refused", async () => {
+  it("the first time, replays the lessons before 9 (from the latest start kept, if any) and keeps a snapshot of every lesson start; a second request or a reset meanwhile is refused", async () => {
     const first = await call("/api/lab/lesson-start", { lesson: 9 });
     expect(first.status).toBe(202);
     const second = await call("/api/lab/lesson-start", { lesson: 3 });
