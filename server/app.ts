@@ -7,6 +7,7 @@ import { LoadController } from "./load/controller.ts";
 import { SubscriptionWatch } from "./lab/subscription-watch.ts";
 import { Monitor } from "./monitor/sampler.ts";
 import { labRoutes } from "./routes/lab.ts";
+import { lessonStartRoutes, selfPost } from "./routes/lesson-start.ts";
 import { monitorRoutes } from "./routes/monitor.ts";
 import { queryRoutes } from "./routes/query.ts";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -40,7 +41,9 @@ export function createApp(options: AppOptions) {
   });
   app.use(checkHost(port));
   app.use("/api", checkOrigin(port), checkToken(token), requireJson, express.json({ limit: BODY_LIMIT, strict: true }));
-  app.use(labRoutes(lab));
+  const lessonStart = lessonStartRoutes(lab, selfPost(port, token));
+  app.use(labRoutes(lab, () => lessonStart.service.busyWith()));
+  app.use(lessonStart.router);
   const watch = new SubscriptionWatch(lab);
   watch.start();
   const monitor = new Monitor(lab);
@@ -61,6 +64,7 @@ export function createApp(options: AppOptions) {
   const psqlConsole = createConsole({ lab, token, port, statementTimeoutMs: options.statementTimeoutMs, rowLimit: options.rowLimit });
   const close = async () => {
     load.stop();
+    await lessonStart.service.settled();
     await Promise.all([pools.end(), api.close(), monitor.close(), psqlConsole.close(), watch.close()]);
   };
   return { app, handler, upgrade: psqlConsole.upgrade, close };

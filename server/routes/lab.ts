@@ -5,7 +5,11 @@ import { EmbeddedLab } from "../lab/embedded/index.ts";
 import type { Lab } from "../lab/lab.ts";
 import { resetLab } from "../lab/reset.ts";
 
-export function labRoutes(lab: Lab): Router {
+/**
+ * `busyWith` says what holds the lab (bringing it to a lesson's start), or null: a reset meanwhile would undo
+ * that work halfway, so it is refused with the reason.
+ */
+export function labRoutes(lab: Lab, busyWith: () => string | null = () => null): Router {
   const router = Router();
 
   router.get("/api/lab", (_req, res) => {
@@ -32,6 +36,8 @@ export function labRoutes(lab: Lab): Router {
 
   /** Back to a fresh lab: the lessons' "start over". The page asks for confirmation before calling it. */
   router.post("/api/lab/reset", async (_req, res) => {
+    const busy = busyWith();
+    if (busy) throw new HttpError(`The lab can't be reset now: ${busy}.`, 409);
     await resetLab(lab);
     res.json(lab.status());
   });

@@ -207,3 +207,25 @@ export interface LockFileParentPidOutcome {
   /** What was done and what PostgreSQL said, line by line. */
   output: string;
 }
+
+/**
+ * Bringing the lab to the start of a lesson (POST /api/lab/lesson-start, then GET for progress): restored from a
+ * snapshot of the lab's data folders when one was made for the same lessons and PostgreSQL version, otherwise
+ * reset and replayed (and, in the embedded lab, snapshotted at every lesson boundary on the way).
+ */
+export interface LessonStartProgress {
+  lesson: number;
+  /** `restore`: from a snapshot; `replay`: reset (or an earlier lesson's snapshot) and replay. */
+  how: "restore" | "replay";
+  phase: "restoring" | "resetting" | "replaying" | "saving" | "done" | "failed";
+  /** Steps replayed so far and in all (0 of 0 for a restore). */
+  step: number;
+  steps: number;
+  /** What is happening, in words for the page. */
+  says: string;
+  elapsedMs: number;
+  /** Set when phase is `failed`. */
+  error?: string;
+  /** False in docker and external mode: there, every request resets and replays. */
+  snapshots: boolean;
+}

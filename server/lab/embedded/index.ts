@@ -153,6 +153,37 @@ export class EmbeddedLab extends Lab {
     this.update(name, { state: "down" });
   }
 
+  /** A node's data folder (PGDATA). */
+  nodeFolder(name: NodeName): string {
+    return path.join(this.dataDir, name);
+  }
+
+  /** Where each node listens now. */
+  nodePorts(): Ports {
+    return { ...this.ports };
+  }
+
+  /**
+   * Stops every node (the status panel shows each one stopping, then down), runs `work` on their folders, then
+   * starts `restart`, even when the work failed, so the lab is never left stopped by a failure here.
+   */
+  async withNodesStopped(restart: readonly NodeName[], work: () => Promise<void>): Promise<void> {
+    await this.stop();
+    try {
+      await work();
+    } finally {
+      await Promise.all(restart.map((name) => this.startNode(name)));
+    }
+  }
+
+  /** Subscriptions made when the nodes listened on `then` are re-pointed at where they listen now, each said. */
+  async followPortMoves(then: Ports): Promise<void> {
+    const moves = NODE_NAMES.filter((name) => then[name] !== this.ports[name]).map((node) => ({ node, from: then[node], to: this.ports[node] }));
+    if (moves.length === 0) return;
+    const up = NODE_NAMES.filter((name) => this.node(name).state === "up");
+    for (const line of await rewriteSubscriptions(up, (name) => this.endpoint(name), [followMoves(moves)])) this.note(line);
+  }
+
   /** The last lines of a node's server log (what postgres printed), optionally only those matching `match`. */
   async logTail(name: NodeName, lines: number, match?: { test(line: string): boolean }): Promise<string[]> {
     const file = path.join(this.dataDir, "logs", `${name}.log`);

@@ -1,0 +1,72 @@
+// How long "Start this lesson from a known state" takes for a lesson, against the plain reset and replay of the
+// lessons before it (what Catch up did), in the same run on the same lab:
+//   plain: POST /api/lab/reset, then every step of lessons 1..N-1 through the bridge, as the page ran them;
+//   cold:  POST /api/lab/lesson-start with no snapshot yet (reset, replay, a snapshot kept at every lesson start);
+//   warm:  the same once the snapshot exists (stop the nodes, copy the folders back, start them), median of runs.
+// Usage: npm run bench:lesson-start -- [--lesson 9] [--warm-runs 5]
+import { parseArgs } from "node:util";
+import { performance } from "node:perf_hooks";
+import type { LabStatus, LessonStartProgress } from "../src/lib/api-types.ts";
+import { runStep, type Post } from "../src/lib/replay.ts";
+import { readLessons, stepsBefore } from "../server/lesson-start/lessons.ts";
+import { BENCH_TOKEN, startLabAndBridge } from "./fixture.ts";
+
+const { values } = parseArgs({ options: { lesson: { type: "string", default: "9" }, "warm-runs": { type: "string", default: "5" } } });
+const lesson = Number(values.lesson);
+const warmRuns = Number(values["warm-runs"]);
+
+const { url, stop } = await startLabAndBridge();
+const call = async <T>(path: string, body?: unknown): Promise<T> => {
+  const response = await fetch(`${url}${path}`, {
+    method: body === undefined ? "GET" : "POST",
+    headers: { Authorization: `Bearer ${BENCH_TOKEN}`, "Content-Type": "application/json" },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const json = (await response.json()) as T;
+  if (!response.ok) throw new Error(`${path} answered ${response.status}: ${JSON.stringify(json)}`);
+  return json;
+};
+const post: Post = (path, body) => call(path, body);
+
+async function plainReplay(): Promise<number> {
+  const started = performance.now();
+  const lab = await call<LabStatus>("/api/lab/reset", {});
+  for (const step of stepsBefore(await readLessons(), lesson)) {
+    const outcome = await runStep(step, lab, post);
+    if (!outcome.met) throw new Error(`a step did not meet its expectation: ${outcome.what}\n${outcome.reason}`);
+  }
+  return (performance.now() - started) / 1000;
+}
+
+async function lessonStart(): Promise<{ seconds: number; progress: LessonStartProgress }> {
+  const started = performance.now();
+  await call("/api/lab/lesson-start", { lesson });
+  for (;;) {
+    const { progress } = await call<{ progress: LessonStartProgress }>("/api/lab/lesson-start");
+    if (progress.phase === "failed") throw new Error(progress.error);
+    if (progress.phase === "done") return { seconds: (performance.now() - started) / 1000, progress };
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+try {
+  const steps = stepsBefore(await readLessons(), lesson).length;
+  console.log(`the start of lesson ${lesson} (${steps} steps of the lessons before it)`);
+  const plain = await plainReplay();
+  console.log(`  plain reset + replay:           ${plain.toFixed(2)} s`);
+  const cold = await lessonStart();
+  if (cold.progress.how !== "replay") throw new Error("the cold run restored a snapshot: the lab was not fresh");
+  console.log(`  cold (replay + snapshots kept): ${cold.seconds.toFixed(2)} s   (${(cold.seconds / plain).toFixed(2)} of plain)`);
+  const warm: number[] = [];
+  for (let i = 0; i < warmRuns; i++) {
+    const run = await lessonStart();
+    if (run.progress.how !== "restore") throw new Error("a warm run did not restore the snapshot");
+    warm.push(run.seconds);
+  }
+  console.log(`  warm (restore the snapshot):    median ${median(warm).toFixed(2)} s   runs ${warm.map((s) => s.toFixed(2)).join(", ")}`);
+  console.log(`  warm is ${(median(warm) / plain).toFixed(3)} of plain (${(plain / median(warm)).toFixed(1)}x faster); goal: lesson 9 in 5 s or less`);
+} finally {
+  await stop();
+}

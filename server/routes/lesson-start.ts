@@ -1,0 +1,50 @@
+import { Router } from "express";
+import type { ApiError } from "../../src/lib/api-types.ts";
+import type { Post } from "../../src/lib/replay.ts";
+import { HttpError } from "../errors.ts";
+import type { Lab } from "../lab/lab.ts";
+import { LessonStart, LessonStartBusy, LessonStartError } from "../lesson-start/service.ts";
+
+/**
+ * The steps of a replay go through the bridge's own API, with its token, exactly as the page's cells and the
+ * lesson replay test send them: one path for every way a lesson runs.
+ */
+export function selfPost(port: () => number, token: string): Post {
+  return async <T>(path: string, body: unknown) => {
+    const response = await fetch(`http://127.0.0.1:${port()}${path}`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    const json = (await response.json()) as T | ApiError;
+    if (!response.ok) throw new Error(`${path}: ${(json as ApiError).error?.message ?? response.status}`);
+    return json as T;
+  };
+}
+
+export function lessonStartRoutes(lab: Lab, post: Post): { router: Router; service: LessonStart } {
+  const service = new LessonStart(lab, post);
+  const router = Router();
+
+  /** Starts bringing the lab to a lesson's start; 202 with the progress, which GET then follows. */
+  router.post("/api/lab/lesson-start", async (req, res) => {
+    const lesson = (req.body as { lesson?: unknown } | undefined)?.lesson;
+    if (typeof lesson !== "number" || !Number.isInteger(lesson) || lesson < 1) {
+      throw new HttpError('Send { "lesson": N }, N the number of the lesson to start (1 to 9).', 400);
+    }
+    try {
+      res.status(202).json(await service.begin(lesson));
+    } catch (error) {
+      if (error instanceof LessonStartBusy) throw new HttpError(error.message, 409);
+      if (error instanceof LessonStartError) throw new HttpError(error.message, 404);
+      throw error;
+    }
+  });
+
+  /** The last request's progress (null before the first). */
+  router.get("/api/lab/lesson-start", (_req, res) => {
+    res.json({ progress: service.progress() });
+  });
+
+  return { router, service };
+}
