@@ -58,6 +58,22 @@ function occupy(port: number): Promise<net.Server> {
 }
 
 describe("the embedded lab", () => {
+  it("knows a node is up even when it logs many lines right after saying so", async () => {
+    const dataDir = await labFolder();
+    const lab = await newLab(dataDir, { LAB_PG_PORT: String(await freeBase()) });
+    await lab.start();
+    // A chatty server: at debug5 the postmaster logs hundreds of lines in the moment after "ready to accept
+    // connections", more than the bridge keeps for its messages between two looks at the log.
+    await sql(lab, "ALTER SYSTEM SET log_min_messages = 'debug5'");
+    await lab.stopNode("master");
+    const started = performance.now();
+    await lab.startNode("master");
+    expect(lab.node("master").state).toBe("up");
+    // Without the fix this start waited its full minute and failed; with it, it is up at once.
+    expect(performance.now() - started).toBeLessThan(30_000);
+    await sql(lab, "ALTER SYSTEM RESET log_min_messages");
+  }, 90_000);
+
   it("brings the same data back on the same ports after a restart", async () => {
     const dir = await labFolder();
     const base = await freeBase();

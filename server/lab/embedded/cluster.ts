@@ -98,7 +98,15 @@ export class Cluster {
       await handle.close();
     }
     this.process = child;
-    const readLog = async () => this.remember(await log.added());
+    // The ready line is looked for in what was read, not in the few lines kept for messages: a server that logs
+    // more than those between two looks (subscribers reconnecting, a busy machine) would push it out, and a
+    // start that succeeded would wait its full minute and fail.
+    let sawReady = false;
+    const readLog = async () => {
+      const chunk = await log.added();
+      if (chunk.includes("database system is ready to accept connections")) sawReady = true;
+      this.remember(chunk);
+    };
     await new Promise<void>((resolve, reject) => {
       let ready = false;
       let exited = false;
@@ -108,7 +116,7 @@ export class Cluster {
       const watch = async () => {
         while (!ready && !exited) {
           await readLog();
-          if (this.recent.some((line) => line.includes("database system is ready to accept connections"))) {
+          if (sawReady) {
             ready = true;
             clearTimeout(timer);
             resolve();
