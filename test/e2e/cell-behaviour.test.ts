@@ -107,6 +107,10 @@ describe("a cell in a real browser", () => {
       await cell.locator(".sql-cell__run").click();
       await expect(cell.locator(".cell-offline").textContent()).resolves.toContain("npm start");
       await expect(cell.locator(".cell-recorded").count()).resolves.toBe(1);
+      // Run all says the lab is missing, not that the lesson went wrong, and runs nothing.
+      await page.getByRole("button", { name: "Run all cells" }).click();
+      await expect(page.locator(".run-all__status").textContent()).resolves.toMatch(/^Run all needs the running lab: start it with npm start/);
+      await expect(page.locator(".cell-offline").count()).resolves.toBe(1);
       await screenshot(page, "lesson-static-offline");
     } finally {
       server.close();
