@@ -5,8 +5,8 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import type { LoadState, LoadSummary, LoadVerdict, MonitorSample } from "../src/lib/api-types.ts";
 import { nodeOutcome, verdictHeadline } from "../src/lib/load-verdict.ts";
-import { bridgeFile, readBridgeFile } from "../server/bridge-file.ts";
-import { loadConfig } from "../server/config.ts";
+import { loadConfig, PROJECT_ROOT } from "../server/config.ts";
+import { findLab } from "./find-lab.ts";
 
 const { values } = parseArgs({
   options: {
@@ -26,16 +26,18 @@ const fail = (message: string): never => {
 };
 
 const config = loadConfig();
-const file = bridgeFile(config.dataDir);
-const found = await readBridgeFile(config.dataDir);
-if (found.kind === "missing") fail(`No running lab found (${path.relative(process.cwd(), file)} is missing). Start it first: npm start`);
-if (found.kind === "stale") {
+const found = await findLab(config.dataDir, config.dataDirExplicit, PROJECT_ROOT);
+if (found.kind === "several") {
+  fail(`Several labs of this checkout are running; say which: ${found.dataDirs.map((dir) => `LAB_DATA_DIR=${dir} npm run load`).join(" or ")}`);
+}
+if (found.kind === "none") {
   fail(
-    `No running lab found: ${path.relative(process.cwd(), file)} was left by a lab that is no longer running (pid ` +
-      `${found.bridge.pid}; it was killed, or crashed). Start it again: npm start`,
+    `No running lab found (${found.why}). Start it first: npm start` +
+      (config.dataDirExplicit ? "" : ". A lab started with LAB_DATA_DIR is found while its npm start runs, or give the same LAB_DATA_DIR here."),
   );
 }
-const bridge = (found as Extract<typeof found, { kind: "running" }>).bridge;
+const { bridge, dataDir, elsewhere } = found as Extract<typeof found, { kind: "running" }>;
+if (elsewhere) console.log(`Using the lab whose data is in ${path.relative(process.cwd(), dataDir) || "."} (started with LAB_DATA_DIR).`);
 const headers = { Authorization: `Bearer ${bridge.token}`, "Content-Type": "application/json" };
 
 const started = await fetch(`${bridge.url}/api/load`, {

@@ -4,7 +4,8 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { PROJECT_ROOT } from "../../server/config.ts";
-import { writeBridgeFile } from "../../server/bridge-file.ts";
+import { readBridgeFile, writeBridgeFile } from "../../server/bridge-file.ts";
+import { startChildBridge } from "../support/child-bridge.ts";
 import { setUpReplication } from "../support/replication.ts";
 import { tempDir } from "../support/temp-dir.ts";
 
@@ -43,6 +44,22 @@ describe("npm run load", () => {
     await expect(attempt).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining(`left by a lab that is no longer running (pid ${gone};`) });
     await fs.rm(stale, { recursive: true, force: true });
   });
+
+  it("finds a lab of this checkout started with another LAB_DATA_DIR, without being told", async () => {
+    // The learner's own .lab must not have a running bridge, or npm run load rightly talks to that one.
+    const own = await readBridgeFile(path.join(PROJECT_ROOT, ".lab"));
+    expect(own.kind, "stop the npm start of this checkout's .lab before running this test").not.toBe("running");
+    const other = await startChildBridge();
+    try {
+      const env = { ...process.env };
+      delete env["LAB_DATA_DIR"];
+      const { stdout } = await run(process.execPath, ["--import", "tsx", "load/cli.ts", "--requests", "20", "--concurrency", "2"], { cwd: PROJECT_ROOT, env });
+      expect(stdout).toContain(`Using the lab whose data is in ${path.relative(PROJECT_ROOT, other.dataDir)} (started with LAB_DATA_DIR).`);
+      expect(stdout).toContain(`POST ${other.url}/async-users: 20 requests, 2 at a time`);
+    } finally {
+      await other.stop();
+    }
+  }, 120_000);
 
   it("says how to start the lab when none is running", async () => {
     const empty = await tempDir("load-cli-none");

@@ -11,6 +11,8 @@ export const CHILD_TOKEN = "child-bridge-token-0123456789";
 
 export interface ChildBridge {
   url: string;
+  /** Its LAB_DATA_DIR, where it writes bridge.json. */
+  dataDir: string;
   pid: number;
   /** Everything the bridge printed on stderr so far. */
   stderr: () => string;
@@ -64,6 +66,7 @@ export async function startChildBridge(env: Record<string, string> = {}): Promis
   const pid = child.pid!;
   return {
     url,
+    dataDir,
     pid,
     stderr: () => stderr,
     exited: () => exited,
