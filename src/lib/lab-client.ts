@@ -65,6 +65,11 @@ const listeners = new Set<LabListener>();
 let current: LabStatus | null = null;
 let source: EventSource | null = null;
 let retry = 1000;
+/** The live feed was up, then lost: the next `lab` event means the lab came back (a restart, most often). */
+let lost = false;
+
+/** Dispatched on the document when the lab comes back after the page lost it, so it can say so once. */
+export const LAB_BACK = "replication-lab:back";
 
 /** One live connection per page, shared by every component that shows the lab; null while unreachable. */
 export function watchLab(listener: LabListener): () => void {
@@ -86,6 +91,8 @@ function connect() {
   source.addEventListener("lab", (event) => {
     retry = 1000;
     publish(JSON.parse((event as MessageEvent).data) as LabStatus);
+    if (lost) document.dispatchEvent(new CustomEvent(LAB_BACK));
+    lost = false;
   });
   source.addEventListener("node", (event) => {
     const node = JSON.parse((event as MessageEvent).data) as NodeStatus;
@@ -96,6 +103,7 @@ function connect() {
     // token, so the page reconnects by itself; a key the bridge now refuses is forgotten.
     source?.close();
     source = null;
+    if (current) lost = true;
     publish(null);
     void refused(token).then((no) => {
       if (no) return forgetKey();

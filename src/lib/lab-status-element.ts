@@ -1,6 +1,6 @@
 // <lab-status>: the four nodes live, a Stop/Start per node (embedded lab), and a confirmed reset of the lab.
 import type { LabStatus, NodeStatus } from "./api-types.ts";
-import { api, watchLab } from "./lab-client.ts";
+import { api, LAB_BACK, watchLab } from "./lab-client.ts";
 import { confirmThen } from "./confirm.ts";
 
 const LABELS: Record<NodeStatus["state"], string> = { up: "up", starting: "starting", stopping: "stopping", down: "down", error: "failed" };
@@ -8,8 +8,12 @@ const LABELS: Record<NodeStatus["state"], string> = { up: "up", starting: "start
 class LabStatusElement extends HTMLElement {
   private stop: (() => void) | undefined;
 
+  private backTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly onBack = () => this.sayBack();
+
   connectedCallback() {
     this.stop = watchLab((status) => this.render(status));
+    document.addEventListener(LAB_BACK, this.onBack);
     for (const button of this.querySelectorAll<HTMLButtonElement>(".lab-node__toggle")) {
       button.addEventListener("click", () => void this.toggle(button));
     }
@@ -25,6 +29,16 @@ class LabStatusElement extends HTMLElement {
 
   disconnectedCallback() {
     this.stop?.();
+    document.removeEventListener(LAB_BACK, this.onBack);
+  }
+
+  /** Once, in place, when the lab comes back (a restart): the page needed no reload, and says so for a while. */
+  private sayBack() {
+    const back = this.querySelector<HTMLElement>(".lab-status__back");
+    if (!back) return;
+    back.hidden = false;
+    clearTimeout(this.backTimer);
+    this.backTimer = setTimeout(() => (back.hidden = true), 30_000);
   }
 
   private async toggle(button: HTMLButtonElement) {
@@ -43,6 +57,8 @@ class LabStatusElement extends HTMLElement {
   private render(status: LabStatus | null) {
     const offline = this.querySelector<HTMLElement>(".lab-status__offline");
     if (offline) offline.hidden = status !== null;
+    const back = this.querySelector<HTMLElement>(".lab-status__back");
+    if (back && status === null) back.hidden = true;
     const reset = this.querySelector<HTMLElement>(".lab-status__reset");
     if (reset) reset.hidden = status === null;
     this.dataset["online"] = status ? "true" : "false";

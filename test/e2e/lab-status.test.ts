@@ -6,6 +6,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { PROJECT_ROOT } from "../../server/config.ts";
 import { call, query } from "../support/bridge.ts";
+import { CHILD_TOKEN, startChildBridge } from "../support/child-bridge.ts";
 import { setUpReplication } from "../support/replication.ts";
 import { withPort } from "../../server/lab/conninfo.ts";
 import { freeBase } from "../support/temp-dir.ts";
@@ -45,6 +46,34 @@ describe("the site shell in a real browser", () => {
     await expect.poll(() => page.evaluate(() => localStorage.getItem("replication-lab:token")), { timeout: 10_000 }).toBeNull();
     await page.close();
   });
+
+  it("an open page comes back by itself when the lab restarts, and says so once", async () => {
+    const first = await startChildBridge();
+    const port = new URL(first.url).port;
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    try {
+      await page.goto(`${first.url}/#lab-token=${CHILD_TOKEN}`);
+      const master = page.locator(`${panel} [data-node="master"]`);
+      const back = page.locator(`${panel} .lab-status__back`);
+      await master.and(page.locator('[data-state="up"]')).waitFor();
+      await expect(back.isVisible()).resolves.toBe(false);
+      await first.stop();
+      await page.locator(`${panel} .lab-status__offline`).waitFor({ state: "visible" });
+      // npm start again: the same port and token (kept per data folder; here LAB_TOKEN), a new process.
+      const second = await startChildBridge({ PORT: port });
+      try {
+        await master.and(page.locator('[data-state="up"]')).waitFor({ timeout: 30_000 });
+        await back.waitFor({ state: "visible" });
+        await expect(back.textContent()).resolves.toBe("The lab is back: this page reconnected by itself.");
+        expect(page.url()).toBe(`${first.url}/`);
+        await screenshot(page, "lab-back-after-restart");
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      await page.close();
+    }
+  }, 120_000);
 
   it("shows all four nodes up with version, port and wal_level, in the page and the sidebar", async () => {
     const page = await labPage(browser, { viewport: { width: 1280, height: 900 } });
