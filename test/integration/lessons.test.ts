@@ -4,6 +4,9 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { LabStatus } from "../../src/lib/api-types.ts";
+import { describeCheck } from "../../src/lib/lesson-state/checks.ts";
+import { evaluateUntilMet, type JudgedCheck } from "../../src/lib/lesson-state/evaluate.ts";
+import { lessonState } from "../../src/lib/lesson-state/lesson-states.ts";
 import { runStep, type Post } from "../../src/lib/replay.ts";
 import { PROJECT_ROOT } from "../../server/config.ts";
 import { call } from "../support/bridge.ts";
@@ -16,6 +19,14 @@ const post: Post = async <T,>(path: string, body: unknown) => {
   if (status >= 400) throw new Error(`${path} answered ${status}: ${JSON.stringify(json)}`);
   return json as T;
 };
+
+/** Replication needs a moment to reach the followers, as the cells' `within` allows. */
+const CHECK_SECONDS = 15;
+
+/** The checks that are off, each as "what it asks: what is off", for a readable failure. */
+function offChecks(judged: JudgedCheck[]): string[] {
+  return judged.filter((result) => !result.ok).map((result) => `${describeCheck(result.check)}: ${result.off}`);
+}
 
 describe("the lessons, replayed on a fresh lab", () => {
   let lab: LabStatus;
@@ -38,12 +49,18 @@ describe("the lessons, replayed on a fresh lab", () => {
   });
 
   for (const lesson of lessons) {
-    it(`${lesson.file}: every step meets its expectation`, async () => {
+    it(`${lesson.file}: starts from its declared state, every step meets its expectation, and it ends in its declared state`, async () => {
+      const state = lessonState(Number(lesson.file.slice(0, 2)));
+      expect(offChecks(await evaluateUntilMet(state.start, post, CHECK_SECONDS)), `${lesson.file} start state`).toEqual([]);
       for (const [i, step] of lesson.steps.entries()) {
         const outcome = await runStep(step, lab, post);
         expect(outcome.what, `step ${i + 1} has an unfilled placeholder`).not.toMatch(/\{\{/);
         expect(outcome.met, `${lesson.file}, step ${i + 1}:\n${outcome.what}\n${outcome.reason}`).toBe(true);
+        // Each check the lesson says this cell makes true holds once it ran: the fix the page offers works.
+        const made = state.end.filter((check) => check.cell === i + 1);
+        expect(offChecks(await evaluateUntilMet(made, post, CHECK_SECONDS)), `${lesson.file}, after cell ${i + 1}`).toEqual([]);
       }
-    }, 180_000);
+      expect(offChecks(await evaluateUntilMet(state.end, post, CHECK_SECONDS)), `${lesson.file} end state`).toEqual([]);
+    }, 240_000);
   }
 });
