@@ -18,13 +18,23 @@ export function outcome(progress: LessonStartProgress): string {
   return `✓ The lab is at the start of this lesson: ${progress.steps} cells replayed in ${seconds(progress.elapsedMs)}.${kept}`;
 }
 
-class CatchUpElement extends HTMLElement {
+export class CatchUpElement extends HTMLElement {
   connectedCallback() {
+    const status = this.querySelector<HTMLElement>(".lab-reset__status")!;
+    confirmThen(this.querySelector<HTMLElement>(".catch-up__controls")!, (say) => this.bringToStart(say));
+    this.say = (text) => (status.textContent = text);
+  }
+
+  private say: (text: string) => void = () => {};
+
+  /** Brings the lab to this lesson's start, with the progress bar; throws when it can't. Run all calls it too. */
+  async bringToStart(say: (text: string) => void = this.say): Promise<void> {
     const lesson = Number(this.dataset["lesson"]);
     const progress = this.querySelector("progress")!;
-    confirmThen(this.querySelector<HTMLElement>(".catch-up__controls")!, async (say) => {
-      if (!labToken()) throw new Error("Starting from a known state needs the running lab: start it with npm start and open this page from the address it prints.");
-      delete this.dataset["done"];
+    if (!labToken()) throw new Error("Starting from a known state needs the running lab: start it with npm start and open this page from the address it prints.");
+    delete this.dataset["done"];
+    this.dataset["busy"] = "";
+    try {
       let state = await api<LessonStartProgress>("/api/lab/lesson-start", { lesson });
       progress.hidden = false;
       progress.removeAttribute("value");
@@ -42,7 +52,9 @@ class CatchUpElement extends HTMLElement {
       if (state.phase === "failed") throw new Error(state.error ?? "the lab could not be brought to this lesson's start");
       this.dataset["done"] = state.how;
       say(outcome(state));
-    });
+    } finally {
+      delete this.dataset["busy"];
+    }
   }
 }
 

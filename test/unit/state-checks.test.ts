@@ -65,6 +65,8 @@ describe("judging a state check", () => {
     const userpub = { name: "userpub", tables: ["users"], publish: { insert: true, update: true, delete: true, truncate: false } };
     expect(judgeCheck(check, lab({ master: { publications: [userpub] } })).off).toBe("userpub publishes insert, update, delete, not insert, update, delete, truncate");
     expect(describeCheck(check)).toBe("master publishes users as userpub (insert, update, delete, truncate)");
+    expect(describeCheck({ kind: "no-table", tables: ["drafts"], nodes: ["master"] })).toBe("master has no table drafts");
+    expect(describeCheck({ kind: "no-table", tables: ["notes", "visits"], nodes: ["master", "slave1"] })).toBe("neither master nor slave1 has tables notes and visits");
   });
 
   it("a setting waiting for a restart is not yet the setting", () => {

@@ -76,7 +76,7 @@ export function describeCheck(check: StateCheck): string {
       return `${where} has the table ${check.table}${extra}${without}`;
     }
     case "no-table":
-      return `${check.nodes.length === 4 ? "no node" : `neither of ${listed(check.nodes)}`} has ${check.tables.length === 1 ? "a table" : "tables"} ${listed(check.tables)}`;
+      return `${check.nodes.length === 4 ? "no node" : check.nodes.length === 1 ? check.nodes[0] : `neither ${check.nodes.join(" nor ")}`} has ${check.nodes.length === 1 ? "no " : ""}${check.tables.length === 1 ? "table" : "tables"} ${listed(check.tables)}`;
     case "rows":
       return `${check.node}'s users holds ${check.count} row${check.count === 1 ? "" : "s"}`;
     case "counts-equal":
