@@ -117,7 +117,7 @@ describe("lessons in a real browser", () => {
     await open("/lessons/05-subscriptions/");
     await page.getByRole("button", { name: "Run all cells" }).click();
     const status = page.locator(".run-all__status");
-    await expect.poll(() => status.textContent(), { timeout: 60_000 }).toMatch(/^All \d+ cells ran as expected\.$/);
+    await expect.poll(() => status.textContent(), { timeout: 60_000 }).toMatch(/^All \d+ cells ran as expected, and the lab is in the state this lesson builds\.$/);
     const duplicate = page.locator("sql-cell[data-expect='error:08P01']");
     await expect(duplicate.locator(".cell-error--expected .cell-error__message").textContent()).resolves.toBe(
       'could not create replication slot "usersub": ERROR:  replication slot "usersub" already exists',
