@@ -21,7 +21,8 @@ afterAll(async () => {
 async function lessonPage(viewport = { width: 1440, height: 900 }): Promise<Page> {
   const page = await labPage(browser, { viewport });
   await page.goto(`${inject("bridgeUrl")}/lessons/01-logical-replication/`);
-  await page.locator(".lab-status.compact [data-node='master'][data-state='up']").waitFor();
+  // Narrow screens fold the compact status away: it is there, not necessarily seen.
+  await page.locator(".lab-status.compact [data-node='master'][data-state='up']").waitFor({ state: "attached" });
   return page;
 }
 
@@ -51,6 +52,13 @@ async function columns(cell: Locator): Promise<Record<string, string>> {
   );
 }
 
+/** The page and, closer, the cell: screenshots for people to look at. */
+async function shoot(page: Page, cell: Locator, name: string) {
+  await cell.scrollIntoViewIfNeeded();
+  await screenshot(page, name);
+  await cell.screenshot({ path: path.join(ARTIFACTS, `${name}-cell.png`) });
+}
+
 /** Nothing new: the round stays where it is for longer than two intervals of a 1 s watch. */
 async function expectNoNewRound(page: Page, cell: Locator) {
   const stoppedAt = await round(cell);
@@ -67,7 +75,7 @@ describe("\\watch on a cell that runs on all nodes", () => {
     await cell.getByRole("button", { name: /Run/ }).click();
     const title = cell.locator(".cell-watch-title");
     await expect.poll(() => title.textContent().catch(() => null), { timeout: 5000 }).toMatch(/^Every 1 s · .+ · on all nodes$/);
-    await expect(cell.locator(".sql-cell__state").textContent()).resolves.toBe("watching every 1 s on all nodes");
+    await expect(cell.locator(".sql-cell__state").textContent()).resolves.toBe("watching every 1 s");
     await expect.poll(() => cell.locator(".cell-fanout__node .cell-fanout__head").allTextContents()).toEqual([...NODE_NAMES]);
 
     const before = (await counts())["master"]!;
@@ -80,14 +88,21 @@ describe("\\watch on a cell that runs on all nodes", () => {
       .poll(() => columns(cell), { timeout: 15_000 })
       .toEqual(Object.fromEntries(NODE_NAMES.map((node) => [node, String(before + 1)])));
     expect(await round(cell)).toBeGreaterThan(seen);
-    await screenshot(page, "watch-all-nodes-1440-light");
+    await shoot(page, cell, "watch-all-nodes-1440-light");
     await page.evaluate(() => (document.documentElement.dataset["theme"] = "dark"));
-    await screenshot(page, "watch-all-nodes-1440-dark");
+    await shoot(page, cell, "watch-all-nodes-1440-dark");
 
     await cell.getByRole("button", { name: "Stop" }).click();
     await expect(cell.locator(".sql-cell__state").textContent()).resolves.toBe("stopped watching");
     await expect(cell.getByRole("button", { name: "Stop" }).count()).resolves.toBe(0);
     await expectNoNewRound(page, cell);
+
+    // The notebook keeps the last round as the cell's answer (the first had the count from before the insert).
+    await page.reload();
+    await page.locator(".lab-status.compact [data-node='master'][data-state='up']").waitFor();
+    const restored = page.locator("sql-cell[data-scratch] .sql-cell__output.is-restored");
+    await expect(restored.locator(".cell-fanout__head").first().textContent()).resolves.toBe("Same answer on master, slave1, slave2, slave3");
+    await expect(restored.locator("td").first().textContent()).resolves.toBe(String(before + 1));
     await page.close();
   });
 
@@ -104,11 +119,9 @@ describe("\\watch on a cell that runs on all nodes", () => {
       expect(box.left).toBeGreaterThanOrEqual(0);
       expect(box.right).toBeLessThanOrEqual(390);
     }
-    await screenshot(page, "watch-all-nodes-390-light");
-    await cell.screenshot({ path: path.join(ARTIFACTS, "watch-all-nodes-390-light-cell.png") });
+    await shoot(page, cell, "watch-all-nodes-390-light");
     await page.evaluate(() => (document.documentElement.dataset["theme"] = "dark"));
-    await screenshot(page, "watch-all-nodes-390-dark");
-    await cell.screenshot({ path: path.join(ARTIFACTS, "watch-all-nodes-390-dark-cell.png") });
+    await shoot(page, cell, "watch-all-nodes-390-dark");
     await cell.getByRole("button", { name: "Stop" }).click();
     await page.close();
   });
@@ -136,8 +149,7 @@ describe("\\watch on a cell that runs on all nodes", () => {
     await direct("master", "INSERT INTO watch_master_only VALUES (1)");
     await expect.poll(() => columns(cell), { timeout: 5000 }).toMatchObject({ master: "1", slave1: relationMissing, slave3: 'node "slave3" is down' });
     expect(await round(cell)).toBeGreaterThan(seen);
-    await cell.scrollIntoViewIfNeeded();
-    await screenshot(page, "watch-all-nodes-node-down");
+    await shoot(page, cell, "watch-all-nodes-node-down");
 
     await call("/api/lab/nodes/slave3/start", {});
     await expect.poll(() => columns(cell), { timeout: 15_000 }).toMatchObject({ slave3: relationMissing });
@@ -157,7 +169,13 @@ describe("\\watch on a cell that runs on all nodes", () => {
     const running = await cell.locator(".cell-fanout__node td:nth-child(2)").allTextContents();
     expect(running).toEqual(["1", "1", "1", "1"]);
     await cell.getByRole("button", { name: "Stop" }).click();
-    // Stop cancels the round in flight on the server too.
+    // Stop cancels the round in flight on the server, as Cancel does: master logs the cancel and the statement.
+    const cancelled = async () => {
+      const match = encodeURIComponent("canceling statement due to user request|slow-watch");
+      const lines = (await call(`/api/lab/nodes/master/log?lines=20&match=${match}`)).json.lines as string[];
+      return lines.some((line, i) => line.includes("canceling statement due to user request") && lines[i + 1]?.includes("slow-watch"));
+    };
+    await expect.poll(cancelled, { timeout: 5000 }).toBe(true);
     const active = "SELECT 1 FROM pg_stat_activity WHERE query LIKE '%slow-watch%' AND state = 'active' AND pid <> pg_backend_pid()";
     await expect.poll(async () => (await direct("master", active)).length, { timeout: 5000 }).toBe(0);
     await page.close();
@@ -183,7 +201,7 @@ describe("\\watch on a cell that runs on all nodes", () => {
 
     await cell.locator("textarea").fill("INSERT INTO watch_rounds DEFAULT VALUES RETURNING id \\watch 1");
     await run.click();
-    await expect.poll(() => round(cell)).toBeGreaterThanOrEqual(2);
+    await expect.poll(() => round(cell), { timeout: 5000 }).toBeGreaterThanOrEqual(2);
     await cell.locator("textarea").fill("SELECT 'ran again' AS note");
     await run.click();
     await expect.poll(() => cell.locator("td").first().textContent().catch(() => null)).toBe("ran again");
@@ -191,7 +209,7 @@ describe("\\watch on a cell that runs on all nodes", () => {
 
     await cell.locator("textarea").fill("INSERT INTO watch_rounds DEFAULT VALUES RETURNING id \\watch 1");
     await run.click();
-    await expect.poll(() => round(cell)).toBeGreaterThanOrEqual(2);
+    await expect.poll(() => round(cell), { timeout: 5000 }).toBeGreaterThanOrEqual(2);
     await page.goto(`${inject("bridgeUrl")}/lessons/02-settings/`);
     await stillFor(page);
     await page.close();
