@@ -83,7 +83,7 @@ describe("\\watch on a cell that runs on all nodes", () => {
     await expect(cell.locator(".cell-fanout__agreement").textContent()).resolves.toBe("Same answer on master, slave1, slave2, slave3");
     const seen = await round(cell);
     await direct("master", "INSERT INTO users (name, email) VALUES ('watched', 'watched@example.com')");
-    // The new row reaches master's column first, then each follower's, in later rounds of the same watch.
+    // The new row shows in master's column and, once replicated, in each follower's, in later rounds of this watch.
     await expect
       .poll(() => columns(cell), { timeout: 15_000 })
       .toEqual(Object.fromEntries(NODE_NAMES.map((node) => [node, String(before + 1)])));
