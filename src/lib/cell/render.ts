@@ -132,4 +132,24 @@ export function renderResponse(response: QueryResponse, sql: string, expectedErr
   return part;
 }
 
+export interface WatchRoundTitle {
+  seconds: number;
+  /** When the round started. */
+  at: Date;
+  /** A node's name, or "all nodes". */
+  where: string;
+  /** 1 for the run that started the watch, then one more each round. */
+  round: number;
+}
+
+/**
+ * The line over a \watch round, as psql titles each one: the interval, when the round ran and where
+ * ("Every 1 s · 12:00:01 · on all nodes"). `data-round` carries the round's number.
+ */
+export function watchTitle({ seconds, at, where, round }: WatchRoundTitle): HTMLElement {
+  const title = el("div", "cell-watch-title", `Every ${seconds} s · ${at.toLocaleTimeString()} · on ${where}`);
+  title.dataset["round"] = String(round);
+  return title;
+}
+
 export { el, duration, fingerprint };

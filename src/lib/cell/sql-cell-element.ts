@@ -1,8 +1,8 @@
 // <sql-cell>: the behaviour of a runnable SQL cell. The markup comes from SqlCell.astro (or scratch-cell.ts for
 // a learner's own cell) and reads well without this script; this adds editing with highlighting, running on the
-// chosen node(s), cancel, \watch, keyboard shortcuts, the expectation verdict, and the learner's notebook: an
-// edited cell is marked, not judged, and can be restored; "+ cell" adds a scratch cell below; edits, scratch
-// cells and last answers are kept per lesson (notebook.ts) and come back on reload.
+// chosen node(s), cancel, \watch (on one node or all four), keyboard shortcuts, the expectation verdict, and the
+// learner's notebook: an edited cell is marked, not judged, and can be restored; "+ cell" adds a scratch cell
+// below; edits, scratch cells and last answers are kept per lesson (notebook.ts) and come back on reload.
 import type { LabStatus, NodeName, QueryResponse } from "../api-types.ts";
 import { NODE_NAMES } from "../api-types.ts";
 import { judgeAll, parseExpectation, runUntilMet, type Expectation, type Verdict } from "../expectations.ts";
@@ -12,9 +12,11 @@ import { renderAnswer } from "./answer.ts";
 import { highlightSql, plainHtml } from "./highlight.ts";
 import { savedNotebook, scheduleSave, type NotebookCell } from "./notebook.ts";
 import type { CellNode, SavedOutput } from "./notebook-store.ts";
-import { duration, el, renderResponse } from "./render.ts";
+import { queryNodes } from "./node-queries.ts";
+import { duration, el, watchTitle, type WatchRoundTitle } from "./render.ts";
 import { createScratchCell } from "./scratch-cell.ts";
 import type { Grading } from "./verdict.ts";
+import { repeatRounds, watchRequested, type WatchRequest, type WatchRounds } from "./watch-rounds.ts";
 
 export interface RunOptions {
   /** Run a `\watch` once instead of repeating it (Run all does this). */
@@ -42,7 +44,9 @@ export class SqlCellElement extends HTMLElement implements NotebookCell {
   private lastRun: SavedOutput | undefined;
   private lab: LabStatus | null = null;
   private running: { ids: string[]; controller: AbortController } | null = null;
-  private watchTimer: ReturnType<typeof setTimeout> | undefined;
+  private watching: WatchRounds | null = null;
+  /** Leaving the page ends a watch (a page kept in the back-forward cache must not resume it unseen). */
+  private readonly stopOnLeave = () => this.stopWatching();
   private highlightToken = 0;
   private ready = false;
 
@@ -104,6 +108,7 @@ export class SqlCellElement extends HTMLElement implements NotebookCell {
     });
     this.input.addEventListener("keydown", (event) => this.onKey(event));
     this.picker.addEventListener("change", () => {
+      this.stopWatching();
       this.labelEditor();
       this.updateEdited();
       scheduleSave();
@@ -288,29 +293,25 @@ export class SqlCellElement extends HTMLElement implements NotebookCell {
     this.running = { ids, controller };
     this.setRunning(true);
     const started = performance.now();
+    const startedAt = new Date();
     const ticker = setInterval(() => (this.state.textContent = `running… ${duration(performance.now() - started)}`), 100);
     try {
-      const attempt = () =>
-        Promise.all(
-          nodes.map((node, i) =>
-            api<QueryResponse>("/api/query", { node, sql, id: ids[i] }, controller.signal).catch(
-              (error: Error): QueryResponse => ({ node, results: [], error: { code: "LAB00", message: error.message, node } }),
-            ),
-          ),
-        );
+      const attempt = () => queryNodes(nodes, sql, { ids, signal: controller.signal });
       // Only the lesson's own SQL is held to the lesson's expectation (and waited for, with `within`).
       const grading = this.grading;
       const graded = grading === "lesson";
       const within = graded ? Number(this.dataset["within"] ?? 0) : 0;
       const { responses, verdicts, attempts, waitedMs } = await runUntilMet(attempt, graded ? this.expectation : UNJUDGED, within);
-      this.show(responses, verdicts, sql, grading);
-      this.lastRun = { sql, node: this.node, at: new Date().toISOString(), responses, graded };
+      const watch = options.once ? undefined : watchRequested(responses);
+      // A watch shows this run as its first round, titled and laid out as the rounds after it will be.
+      const title = watch && { seconds: watch.seconds, at: startedAt, where: this.where(nodes), round: 1 };
+      this.show(responses, verdicts, sql, grading, title);
+      this.lastRun = { sql, node: this.node, at: startedAt.toISOString(), responses, graded };
       scheduleSave();
       if (attempts > 1) {
         this.output.prepend(el("div", "cell-waited", `Ran ${attempts} times over ${duration(waitedMs)}, waiting for replication to catch up.`));
       }
-      const watch = responses.length === 1 ? responses[0]!.results.at(-1)?.watch : undefined;
-      if (watch && !options.once) this.startWatching(nodes[0]!, watch.sql, watch.seconds);
+      if (watch) this.startWatching(nodes, watch, startedAt.getTime());
       return verdicts.every((verdict) => verdict.met);
     } finally {
       clearInterval(ticker);
@@ -328,14 +329,21 @@ export class SqlCellElement extends HTMLElement implements NotebookCell {
   private setRunning(running: boolean) {
     this.classList.toggle("is-running", running);
     this.runButton.disabled = running;
-    this.cancelButton.hidden = !running && this.watchTimer === undefined;
-    if (!running && this.watchTimer === undefined) this.state.textContent = "";
+    this.cancelButton.hidden = !running && this.watching === null;
+    if (!running && this.watching === null) this.state.textContent = "";
   }
 
-  private show(responses: QueryResponse[], verdicts: Verdict[], sql: string, grading: Grading) {
+  /** Shows an answer; a \watch round is titled and keeps one column per node. */
+  private show(responses: QueryResponse[], verdicts: Verdict[], sql: string, grading: Grading, round?: WatchRoundTitle) {
     const explicit = Boolean(this.dataset["expect"] && this.dataset["expect"] !== "ok");
-    this.output.replaceChildren(...renderAnswer(responses, verdicts, { sql, grading, expectation: this.expectation, explicit }));
+    const answer = renderAnswer(responses, verdicts, { sql, grading, expectation: this.expectation, explicit, columns: round !== undefined });
+    const title = round ? [watchTitle(round)] : [];
+    this.output.replaceChildren(...title, ...answer);
     this.output.classList.remove("is-recorded", "is-restored");
+  }
+
+  private where(nodes: readonly NodeName[]): string {
+    return nodes.length === 1 ? nodes[0]! : "all nodes";
   }
 
   private showOffline() {
@@ -350,31 +358,40 @@ export class SqlCellElement extends HTMLElement implements NotebookCell {
     else this.output.replaceChildren(message);
   }
 
-  /** psql's \watch: run the query again every N seconds until stopped, showing the newest result. */
-  private startWatching(node: NodeName, sql: string, seconds: number) {
-    const tick = async () => {
-      let response: QueryResponse;
-      try {
-        response = await api<QueryResponse>("/api/query", { node, sql });
-      } catch (error) {
-        response = { node, results: [], error: { code: "LAB00", message: (error as Error).message, node } };
-      }
-      if (this.watchTimer === undefined) return;
-      const title = el("div", "cell-watch-title", `Every ${seconds} s · ${new Date().toLocaleTimeString()} · on ${node}`);
-      this.output.replaceChildren(title, renderResponse(response, sql, false));
-      this.watchTimer = setTimeout(() => void tick(), seconds * 1000);
+  /**
+   * psql's \watch: the query again every N seconds on the cell's node, or on all four side by side, until
+   * stopped, showing the newest round. A node that errs or is down shows it in its column, and the watch goes
+   * on for the others. Each round is the cell's last answer, so the notebook keeps the last one.
+   */
+  private startWatching(nodes: NodeName[], watch: WatchRequest, startedAt: number) {
+    const grading = this.grading;
+    const expectation = grading === "lesson" ? this.expectation : UNJUDGED;
+    const where = this.where(nodes);
+    const node = this.node;
+    let round = 1;
+    const nextRound = async (signal: AbortSignal) => {
+      const at = new Date();
+      const responses = await queryNodes(nodes, watch.sql, { signal });
+      if (signal.aborted) return;
+      round += 1;
+      this.show(responses, judgeAll(expectation, responses), watch.sql, grading, { seconds: watch.seconds, at, where, round });
+      this.lastRun = { sql: watch.sql, node, at: at.toISOString(), responses, graded: grading === "lesson" };
+      scheduleSave();
     };
-    this.watchTimer = setTimeout(() => void tick(), seconds * 1000);
-    this.state.textContent = `watching every ${seconds} s`;
+    this.watching = repeatRounds(nextRound, watch.seconds * 1000, startedAt);
+    addEventListener("pagehide", this.stopOnLeave);
+    this.state.textContent = `watching every ${watch.seconds} s`;
     this.cancelButton.hidden = false;
     this.cancelButton.textContent = "Stop";
     this.classList.add("is-watching");
   }
 
+  /** Ends a watch: no round after this one, and the round in flight is cancelled on the server. */
   private stopWatching() {
-    if (this.watchTimer === undefined) return;
-    clearTimeout(this.watchTimer);
-    this.watchTimer = undefined;
+    if (!this.watching) return;
+    this.watching.stop();
+    this.watching = null;
+    removeEventListener("pagehide", this.stopOnLeave);
     this.classList.remove("is-watching");
     this.cancelButton.hidden = true;
     this.cancelButton.textContent = "Cancel";

@@ -1,0 +1,22 @@
+// One cell's SQL sent to each of its nodes at once. A node whose call fails (the bridge unreachable, the call
+// aborted) gets an answer of its own saying so, so one node never hides the others' answers.
+import type { NodeName, QueryResponse } from "../api-types.ts";
+import { api } from "../lab-client.ts";
+
+export interface NodeQueryOptions {
+  /** One id per node, for `POST /api/cancel`. */
+  ids?: string[];
+  /** Aborting it drops the calls, and the bridge cancels their statements on the server. */
+  signal?: AbortSignal;
+}
+
+export function queryNodes(nodes: readonly NodeName[], sql: string, options: NodeQueryOptions = {}): Promise<QueryResponse[]> {
+  return Promise.all(
+    nodes.map((node, i) => {
+      const id = options.ids?.[i];
+      return api<QueryResponse>("/api/query", id ? { node, sql, id } : { node, sql }, options.signal).catch(
+        (error: Error): QueryResponse => ({ node, results: [], error: { code: "LAB00", message: error.message, node } }),
+      );
+    }),
+  );
+}
