@@ -137,12 +137,17 @@ describe("a cell in a real browser", () => {
         await expect(cell.locator(".sql-cell__highlight").textContent()).resolves.not.toContain("{{");
         const note = cell.locator(".sql-cell__recorded-conninfo");
         await expect(note.isVisible()).resolves.toBe(true);
-        await expect(note.textContent()).resolves.toMatch(/^\s*Recorded connection string \(password masked\): the lab the lessons were recorded on\./);
+        await expect(note.textContent()).resolves.toMatch(/^\s*Recorded connection string \(password masked\): the one the lessons were recorded with\./);
         // Filled-in placeholders are not an edit, recorded ones neither.
         await expect(cell.locator(".sql-cell__edited").isHidden()).resolves.toBe(true);
         await cell.scrollIntoViewIfNeeded();
         await cell.screenshot({ path: path.join(ARTIFACTS, `cell-recorded-conninfo-${width}.png`) });
       }
+      // A password the lesson gives itself is shown as the lesson has it, and the note doesn't call it masked.
+      await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/lessons/09-pitfalls-and-security/`);
+      const own = page.locator("sql-cell", { hasText: "CREATE SUBSCRIPTION as_replicator" }).first();
+      await expect(own.locator("textarea").inputValue()).resolves.toContain(" user=replicator password=replicator dbname=replication'");
+      await expect(own.locator(".sql-cell__recorded-conninfo").textContent()).resolves.toMatch(/^\s*Recorded connection string: the one/);
     } finally {
       server.close();
       await page.setViewportSize({ width: 1280, height: 900 });
