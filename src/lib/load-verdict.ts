@@ -82,19 +82,20 @@ function unreplicatedHeadline(verdict: LoadVerdict): string {
   const behind = verdict.nodes.filter(lacking);
   const nodesIn = (state: FollowerLink["state"] | "unknown") => behind.filter((node) => (node.link?.state ?? "unknown") === state);
   const of = (state: FollowerLink["state"] | "unknown") => nodesIn(state).map((node) => node.name);
-  const sentences: string[] = [];
+  // What lessons 4 and 5 set up comes first, with the way to get it; then what broke after it was set up.
+  const setUp: string[] = [];
   const none = of("none");
-  if (none.length > 0) sentences.push(notSubscribed(none, verdict.publication === false));
-  const disabled = of("disabled");
-  if (disabled.length > 0) sentences.push(disabledSubscriptions(nodesIn("disabled")));
+  if (none.length > 0) setUp.push(notSubscribed(none, verdict.publication === false));
+  if (nodesIn("disabled").length > 0) setUp.push(disabledSubscriptions(nodesIn("disabled")));
+  const broken: string[] = [];
   const stopped = nodesIn("stopped");
-  if (stopped.length > 0) sentences.push(notApplying(stopped, "subscription has no apply worker running", "subscriptions have no apply worker running"));
+  if (stopped.length > 0) broken.push(notApplying(stopped, "subscription has no apply worker running", "subscriptions have no apply worker running"));
   const failing = nodesIn("failing");
-  if (failing.length > 0) sentences.push(notApplying(failing, "apply worker failed during the run", "apply workers failed during the run"));
+  if (failing.length > 0) broken.push(notApplying(failing, "apply worker failed during the run", "apply workers failed during the run"));
   const unknown = of("unknown");
-  if (unknown.length > 0) sentences.push(`${names(unknown)} ${unknown.length === 1 ? "is" : "are"} not caught up, and ${unknown.length === 1 ? "its" : "their"} subscription could not be looked at`);
-  const fix = none.length > 0 || disabled.length > 0 ? ` (${FROM_KNOWN_STATE})` : "";
-  return `✗ ${sentences.join(". ")}${fix}.`;
+  if (unknown.length > 0) broken.push(`${names(unknown)} ${unknown.length === 1 ? "is" : "are"} not caught up, and ${unknown.length === 1 ? "its" : "their"} subscription could not be looked at`);
+  const sentences = setUp.length > 0 ? [`${setUp.join(". ")} (${FROM_KNOWN_STATE})`, ...broken] : broken;
+  return `✗ ${sentences.join(". ")}.`;
 }
 
 /** What the headline leaves out: when followers lacked the rows without any being lost, which nodes have them all. */

@@ -110,6 +110,22 @@ describe("the load verdict's words about followers", () => {
     expect(nodeOutcome(stopped)).toBe(`499 rows behind master: subscription usersub3 has no apply worker running (4 apply errors during the run); last error: ${error}`);
   });
 
+  it("with several kinds at once, says what lessons 4 and 5 set up, and the way to it, before what broke since", () => {
+    const run = verdict([
+      master(1000),
+      lacking("slave1", 999, { state: "stopped", subscription: "usersub", errorsDuringRun: 2, lastError: "ERROR: x" }),
+      lacking("slave2", 1000, none),
+      lacking("slave3", 1000, { state: "disabled", subscription: "usersub3", errorsDuringRun: 0 }),
+    ], { acknowledged: 1000 });
+    expect(verdictHeadline(run)).toBe(
+      "✗ slave2 is not subscribed to userpub, so it never received these rows: lesson 5 creates its subscription. " +
+        "slave3's subscription is disabled, so it did not receive these rows: ALTER SUBSCRIPTION usersub3 ENABLE on slave3 turns it back on " +
+        "(or use “Start this lesson from a known state” at the top of lesson 6's page). " +
+        "slave1's subscription has no apply worker running, so it stopped applying changes: its last error, below, says why (lesson 7 shows the ways past an apply error).",
+    );
+    expect(verdictNote(run)).toBe("Nothing was lost: master has all 1000 acknowledged writes.");
+  });
+
   it("says writes were lost only when a follower subscribed and streaming lacks them", () => {
     const streaming = lacking("slave1", 20, { state: "streaming", subscription: "usersub", errorsDuringRun: 0 });
     const run = verdict([master(500), streaming, lacking("slave2", 500, none), caughtUp("slave3", 500)]);
