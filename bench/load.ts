@@ -11,8 +11,10 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs, promisify } from "node:util";
 import type { LoadState } from "../src/lib/api-types.ts";
+import { nodeOutcome, verdictHeadline } from "../src/lib/load-verdict.ts";
 import { runLoad } from "../server/load/runner.ts";
 import { LoadController } from "../server/load/controller.ts";
+import { FollowerLinks } from "../server/load/follower-links.ts";
 import { Monitor } from "../server/monitor/sampler.ts";
 import { startLabAndBridge } from "./fixture.ts";
 
@@ -84,7 +86,8 @@ for (let round = 0; round < rounds; round++) {
 // Catch-up: the product's own load run (child process, verdict) with the monitor open, as a learner sees it.
 await settle();
 const monitor = new Monitor(lab.lab);
-const controller = new LoadController(monitor, () => `${lab.url}/async-users`);
+const links = new FollowerLinks(lab.lab, (name, lines) => lab.lab.logTail(name, lines));
+const controller = new LoadController(monitor, () => `${lab.url}/async-users`, links);
 const stopWatching = monitor.watch(() => {});
 const done = new Promise<Extract<LoadState, { phase: "done" }>>((resolve, reject) =>
   controller.on("state", (state) => (state.phase === "done" ? resolve(state) : state.phase === "failed" ? reject(new Error(state.error)) : undefined)),
@@ -92,7 +95,7 @@ const done = new Promise<Extract<LoadState, { phase: "done" }>>((resolve, reject
 controller.start({ requests, concurrency });
 const final = await done;
 stopWatching();
-await monitor.close();
+await Promise.all([monitor.close(), links.close()]);
 await lab.stop();
 
 const fmt = (xs: number[]) => xs.map((x) => Math.round(x)).join(", ");
@@ -102,7 +105,5 @@ console.log(`  POST /async-users:             ${Math.round(median(plainRates))}/
 console.log(`  ... with the monitor sampling: ${Math.round(median(monitoredRates))}/s   runs ${fmt(monitoredRates)}`);
 console.log(`  write path / pgbench:          ${(median(plainRates) / median(pgbenchRates)).toFixed(2)}  (target >= 0.5)`);
 console.log(`  with monitor / without:        ${(median(monitoredRates) / median(plainRates)).toFixed(2)}`);
-console.log(`load run with the verdict: ${final.summary.rate}/s, nothing lost: ${final.verdict.nothingLost}`);
-for (const node of final.verdict.nodes.filter((n) => n.name !== "master")) {
-  console.log(`  ${node.name} caught up ${node.caughtUpMs} ms after the last acknowledged write`);
-}
+console.log(`load run with the verdict: ${final.summary.rate}/s. ${verdictHeadline(final.verdict)}`);
+for (const node of final.verdict.nodes.filter((n) => n.name !== "master")) console.log(`  ${node.name} ${nodeOutcome(node)}`);

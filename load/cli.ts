@@ -4,7 +4,7 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
 import type { LoadState, LoadSummary, LoadVerdict, MonitorSample } from "../src/lib/api-types.ts";
-import { nodeOutcome, verdictHeadline } from "../src/lib/load-verdict.ts";
+import { nodeOutcome, verdictHeadline, verdictNote } from "../src/lib/load-verdict.ts";
 import { loadConfig, PROJECT_ROOT } from "../server/config.ts";
 import { findLab } from "./find-lab.ts";
 
@@ -87,6 +87,8 @@ function printSummary(summary: LoadSummary) {
 function printVerdict(verdict: LoadVerdict) {
   console.log("");
   console.log(`  ${verdictHeadline(verdict)}`);
+  const note = verdictNote(verdict);
+  if (note) console.log(`  ${note}`);
   for (const node of verdict.nodes) {
     const gained = node.gained === null ? "no count" : `+${node.gained}`;
     const when = nodeOutcome(node);
@@ -126,7 +128,7 @@ for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>)
         console.log("\n  checking every node...");
       } else if (state.phase === "done" && announced) {
         printVerdict(state.verdict);
-        process.exit(state.verdict.nothingLost && state.summary.ok === state.summary.requests ? 0 : 1);
+        process.exit(state.verdict.outcome === "replicated" && state.summary.ok === state.summary.requests ? 0 : 1);
       } else if (state.phase === "failed" && announced) {
         fail(`\nThe run failed: ${state.error}`);
       }

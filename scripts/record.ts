@@ -5,7 +5,8 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import type { LabStatus } from "../src/lib/api-types.ts";
 import { recordKey } from "../src/lib/lesson-cells.ts";
-import type { Recording } from "../src/lib/recorded.ts";
+import { conninfosOf } from "../src/lib/placeholders.ts";
+import { maskPassword, type Recording } from "../src/lib/recorded.ts";
 import { runStep, type Post } from "../src/lib/replay.ts";
 import { PROJECT_ROOT } from "../server/config.ts";
 import { readLessons } from "../test/support/lessons.ts";
@@ -24,7 +25,12 @@ const post: Post = async <T,>(route: string, body: unknown) => {
 
 try {
   const status = lab.lab.status() as LabStatus;
-  const recording: Recording = { version: status.nodes[0]?.version ?? "", recordedAt: new Date().toISOString().slice(0, 10), cells: {} };
+  const recording: Recording = {
+    version: status.nodes[0]?.version ?? "",
+    recordedAt: new Date().toISOString().slice(0, 10),
+    conninfo: conninfosOf(status),
+    cells: {},
+  };
   for (const lesson of await readLessons()) {
     for (const [i, step] of lesson.steps.entries()) {
       const outcome = await runStep(step, status, post);
@@ -36,7 +42,8 @@ try {
     console.log(`recorded ${lesson.file}`);
   }
   const file = path.join(PROJECT_ROOT, "src/data/recorded.json");
-  await fs.writeFile(file, `${JSON.stringify(recording)}\n`);
+  // The lab's own password is in every connection string and in what some cells show (\dRs+, subconninfo).
+  await fs.writeFile(file, `${maskPassword(JSON.stringify(recording), lab.lab.endpoint("master").password)}\n`);
   console.log(`wrote ${path.relative(PROJECT_ROOT, file)}: ${Object.keys(recording.cells).length} cells, PostgreSQL ${recording.version}`);
 } finally {
   await lab.stop();

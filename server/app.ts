@@ -3,7 +3,9 @@ import type { ApiError } from "../src/lib/api-types.ts";
 import { NodePools } from "./db/pools.ts";
 import { HttpError, oneLine } from "./errors.ts";
 import type { Lab } from "./lab/lab.ts";
+import { EmbeddedLab } from "./lab/embedded/index.ts";
 import { LoadController } from "./load/controller.ts";
+import { FollowerLinks } from "./load/follower-links.ts";
 import { SubscriptionWatch } from "./lab/subscription-watch.ts";
 import { Monitor } from "./monitor/sampler.ts";
 import { labRoutes } from "./routes/lab.ts";
@@ -47,7 +49,8 @@ export function createApp(options: AppOptions) {
   const watch = new SubscriptionWatch(lab);
   watch.start();
   const monitor = new Monitor(lab);
-  const load = new LoadController(monitor, () => `http://127.0.0.1:${port()}/async-users`);
+  const links = new FollowerLinks(lab, lab instanceof EmbeddedLab ? (name, lines) => lab.logTail(name, lines) : undefined);
+  const load = new LoadController(monitor, () => `http://127.0.0.1:${port()}/async-users`, links);
   app.use(monitorRoutes(monitor, load));
   app.use(queryRoutes({ lab, pools, rowLimit: options.rowLimit, statementTimeoutMs: options.statementTimeoutMs }));
   app.use("/api", (req, _res, next) => next(new HttpError(`No such API: ${req.method} ${req.originalUrl}`, 404)));
@@ -65,7 +68,7 @@ export function createApp(options: AppOptions) {
   const close = async () => {
     load.stop();
     await lessonStart.service.settled();
-    await Promise.all([pools.end(), api.close(), monitor.close(), psqlConsole.close(), watch.close()]);
+    await Promise.all([pools.end(), api.close(), monitor.close(), links.close(), psqlConsole.close(), watch.close()]);
   };
   return { app, handler, upgrade: psqlConsole.upgrade, close };
 }

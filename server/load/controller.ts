@@ -2,15 +2,27 @@ import { fork, type ChildProcess } from "node:child_process";
 import { EventEmitter } from "node:events";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { LoadRequest, LoadState, LoadSummary, LoadVerdict, MonitorSample } from "../../src/lib/api-types.ts";
-import { HttpError } from "../errors.ts";
+import type { LoadNodeOutcome, LoadRequest, LoadState, LoadSummary, LoadVerdict, MonitorSample, NodeName } from "../../src/lib/api-types.ts";
+import { CATCH_UP_LIMIT_S, judgeOutcome } from "../../src/lib/load-verdict.ts";
 import type { Monitor } from "../monitor/sampler.ts";
 import type { ChildMessage, ChildStart } from "./child.ts";
-import { withinBounds } from "../../src/lib/load-verdict.ts";
+import { linkOf, mayCatchUp, type FollowerLinks, type LinksLook } from "./follower-links.ts";
 
 const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), "child.ts");
-/** How long the verdict waits for followers to apply the run's rows. */
-const CATCH_UP_LIMIT_MS = 30_000;
+const CATCH_UP_LIMIT_MS = CATCH_UP_LIMIT_S * 1000;
+/** How often the wait for followers looks at their subscriptions again (each look is one query per follower). */
+const LINKS_INTERVAL_MS = 1000;
+
+/** A load run the controller refuses: `invalid` for a request out of bounds, `busy` while another run goes. */
+export class LoadRunRefused extends Error {
+  constructor(
+    message: string,
+    readonly reason: "invalid" | "busy",
+  ) {
+    super(message);
+    this.name = "LoadRunRefused";
+  }
+}
 
 export const LIMITS = { requests: { min: 1, max: 100_000 }, concurrency: { min: 1, max: 500 } };
 
@@ -19,15 +31,16 @@ export function parseLoadRequest(body: unknown): LoadRequest {
   for (const [name, value] of Object.entries({ requests, concurrency })) {
     const { min, max } = LIMITS[name as keyof typeof LIMITS];
     if (!Number.isInteger(value) || (value as number) < min || (value as number) > max) {
-      throw new HttpError(`"${name}" must be a whole number from ${min} to ${max}.`, 400);
+      throw new LoadRunRefused(`"${name}" must be a whole number from ${min} to ${max}.`, "invalid");
     }
   }
   return { requests: requests as number, concurrency: concurrency as number };
 }
 
 /**
- * One load run at a time: baseline counts, the requests (in a child process), then the verdict: every
- * acknowledged write is on master and on every follower, and how long each follower took to catch up.
+ * One load run at a time: baseline counts and subscriptions, the requests (in a child process), then the
+ * verdict: every acknowledged write is on master and on every follower, how long each follower took to catch
+ * up, and, for a follower that lacks rows, whether its subscription to userpub could have brought them.
  */
 export class LoadController extends EventEmitter<{ state: [LoadState] }> {
   private current: LoadState = { phase: "idle" };
@@ -36,6 +49,7 @@ export class LoadController extends EventEmitter<{ state: [LoadState] }> {
   constructor(
     private readonly monitor: Monitor,
     private readonly targetUrl: () => string,
+    private readonly links: FollowerLinks,
   ) {
     super();
   }
@@ -46,7 +60,7 @@ export class LoadController extends EventEmitter<{ state: [LoadState] }> {
 
   start(request: LoadRequest): LoadState {
     if (this.current.phase === "running" || this.current.phase === "verifying") {
-      throw new HttpError("A load run is already going; wait for it or stop it.", 409);
+      throw new LoadRunRefused("A load run is already going; wait for it or stop it.", "busy");
     }
     this.set({ phase: "running", request, startedAt: Date.now(), progress: { done: 0, total: request.requests, ok: 0, errors: 0, rate: 0 } });
     void this.run(request).catch((error: Error) => this.set({ phase: "failed", request, error: error.message }));
@@ -67,9 +81,10 @@ export class LoadController extends EventEmitter<{ state: [LoadState] }> {
     if (before.nodes[0]?.count === null) {
       throw new Error("master has no users table to write to (or is down): run lesson 3 first.");
     }
+    const linksBefore = await this.links.look();
     const summary = await this.fire(request);
     this.set({ phase: "verifying", request, summary });
-    const verdict = await this.verify(before, summary);
+    const verdict = await this.verify(before, linksBefore, summary);
     this.set({ phase: "done", request, summary, verdict });
   }
 
@@ -101,31 +116,62 @@ export class LoadController extends EventEmitter<{ state: [LoadState] }> {
 
   /**
    * Master must have gained every acknowledged row, and at most the requests whose outcome is unknown
-   * besides (see withinBounds); each follower that is up must then hold as many
-   * rows as master (a follower that was behind when the run began catches up on those too). Each follower's
-   * time is counted from the last acknowledged write.
+   * besides (see withinBounds); each follower that is up must then hold as many rows as master (a follower that
+   * was behind when the run began catches up on those too). Each follower's time is counted from the last
+   * acknowledged write. The wait is only for followers whose subscription can still bring the rows: one not
+   * subscribed, disabled, or whose apply worker fails again and again would only make the learner wait 30 s.
    */
-  private async verify(before: MonitorSample, summary: LoadSummary): Promise<LoadVerdict> {
+  private async verify(before: MonitorSample, linksBefore: LinksLook, summary: LoadSummary): Promise<LoadVerdict> {
     const ended = Date.now();
     const caughtUp = new Map<string, number>();
-    const countOf = (s: MonitorSample, i: number) => s.nodes[i]?.count ?? null;
+    let links = await this.links.look();
+    let linksAt = Date.now();
     let sample = await this.monitor.sample();
-    while (Date.now() - ended < CATCH_UP_LIMIT_MS) {
-      const master = countOf(sample, 0);
-      sample.nodes.forEach((node, i) => {
-        if (!caughtUp.has(node.name) && master !== null && countOf(sample, i) === master) caughtUp.set(node.name, Date.now() - ended);
-      });
-      if (sample.nodes.every((node) => node.state !== "up" || caughtUp.has(node.name))) break;
+    for (;;) {
+      const master = countOf(sample, "master");
+      for (const node of sample.nodes) {
+        if (!caughtUp.has(node.name) && master !== null && countOf(sample, node.name) === master) caughtUp.set(node.name, Date.now() - ended);
+      }
+      const waiting = stillComing(sample, caughtUp, linksBefore, links);
+      if (waiting.length === 0 || Date.now() - ended >= CATCH_UP_LIMIT_MS) break;
       await new Promise((resolve) => setTimeout(resolve, 50));
+      if (Date.now() - linksAt >= LINKS_INTERVAL_MS) [links, linksAt] = [await this.links.look(), Date.now()];
       sample = await this.monitor.sample();
     }
-    const nodes = sample.nodes.map((node, i) => {
-      const now = countOf(sample, i);
-      const then = countOf(before, i);
-      return { name: node.name, state: node.state, gained: now === null || then === null ? null : now - then, caughtUpMs: caughtUp.get(node.name) ?? null };
-    });
-    const masterGained = withinBounds(nodes[0]?.gained ?? null, summary);
-    const nothingLost = masterGained && nodes.every((node) => node.state !== "up" || caughtUp.has(node.name));
-    return { acknowledged: summary.ok, unknown: summary.unknown, nodes, nothingLost };
+    links = await this.links.look();
+    const nodes = await Promise.all(sample.nodes.map((node) => this.outcome(node.name, before, sample, caughtUp, linksBefore, links)));
+    const outcome = judgeOutcome(nodes, summary);
+    return { acknowledged: summary.ok, unknown: summary.unknown, nodes, outcome, nothingLost: outcome !== "lost", publication: links.publication };
   }
+
+  private async outcome(
+    name: NodeName,
+    before: MonitorSample,
+    after: MonitorSample,
+    caughtUp: Map<string, number>,
+    linksBefore: LinksLook,
+    links: LinksLook,
+  ): Promise<LoadNodeOutcome> {
+    const [now, then, master] = [countOf(after, name), countOf(before, name), countOf(after, "master")];
+    const node: LoadNodeOutcome = {
+      name,
+      state: after.nodes.find((n) => n.name === name)?.state ?? "down",
+      gained: now === null || then === null ? null : now - then,
+      caughtUpMs: caughtUp.get(name) ?? null,
+      behind: now === null || master === null ? null : master - now,
+    };
+    return name === "master" ? node : { ...node, link: await this.links.explain(name, linkOf(name, linksBefore, links)) };
+  }
+}
+
+/** The nodes that are up, not caught up yet, and (for a follower) whose subscription may still bring the rows. */
+function stillComing(sample: MonitorSample, caughtUp: Map<string, number>, before: LinksLook, now: LinksLook): NodeName[] {
+  return sample.nodes
+    .filter((node) => node.state === "up" && !caughtUp.has(node.name))
+    .filter((node) => node.name === "master" || mayCatchUp(linkOf(node.name, before, now)))
+    .map((node) => node.name);
+}
+
+function countOf(sample: MonitorSample, name: NodeName): number | null {
+  return sample.nodes.find((node) => node.name === name)?.count ?? null;
 }

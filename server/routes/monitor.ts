@@ -1,6 +1,7 @@
 import { Router } from "express";
 import type { LoadState, MonitorSample } from "../../src/lib/api-types.ts";
-import { parseLoadRequest, type LoadController } from "../load/controller.ts";
+import { HttpError } from "../errors.ts";
+import { LoadRunRefused, parseLoadRequest, type LoadController } from "../load/controller.ts";
 import type { Monitor } from "../monitor/sampler.ts";
 
 export function monitorRoutes(monitor: Monitor, load: LoadController): Router {
@@ -25,7 +26,12 @@ export function monitorRoutes(monitor: Monitor, load: LoadController): Router {
   });
 
   router.post("/api/load", (req, res) => {
-    res.status(202).json(load.start(parseLoadRequest(req.body)));
+    try {
+      res.status(202).json(load.start(parseLoadRequest(req.body)));
+    } catch (error) {
+      if (error instanceof LoadRunRefused) throw new HttpError(error.message, error.reason === "busy" ? 409 : 400);
+      throw error;
+    }
   });
 
   router.post("/api/load/stop", (_req, res) => {

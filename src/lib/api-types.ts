@@ -178,17 +178,59 @@ export interface LoadSummary {
   unknown: number;
 }
 
+/**
+ * A follower's subscription to `userpub`, as the load verdict sees it (pg_subscription, pg_stat_subscription and
+ * pg_stat_subscription_stats on the follower, the lab's subscription watch, and the node's server log):
+ * streaming: enabled, its apply worker runs, no apply error during the run; failing: its apply worker runs now
+ * but failed during the run; stopped: enabled, but no apply worker runs (it failed, or can't reach or is refused
+ * by its publisher); disabled: by ALTER SUBSCRIPTION ... DISABLE or disable_on_error; none: no subscription to
+ * `userpub` in the follower's database.
+ */
+export interface FollowerLink {
+  state: "streaming" | "failing" | "stopped" | "disabled" | "none";
+  /** The subscription's name (not for `none`). */
+  subscription?: string;
+  /** Apply and table-sync errors counted while the run went (0 when the count before it is unknown). */
+  errorsDuringRun: number;
+  /** The last error its workers logged (the embedded lab's server log), or why the subscription watch says it is broken. */
+  lastError?: string;
+}
+
+export interface LoadNodeOutcome {
+  name: NodeName;
+  state: NodeState;
+  /** Rows the node gained during the run (null: node down or no users table). */
+  gained: number | null;
+  /** When its count reached master's, counted from the last acknowledged write (null: it didn't within the wait). */
+  caughtUpMs: number | null;
+  /** How many rows fewer than master it held when the verdict was given (null: a count is unknown). */
+  behind: number | null;
+  /**
+   * A follower's subscription to `userpub`, seen after the run (before it, for a follower down by then); null when
+   * it could not be looked at. Absent for master.
+   */
+  link?: FollowerLink | null;
+}
+
+/**
+ * replicated: master gained every acknowledged row and no more than acknowledged + unknown, and every follower
+ * that is up holds as many rows as master. unreplicated: nothing was lost, but a follower that is up lacks rows
+ * because it is not subscribed to `userpub`, or its subscription is disabled or its apply worker failed.
+ * lost: master, or a follower subscribed and streaming, lacks acknowledged writes. extra: master gained more rows
+ * than acknowledged + unknown (something else wrote to `users` during the run).
+ */
+export type LoadOutcome = "replicated" | "unreplicated" | "lost" | "extra";
+
 export interface LoadVerdict {
   acknowledged: number;
   /** Requests whose outcome is unknown (see LoadSummary.unknown): master may hold up to this many more rows. */
   unknown: number;
-  /** Rows each node gained during the run (null: node down or no users table). */
-  nodes: { name: NodeName; gained: number | null; caughtUpMs: number | null; state: NodeState }[];
-  /**
-   * True when master gained every acknowledged row and no more than acknowledged + unknown (acknowledged <=
-   * gained <= acknowledged + unknown), and every follower that is up holds as many rows as master.
-   */
+  nodes: LoadNodeOutcome[];
+  outcome: LoadOutcome;
+  /** No acknowledged write is missing from master or from a follower subscribed and streaming (outcome is not `lost`). */
   nothingLost: boolean;
+  /** Whether master has the publication `userpub` (null: it could not be looked at). */
+  publication: boolean | null;
 }
 
 export type LoadState =

@@ -3,7 +3,10 @@
 // host=127.0.0.1 port=54321 ... when embedded). `{{master user=replicator password=secret}}` is the same
 // with those settings replaced or added, and `{{master password=}}` the same without a password (a setting
 // given no value is removed), for the lessons that show what a connection string without one is refused.
-import { isNodeName, type LabStatus } from "./api-types.ts";
+import { isNodeName, type LabStatus, type NodeName } from "./api-types.ts";
+
+/** Each node's connection string by name: a live lab's, or the ones the lessons were recorded with. */
+export type Conninfos = Partial<Record<NodeName, string>>;
 
 const PLACEHOLDER = /\{\{\s*(master|slave[1-3])((?:\s+[a-z_]+=[^\s}]*)*)\s*\}\}/g;
 
@@ -21,9 +24,18 @@ function withSettings(conninfo: string, overrides: string): string {
   return [...settings].map(([key, value]) => `${key}=${value}`).join(" ");
 }
 
+export function conninfosOf(lab: LabStatus): Conninfos {
+  return Object.fromEntries(lab.nodes.map((node) => [node.name, node.conninfo]));
+}
+
 export function fillPlaceholders(sql: string, lab: LabStatus): string {
+  return fillPlaceholdersWith(sql, conninfosOf(lab));
+}
+
+/** The same with the connection strings given by node: a placeholder whose node has none is left as it is. */
+export function fillPlaceholdersWith(sql: string, conninfos: Conninfos): string {
   return sql.replace(PLACEHOLDER, (whole, name: string, overrides: string) => {
-    const node = isNodeName(name) ? lab.nodes.find((n) => n.name === name) : undefined;
-    return node ? withSettings(node.conninfo, overrides) : whole;
+    const conninfo = isNodeName(name) ? conninfos[name] : undefined;
+    return conninfo === undefined ? whole : withSettings(conninfo, overrides);
   });
 }

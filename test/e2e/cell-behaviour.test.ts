@@ -5,8 +5,10 @@ import express from "express";
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { PROJECT_ROOT } from "../../server/config.ts";
-import { call, direct } from "../support/bridge.ts";
-import { labPage, launch, screenshot } from "../support/browser.ts";
+import recorded from "../../src/data/recorded.json" with { type: "json" };
+import type { Recording } from "../../src/lib/recorded.ts";
+import { call, direct, nodeConninfo } from "../support/bridge.ts";
+import { ARTIFACTS, labPage, launch, screenshot } from "../support/browser.ts";
 
 let browser: Browser;
 let page: Page;
@@ -115,5 +117,46 @@ describe("a cell in a real browser", () => {
     } finally {
       server.close();
     }
+  });
+
+  it("shows a placeholder as the recorded connection string on a static host, marked as such, and the lab's own from the lab", async () => {
+    const recording = recorded as unknown as Recording;
+    const master = recording.conninfo?.master ?? "";
+    expect(master).toMatch(/^host=127\.0\.0\.1 port=\d+ user=postgres password=\*+ dbname=replication$/);
+    const app = express().use(express.static(path.join(PROJECT_ROOT, "dist")));
+    const server: Server = await new Promise((resolve) => {
+      const s = app.listen(0, "127.0.0.1", () => resolve(s));
+    });
+    const subscription = (on: Page) => on.locator("sql-cell", { hasText: "CREATE SUBSCRIPTION usersub" }).first();
+    try {
+      for (const width of [1440, 390]) {
+        await page.setViewportSize({ width, height: 900 });
+        await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/lessons/05-subscriptions/`);
+        const cell = subscription(page);
+        await expect(cell.locator("textarea").inputValue()).resolves.toBe(`CREATE SUBSCRIPTION usersub\n    CONNECTION '${master}'\n    PUBLICATION userpub;`);
+        await expect(cell.locator(".sql-cell__highlight").textContent()).resolves.not.toContain("{{");
+        const note = cell.locator(".sql-cell__recorded-conninfo");
+        await expect(note.isVisible()).resolves.toBe(true);
+        await expect(note.textContent()).resolves.toMatch(/^\s*Recorded connection string \(password masked\): the one the lessons were recorded with\./);
+        // Filled-in placeholders are not an edit, recorded ones neither.
+        await expect(cell.locator(".sql-cell__edited").isHidden()).resolves.toBe(true);
+        await cell.scrollIntoViewIfNeeded();
+        await cell.screenshot({ path: path.join(ARTIFACTS, `cell-recorded-conninfo-${width}.png`) });
+      }
+      // A password the lesson gives itself is shown as the lesson has it, and the note doesn't call it masked.
+      await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/lessons/09-pitfalls-and-security/`);
+      const own = page.locator("sql-cell", { hasText: "CREATE SUBSCRIPTION as_replicator" }).first();
+      await expect(own.locator("textarea").inputValue()).resolves.toContain(" user=replicator password=replicator dbname=replication'");
+      await expect(own.locator(".sql-cell__recorded-conninfo").textContent()).resolves.toMatch(/^\s*Recorded connection string: the one/);
+    } finally {
+      server.close();
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
+    // From the lab, the live connection string takes its place, and the note is gone.
+    await page.goto(`${inject("bridgeUrl")}/lessons/05-subscriptions/`);
+    const live = subscription(page);
+    await expect.poll(() => live.locator("textarea").inputValue()).toContain(`CONNECTION '${await nodeConninfo("master")}'`);
+    await expect(live.locator(".sql-cell__recorded-conninfo").count()).resolves.toBe(0);
+    await expect(live.locator(".sql-cell__edited").isHidden()).resolves.toBe(true);
   });
 });

@@ -1,7 +1,8 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { labPage, launch, screenshot } from "../support/browser.ts";
-import { counts, setUpReplication } from "../support/replication.ts";
+import path from "node:path";
+import { ARTIFACTS, labPage, launch, screenshot } from "../support/browser.ts";
+import { counts, setUpReplication, setUpReplicationTo } from "../support/replication.ts";
 
 let browser: Browser;
 let page: Page;
@@ -72,5 +73,41 @@ describe("lesson 6 in a real browser", () => {
     const body = /-d '(.*)'/.exec(command)![1]!;
     const response = await fetch(`${inject("bridgeUrl")}/async-users`, { method: "POST", headers: { "Content-Type": "application/json" }, body });
     expect(response.status).toBe(201);
+  });
+});
+
+describe("lesson 6's verdict on a lab where lesson 5 was not run to its end", () => {
+  // Other test files share the lab: leave every follower subscribed again.
+  afterAll(setUpReplication, 60_000);
+
+  it("says slave2 and slave3 are not subscribed to userpub and what to do, not that writes were lost", async () => {
+    await setUpReplicationTo(["slave1"]);
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.goto(`${inject("bridgeUrl")}/lessons/06-load-and-watch/`);
+    await expect.poll(() => tileCount("slave3"), { timeout: 10_000 }).toBe(0);
+    await page.locator("load-run input[name=requests]").fill("500");
+    await page.locator("load-run input[name=concurrency]").fill("10");
+    await page.getByRole("button", { name: "Start the load" }).click();
+    await expect.poll(() => page.locator("load-run").getAttribute("data-phase"), { timeout: 60_000 }).toBe("done");
+    const verdict = page.locator("load-run .load-run__verdict");
+    await expect(verdict.getAttribute("data-outcome")).resolves.toBe("unreplicated");
+    await expect(verdict.locator("strong").textContent()).resolves.toBe(
+      "✗ slave2 and slave3 are not subscribed to userpub, so they never received these rows: lesson 5 creates their subscriptions " +
+        "(or use “Start this lesson from a known state” at the top of lesson 6's page).",
+    );
+    await expect(verdict.locator(".load-run__note").textContent()).resolves.toBe("Nothing was lost: master and slave1 have all 500 acknowledged writes.");
+    await expect(verdict.locator("li[data-node=slave2]").textContent()).resolves.toBe("slave2 +0 rows, 500 rows behind master: not subscribed to userpub");
+    await expect(verdict.locator("li[data-node=slave1]").textContent()).resolves.toMatch(/^slave1 \+500 rows, caught up \d+ ms after the last acknowledged write$/);
+    expect(await counts()).toEqual({ master: 500, slave1: 500, slave2: 0, slave3: 0 });
+    await page.locator("load-run").scrollIntoViewIfNeeded();
+    await page.locator("load-run").screenshot({ path: path.join(ARTIFACTS, "lesson-06-verdict-unsubscribed-1440.png") });
+    // A phone's width; tall enough that the whole run fits in one shot.
+    await page.setViewportSize({ width: 390, height: 1600 });
+    await page.locator("load-run").scrollIntoViewIfNeeded();
+    await page.locator("load-run").screenshot({ path: path.join(ARTIFACTS, "lesson-06-verdict-unsubscribed-390.png") });
+    // At 390 px the verdict wraps inside the page: nothing sticks out sideways.
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBe(0);
+    await page.setViewportSize({ width: 1280, height: 900 });
   });
 });

@@ -37,8 +37,14 @@ export default async function setup(project: TestProject) {
     PORT: "0",
   });
   const lab = createLab(config);
-  // The browser tests and the page checks need the built site; build it alongside the lab's start.
-  await Promise.all([lab.start(), buildSiteIfNeeded(config.siteDir, (line) => console.log(line))]);
+  // The browser tests and the page checks need the built site; build it alongside the lab's start. If either
+  // fails, the run ends before any teardown: the servers already started must be stopped here, or they outlive it.
+  const [started, built] = await Promise.allSettled([lab.start(), buildSiteIfNeeded(config.siteDir, (line) => console.log(line))]);
+  if (started.status === "rejected" || built.status === "rejected") {
+    await lab.stop().catch(() => {});
+    await fs.rm(dataDir, { recursive: true, force: true });
+    throw started.status === "rejected" ? started.reason : (built as PromiseRejectedResult).reason;
+  }
   let port = 0;
   const { handler, upgrade, close } = createApp({ ...config, lab, port: () => port });
   const listening = await listen(handler, 0, upgrade);

@@ -5,7 +5,12 @@ import { call, direct, query, waitFor } from "./bridge.ts";
 export const FOLLOWERS = ["slave1", "slave2", "slave3"] as const;
 
 /** The state lesson 5 leaves: users everywhere, userpub on master, one subscription per follower, in sync. */
-export async function setUpReplication(): Promise<void> {
+export function setUpReplication(): Promise<void> {
+  return setUpReplicationTo(FOLLOWERS);
+}
+
+/** The same with only these followers subscribed: a lab where lesson 5 was skipped or stopped halfway. */
+export async function setUpReplicationTo(followers: readonly NodeName[]): Promise<void> {
   const reset = await call("/api/lab/reset", {});
   expect(reset.status).toBe(200);
   const lab = reset.json as { nodes: { name: string; conninfo: string }[] };
@@ -15,11 +20,11 @@ export async function setUpReplication(): Promise<void> {
     expect(error).toBeUndefined();
   }
   expect((await query("master", "CREATE PUBLICATION userpub FOR TABLE users")).error).toBeUndefined();
-  for (const node of FOLLOWERS) {
+  for (const node of followers) {
     const { error } = await query(node, `CREATE SUBSCRIPTION sub_${node} CONNECTION '${conninfo}' PUBLICATION userpub`);
     expect(error).toBeUndefined();
   }
-  await waitFor(async () => (await direct("master", "SELECT 1 FROM pg_stat_replication WHERE state = 'streaming'")).length === 3, 15_000);
+  await waitFor(async () => (await direct("master", "SELECT 1 FROM pg_stat_replication WHERE state = 'streaming'")).length === followers.length, 15_000);
 }
 
 export async function counts(nodes: readonly NodeName[] = NODE_NAMES): Promise<Record<string, number>> {

@@ -13,6 +13,12 @@ describe("the recorded outputs the site shows before a cell runs", () => {
     expect(recording.version).toMatch(/^18\./);
   });
 
+  it("keep each node's connection string with its password masked, never the recording lab's own", () => {
+    for (const node of ["master", "slave1", "slave2", "slave3"] as const) {
+      expect(recording.conninfo?.[node], node).toMatch(/^host=127\.0\.0\.1 port=\d+ user=postgres password=\*+ dbname=replication$/);
+    }
+  });
+
   it("match the lessons as they are now (run `npm run record` after changing a lesson)", async () => {
     for (const lesson of await readLessons()) {
       for (const [i, step] of lesson.steps.entries()) {

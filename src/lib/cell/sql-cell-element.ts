@@ -38,8 +38,13 @@ export class SqlCellElement extends HTMLElement implements NotebookCell {
   private expectation!: Expectation;
   /** The cell's SQL as the lesson writes it, placeholders and all. */
   private template = "";
-  /** The lesson's SQL as last shown in this lab: the template with its placeholders filled. */
+  /**
+   * The lesson's SQL as last shown: the template with its placeholders filled for this lab, or, until the page
+   * reaches one, with the connection strings of the recording (SqlCell.astro fills those in).
+   */
   private lessonText = "";
+  /** Says the cell shows the recording's connection strings; gone once the lab's own are filled in. */
+  private recordedNote: HTMLElement | null = null;
   private edited = false;
   private lastRun: SavedOutput | undefined;
   private lab: LabStatus | null = null;
@@ -86,8 +91,9 @@ export class SqlCellElement extends HTMLElement implements NotebookCell {
     this.editedMark = this.querySelector(".sql-cell__edited");
     this.restoreButton = this.querySelector(".sql-cell__restore");
     this.expectation = this.isScratch ? UNJUDGED : parseExpectation(this.dataset["expect"]);
-    this.template = this.isScratch ? "" : this.input.value;
-    this.lessonText = this.template;
+    this.recordedNote = this.querySelector(".sql-cell__recorded-conninfo");
+    this.template = this.isScratch ? "" : (this.dataset["template"] ?? this.input.value);
+    this.lessonText = this.isScratch ? "" : this.input.value;
     this.classList.add("is-live");
     this.listen();
     const restored = this.isScratch ? false : this.restoreSaved();
@@ -126,6 +132,9 @@ export class SqlCellElement extends HTMLElement implements NotebookCell {
   private onLab(status: LabStatus | null) {
     this.lab = status;
     if (!status || this.isScratch) return;
+    this.recordedNote?.remove();
+    this.recordedNote = null;
+    this.classList.remove("has-recorded-conninfo");
     const filled = fillPlaceholders(this.template, status);
     if (this.input.value === this.lessonText && this.input.value !== filled) {
       this.input.value = filled;
@@ -141,6 +150,8 @@ export class SqlCellElement extends HTMLElement implements NotebookCell {
     this.classList.toggle("is-edited", this.edited);
     if (this.editedMark) this.editedMark.hidden = !this.edited;
     if (this.restoreButton) this.restoreButton.hidden = !this.edited;
+    // An edit is the learner's own SQL: the note speaks of the lesson's recorded connection strings only.
+    if (this.recordedNote) this.recordedNote.hidden = this.edited;
   }
 
   /** The answer recorded when the lessons were last replayed, marked as such, until the cell runs here. */

@@ -1,7 +1,7 @@
 // <load-run>: starts a load run and shows its progress, its summary and the verdict.
 import type { LoadState, LoadSummary, LoadVerdict } from "../api-types.ts";
 import { api, labToken } from "../lab-client.ts";
-import { nodeOutcome, verdictHeadline } from "../load-verdict.ts";
+import { nodeOutcome, verdictHeadline, verdictNote } from "../load-verdict.ts";
 import { watchMonitor } from "../monitor-client.ts";
 
 const ms = (value: number) => `${value.toFixed(1)} ms`;
@@ -104,20 +104,26 @@ class LoadRunElement extends HTMLElement {
 
   private verdict(verdict: LoadVerdict) {
     const box = this.querySelector<HTMLElement>(".load-run__verdict")!;
-    box.dataset["met"] = String(verdict.nothingLost);
+    const format = (n: number) => n.toLocaleString("en-US");
+    box.dataset["met"] = String(verdict.outcome === "replicated");
+    box.dataset["outcome"] = verdict.outcome;
     const head = document.createElement("strong");
-    head.textContent = verdictHeadline(verdict, (n) => n.toLocaleString("en-US"));
+    head.textContent = verdictHeadline(verdict, format);
     const list = document.createElement("ul");
     for (const node of verdict.nodes) {
       const item = document.createElement("li");
-      const gained = node.gained === null ? "no count" : `+${node.gained.toLocaleString("en-US")} rows`;
-      const when = nodeOutcome(node);
+      item.dataset["node"] = node.name;
+      const gained = node.gained === null ? "no count" : `+${format(node.gained)} rows`;
       const name = document.createElement("code");
       name.textContent = node.name;
-      item.append(name, ` ${gained}, ${when}`);
+      item.append(name, ` ${gained}, ${nodeOutcome(node, format)}`);
       list.append(item);
     }
-    box.replaceChildren(head, list);
+    const note = verdictNote(verdict, format);
+    const aside = document.createElement("p");
+    aside.className = "load-run__note";
+    aside.textContent = note ?? "";
+    box.replaceChildren(...(note ? [head, aside, list] : [head, list]));
     box.hidden = false;
   }
 }
