@@ -2,12 +2,17 @@
 // lessons before it (what Catch up did), in the same run on the same lab:
 //   plain: POST /api/lab/reset, then every step of lessons 1..N-1 through the bridge, as the page ran them;
 //   cold:  POST /api/lab/lesson-start with no snapshot yet (reset, replay, a snapshot kept at every lesson start);
-//   warm:  the same once the snapshot exists (stop the nodes, copy the folders back, start them), median of runs.
+//   warm:  the same once the snapshot exists (stop the nodes, copy the folders back, start them), median of runs;
+// and the disk the kept snapshots take (<data folder>/snapshots, each file counted once), against the live lab's
+// four data folders.
 // Usage: npm run bench:lesson-start -- [--lesson 9] [--warm-runs 5]
+import fs from "node:fs/promises";
+import path from "node:path";
 import { parseArgs } from "node:util";
 import { performance } from "node:perf_hooks";
 import type { LabStatus, LessonStartProgress } from "../src/lib/api-types.ts";
 import { runStep, type Post } from "../src/lib/replay.ts";
+import { diskUse, formatBytes } from "../server/lesson-start/disk-use.ts";
 import { readLessons, stepsBefore } from "../server/lesson-start/lessons.ts";
 import { BENCH_TOKEN, startLabAndBridge } from "./fixture.ts";
 
@@ -15,7 +20,7 @@ const { values } = parseArgs({ options: { lesson: { type: "string", default: "9"
 const lesson = Number(values.lesson);
 const warmRuns = Number(values["warm-runs"]);
 
-const { url, stop } = await startLabAndBridge();
+const { lab, url, stop } = await startLabAndBridge();
 const call = async <T>(path: string, body?: unknown): Promise<T> => {
   const response = await fetch(`${url}${path}`, {
     method: body === undefined ? "GET" : "POST",
@@ -51,6 +56,17 @@ async function lessonStart(): Promise<{ seconds: number; progress: LessonStartPr
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
+/** The snapshots kept, on disk, against the four data folders of the lab itself. */
+async function reportDisk(): Promise<void> {
+  const snapshots = path.join(lab.dataDir, "snapshots");
+  const kept = await diskUse(snapshots);
+  const starts = (await fs.readdir(snapshots)).filter((entry) => /^lesson-\d+-[0-9a-f]+$/.test(entry)).length;
+  const live = await Promise.all((["master", "slave1", "slave2", "slave3"] as const).map((name) => diskUse(lab.nodeFolder(name))));
+  const liveBytes = live.reduce((sum, use) => sum + use.bytes, 0);
+  console.log(`  disk: ${starts} lesson starts kept in ${formatBytes(kept.bytes)} (${kept.files} files); the lab's four data folders: ${formatBytes(liveBytes)}`);
+  console.log(`  the snapshots take ${(kept.bytes / liveBytes).toFixed(2)} times the lab's own folders`);
+}
+
 try {
   const steps = stepsBefore(await readLessons(), lesson).length;
   console.log(`the start of lesson ${lesson} (${steps} steps of the lessons before it)`);
@@ -59,6 +75,7 @@ try {
   const cold = await lessonStart();
   if (cold.progress.how !== "replay") throw new Error("the cold run restored a snapshot: the lab was not fresh");
   console.log(`  cold (replay + snapshots kept): ${cold.seconds.toFixed(2)} s   (${(cold.seconds / plain).toFixed(2)} of plain)`);
+  await reportDisk();
   const warm: number[] = [];
   for (let i = 0; i < warmRuns; i++) {
     const run = await lessonStart();
