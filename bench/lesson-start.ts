@@ -2,18 +2,18 @@
 // lessons before it (what Catch up did), in the same run on the same lab:
 //   plain: POST /api/lab/reset, then every step of lessons 1..N-1 through the bridge, as the page ran them;
 //   cold:  POST /api/lab/lesson-start with no snapshot yet (reset, replay, a snapshot kept at every lesson start);
-//   warm:  the same once the snapshot exists (stop the nodes, copy the folders back, start them), median of runs;
-// and the disk the kept snapshots take (<data folder>/snapshots, each file counted once), against the live lab's
-// four data folders.
+//   warm:  the same once the snapshot exists (stop the nodes, bring their folders back to it, start them), median of runs;
+// and the disk the kept snapshots take (<data folder>/snapshots, each file counted once), against whole copies of
+// the folders they list and the live lab's four data folders.
 // Usage: npm run bench:lesson-start -- [--lesson 9] [--warm-runs 5]
-import fs from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { performance } from "node:perf_hooks";
-import type { LabStatus, LessonStartProgress } from "../src/lib/api-types.ts";
+import { NODE_NAMES, type LabStatus, type LessonStartProgress } from "../src/lib/api-types.ts";
 import { runStep, type Post } from "../src/lib/replay.ts";
 import { diskUse, formatBytes } from "../server/lesson-start/disk-use.ts";
 import { readLessons, stepsBefore } from "../server/lesson-start/lessons.ts";
+import { SnapshotStore } from "../server/lesson-start/snapshots.ts";
 import { BENCH_TOKEN, startLabAndBridge } from "./fixture.ts";
 
 const { values } = parseArgs({ options: { lesson: { type: "string", default: "9" }, "warm-runs": { type: "string", default: "5" } } });
@@ -56,15 +56,14 @@ async function lessonStart(): Promise<{ seconds: number; progress: LessonStartPr
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-/** The snapshots kept, on disk, against the four data folders of the lab itself. */
+/** The snapshots kept, on disk, against whole copies of the folders they list and the lab's own four folders. */
 async function reportDisk(): Promise<void> {
-  const snapshots = path.join(lab.dataDir, "snapshots");
-  const kept = await diskUse(snapshots);
-  const starts = (await fs.readdir(snapshots)).filter((entry) => /^lesson-\d+-[0-9a-f]+$/.test(entry)).length;
-  const live = await Promise.all((["master", "slave1", "slave2", "slave3"] as const).map((name) => diskUse(lab.nodeFolder(name))));
+  const { starts, bytes, listed } = await new SnapshotStore(lab).usage();
+  const live = await Promise.all(NODE_NAMES.map((name) => diskUse(lab.nodeFolder(name))));
   const liveBytes = live.reduce((sum, use) => sum + use.bytes, 0);
-  console.log(`  disk: ${starts} lesson starts kept in ${formatBytes(kept.bytes)} (${kept.files} files); the lab's four data folders: ${formatBytes(liveBytes)}`);
-  console.log(`  the snapshots take ${(kept.bytes / liveBytes).toFixed(2)} times the lab's own folders`);
+  const whole = starts * liveBytes;
+  console.log(`  disk: ${starts} lesson starts kept in ${formatBytes(bytes)} (${path.join(lab.dataDir, "snapshots")})`);
+  console.log(`        the files they list: ${formatBytes(listed)}; whole copies of the lab's four folders (${formatBytes(liveBytes)}) per start, as kept before: about ${formatBytes(whole)}, ${(whole / bytes).toFixed(1)}x more`);
 }
 
 try {
