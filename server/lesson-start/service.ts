@@ -113,6 +113,8 @@ export class LessonStart {
       if (store && !(await store.has(next, key(next)))) {
         set({ phase: "saving", says: `keeping a snapshot of lesson ${next}'s start` });
         await store.save(next, key(next));
+        // Snapshots whose key no lesson has any more (its cells or PostgreSQL changed) would pile up unseen.
+        await store.prune(lessons.map((kept) => ({ lesson: lessonNumber(kept), key: key(lessonNumber(kept)) })));
       }
     }
   }

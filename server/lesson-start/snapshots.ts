@@ -22,6 +22,12 @@ interface SnapshotFile {
   folders: Record<NodeName, Entry[]>;
 }
 
+/** A lesson start, as the lessons' sources name it now. */
+export interface LessonStartName {
+  lesson: number;
+  key: string;
+}
+
 export class SnapshotStore {
   constructor(private readonly lab: EmbeddedLab) {}
 
@@ -89,6 +95,24 @@ export class SnapshotStore {
     return true;
   }
 
+  /**
+   * Removes every snapshot that no lesson start in `current` names (made before a lesson's cells or the
+   * PostgreSQL version changed, or by an older version of the lab, which kept whole folders), then every
+   * stored file that no snapshot left needs.
+   */
+  async prune(current: readonly LessonStartName[]): Promise<void> {
+    const wanted = new Set(current.map(fileName));
+    const entries = await fs.readdir(this.root).catch(() => [] as string[]);
+    const stale = entries.filter((entry) => entry !== "objects" && !wanted.has(entry));
+    await Promise.all(stale.map((entry) => fs.rm(path.join(this.root, entry), { recursive: true, force: true })));
+    const kept = new Set<string>();
+    for (const name of current) {
+      const snapshot = await this.read(name.lesson, name.key);
+      for (const entry of Object.values(snapshot?.folders ?? {}).flat()) if (entry.kind === "file") kept.add(ObjectStore.nameOf(entry));
+    }
+    await this.objects.sweep(kept);
+  }
+
   /** How many lesson starts are kept, the disk they take, and what whole copies of their folders would. */
   async usage(): Promise<{ starts: number; bytes: number; listed: number }> {
     const files = (await fs.readdir(this.root).catch(() => [] as string[])).filter((entry) => /^lesson-\d+-[0-9a-f]+\.json$/.test(entry));
@@ -112,6 +136,6 @@ export class SnapshotStore {
   }
 }
 
-function fileName({ lesson, key }: { lesson: number; key: string }): string {
+function fileName({ lesson, key }: LessonStartName): string {
   return `lesson-${String(lesson).padStart(2, "0")}-${key}.json`;
 }

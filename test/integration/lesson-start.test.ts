@@ -213,4 +213,28 @@ describe("starting a lesson from a known state", () => {
     const stored = new Set(await storedObjects());
     expect([...(await objectsOf(lesson3))].filter((name) => !stored.has(name))).toEqual([]);
   }, 120_000);
+
+  it("keeping a new lesson start removes the snapshots no lesson names any more (other keys, the older whole-folder kind) and the stored files only they held", async () => {
+    const root = snapshotsDir();
+    const current = await snapshotFiles();
+    // Lesson 4's start as it was before its lessons changed: another key, and one file no current start has.
+    const staleObject = { digest: "ab".repeat(32), size: 5 };
+    const stale = JSON.parse(await fs.readFile(path.join(root, current.find((file) => file.startsWith("lesson-04-"))!), "utf8"));
+    stale.folders.master.push({ path: "left-by-an-old-lesson", kind: "file", mode: 0o600, uid: 0, gid: 0, ...staleObject });
+    await fs.writeFile(path.join(root, "lesson-04-0123456789abcdef01234567.json"), JSON.stringify(stale));
+    await fs.mkdir(path.join(root, "objects", "ab"), { recursive: true });
+    await fs.writeFile(path.join(root, "objects", ObjectStore.nameOf(staleObject)), "stale");
+    // A snapshot as the lab kept them before: whole data folders.
+    await fs.mkdir(path.join(root, "lesson-04-76543210fedcba9876543210", "master"), { recursive: true });
+    await fs.writeFile(path.join(root, "lesson-04-76543210fedcba9876543210", "master", "PG_VERSION"), "18\n");
+    // Lesson 3's start is made again, which prunes.
+    await fs.rm(path.join(root, current.find((file) => file.startsWith("lesson-03-"))!));
+
+    const done = await startLesson(3);
+    expect(done.error).toBeUndefined();
+    expect(done).toMatchObject({ lesson: 3, how: "replay", phase: "done" });
+    expect((await fs.readdir(root)).sort()).toEqual([...current, "objects"].sort());
+    const needed = new Set((await Promise.all(current.map(objectsOf))).flatMap((names) => [...names]));
+    expect(await storedObjects()).toEqual([...needed].sort());
+  }, 120_000);
 });
