@@ -5,7 +5,10 @@
 //   warm:  the same once the snapshot exists (stop the nodes, bring their folders back to it, start them), median of runs;
 // and the disk the kept snapshots take (<data folder>/snapshots, each file counted once), against whole copies of
 // the folders they list and the live lab's four data folders.
+// On a machine shared with other work, wall times swing with its load; each run also reports the CPU time the
+// bridge and the processes it ended used (Linux), which swings far less.
 // Usage: npm run bench:lesson-start -- [--lesson 9] [--warm-runs 5]
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { performance } from "node:perf_hooks";
@@ -43,14 +46,31 @@ async function plainReplay(): Promise<number> {
   return (performance.now() - started) / 1000;
 }
 
-async function lessonStart(): Promise<{ seconds: number; progress: LessonStartProgress }> {
+async function lessonStart(): Promise<{ seconds: number; cpu: number; progress: LessonStartProgress }> {
   const started = performance.now();
+  const cpuBefore = cpuSeconds();
   await call("/api/lab/lesson-start", { lesson });
   for (;;) {
     const { progress } = await call<{ progress: LessonStartProgress }>("/api/lab/lesson-start");
     if (progress.phase === "failed") throw new Error(progress.error);
-    if (progress.phase === "done") return { seconds: (performance.now() - started) / 1000, progress };
+    if (progress.phase === "done") return { seconds: (performance.now() - started) / 1000, cpu: cpuSeconds() - cpuBefore, progress };
     await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/**
+ * CPU seconds used by this process (the bridge and its thread pool) and by its children that have ended (cp,
+ * the servers a restore stopped), from /proc/self/stat in clock ticks of 1/100 s; NaN where there is no /proc.
+ * A warm run stops the servers the run before it started, so it counts their start and their idle time.
+ */
+function cpuSeconds(): number {
+  try {
+    const stat = readFileSync("/proc/self/stat", "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // After the command's name: state is field 3; utime, stime, cutime and cstime are fields 14 to 17.
+    return fields.slice(11, 15).reduce((sum, ticks) => sum + Number(ticks), 0) / 100;
+  } catch {
+    return Number.NaN;
   }
 }
 
@@ -73,15 +93,18 @@ try {
   console.log(`  plain reset + replay:           ${plain.toFixed(2)} s`);
   const cold = await lessonStart();
   if (cold.progress.how !== "replay") throw new Error("the cold run restored a snapshot: the lab was not fresh");
-  console.log(`  cold (replay + snapshots kept): ${cold.seconds.toFixed(2)} s   (${(cold.seconds / plain).toFixed(2)} of plain)`);
+  console.log(`  cold (replay + snapshots kept): ${cold.seconds.toFixed(2)} s   (${(cold.seconds / plain).toFixed(2)} of plain; CPU ${cold.cpu.toFixed(1)} s)`);
   await reportDisk();
   const warm: number[] = [];
+  const warmCpu: number[] = [];
   for (let i = 0; i < warmRuns; i++) {
     const run = await lessonStart();
     if (run.progress.how !== "restore") throw new Error("a warm run did not restore the snapshot");
     warm.push(run.seconds);
+    warmCpu.push(run.cpu);
   }
   console.log(`  warm (restore the snapshot):    median ${median(warm).toFixed(2)} s   runs ${warm.map((s) => s.toFixed(2)).join(", ")}`);
+  console.log(`                                  CPU median ${median(warmCpu).toFixed(2)} s   runs ${warmCpu.map((s) => s.toFixed(2)).join(", ")}`);
   console.log(`  warm is ${(median(warm) / plain).toFixed(3)} of plain (${(plain / median(warm)).toFixed(1)}x faster); goal: lesson 9 in 5 s or less`);
 } finally {
   await stop();
