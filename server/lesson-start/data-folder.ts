@@ -41,6 +41,18 @@ export async function readDataFolder(folder: string, store: ObjectStore): Promis
   return [...entries, ...stored.sort((a, b) => (a.path < b.path ? -1 : 1))];
 }
 
+/**
+ * `value` is an entry as readDataFolder makes them: a relative path that stays inside the folder, and for a file
+ * a SHA-256 and a size. A snapshot's list is read back from disk, and a restore writes where it says.
+ */
+export function isEntry(value: unknown): value is Entry {
+  const entry = value as Partial<Record<string, unknown>> | null;
+  if (typeof entry?.path !== "string" || path.isAbsolute(entry.path) || path.normalize(entry.path).split(path.sep).includes("..")) return false;
+  if (![entry.mode, entry.uid, entry.gid].every(Number.isInteger)) return false;
+  if (entry.kind === "file") return typeof entry.digest === "string" && /^[0-9a-f]{64}$/.test(entry.digest) && Number.isInteger(entry.size);
+  return entry.kind === "folder" || (entry.kind === "link" && typeof entry.target === "string");
+}
+
 /** Every object `entries` name is in the store: a snapshot is whole. */
 export async function allStored(entries: readonly Entry[], store: ObjectStore): Promise<boolean> {
   const files = entries.filter((entry) => entry.kind === "file");

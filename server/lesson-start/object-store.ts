@@ -45,8 +45,9 @@ export class ObjectStore {
       if (size >= COMPRESS_FROM) {
         const compress = zlib.createBrotliCompress({ params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 1, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: size } });
         await pipeline(createReadStream(file), compress, createWriteStream(partial, { mode: OBJECT_MODE }));
+      } else {
+        await fs.copyFile(file, partial);
       }
-      else await fs.copyFile(file, partial);
       await fs.chmod(partial, OBJECT_MODE);
       await fs.rename(partial, target);
     } catch (error) {

@@ -10,7 +10,7 @@ import path from "node:path";
 import { NODE_NAMES, type NodeName } from "../../src/lib/api-types.ts";
 import type { EmbeddedLab } from "../lab/embedded/index.ts";
 import { diskUse } from "./disk-use.ts";
-import { allStored, readDataFolder, syncDataFolder, type Entry } from "./data-folder.ts";
+import { allStored, isEntry, readDataFolder, syncDataFolder, type Entry } from "./data-folder.ts";
 import { ObjectStore } from "./object-store.ts";
 
 /** What a snapshot remembers: where the nodes listened, which were running, and each node's data folder. */
@@ -77,7 +77,7 @@ export class SnapshotStore {
   async restore(lesson: number, key: string): Promise<boolean> {
     const snapshot = await this.read(lesson, key);
     const objects = this.objects;
-    const whole = snapshot && (await Promise.all(NODE_NAMES.map((name) => allStored(snapshot.folders[name] ?? [], objects)))).every(Boolean);
+    const whole = snapshot && (await Promise.all(NODE_NAMES.map((name) => allStored(snapshot.folders[name], objects)))).every(Boolean);
     if (!snapshot || !whole) {
       await fs.rm(this.file(lesson, key), { force: true });
       return false;
@@ -132,7 +132,9 @@ export class SnapshotStore {
     } catch {
       // A file that isn't JSON is a damaged snapshot, treated as a missing one.
     }
-    return snapshot && NODE_NAMES.every((name) => Array.isArray(snapshot.folders?.[name])) ? snapshot : null;
+    const folders = snapshot?.folders;
+    const running = Array.isArray(snapshot?.running) && snapshot.running.every((name) => NODE_NAMES.includes(name));
+    return running && folders && NODE_NAMES.every((name) => Array.isArray(folders[name]) && folders[name].every(isEntry)) ? snapshot : null;
   }
 }
 
