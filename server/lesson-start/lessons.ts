@@ -10,7 +10,7 @@ import { PROJECT_ROOT } from "../config.ts";
 export const LESSONS_DIR = path.join(PROJECT_ROOT, "src/content/docs/lessons");
 
 /** Bump when what a snapshot holds changes shape, so that older snapshots are never restored. */
-const SNAPSHOT_FORMAT = 1;
+const SNAPSHOT_FORMAT = 2;
 
 export async function readLessons(dir = LESSONS_DIR): Promise<Lesson[]> {
   const files = (await fs.readdir(dir)).filter((file) => file.endsWith(".mdx"));

@@ -83,21 +83,17 @@ export class LessonStart {
     const key = (k: number) => startKey(lessons, k, version);
     if (store && (await store.has(n, key(n)))) {
       set({ how: "restore", phase: "restoring", says: `restoring the snapshot of lesson ${n}'s start` });
-      await store.restore(n, key(n));
-      return;
+      if (await store.restore(n, key(n))) return;
+      set({ how: "replay", says: `the snapshot of lesson ${n}'s start was incomplete and is made again` });
     }
     // The latest earlier lesson start already kept saves replaying the lessons before it.
     let from = 1;
-    for (let k = n - 1; store && k >= 2; k--) {
-      if (await store.has(k, key(k))) {
-        from = k;
-        break;
-      }
+    for (let k = n - 1; store && k >= 2 && from === 1; k--) {
+      if (!(await store.has(k, key(k)))) continue;
+      set({ phase: "restoring", says: `restoring the snapshot of lesson ${k}'s start` });
+      if (await store.restore(k, key(k))) from = k;
     }
-    if (store && from > 1) {
-      set({ phase: "restoring", says: `restoring the snapshot of lesson ${from}'s start` });
-      await store.restore(from, key(from));
-    } else {
+    if (from === 1) {
       set({ phase: "resetting", says: "resetting the lab" });
       await resetLab(this.lab);
     }
@@ -117,6 +113,8 @@ export class LessonStart {
       if (store && !(await store.has(next, key(next)))) {
         set({ phase: "saving", says: `keeping a snapshot of lesson ${next}'s start` });
         await store.save(next, key(next));
+        // Snapshots whose key no lesson has any more (its cells or PostgreSQL changed) would pile up unseen.
+        await store.prune(lessons.map((kept) => ({ lesson: lessonNumber(kept), key: key(lessonNumber(kept)) })));
       }
     }
   }

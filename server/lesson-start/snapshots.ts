@@ -1,21 +1,31 @@
 // Snapshots of the embedded lab's four data folders, one per lesson start, in <dataDir>/snapshots/. A snapshot
 // is taken with every server stopped cleanly (a fast shutdown checkpoints), so each folder is a consistent
 // cluster that starts without recovery; restoring puts the folders back and starts the servers again.
-import { execFile } from "node:child_process";
+//
+// On disk: one file per lesson start, lesson-NN-<key>.json, listing each node's folders and files, and the
+// files' contents in objects/, each content once (object-store.ts). A lesson start costs only what changed since
+// the others were kept, and WAL segments kept for reuse are left out (wal-segments.ts).
 import fs from "node:fs/promises";
 import path from "node:path";
-import { promisify } from "node:util";
 import { NODE_NAMES, type NodeName } from "../../src/lib/api-types.ts";
 import type { EmbeddedLab } from "../lab/embedded/index.ts";
+import { diskUse } from "./disk-use.ts";
+import { allStored, isEntry, readDataFolder, syncDataFolder, type Entry } from "./data-folder.ts";
+import { ObjectStore } from "./object-store.ts";
 
-const run = promisify(execFile);
-
-/** What a snapshot remembers besides the folders: where the nodes listened, and which were running. */
+/** What a snapshot remembers: where the nodes listened, which were running, and each node's data folder. */
 interface SnapshotFile {
   lesson: number;
   key: string;
   ports: Record<NodeName, number>;
   running: NodeName[];
+  folders: Record<NodeName, Entry[]>;
+}
+
+/** A lesson start, as the lessons' sources name it now. */
+export interface LessonStartName {
+  lesson: number;
+  key: string;
 }
 
 export class SnapshotStore {
@@ -25,60 +35,109 @@ export class SnapshotStore {
     return path.join(this.lab.dataDir, "snapshots");
   }
 
-  private folder(lesson: number, key: string): string {
-    return path.join(this.root, `lesson-${String(lesson).padStart(2, "0")}-${key}`);
+  private get objects(): ObjectStore {
+    return new ObjectStore(path.join(this.root, "objects"));
+  }
+
+  private file(lesson: number, key: string): string {
+    return path.join(this.root, fileName({ lesson, key }));
   }
 
   async has(lesson: number, key: string): Promise<boolean> {
-    return fs.access(path.join(this.folder(lesson, key), "snapshot.json")).then(() => true, () => false);
+    return fs.access(this.file(lesson, key)).then(() => true, () => false);
   }
 
   /**
-   * Copies the four folders while their servers are stopped, then starts again the nodes that were running.
-   * The copy is made beside its final place and renamed into it, so a snapshot that exists is whole; older
-   * snapshots of the same lesson (other lessons' sources, another PostgreSQL) are removed.
+   * Stores the four folders while their servers are stopped, then starts again the nodes that were running.
+   * The list is written beside its final name and renamed into it once every file it names is stored, so a
+   * snapshot that exists is whole.
    */
   async save(lesson: number, key: string): Promise<void> {
     const running = NODE_NAMES.filter((name) => this.lab.node(name).state === "up");
-    const target = this.folder(lesson, key);
-    const partial = `${target}.partial`;
-    await fs.rm(partial, { recursive: true, force: true });
-    await fs.mkdir(partial, { recursive: true });
+    // The folders hold the lab's password hashes and the subscriptions' connection strings: the owner's alone.
+    await fs.mkdir(this.root, { recursive: true, mode: 0o700 });
+    await fs.chmod(this.root, 0o700);
+    const objects = this.objects;
+    const folders = {} as Record<NodeName, Entry[]>;
     await this.lab.withNodesStopped(running, async () => {
-      await Promise.all(NODE_NAMES.map((name) => copyFolder(this.lab.nodeFolder(name), path.join(partial, name))));
+      await Promise.all(NODE_NAMES.map(async (name) => (folders[name] = await readDataFolder(this.lab.nodeFolder(name), objects))));
     });
-    const file: SnapshotFile = { lesson, key, ports: this.lab.nodePorts(), running };
-    await fs.writeFile(path.join(partial, "snapshot.json"), `${JSON.stringify(file, null, 2)}\n`);
-    await this.removeLesson(lesson, path.basename(partial));
-    await fs.rename(partial, target);
+    const snapshot: SnapshotFile = { lesson, key, ports: this.lab.nodePorts(), running, folders };
+    const target = this.file(lesson, key);
+    await fs.writeFile(`${target}.partial`, JSON.stringify(snapshot), { mode: 0o600 });
+    await fs.rename(`${target}.partial`, target);
   }
 
-  /** Stops every node, puts the snapshot's folders in place of theirs, and starts the nodes it had running. */
-  async restore(lesson: number, key: string): Promise<void> {
-    const source = this.folder(lesson, key);
-    const file = JSON.parse(await fs.readFile(path.join(source, "snapshot.json"), "utf8")) as SnapshotFile;
-    await this.lab.withNodesStopped(file.running, async () => {
-      await Promise.all(
-        NODE_NAMES.map(async (name) => {
-          await fs.rm(this.lab.nodeFolder(name), { recursive: true, force: true });
-          await copyFolder(path.join(source, name), this.lab.nodeFolder(name));
-        }),
-      );
+  /**
+   * Stops every node, makes their folders the snapshot's, and starts the nodes it had running.
+   * Returns false, having removed it, for a snapshot whose files are not all in the store (deleted by hand,
+   * a disk error): it is never restored in part. A restore that fails midway leaves empty folders, which the
+   * nodes start from as new clusters, rather than clusters made of two states.
+   */
+  async restore(lesson: number, key: string): Promise<boolean> {
+    const snapshot = await this.read(lesson, key);
+    const objects = this.objects;
+    const whole = snapshot && (await Promise.all(NODE_NAMES.map((name) => allStored(snapshot.folders[name], objects)))).every(Boolean);
+    if (!snapshot || !whole) {
+      await fs.rm(this.file(lesson, key), { force: true });
+      return false;
+    }
+    await this.lab.withNodesStopped(snapshot.running, async () => {
+      const folders = NODE_NAMES.map((name) => this.lab.nodeFolder(name));
+      try {
+        await Promise.all(NODE_NAMES.map((name, i) => syncDataFolder(snapshot.folders[name], folders[i]!, objects)));
+      } catch (error) {
+        await Promise.all(folders.map((folder) => fs.rm(folder, { recursive: true, force: true })));
+        throw error;
+      }
     });
-    await this.lab.followPortMoves(file.ports);
+    await this.lab.followPortMoves(snapshot.ports);
+    return true;
   }
 
-  private async removeLesson(lesson: number, keep: string): Promise<void> {
-    const prefix = `lesson-${String(lesson).padStart(2, "0")}-`;
+  /**
+   * Removes every snapshot that no lesson start in `current` names (made before a lesson's cells or the
+   * PostgreSQL version changed, or by an older version of the lab, which kept whole folders), then every
+   * stored file that no snapshot left needs.
+   */
+  async prune(current: readonly LessonStartName[]): Promise<void> {
+    const wanted = new Set(current.map(fileName));
     const entries = await fs.readdir(this.root).catch(() => [] as string[]);
-    await Promise.all(entries.filter((entry) => entry.startsWith(prefix) && entry !== keep).map((entry) => fs.rm(path.join(this.root, entry), { recursive: true, force: true })));
+    const stale = entries.filter((entry) => entry !== "objects" && !wanted.has(entry));
+    await Promise.all(stale.map((entry) => fs.rm(path.join(this.root, entry), { recursive: true, force: true })));
+    const kept = new Set<string>();
+    for (const name of current) {
+      const snapshot = await this.read(name.lesson, name.key);
+      for (const entry of Object.values(snapshot?.folders ?? {}).flat()) if (entry.kind === "file") kept.add(ObjectStore.nameOf(entry));
+    }
+    await this.objects.sweep(kept);
+  }
+
+  /** How many lesson starts are kept, the disk they take, and what whole copies of their folders would. */
+  async usage(): Promise<{ starts: number; bytes: number; listed: number }> {
+    const files = (await fs.readdir(this.root).catch(() => [] as string[])).filter((entry) => /^lesson-\d+-[0-9a-f]+\.json$/.test(entry));
+    let listed = 0;
+    for (const file of files) {
+      const snapshot = JSON.parse(await fs.readFile(path.join(this.root, file), "utf8")) as SnapshotFile;
+      for (const entry of Object.values(snapshot.folders).flat()) if (entry.kind === "file") listed += entry.size;
+    }
+    return { starts: files.length, bytes: (await diskUse(this.root)).bytes, listed };
+  }
+
+  private async read(lesson: number, key: string): Promise<SnapshotFile | null> {
+    const text = await fs.readFile(this.file(lesson, key), "utf8").catch(() => null);
+    let snapshot: SnapshotFile | null = null;
+    try {
+      snapshot = text === null ? null : (JSON.parse(text) as SnapshotFile);
+    } catch {
+      // A file that isn't JSON is a damaged snapshot, treated as a missing one.
+    }
+    const folders = snapshot?.folders;
+    const running = Array.isArray(snapshot?.running) && snapshot.running.every((name) => NODE_NAMES.includes(name));
+    return running && folders && NODE_NAMES.every((name) => Array.isArray(folders[name]) && folders[name].every(isEntry)) ? snapshot : null;
   }
 }
 
-/**
- * `cp -a` rather than fs.cp: it keeps each file's owner and mode, so folders of servers that run as the
- * `postgres` OS user (the lab started as root) stay theirs, and PostgreSQL's check that its folder is 0700 holds.
- */
-async function copyFolder(from: string, to: string): Promise<void> {
-  await run("cp", ["-a", from, to]);
+function fileName({ lesson, key }: LessonStartName): string {
+  return `lesson-${String(lesson).padStart(2, "0")}-${key}.json`;
 }
