@@ -1,9 +1,10 @@
 // Deep links land where they point: opening /lessons/05-subscriptions/#cell-5 (or a heading's #id), following a
 // link to it within the page, or clicking a step's own "#5" shows that element below Starlight's sticky header
-// and outlines it briefly. The browser scrolls to the target while the page is still plain HTML; the cells then
-// grow as their scripts show recorded answers above it, so the page scrolls to it again once the layout settles.
+// (its scroll-padding-top) and outlines it briefly. The browser scrolls to the target while the page loads; what
+// scripts draw above it after that (a live monitor's chart, a server log's lines, a cell's answer) would push it
+// down the page, so for a moment the page scrolls it back whenever the content changes size.
 
-/** How long the page keeps the target in view while cells above it fill in, unless the learner scrolls first. */
+/** How long the page keeps the target in view while content above it fills in, unless the learner scrolls first. */
 const SETTLE_MS = 2000;
 /** The outline's fade (lab.css, .is-flashed); with reduced motion it shows as long, without fading. */
 const FLASH_MS = 2500;

@@ -58,7 +58,7 @@ describe("progress through the lessons", () => {
     await page.getByRole("button", { name: "Run all cells" }).click();
     await expect.poll(() => page.locator(".run-all__status").textContent(), { timeout: 30_000 }).toBe("All 3 cells ran as expected.");
     // Live: the sidebar follows the run without a reload.
-    await expect.poll(() => markOf(lesson1)).toBe("done");
+    await expect.poll(() => markOf(lesson1), { timeout: 10_000 }).toBe("done");
     await expect(page.getByRole("link", { name: "1. What logical replication is (done)" }).count()).resolves.toBe(1);
     await expect(lesson1.locator(".lesson-mark").textContent()).resolves.toBe("✓ (done)");
     await expect(markOf(sidebarLesson(page, "2. The lab and the settings that matter"))).resolves.toBe("not-started");
@@ -80,11 +80,11 @@ describe("progress through the lessons", () => {
     // The first cell creates the users table if it is missing: safe on any lab.
     const first = page.locator("#cell-1");
     await first.locator(".sql-cell__run").click();
-    await expect.poll(() => markOf(lesson3)).toBe("in-progress");
+    await expect.poll(() => markOf(lesson3), { timeout: 10_000 }).toBe("in-progress");
     await expect(page.getByRole("link", { name: "3. The users table on every node (in progress)" }).count()).resolves.toBe(1);
     await expect(lesson3.locator(".lesson-mark").textContent()).resolves.toBe("◐ (in progress)");
     // The other tab hears of it through the storage event.
-    await expect.poll(() => nextStep(other).textContent()).toBe("Continue with 3. The users table on every node: 1 of 5 cells run");
+    await expect.poll(() => nextStep(other).textContent(), { timeout: 10_000 }).toBe("Continue with 3. The users table on every node: 1 of 5 cells run");
     await expect(nextStep(other).getAttribute("href")).resolves.toBe("/lessons/03-schema/#cell-2");
     await expect(markOf(sidebarLesson(other, "3. The users table on every node"))).resolves.toBe("in-progress");
     await expect(other.locator(".where-to-go-on li[data-lesson='03-schema.mdx'] .where-to-go-on__count").textContent()).resolves.toBe("1 of 5 cells");
@@ -93,7 +93,9 @@ describe("progress through the lessons", () => {
     const second = page.locator("#cell-2");
     await second.locator("textarea").fill("SELECT 'my own' AS note");
     await second.locator(".sql-cell__run").click();
-    await expect.poll(() => second.locator(".sql-cell__output:not(.is-recorded) td").first().textContent().catch(() => null)).toBe("my own");
+    await expect
+      .poll(() => second.locator(".sql-cell__output:not(.is-recorded) td").first().textContent().catch(() => null), { timeout: 10_000 })
+      .toBe("my own");
     await open(other, "/");
     await expect(nextStep(other).textContent()).resolves.toBe("Continue with 3. The users table on every node: 1 of 5 cells run");
     await bothThemes(other, "progress-home-1440");
@@ -120,7 +122,7 @@ describe("progress through the lessons", () => {
     await narrow.locator("#cell-1 .sql-cell__run").click();
     await narrow.getByRole("button", { name: "Menu" }).click();
     const lesson3 = sidebarLesson(narrow, "3. The users table on every node");
-    await expect.poll(() => markOf(lesson3)).toBe("in-progress");
+    await expect.poll(() => markOf(lesson3), { timeout: 10_000 }).toBe("in-progress");
     await expect(lesson3.locator(".lesson-mark").isVisible()).resolves.toBe(true);
     await expect(sidebarLesson(narrow, "1. What logical replication is").locator(".lesson-mark").isVisible()).resolves.toBe(true);
     await bothThemes(narrow, "progress-sidebar-390", (file) => narrow.screenshot({ path: path.join(ARTIFACTS, `${file}.png`) }));
@@ -219,6 +221,30 @@ describe("deep links to a lesson's steps", () => {
     });
   }
 
+  it("the target stays below the header while content above it grows after the page loaded", async () => {
+    const linked = await labPage(browser, { viewport: { width: 1280, height: 900 } });
+    await linked.addInitScript(() => {
+      // What a live part of a lesson does once its data arrives (the live monitor's chart, a server log's lines):
+      // content above the target grows after the page loaded. Timed in the page, so a busy machine can't delay it.
+      addEventListener("load", () => {
+        setTimeout(() => {
+          const late = Object.assign(document.createElement("div"), { className: "late-content" });
+          late.style.height = "600px";
+          document.querySelector("#cell-1")!.before(late);
+        }, 300);
+      });
+    });
+    await linked.goto(url("/lessons/03-schema/#cell-4"));
+    const target = linked.locator("#cell-4");
+    await linked.locator(".late-content").waitFor({ state: "attached" });
+    await expect.poll(() => inViewBelowHeader(linked, target)).toBe(true);
+    // Once the learner scrolls, the page is theirs: it no longer moves back.
+    await linked.mouse.wheel(0, 300);
+    await linked.evaluate(() => document.querySelector<HTMLElement>(".late-content")!.style.setProperty("height", "1500px"));
+    await expect.poll(() => inViewBelowHeader(linked, target)).toBe(false);
+    await linked.close();
+  });
+
   it("with reduced motion the outline shows without fading, then goes", async () => {
     const still = await labPage(browser, { viewport: { width: 1280, height: 900 }, reducedMotion: "reduce" });
     await still.goto(url("/lessons/03-schema/#cell-4"));
@@ -232,14 +258,14 @@ describe("deep links to a lesson's steps", () => {
 });
 
 /**
- * Whether the element's top is in the viewport and not under Starlight's sticky header (nor, on a narrow screen,
- * under its "On this page" bar, which sticks below the header).
+ * Whether the element's top is just below Starlight's sticky header (and, on a narrow screen, its "On this page"
+ * bar, which sticks below the header): not under them, and not further down than the page's scroll padding and the
+ * step's scroll margin put it, so a cell pushed down by the answers drawn above it after the first scroll fails.
  */
 async function inViewBelowHeader(where: Page, element: Locator): Promise<boolean> {
   const box = await element.boundingBox();
   const covered = await where.evaluate(() =>
     Math.max(...[...document.querySelectorAll("header.header, mobile-starlight-toc nav")].map((bar) => bar.getBoundingClientRect()).filter((r) => r.height > 0).map((r) => r.bottom), 0),
   );
-  const height = where.viewportSize()!.height;
-  return box !== null && box.y >= covered && box.y < height - 40;
+  return box !== null && box.y >= covered && box.y <= covered + 48;
 }
