@@ -99,7 +99,7 @@ describe("progress through the lessons", () => {
     await open(other, "/");
     await expect(nextStep(other).textContent()).resolves.toBe("Continue with 3. The users table on every node: 1 of 5 cells run");
     await bothThemes(other, "progress-home-1440");
-    await page.locator(".sidebar-content").screenshot({ path: path.join(ARTIFACTS, "progress-sidebar-1440.png") });
+    await bothThemes(page, "progress-sidebar-1440", (file) => page.locator(".sidebar-content").screenshot({ path: path.join(ARTIFACTS, `${file}.png`) }));
     await other.close();
   });
 
@@ -132,6 +132,33 @@ describe("progress through the lessons", () => {
     await narrow.close();
   });
 
+  it("with every lesson done, the home page says so and what next, and every lesson is marked", async () => {
+    const lessons = lessonsFromSources(await lessonSources());
+    const context = await labContext({ viewport: { width: 1280, height: 900 } });
+    await context.addInitScript((done) => {
+      for (const [file, steps] of done) localStorage.setItem(`replication-lab:progress:${file}`, JSON.stringify({ ran: [...Array(steps).keys()] }));
+    }, lessons.map((lesson) => [lesson.file, lesson.steps.length] as const));
+    const finished = await context.newPage();
+    await open(finished, "/");
+    await expect(finished.locator(".where-to-go-on__all-done").textContent()).resolves.toMatch(/^\s*All nine lessons done\. What next: /);
+    await expect(finished.locator(".where-to-go-on__all-done").isVisible()).resolves.toBe(true);
+    await expect(finished.locator(".where-to-go-on__next").isVisible()).resolves.toBe(false);
+    await expect(finished.locator(".sidebar-content a[data-progress='done']").count()).resolves.toBe(lessons.length);
+    await expect(finished.locator(".where-to-go-on li a[data-progress='done']").count()).resolves.toBe(lessons.length);
+    await context.close();
+  });
+
+  it("without scripts the home page says to start with lesson 1, and lists the lessons", async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, javaScriptEnabled: false });
+    const plain = await context.newPage();
+    await plain.goto(url("/"));
+    await expect(plain.locator(".where-to-go-on__next a").textContent()).resolves.toBe("Start with lesson 1: What logical replication is");
+    await expect(plain.locator(".where-to-go-on__next a").getAttribute("href")).resolves.toBe("/lessons/01-logical-replication/");
+    await expect(plain.locator(".where-to-go-on__all-done").isVisible()).resolves.toBe(false);
+    await expect(plain.locator(".where-to-go-on li a").allTextContents()).resolves.toHaveLength(9);
+    await context.close();
+  });
+
   it("with storage refused, cells run, nothing is marked and the home page says to start with lesson 1", async () => {
     const context = await labContext({ viewport: { width: 1280, height: 900 } });
     const refusing = await context.newPage();
@@ -150,6 +177,12 @@ describe("progress through the lessons", () => {
   });
 });
 
+async function lessonSources(): Promise<Record<string, string>> {
+  const folder = path.join(PROJECT_ROOT, "src/content/docs/lessons");
+  const files = (await fs.readdir(folder)).filter((file) => file.endsWith(".mdx"));
+  return Object.fromEntries(await Promise.all(files.map(async (file) => [file, await fs.readFile(path.join(folder, file), "utf8")] as const)));
+}
+
 /** A browser profile of its own (its own localStorage) holding the lab's key, as labPage's pages do, for several tabs. */
 async function labContext(options: Parameters<Browser["newContext"]>[0]): Promise<BrowserContext> {
   const context = await browser.newContext(options);
@@ -164,10 +197,7 @@ async function labContext(options: Parameters<Browser["newContext"]>[0]): Promis
 
 describe("deep links to a lesson's steps", () => {
   it("every step of every lesson has the id cell-N, in order, and a #N link to itself", async () => {
-    const folder = path.join(PROJECT_ROOT, "src/content/docs/lessons");
-    const files = (await fs.readdir(folder)).filter((file) => file.endsWith(".mdx"));
-    const sources = Object.fromEntries(await Promise.all(files.map(async (file) => [file, await fs.readFile(path.join(folder, file), "utf8")] as const)));
-    for (const lesson of lessonsFromSources(sources)) {
+    for (const lesson of lessonsFromSources(await lessonSources())) {
       const html = await (await fetch(url(`/lessons/${lesson.file.replace(/\.mdx$/, "")}/`))).text();
       const ids = [...html.matchAll(/<(sql-cell|lab-action)\b[^>]*\bid="(cell-\d+)"/g)].map((match) => match[2]);
       expect(ids, lesson.file).toEqual(lesson.steps.map((_, i) => `cell-${i + 1}`));
