@@ -22,7 +22,12 @@ export function lessonRecord(lessonFile: string): LessonRecord | undefined {
     if (!text) return undefined;
     const parsed = JSON.parse(text) as Partial<LessonRecord>;
     const ran = Array.isArray(parsed.ran) ? parsed.ran.filter((step): step is number => Number.isInteger(step)) : [];
-    return { ran, ...(typeof parsed.checks === "boolean" ? { checks: parsed.checks } : {}), ...(typeof parsed.at === "string" ? { at: parsed.at } : {}) };
+    return {
+      ran,
+      ...(typeof parsed.checks === "boolean" ? { checks: parsed.checks } : {}),
+      ...(typeof parsed.checksMetAt === "string" ? { checksMetAt: parsed.checksMetAt } : {}),
+      ...(typeof parsed.at === "string" ? { at: parsed.at } : {}),
+    };
   } catch {
     return undefined;
   }
@@ -52,10 +57,15 @@ export function recordStepRan(lessonFile: string, step: number): void {
   }));
 }
 
-/** The lesson's state checklist was evaluated: whether every check was met. The last verdict counts. */
+/**
+ * The lesson's state checklist was evaluated: whether every check was met (see progressOf in progress/rule.ts for
+ * how the verdicts count). The checklist re-checks every few seconds: an unchanged verdict writes nothing.
+ */
 export function recordStateChecks(lessonFile: string, allMet: boolean): void {
-  if (lessonRecord(lessonFile)?.checks === allMet) return;
-  update(lessonFile, (record) => ({ ...record, checks: allMet }));
+  const record = lessonRecord(lessonFile);
+  const metSinceLastStep = record?.checksMetAt !== undefined && record.checksMetAt >= (record.at ?? "");
+  if (record?.checks === allMet && (!allMet || metSinceLastStep)) return;
+  update(lessonFile, (kept) => ({ ...kept, checks: allMet, ...(allMet ? { checksMetAt: new Date().toISOString() } : {}) }));
 }
 
 export function lessonProgress(lessonFile: string, stepCount: number): LessonProgress {

@@ -4,7 +4,7 @@ import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { PROJECT_ROOT } from "../../server/config.ts";
 import { lessonsFromSources } from "../../src/lib/lesson-files.ts";
-import { call } from "../support/bridge.ts";
+import { call, direct } from "../support/bridge.ts";
 import { ARTIFACTS, labPage, launch, screenshot } from "../support/browser.ts";
 
 let browser: Browser;
@@ -56,7 +56,7 @@ describe("progress through the lessons", () => {
     await expect(lesson1.locator(".lesson-mark").count()).resolves.toBe(0);
 
     await page.getByRole("button", { name: "Run all cells" }).click();
-    await expect.poll(() => page.locator(".run-all__status").textContent(), { timeout: 30_000 }).toBe("All 3 cells ran as expected.");
+    await expect.poll(() => page.locator(".run-all__status").textContent(), { timeout: 30_000 }).toMatch(/^All 3 cells ran as expected/);
     // Live: the sidebar follows the run without a reload.
     await expect.poll(() => markOf(lesson1), { timeout: 10_000 }).toBe("done");
     await expect(page.getByRole("link", { name: "1. What logical replication is (done)" }).count()).resolves.toBe(1);
@@ -169,12 +169,43 @@ describe("progress through the lessons", () => {
     });
     await open(refusing, "/lessons/01-logical-replication/");
     await refusing.getByRole("button", { name: "Run all cells" }).click();
-    await expect.poll(() => refusing.locator(".run-all__status").textContent(), { timeout: 30_000 }).toBe("All 3 cells ran as expected.");
+    await expect.poll(() => refusing.locator(".run-all__status").textContent(), { timeout: 30_000 }).toMatch(/^All 3 cells ran as expected/);
     await expect(markOf(sidebarLesson(refusing, "1. What logical replication is"))).resolves.toBe("not-started");
     await open(refusing, "/");
     await expect(nextStep(refusing).textContent()).resolves.toBe("Start with lesson 1: What logical replication is");
     await context.close();
   });
+
+  it("a lesson whose cells all ran is done once its state checks are met, stays done when the lab later moves, and a step run again makes the checks count again", async () => {
+    const context = await labContext({ viewport: { width: 1280, height: 900 } });
+    const tab = await context.newPage();
+    const lesson3 = () => markOf(sidebarLesson(tab, "3. The users table on every node"));
+    const checklist = tab.locator("lesson-state");
+    const ends = /^All \d+ cells ran as expected, and the lab is in the state this lesson builds\.$/;
+    expect((await call("/api/lab/reset", {})).status).toBe(200);
+    await open(tab, "/lessons/02-settings/");
+    await tab.getByRole("button", { name: "Run all cells" }).click();
+    await expect.poll(() => tab.locator(".run-all__status").textContent(), { timeout: 120_000 }).toMatch(ends);
+    await open(tab, "/lessons/03-schema/");
+    // Before any cell, the checklist finds none of what lesson 3 builds: recorded, and nothing is marked yet.
+    await expect.poll(() => checklist.getAttribute("data-met"), { timeout: 15_000 }).toBe("false");
+    await expect(lesson3()).resolves.toBe("not-started");
+    await tab.getByRole("button", { name: "Run all cells" }).click();
+    await expect.poll(() => tab.locator(".run-all__status").textContent(), { timeout: 120_000 }).toMatch(ends);
+    await expect.poll(lesson3, { timeout: 15_000 }).toBe("done");
+
+    // A second Grace on master, as a later experiment might leave: the checklist says so, the lesson stays done.
+    await direct("master", "INSERT INTO users (name, email) VALUES ('Grace', 'grace@example.com')");
+    await expect.poll(() => checklist.getAttribute("data-met"), { timeout: 15_000 }).toBe("false");
+    await expect(lesson3()).resolves.toBe("done");
+    // The learner runs a step of it again: now the checklist's verdict counts, and the lab is not where it ends.
+    await tab.locator("#cell-2 .sql-cell__run").click();
+    await expect.poll(lesson3, { timeout: 15_000 }).toBe("in-progress");
+    // Back as the lesson leaves it: done again.
+    await direct("master", "DELETE FROM users WHERE id = (SELECT max(id) FROM users)");
+    await expect.poll(lesson3, { timeout: 15_000 }).toBe("done");
+    await context.close();
+  }, 300_000);
 });
 
 async function lessonSources(): Promise<Record<string, string>> {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { describeWhereToGoOn, firstStepNotRun, progressOf, stepsRun, whereToGoOn, type LessonRecord, type LessonSummary } from "../../src/lib/progress/rule.ts";
 
+const at = (minute: number) => `2026-11-27T10:${String(minute).padStart(2, "0")}:00.000Z`;
+
 describe("a lesson's progress", () => {
   it("is not started while no step ran, whatever its checks said", () => {
     expect(progressOf(undefined, 5)).toBe("not-started");
@@ -23,6 +25,12 @@ describe("a lesson's progress", () => {
 
   it("stays in progress when every step ran but the last state check was not all met", () => {
     expect(progressOf({ ran: [0, 1, 2], checks: false }, 3)).toBe("in-progress");
+    // Met once, but before the last step ran: that step may have changed what the checks look at.
+    expect(progressOf({ ran: [0, 1, 2], checks: false, checksMetAt: at(1), at: at(2) }, 3)).toBe("in-progress");
+  });
+
+  it("stays done when the checks were all met after its last step ran, whatever later lessons do to the lab", () => {
+    expect(progressOf({ ran: [0, 1, 2], checks: false, checksMetAt: at(3), at: at(2) }, 3)).toBe("done");
   });
 
   it("counts a step once, and not the steps a lesson no longer has", () => {
@@ -42,7 +50,6 @@ const lesson = (n: number, steps: number): LessonSummary => ({
   steps,
 });
 const LESSONS = [lesson(1, 3), lesson(2, 4), lesson(3, 5), lesson(4, 2)];
-const at = (minute: number) => `2026-11-27T10:${String(minute).padStart(2, "0")}:00.000Z`;
 
 describe("where the home page sends the learner", () => {
   it("to lesson 1 when nothing ran", () => {

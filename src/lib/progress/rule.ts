@@ -11,6 +11,8 @@ export interface LessonRecord {
   ran: number[];
   /** The last state checklist's verdict; absent when the lesson's checks never reported. */
   checks?: boolean;
+  /** When the checklist last said all met (ISO 8601). */
+  checksMetAt?: string;
   /** When a step last ran (ISO 8601): the lesson worked on last is where the learner goes on. */
   at?: string;
 }
@@ -35,11 +37,18 @@ export function stepsRun(record: LessonRecord | undefined, stepCount: number): n
 /**
  * Done when every step ran at least once and the lesson's checklist, if it ever reported, last said the lab is
  * in the state the lesson builds; in progress once any step ran; else not started.
+ *
+ * A lesson whose checklist was all met after its last step ran stays done when the checklist later says otherwise:
+ * the checklist runs whenever the lesson's page is open, and the lessons after it change the lab (lesson 8 drops a
+ * subscription lesson 5 made), so going back to read a finished lesson must not take its mark away. Running one
+ * of its steps again makes the last verdict count again.
  */
 export function progressOf(record: LessonRecord | undefined, stepCount: number): LessonProgress {
   const ran = stepsRun(record, stepCount);
   if (ran === 0) return "not-started";
-  return ran === stepCount && record?.checks !== false ? "done" : "in-progress";
+  if (ran < stepCount) return "in-progress";
+  const finished = record?.checksMetAt !== undefined && record.checksMetAt >= (record.at ?? "");
+  return record?.checks !== false || finished ? "done" : "in-progress";
 }
 
 /** The first step that never ran, or undefined when all did. */
