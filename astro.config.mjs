@@ -14,6 +14,7 @@ export default defineConfig({
       customCss: ["./src/styles/lab.css"],
       components: {
         Sidebar: "./src/components/overrides/Sidebar.astro",
+        MarkdownContent: "./src/components/overrides/MarkdownContent.astro",
       },
       sidebar: [
         { label: "Welcome", link: "/" },

@@ -59,6 +59,7 @@ export function collectSteps(tree: Root, source: string, rewrite?: { lesson: str
       const action = attribute(element, "action") as LabActionName;
       if (!LAB_ACTIONS.includes(action)) throw new Error(`<LabAction action="${action}">: use one of ${LAB_ACTIONS.join(", ")}`);
       cells.push({ kind: "action", action, node: attribute(element, "node") ?? "master" });
+      if (rewrite) markStep(element, cells.length - 1, rewrite.lesson);
       return;
     }
     if (!element.name || !CELL_COMPONENTS.has(element.name)) return;
@@ -71,14 +72,29 @@ export function collectSteps(tree: Root, source: string, rewrite?: { lesson: str
       code,
     });
     if (rewrite) {
-      element.attributes = element.attributes.filter((a) => !(a.type === "mdxJsxAttribute" && a.name === "code"));
-      element.attributes.push({ type: "mdxJsxAttribute", name: "code", value: code });
+      setAttribute(element, "code", code);
       // Where the replay's recording of this cell is kept (src/data/recorded.json): lesson file and step.
-      if (rewrite.lesson) element.attributes.push({ type: "mdxJsxAttribute", name: "recorded", value: recordKey(rewrite.lesson, cells.length - 1) });
+      if (rewrite.lesson) setAttribute(element, "recorded", recordKey(rewrite.lesson, cells.length - 1));
+      markStep(element, cells.length - 1, undefined);
       element.children = [];
     }
   });
   return cells;
+}
+
+function setAttribute(element: MdxJsxFlowElement, name: string, value: string): void {
+  element.attributes = element.attributes.filter((a) => !(a.type === "mdxJsxAttribute" && a.name === name));
+  element.attributes.push({ type: "mdxJsxAttribute", name, value });
+}
+
+/**
+ * Gives a step element its place in the lesson (`step`, from 0), which makes its deep link (#cell-N, N = step + 1),
+ * and, for a lab action, its step key (`stepKey`, lesson#step), which a cell has as `recorded`: the learner's
+ * progress is kept by it.
+ */
+function markStep(element: MdxJsxFlowElement, step: number, lesson: string | undefined): void {
+  setAttribute(element, "step", String(step));
+  if (lesson) setAttribute(element, "stepKey", recordKey(lesson, step));
 }
 
 /** The key of a cell's recorded output: its lesson's file name and its place among the lesson's steps. */

@@ -3,6 +3,7 @@
 import type { LabStatus, LockFileParentPidOutcome } from "../api-types.ts";
 import { api, labToken, watchLab } from "../lab-client.ts";
 import type { LabActionName } from "../lesson-cells.ts";
+import { parseStepKey, recordStepRan } from "../progress.ts";
 import { lockFileParentPidMet, runStep } from "../replay.ts";
 
 export class LabActionElement extends HTMLElement {
@@ -62,7 +63,14 @@ export class LabActionElement extends HTMLElement {
       return false;
     } finally {
       button.disabled = false;
+      this.recordProgress();
     }
+  }
+
+  /** The step ran on the lab, whatever came of it: the learner's progress through the lesson. */
+  private recordProgress() {
+    const step = parseStepKey(this.dataset["key"]);
+    if (step) recordStepRan(step.lesson, step.step);
   }
 }
 

@@ -8,6 +8,7 @@ import { NODE_NAMES } from "../api-types.ts";
 import { judgeAll, parseExpectation, runUntilMet, type Expectation, type Verdict } from "../expectations.ts";
 import { api, labToken, watchLab } from "../lab-client.ts";
 import { fillPlaceholders } from "../placeholders.ts";
+import { parseStepKey, recordStepRan } from "../progress.ts";
 import { renderAnswer } from "./answer.ts";
 import { highlightSql, plainHtml } from "./highlight.ts";
 import { savedNotebook, scheduleSave, type NotebookCell } from "./notebook.ts";
@@ -313,6 +314,7 @@ export class SqlCellElement extends HTMLElement implements NotebookCell {
       const graded = grading === "lesson";
       const within = graded ? Number(this.dataset["within"] ?? 0) : 0;
       const { responses, verdicts, attempts, waitedMs } = await runUntilMet(attempt, graded ? this.expectation : UNJUDGED, within);
+      if (graded) this.recordProgress();
       const watch = options.once ? undefined : watchRequested(responses);
       // A watch shows this run as its first round, titled and laid out as the rounds after it will be.
       const title = watch && { seconds: watch.seconds, at: startedAt, where: this.where(nodes), round: 1 };
@@ -329,6 +331,15 @@ export class SqlCellElement extends HTMLElement implements NotebookCell {
       this.running = null;
       this.setRunning(false);
     }
+  }
+
+  /**
+   * The lesson's step ran, whatever it answered: the learner's progress. An edited cell's run does not count:
+   * it ran the learner's SQL, not the step, and the lab may not be where the lesson's step leaves it.
+   */
+  private recordProgress() {
+    const step = parseStepKey(this.dataset["key"]);
+    if (step) recordStepRan(step.lesson, step.step);
   }
 
   async cancel() {

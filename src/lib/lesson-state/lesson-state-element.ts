@@ -6,6 +6,7 @@
 import type { LabStatus } from "../api-types.ts";
 import { NOTEBOOK_CHANGED } from "../cell/notebook.ts";
 import { api, labToken, watchLab } from "../lab-client.ts";
+import { recordStateChecks } from "../progress.ts";
 import { describeCheck, type StateCheck } from "./checks.ts";
 import { evaluateChecks, evaluateUntilMet, type JudgedCheck } from "./evaluate.ts";
 import { builtBy, lessonState, subject, type LessonState } from "./lesson-states.ts";
@@ -138,6 +139,8 @@ export class LessonStateElement extends HTMLElement {
     // The end state: what the lesson builds, and every start check it doesn't change.
     const allMet = built.every((result) => result.ok) && start.every((result) => result.ok || this.rebuilt(result.check));
     this.dataset["met"] = String(allMet);
+    // The learner's progress: a lesson is done once its steps ran and the lab is in the state it builds.
+    if (this.dataset["file"]) recordStateChecks(this.dataset["file"], allMet);
     document.dispatchEvent(new CustomEvent(LESSON_STATE_CHECKED, { detail: { file: this.dataset["file"], allMet } }));
   }
 
