@@ -1,7 +1,7 @@
 // @ts-check
 import { defineConfig } from "astro/config";
 import starlight from "@astrojs/starlight";
-import { remarkLessonCells } from "./src/lib/lesson-cells.ts";
+import { remarkLessonCells } from "./shared/lessons/lesson-cells.ts";
 
 export default defineConfig({
   // The bridge serves the built site from dist/ on 127.0.0.1; the site is fully static.

@@ -2,7 +2,7 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
-import type { NodeName } from "../src/lib/api-types.ts";
+import type { NodeName } from "../shared/api-types.ts";
 import { createApp } from "../server/app.ts";
 import { loadConfig } from "../server/config.ts";
 import { EmbeddedLab } from "../server/lab/embedded/index.ts";

@@ -3,8 +3,8 @@
 // progress bar with the four nodes' counts, then a k6-style summary and the verdict: nothing lost.
 import path from "node:path";
 import { parseArgs } from "node:util";
-import type { LoadState, LoadSummary, LoadVerdict, MonitorSample } from "../src/lib/api-types.ts";
-import { nodeOutcome, verdictHeadline, verdictNote } from "../src/lib/load-verdict.ts";
+import type { LoadState, LoadSummary, LoadVerdict, MonitorSample } from "../shared/api-types.ts";
+import { nodeOutcome, verdictHeadline, verdictNote } from "../shared/load-verdict.ts";
 import { loadConfig, PROJECT_ROOT } from "../server/config.ts";
 import { findLab } from "./find-lab.ts";
 

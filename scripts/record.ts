@@ -3,11 +3,11 @@
 // tests fail while a recording no longer matches its lesson.
 import fs from "node:fs/promises";
 import path from "node:path";
-import type { LabStatus } from "../src/lib/api-types.ts";
-import { recordKey } from "../src/lib/lesson-cells.ts";
-import { conninfosOf } from "../src/lib/placeholders.ts";
-import { maskPassword, type Recording } from "../src/lib/recorded.ts";
-import { runStep, type Post } from "../src/lib/replay.ts";
+import type { LabStatus } from "../shared/api-types.ts";
+import { recordKey } from "../shared/lessons/lesson-cells.ts";
+import { conninfosOf } from "../shared/lessons/placeholders.ts";
+import { maskPassword, type Recording } from "../shared/lessons/recorded.ts";
+import { runStep, type Post } from "../shared/lessons/replay.ts";
 import { PROJECT_ROOT } from "../server/config.ts";
 import { readLessons } from "../test/support/lessons.ts";
 import { BENCH_TOKEN, startLabAndBridge } from "../bench/fixture.ts";

@@ -1,5 +1,5 @@
 import express, { type NextFunction, type Request, type Response } from "express";
-import type { ApiError } from "../src/lib/api-types.ts";
+import type { ApiError } from "../shared/api-types.ts";
 import { NodePools } from "./db/pools.ts";
 import { HttpError, oneLine } from "./errors.ts";
 import type { Lab } from "./lab/lab.ts";

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { randomBytes } from "node:crypto";
-import { NODE_NAMES, type LabMode, type NodeName } from "../src/lib/api-types.ts";
+import { NODE_NAMES, type LabMode, type NodeName } from "../shared/api-types.ts";
 import { CliError } from "./errors.ts";
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");

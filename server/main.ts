@@ -1,7 +1,7 @@
 // `npm start`: builds the site if it is out of date, starts the lab and the bridge, prints where to go, and
 // stops all four servers cleanly on Ctrl+C.
 import fs from "node:fs/promises";
-import type { NodeStatus } from "../src/lib/api-types.ts";
+import type { NodeStatus } from "../shared/api-types.ts";
 import { createApp } from "./app.ts";
 import { buildSiteIfNeeded } from "./build-site.ts";
 import { loadConfig } from "./config.ts";

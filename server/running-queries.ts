@@ -1,4 +1,4 @@
-import type { NodeName } from "../src/lib/api-types.ts";
+import type { NodeName } from "../shared/api-types.ts";
 import type { BackendKey } from "./db/pg-internals.ts";
 
 interface Running {

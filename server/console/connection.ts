@@ -2,8 +2,8 @@
 // its transaction and its settings from one line to the next.
 import pg from "pg";
 import type { NoticeMessage } from "pg-protocol/dist/messages.js";
-import type { NodeName } from "../../src/lib/api-types.ts";
-import type { TransactionState } from "../../src/lib/console/protocol.ts";
+import type { NodeName } from "../../shared/api-types.ts";
+import type { TransactionState } from "../../shared/console-protocol.ts";
 import { sendCancel } from "../db/cancel.ts";
 import { MAX_MESSAGE_BYTES } from "../db/limits.ts";
 import { backendKey, isReadyForQuery, wireOf } from "../db/pg-internals.ts";

@@ -3,8 +3,8 @@
 import { timingSafeEqual } from "node:crypto";
 import { STATUS_CODES, type IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
-import { isNodeName, NODE_NAMES, type ApiError, type NodeName } from "../../src/lib/api-types.ts";
-import { CONSOLE_PATH } from "../../src/lib/console/protocol.ts";
+import { isNodeName, NODE_NAMES, type ApiError, type NodeName } from "../../shared/api-types.ts";
+import { CONSOLE_PATH } from "../../shared/console-protocol.ts";
 import { HttpError } from "../errors.ts";
 import { hostRefusal, originRefusal } from "../security.ts";
 

@@ -3,7 +3,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer } from "ws";
-import { MAX_MESSAGE_BYTES } from "../../src/lib/console/protocol.ts";
+import { MAX_MESSAGE_BYTES } from "../../shared/console-protocol.ts";
 import type { Lab } from "../lab/lab.ts";
 import { checkHandshake, refuse } from "./handshake.ts";
 import { ConsoleSession } from "./session.ts";

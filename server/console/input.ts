@@ -1,6 +1,6 @@
 // psql's main loop for one line: the line joins the query buffer, every statement it completes (at a
 // semicolon) and every meta-command on it runs in order, and what is left waits for the next line.
-import { scanSql, type MetaPiece, type SqlPiece, type Unclosed } from "../../src/lib/split-sql.ts";
+import { scanSql, type MetaPiece, type SqlPiece, type Unclosed } from "../psql/split-sql.ts";
 
 export type Step = SqlPiece | MetaPiece;
 

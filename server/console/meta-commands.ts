@@ -1,8 +1,8 @@
 // The console's meta-commands. Those that belong to a session (\c, \q, \timing, \p, \r, \echo, \?) are
 // here; \x, \g, \gx, \watch and the describe commands are the cells' own (server/db/meta-piece.ts),
 // run on the session's connection, with \watch repeating on the server until Ctrl+C.
-import { isNodeName, NODE_NAMES } from "../../src/lib/api-types.ts";
-import type { MetaPiece, SqlPiece } from "../../src/lib/split-sql.ts";
+import { isNodeName, NODE_NAMES } from "../../shared/api-types.ts";
+import type { MetaPiece, SqlPiece } from "../psql/split-sql.ts";
 import { runMetaPiece } from "../db/meta-piece.ts";
 import { HELP } from "./help.ts";
 import type { Psql } from "./psql.ts";

@@ -1,9 +1,9 @@
 // The console's psql: one session's state (its connection, query buffer, \x, \timing, the previous
 // query) and what it prints for each line, as psql would. The meta-commands are in meta-commands.ts.
 import type pg from "pg";
-import { BRIDGE_CODES, type NodeName } from "../../src/lib/api-types.ts";
-import type { PromptState } from "../../src/lib/console/protocol.ts";
-import type { SqlPiece, Unclosed } from "../../src/lib/split-sql.ts";
+import { BRIDGE_CODES, type NodeName } from "../../shared/api-types.ts";
+import type { PromptState } from "../../shared/console-protocol.ts";
+import type { SqlPiece, Unclosed } from "../psql/split-sql.ts";
 import type { MetaOutcome } from "../db/meta-piece.ts";
 import type { RunOptions, StatementOutcome } from "../db/run-cell.ts";
 import { TypeNames } from "../db/type-names.ts";

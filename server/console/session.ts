@@ -1,8 +1,8 @@
 // One console session: a WebSocket and the psql behind it. Lines run one at a time, in the order they
 // came; Ctrl+C goes straight through; when the socket goes, so does the connection to PostgreSQL.
 import { WebSocket, type RawData } from "ws";
-import type { NodeName } from "../../src/lib/api-types.ts";
-import type { ClientMessage, ServerMessage } from "../../src/lib/console/protocol.ts";
+import type { NodeName } from "../../shared/api-types.ts";
+import type { ClientMessage, ServerMessage } from "../../shared/console-protocol.ts";
 import { oneLine } from "../errors.ts";
 import { Psql, type PsqlOptions } from "./psql.ts";
 

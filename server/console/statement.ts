@@ -2,7 +2,7 @@
 // keeps the whole command tag (`INSERT 0 1`, which psql prints) and COPY's output, leaves notices to the
 // connection, which prints them as they arrive, and keeps the error fields psql shows (severity, CONTEXT, QUERY).
 import pg from "pg";
-import type { SqlPiece } from "../../src/lib/split-sql.ts";
+import type { SqlPiece } from "../psql/split-sql.ts";
 import { nodeDown, type RunOptions, type StatementOutcome } from "../db/run-cell.ts";
 import { execute } from "../db/statement.ts";
 import type { ConsoleError, ConsoleResult } from "./psql-text.ts";

@@ -2,9 +2,9 @@
 // here; the describe commands (\dRp+, \dRs+, \dt, \d) come from server/meta, the one implementation that the
 // cells, the console and the lesson replay share.
 import pg from "pg";
-import { BRIDGE_CODES, type SqlErrorInfo, type StatementResult } from "../../src/lib/api-types.ts";
-import { formatResult } from "../../src/lib/psql-format.ts";
-import type { MetaPiece, SqlPiece } from "../../src/lib/split-sql.ts";
+import { BRIDGE_CODES, type SqlErrorInfo, type StatementResult } from "../../shared/api-types.ts";
+import { formatResult } from "../psql/format.ts";
+import type { MetaPiece, SqlPiece } from "../psql/split-sql.ts";
 import { MetaError, runMeta } from "../meta/index.ts";
 import type { RunOptions, StatementOutcome } from "./run-cell.ts";
 

@@ -1,5 +1,5 @@
 import pg from "pg";
-import type { NodeName } from "../../src/lib/api-types.ts";
+import type { NodeName } from "../../shared/api-types.ts";
 import { clientConfig, type Lab } from "../lab/lab.ts";
 import { MAX_MESSAGE_BYTES } from "./limits.ts";
 import { guardedStream } from "./wire-guard.ts";

@@ -7,9 +7,9 @@ import {
   type QueryResponse,
   type SqlErrorInfo,
   type StatementResult,
-} from "../../src/lib/api-types.ts";
-import { formatResult } from "../../src/lib/psql-format.ts";
-import { splitSql, type SqlPiece } from "../../src/lib/split-sql.ts";
+} from "../../shared/api-types.ts";
+import { formatResult } from "../psql/format.ts";
+import { splitSql, type SqlPiece } from "../psql/split-sql.ts";
 import { runMetaPiece } from "./meta-piece.ts";
 import { MAX_RESULT_CHARS, megabytes } from "./limits.ts";
 import { backendKey, wireOf, type BackendKey } from "./pg-internals.ts";

@@ -4,7 +4,7 @@
 // itself (no answer in time, a result too large) it stops it on the server too: a cancel first, and if that
 // isn't enough, the connection is dropped and its backend terminated, so nothing goes on running for nobody.
 import pg from "pg";
-import { BRIDGE_CODES, type Field } from "../../src/lib/api-types.ts";
+import { BRIDGE_CODES, type Field } from "../../shared/api-types.ts";
 import { sendCancel, terminateBackend } from "./cancel.ts";
 import { runCapped, type CappedResult } from "./capped-query.ts";
 import { MAX_MESSAGE_BYTES, MAX_RESULT_CHARS, megabytes } from "./limits.ts";

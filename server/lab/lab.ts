@@ -7,7 +7,7 @@ import {
   type NodeName,
   type NodeStatus,
   type SubscriptionHealth,
-} from "../../src/lib/api-types.ts";
+} from "../../shared/api-types.ts";
 import { HttpError } from "../errors.ts";
 
 /** How the bridge reaches a node: what a pg client or pool needs. */

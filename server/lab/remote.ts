@@ -1,4 +1,4 @@
-import { NODE_NAMES, type NodeName } from "../../src/lib/api-types.ts";
+import { NODE_NAMES, type NodeName } from "../../shared/api-types.ts";
 import { LAB_DATABASE, LAB_PASSWORD, LAB_USER, type Config } from "../config.ts";
 import { Lab, type Endpoint } from "./lab.ts";
 

@@ -1,5 +1,5 @@
 import pg from "pg";
-import { NODE_NAMES } from "../../src/lib/api-types.ts";
+import { NODE_NAMES } from "../../shared/api-types.ts";
 import { LAB_DATABASE } from "../config.ts";
 import { HttpError } from "../errors.ts";
 import { onNode, type Lab } from "./lab.ts";

@@ -1,7 +1,7 @@
 // "up" says a node answers queries, not that it replicates: a subscription whose publisher moved or went away
 // leaves its node up while nothing arrives. This watch looks at every node's subscriptions every few seconds
 // and reports each as streaming, broken or disabled, for the status panel and the monitor.
-import { NODE_NAMES, type NodeName, type SubscriptionHealth } from "../../src/lib/api-types.ts";
+import { NODE_NAMES, type NodeName, type SubscriptionHealth } from "../../shared/api-types.ts";
 import { NodePools } from "../db/pools.ts";
 import { loopbackPort } from "./conninfo.ts";
 import type { Lab } from "./lab.ts";

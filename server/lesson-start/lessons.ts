@@ -3,8 +3,8 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
-import { lessonsFromSources, type Lesson } from "../../src/lib/lesson-files.ts";
-import type { LessonStep } from "../../src/lib/lesson-cells.ts";
+import { lessonsFromSources, type Lesson } from "../../shared/lessons/lesson-files.ts";
+import type { LessonStep } from "../../shared/lessons/lesson-cells.ts";
 import { PROJECT_ROOT } from "../config.ts";
 
 export const LESSONS_DIR = path.join(PROJECT_ROOT, "src/content/docs/lessons");

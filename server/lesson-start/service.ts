@@ -3,9 +3,9 @@
 // the first time it is reached (and at every lesson boundary passed on the way), so later requests restore it
 // in a few seconds instead of replaying; docker and external labs reset and replay every time.
 import { performance } from "node:perf_hooks";
-import type { LessonStartProgress } from "../../src/lib/api-types.ts";
-import type { Lesson } from "../../src/lib/lesson-files.ts";
-import { runStep, type Post } from "../../src/lib/replay.ts";
+import type { LessonStartProgress } from "../../shared/api-types.ts";
+import type { Lesson } from "../../shared/lessons/lesson-files.ts";
+import { runStep, type Post } from "../../shared/lessons/replay.ts";
 import { EmbeddedLab } from "../lab/embedded/index.ts";
 import type { Lab } from "../lab/lab.ts";
 import { resetLab } from "../lab/reset.ts";

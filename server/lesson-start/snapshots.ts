@@ -7,7 +7,7 @@
 // the others were kept, and WAL segments kept for reuse are left out (wal-segments.ts).
 import fs from "node:fs/promises";
 import path from "node:path";
-import { NODE_NAMES, type NodeName } from "../../src/lib/api-types.ts";
+import { NODE_NAMES, type NodeName } from "../../shared/api-types.ts";
 import type { EmbeddedLab } from "../lab/embedded/index.ts";
 import { diskUse } from "./disk-use.ts";
 import { allStored, isEntry, readDataFolder, syncDataFolder, type Entry } from "./data-folder.ts";

@@ -1,6 +1,6 @@
 // Runs a load in a process of its own, so that the load generator and the bridge it loads don't share one
 // thread: the bridge forks this and relays its messages.
-import type { LoadProgress, LoadSummary } from "../../src/lib/api-types.ts";
+import type { LoadProgress, LoadSummary } from "../../shared/api-types.ts";
 import { runLoad } from "./runner.ts";
 
 export type ChildMessage = { type: "progress"; progress: LoadProgress } | { type: "done"; summary: LoadSummary } | { type: "failed"; error: string };

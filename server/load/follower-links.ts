@@ -1,7 +1,7 @@
 // Whether each follower can receive the load run's rows at all: its subscription to userpub, looked at on the
 // follower itself. A follower that lacks rows because it was never subscribed, or because its subscription is
 // disabled or its apply worker keeps failing, has lost nothing; only one that is subscribed and streaming can.
-import type { FollowerLink, NodeName, SubscriptionHealth } from "../../src/lib/api-types.ts";
+import type { FollowerLink, NodeName, SubscriptionHealth } from "../../shared/api-types.ts";
 import { NodePools } from "../db/pools.ts";
 import type { Lab } from "../lab/lab.ts";
 import { lastApplyError } from "./apply-errors.ts";

@@ -1,7 +1,7 @@
 // A load run against POST /async-users: autocannon fires the requests, this module counts what came back
 // and summarises it the way a k6 user expects (rate, latency percentiles, errors by kind).
 import autocannon from "autocannon";
-import type { LoadProgress, LoadSummary } from "../../src/lib/api-types.ts";
+import type { LoadProgress, LoadSummary } from "../../shared/api-types.ts";
 
 /** What POST /async-users answers when the INSERT was sent and its outcome is unknown. */
 const OUTCOME_UNKNOWN_STATUS = 504;

@@ -1,6 +1,6 @@
 // psql's describe meta-commands, run on the bridge's connection: the same catalog queries psql 18's
 // describe.c runs for the connected server's version, giving the same titles, columns, rows and footers.
-// src/lib/psql-format.ts prints each output as psql would.
+// server/psql/format.ts prints each output as psql would.
 import type pg from "pg";
 import { MetaError } from "./errors.ts";
 import { describeRelations } from "./describe-table.ts";

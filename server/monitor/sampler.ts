@@ -1,6 +1,6 @@
 import { EventEmitter } from "node:events";
 import pg from "pg";
-import { NODE_NAMES, type MonitorSample, type NodeName } from "../../src/lib/api-types.ts";
+import { NODE_NAMES, type MonitorSample, type NodeName } from "../../shared/api-types.ts";
 import { NodePools } from "../db/pools.ts";
 import type { Lab } from "../lab/lab.ts";
 

@@ -1,5 +1,5 @@
 import { Router } from "express";
-import { isNodeName, type NodeStatus } from "../../src/lib/api-types.ts";
+import { isNodeName, type NodeStatus } from "../../shared/api-types.ts";
 import { HttpError, LabError } from "../errors.ts";
 import { EmbeddedLab } from "../lab/embedded/index.ts";
 import type { Lab } from "../lab/lab.ts";

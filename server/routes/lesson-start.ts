@@ -1,6 +1,6 @@
 import { Router } from "express";
-import type { ApiError } from "../../src/lib/api-types.ts";
-import type { Post } from "../../src/lib/replay.ts";
+import type { ApiError } from "../../shared/api-types.ts";
+import type { Post } from "../../shared/lessons/replay.ts";
 import { HttpError } from "../errors.ts";
 import type { Lab } from "../lab/lab.ts";
 import { LessonStart, LessonStartBusy, LessonStartError } from "../lesson-start/service.ts";

@@ -1,5 +1,5 @@
 import { Router } from "express";
-import type { LoadState, MonitorSample } from "../../src/lib/api-types.ts";
+import type { LoadState, MonitorSample } from "../../shared/api-types.ts";
 import { HttpError } from "../errors.ts";
 import { LoadRunRefused, parseLoadRequest, type LoadController } from "../load/controller.ts";
 import type { Monitor } from "../monitor/sampler.ts";

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { Router } from "express";
-import { isNodeName, NODE_NAMES, type QueryResponse } from "../../src/lib/api-types.ts";
+import { isNodeName, NODE_NAMES, type QueryResponse } from "../../shared/api-types.ts";
 import { sendCancel } from "../db/cancel.ts";
 import { nodeDown, runCell } from "../db/run-cell.ts";
 import type { NodePools } from "../db/pools.ts";

@@ -1,5 +1,5 @@
 // <catch-up>: asks the bridge to bring the lab to this lesson's start and follows its progress.
-import type { LessonStartProgress } from "./api-types.ts";
+import type { LessonStartProgress } from "../../shared/api-types.ts";
 import { confirmThen } from "./confirm.ts";
 import { api, labToken } from "./lab-client.ts";
 

@@ -4,7 +4,7 @@
 // keeps it in localStorage, which belongs to this origin (host and port) alone, and takes it out of the address.
 // Pages opened from a static host, or without the key, have no token, and every caller is told the lab is
 // unreachable.
-import type { LabStatus, NodeStatus } from "./api-types.ts";
+import type { LabStatus, NodeStatus } from "../../shared/api-types.ts";
 
 const STORAGE_KEY = "replication-lab:token";
 const FRAGMENT = /(^#|&)lab-token=([A-Za-z0-9_-]+)/;

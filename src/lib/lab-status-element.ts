@@ -1,5 +1,5 @@
 // <lab-status>: the four nodes live, a Stop/Start per node (embedded lab), and a confirmed reset of the lab.
-import type { LabStatus, NodeStatus } from "./api-types.ts";
+import type { LabStatus, NodeStatus } from "../../shared/api-types.ts";
 import { api, LAB_BACK, watchLab } from "./lab-client.ts";
 import { confirmThen } from "./confirm.ts";
 

@@ -1,6 +1,6 @@
 // The page's one connection to the live monitor feed: samples of the four nodes and the load run's state,
 // shared by every component that shows them.
-import type { LoadState, MonitorSample } from "./api-types.ts";
+import type { LoadState, MonitorSample } from "../../shared/api-types.ts";
 import { labToken } from "./lab-client.ts";
 
 export interface MonitorListener {

@@ -87,7 +87,7 @@ export function clearProgress(lessonFile?: string): void {
   changed(lessonFile);
 }
 
-/** A lesson step's key, as the cells carry it (`05-subscriptions.mdx#3`, see recordKey in lesson-cells.ts). */
+/** A lesson step's key, as the cells carry it (`05-subscriptions.mdx#3`, see recordKey in shared/lessons/lesson-cells.ts). */
 export function parseStepKey(key: string | undefined): { lesson: string; step: number } | undefined {
   const match = key ? /^(.+\.mdx)#(\d+)$/.exec(key) : null;
   return match ? { lesson: match[1]!, step: Number(match[2]) } : undefined;

@@ -6,7 +6,7 @@ import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { PROJECT_ROOT } from "../../server/config.ts";
 import recorded from "../../src/data/recorded.json" with { type: "json" };
-import type { Recording } from "../../src/lib/recorded.ts";
+import type { Recording } from "../../shared/lessons/recorded.ts";
 import { call, direct, nodeConninfo } from "../support/bridge.ts";
 import { ARTIFACTS, labPage, launch, screenshot } from "../support/browser.ts";
 

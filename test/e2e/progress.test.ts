@@ -3,7 +3,7 @@ import path from "node:path";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { PROJECT_ROOT } from "../../server/config.ts";
-import { lessonsFromSources } from "../../src/lib/lesson-files.ts";
+import { lessonsFromSources } from "../../shared/lessons/lesson-files.ts";
 import { call, direct } from "../support/bridge.ts";
 import { ARTIFACTS, labPage, launch, screenshot } from "../support/browser.ts";
 

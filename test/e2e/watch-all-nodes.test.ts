@@ -1,7 +1,7 @@
 import path from "node:path";
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { NODE_NAMES } from "../../src/lib/api-types.ts";
+import { NODE_NAMES } from "../../shared/api-types.ts";
 import { call, direct } from "../support/bridge.ts";
 import { ARTIFACTS, labPage, launch, screenshot } from "../support/browser.ts";
 import { counts, setUpReplication } from "../support/replication.ts";

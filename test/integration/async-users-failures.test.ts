@@ -1,6 +1,6 @@
 import pg from "pg";
 import { beforeAll, describe, expect, inject, it } from "vitest";
-import type { LoadState } from "../../src/lib/api-types.ts";
+import type { LoadState } from "../../shared/api-types.ts";
 import { call, nodeLogin, rawRequest, waitFor } from "../support/bridge.ts";
 import { counts, setUpReplication } from "../support/replication.ts";
 

@@ -3,7 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import type { ServerMessage } from "../../src/lib/console/protocol.ts";
+import type { ServerMessage } from "../../shared/console-protocol.ts";
 import { call, direct, query, waitFor } from "../support/bridge.ts";
 import { CHILD_TOKEN, startChildBridge, type ChildBridge } from "../support/child-bridge.ts";
 

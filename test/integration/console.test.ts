@@ -1,7 +1,7 @@
 import http from "node:http";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import WebSocket from "ws";
-import type { PromptState, ServerMessage } from "../../src/lib/console/protocol.ts";
+import type { PromptState, ServerMessage } from "../../shared/console-protocol.ts";
 import { renderPrompt } from "../../src/lib/console/prompt.ts";
 import { call, direct, query, waitFor } from "../support/bridge.ts";
 

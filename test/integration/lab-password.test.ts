@@ -6,7 +6,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import pg from "pg";
 import { afterEach, describe, expect, inject, it } from "vitest";
-import { NODE_NAMES, type NodeName } from "../../src/lib/api-types.ts";
+import { NODE_NAMES, type NodeName } from "../../shared/api-types.ts";
 import { loadConfig } from "../../server/config.ts";
 import { EmbeddedLab } from "../../server/lab/embedded/index.ts";
 import { nodeConninfo, nodeLogin, waitFor } from "../support/bridge.ts";

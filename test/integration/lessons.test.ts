@@ -3,11 +3,11 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { LabStatus } from "../../src/lib/api-types.ts";
+import type { LabStatus } from "../../shared/api-types.ts";
 import { describeCheck } from "../../src/lib/lesson-state/checks.ts";
 import { evaluateUntilMet, type JudgedCheck } from "../../src/lib/lesson-state/evaluate.ts";
 import { lessonState } from "../../src/lib/lesson-state/lesson-states.ts";
-import { runStep, type Post } from "../../src/lib/replay.ts";
+import { runStep, type Post } from "../../shared/lessons/replay.ts";
 import { PROJECT_ROOT } from "../../server/config.ts";
 import { call } from "../support/bridge.ts";
 import { readLessons } from "../support/lessons.ts";

@@ -2,8 +2,8 @@
 // to userpub, a disabled subscription, an apply worker that fails. Each case is made on the real lab, and each
 // test then proves nothing was lost: once the follower subscribes, is enabled or is fixed, it has every row.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { LoadNodeOutcome, LoadState, NodeName } from "../../src/lib/api-types.ts";
-import { verdictHeadline, verdictNote } from "../../src/lib/load-verdict.ts";
+import type { LoadNodeOutcome, LoadState, NodeName } from "../../shared/api-types.ts";
+import { verdictHeadline, verdictNote } from "../../shared/load-verdict.ts";
 import { call, direct, nodeConninfo, query, waitFor } from "../support/bridge.ts";
 import { counts, setUpReplication } from "../support/replication.ts";
 

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, inject, it } from "vitest";
-import type { LoadState } from "../../src/lib/api-types.ts";
+import type { LoadState } from "../../shared/api-types.ts";
 import { call, direct, rawRequest, waitFor } from "../support/bridge.ts";
 import { counts, FOLLOWERS, setUpReplication } from "../support/replication.ts";
 

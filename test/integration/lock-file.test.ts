@@ -3,7 +3,7 @@
 // shared-memory check, which separate IPC namespaces defeat, is left to refuse it.
 import fs from "node:fs/promises";
 import { describe, expect, it } from "vitest";
-import type { LockFileParentPidOutcome } from "../../src/lib/api-types.ts";
+import type { LockFileParentPidOutcome } from "../../shared/api-types.ts";
 import { call, direct } from "../support/bridge.ts";
 
 /** Processes whose command line names the folder: a server left behind would show here. */

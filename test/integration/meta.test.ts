@@ -3,8 +3,8 @@ import { promisify } from "node:util";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { MetaError, runMeta } from "../../server/meta/index.ts";
-import type { NodeName } from "../../src/lib/api-types.ts";
-import { formatResult } from "../../src/lib/psql-format.ts";
+import type { NodeName } from "../../shared/api-types.ts";
+import { formatResult } from "../../server/psql/format.ts";
 import { nodeConninfo, nodeLogin } from "../support/bridge.ts";
 
 // The describe commands against a real PostgreSQL 18 lab, checked against the real psql where psql 15 (the

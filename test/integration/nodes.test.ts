@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import type { NodeStatus } from "../../src/lib/api-types.ts";
+import type { NodeStatus } from "../../shared/api-types.ts";
 import { call, direct, query } from "../support/bridge.ts";
 
 describe("the lab's nodes through the bridge", () => {

@@ -1,7 +1,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { afterEach, describe, expect, inject, it } from "vitest";
-import { NODE_NAMES } from "../../src/lib/api-types.ts";
+import { NODE_NAMES } from "../../shared/api-types.ts";
 import { loadConfig } from "../../server/config.ts";
 import { HttpError } from "../../server/errors.ts";
 import { EmbeddedLab } from "../../server/lab/embedded/index.ts";

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, inject, it } from "vitest";
-import type { MonitorSample, NodeStatus } from "../../src/lib/api-types.ts";
+import type { MonitorSample, NodeStatus } from "../../shared/api-types.ts";
 import { bridgeUrl, call, query, waitFor } from "../support/bridge.ts";
 import { setUpReplication } from "../support/replication.ts";
 import { withPort } from "../../server/lab/conninfo.ts";

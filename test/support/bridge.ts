@@ -1,7 +1,7 @@
 import http from "node:http";
 import pg from "pg";
 import { inject } from "vitest";
-import type { LabStatus, NodeName, QueryResponse } from "../../src/lib/api-types.ts";
+import type { LabStatus, NodeName, QueryResponse } from "../../shared/api-types.ts";
 
 export const bridgeUrl = () => inject("bridgeUrl");
 

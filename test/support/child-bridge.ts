@@ -3,7 +3,7 @@
 // or see whether it survives at all.
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs/promises";
-import { NODE_NAMES } from "../../src/lib/api-types.ts";
+import { NODE_NAMES } from "../../shared/api-types.ts";
 import { nodeUrl } from "./bridge.ts";
 import { tempDir } from "./temp-dir.ts";
 

@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import { NODE_NAMES, type NodeName } from "../../src/lib/api-types.ts";
+import { NODE_NAMES, type NodeName } from "../../shared/api-types.ts";
 import { call, direct, query, waitFor } from "./bridge.ts";
 
 export const FOLLOWERS = ["slave1", "slave2", "slave3"] as const;

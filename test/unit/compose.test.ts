@@ -2,7 +2,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
-import { NODE_NAMES } from "../../src/lib/api-types.ts";
+import { NODE_NAMES } from "../../shared/api-types.ts";
 import { DOCKER_PG_PORT, PROJECT_ROOT } from "../../server/config.ts";
 
 // No Docker engine runs where the tests run, so the compose file is checked as data.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { renderPrompt } from "../../src/lib/console/prompt.ts";
-import type { PromptState } from "../../src/lib/console/protocol.ts";
+import type { PromptState } from "../../shared/console-protocol.ts";
 
 const state = (patch: Partial<PromptState>): PromptState => ({
   node: "master",

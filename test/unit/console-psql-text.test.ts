@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { errorPosition } from "../../server/console/error-position.ts";
+import { errorPosition } from "../../server/psql/error-position.ts";
 import { readLine } from "../../server/console/input.ts";
 import { errorText, resultText, timingText, watchTitle } from "../../server/console/psql-text.ts";
-import { scanSql } from "../../src/lib/split-sql.ts";
+import { scanSql } from "../../server/psql/split-sql.ts";
 
 const texts = (buffer: string, line: string) =>
   readLine(buffer, line).steps.map((step) => (step.kind === "sql" ? step.text : `\\${step.command}`));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { Notice, QueryResponse } from "../../src/lib/api-types.ts";
-import { describeExpectation, judge, parseExpectation } from "../../src/lib/expectations.ts";
+import type { Notice, QueryResponse } from "../../shared/api-types.ts";
+import { describeExpectation, judge, parseExpectation } from "../../shared/lessons/expectations.ts";
 
 function answer(notices: Notice[], error?: QueryResponse["error"]): QueryResponse {
   const result = { command: "CREATE SUBSCRIPTION", rowCount: 0, fields: [], rows: [], truncated: false, notices, durationMs: 1, span: [0, 1] as [number, number] };

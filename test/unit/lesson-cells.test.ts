@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { lessonsFromSources } from "../../src/lib/lesson-files.ts";
-import { SUBSCRIPTION_HEALTH_SQL } from "../../src/lib/subscription-health.ts";
+import { lessonsFromSources } from "../../shared/lessons/lesson-files.ts";
+import { SUBSCRIPTION_HEALTH_SQL } from "../../shared/lessons/subscription-health.ts";
 
 describe("the steps of a lesson", () => {
   it("takes a subscriber health cell as a SQL step with the fixed health query, in document order", () => {

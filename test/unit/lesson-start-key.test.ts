@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { readLessons, startKey } from "../../server/lesson-start/lessons.ts";
-import { lessonsFromSources } from "../../src/lib/lesson-files.ts";
+import { lessonsFromSources } from "../../shared/lessons/lesson-files.ts";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { LESSONS_DIR } from "../../server/lesson-start/lessons.ts";

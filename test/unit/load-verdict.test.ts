@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { FollowerLink, LoadNodeOutcome, LoadVerdict, NodeName } from "../../src/lib/api-types.ts";
-import { judgeOutcome, nodeOutcome, verdictHeadline, verdictNote, withinBounds } from "../../src/lib/load-verdict.ts";
+import type { FollowerLink, LoadNodeOutcome, LoadVerdict, NodeName } from "../../shared/api-types.ts";
+import { judgeOutcome, nodeOutcome, verdictHeadline, verdictNote, withinBounds } from "../../shared/load-verdict.ts";
 
 const master = (gained: number): LoadNodeOutcome => ({ name: "master", state: "up", gained, caughtUpMs: 0, behind: 0 });
 const caughtUp = (name: NodeName, gained: number): LoadNodeOutcome => ({

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { LabStatus } from "../../src/lib/api-types.ts";
-import { fillPlaceholders, fillPlaceholdersWith, hasPlaceholders } from "../../src/lib/placeholders.ts";
-import { maskPassword } from "../../src/lib/recorded.ts";
+import type { LabStatus } from "../../shared/api-types.ts";
+import { fillPlaceholders, fillPlaceholdersWith, hasPlaceholders } from "../../shared/lessons/placeholders.ts";
+import { maskPassword } from "../../shared/lessons/recorded.ts";
 
 const node = (name: string, conninfo: string) => ({ name, conninfo, state: "up", version: "18.4", host: "", port: 0, walLevel: "logical" });
 const embedded = {

@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { displayLines, formatResult, isRightAligned, type PsqlResult } from "../../src/lib/psql-format.ts";
+import { formatResult, isRightAligned, type PsqlResult } from "../../server/psql/format.ts";
+import { displayLines } from "../../shared/psql-display.ts";
 import type { CapturedCase } from "../fixtures/psql/capture.ts";
 
 // Each fixture is what the real psql printed for a query (see test/fixtures/psql/cases.ts), next to the

@@ -2,8 +2,8 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../../server/config.ts";
-import { recordKey } from "../../src/lib/lesson-cells.ts";
-import type { Recording } from "../../src/lib/recorded.ts";
+import { recordKey } from "../../shared/lessons/lesson-cells.ts";
+import type { Recording } from "../../shared/lessons/recorded.ts";
 import { readLessons } from "../support/lessons.ts";
 
 const recording = JSON.parse(await fs.readFile(path.join(PROJECT_ROOT, "src/data/recorded.json"), "utf8")) as Recording;

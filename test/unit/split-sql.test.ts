@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { splitSql } from "../../src/lib/split-sql.ts";
+import { splitSql } from "../../server/psql/split-sql.ts";
 
 const texts = (sql: string) => splitSql(sql).map((piece) => (piece.kind === "sql" ? piece.text : `\\${piece.command}`));
 

@@ -1,6 +1,6 @@
 // The state checks' judgement, on facts as the nodes report them: each kind says what is off in words.
 import { describe, expect, it } from "vitest";
-import { NODE_NAMES } from "../../src/lib/api-types.ts";
+import { NODE_NAMES } from "../../shared/api-types.ts";
 import { describeCheck, judgeCheck, type FactsByNode, type StateCheck } from "../../src/lib/lesson-state/checks.ts";
 import type { NodeFacts } from "../../src/lib/lesson-state/facts.ts";
 import { builtBy, LESSON_COUNT, lessonState } from "../../src/lib/lesson-state/lesson-states.ts";

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { QueryResponse, StatementResult } from "../../src/lib/api-types.ts";
+import type { QueryResponse, StatementResult } from "../../shared/api-types.ts";
 import { repeatRounds, watchRequested } from "../../src/lib/cell/watch-rounds.ts";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

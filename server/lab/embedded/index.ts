@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import pg from "pg";
-import { NODE_NAMES, type NodeName } from "../../../src/lib/api-types.ts";
+import { NODE_NAMES, type NodeName } from "../../../shared/api-types.ts";
 import { LAB_DATABASE, LAB_USER, type Config } from "../../config.ts";
 import { HttpError, LabError } from "../../errors.ts";
 import { Lab, type Endpoint } from "../lab.ts";

@@ -2,7 +2,7 @@
 // LAB_PG_PORT, or a port taken by another program; the superuser's password changed from the walkthrough's to
 // the lab's own), the subscriptions that held the old one are changed with it, so that a restart never leaves
 // replication pointing at nothing, or refused, while every node shows "up".
-import type { NodeName } from "../../../src/lib/api-types.ts";
+import type { NodeName } from "../../../shared/api-types.ts";
 import { credentials, loopbackPort, withPassword, withPort } from "../conninfo.ts";
 import { onNode, type Endpoint } from "../lab.ts";
 

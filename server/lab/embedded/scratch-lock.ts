@@ -5,7 +5,7 @@
 // still stops the second server here is the shared-memory check, which separate IPC namespaces defeat.
 import fs from "node:fs/promises";
 import path from "node:path";
-import type { LockFileParentPidOutcome } from "../../../src/lib/api-types.ts";
+import type { LockFileParentPidOutcome } from "../../../shared/api-types.ts";
 import type { Binaries } from "./binaries.ts";
 import { Cluster } from "./cluster.ts";
 import type { RunAs } from "./postgres-user.ts";

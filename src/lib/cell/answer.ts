@@ -1,8 +1,8 @@
 // A cell's whole answer, as shown under it: the verdict line, then one node's output, or for a fan-out cell
 // the nodes side by side (once, when every node answered alike), each node that differs from master marked.
 // A watch keeps the four columns in every round, alike or not, so the layout holds still while values move.
-import type { QueryResponse } from "../api-types.ts";
-import type { Expectation, Verdict } from "../expectations.ts";
+import type { QueryResponse } from "../../../shared/api-types.ts";
+import type { Expectation, Verdict } from "../../../shared/lessons/expectations.ts";
 import { el, fingerprint, renderResponse } from "./render.ts";
 import { editedNote, verdictBanner, type Grading } from "./verdict.ts";
 

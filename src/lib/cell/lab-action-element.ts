@@ -1,10 +1,10 @@
 // <lab-action>: a lesson step that stops, starts or restarts a node, or shows a second server refused by the lock
 // file, or (on a scratch cluster) by the shared-memory check once the lock file names the new server's parent.
-import type { LabStatus, LockFileParentPidOutcome } from "../api-types.ts";
+import type { LabStatus, LockFileParentPidOutcome } from "../../../shared/api-types.ts";
 import { api, labToken, watchLab } from "../lab-client.ts";
-import type { LabActionName } from "../lesson-cells.ts";
+import type { LabActionName } from "../../../shared/lessons/lesson-cells.ts";
 import { parseStepKey, recordStepRan } from "../progress.ts";
-import { lockFileParentPidMet, runStep } from "../replay.ts";
+import { lockFileParentPidMet, runStep } from "../../../shared/lessons/replay.ts";
 
 export class LabActionElement extends HTMLElement {
   private lab: LabStatus | null = null;

@@ -1,6 +1,6 @@
 // One cell's SQL sent to each of its nodes at once. A node whose call fails (the bridge unreachable, the call
 // aborted) gets an answer of its own saying so, so one node never hides the others' answers.
-import type { NodeName, QueryResponse } from "../api-types.ts";
+import type { NodeName, QueryResponse } from "../../../shared/api-types.ts";
 import { api } from "../lab-client.ts";
 
 export interface NodeQueryOptions {

@@ -1,7 +1,7 @@
 // Turns the bridge's answers into the DOM under a cell: a table per result, notices in order, errors the
 // way psql shows them (with LINE and a caret), and for fan-out cells one column per node.
-import { fingerprint } from "../expectations.ts";
-import { BRIDGE_CODES, type Notice, type QueryResponse, type SqlErrorInfo, type StatementResult } from "../api-types.ts";
+import { fingerprint } from "../../../shared/lessons/expectations.ts";
+import { BRIDGE_CODES, type Notice, type QueryResponse, type SqlErrorInfo, type StatementResult } from "../../../shared/api-types.ts";
 
 /** Values longer than this are folded; a click shows them whole. */
 const FOLD_AT = 160;

@@ -1,7 +1,7 @@
 // The markup of a scratch cell: the learner's own cell, added below any cell with "+ cell". It is the same
 // <sql-cell> as a lesson's (SqlCell.astro), built here because it is made in the browser, with no expectation
 // and a Delete button in place of Restore.
-import { NODE_NAMES } from "../api-types.ts";
+import { NODE_NAMES } from "../../../shared/api-types.ts";
 import type { CellNode } from "./notebook-store.ts";
 
 function element<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string): HTMLElementTagNameMap[K] {

@@ -3,11 +3,11 @@
 // chosen node(s), cancel, \watch (on one node or all four), keyboard shortcuts, the expectation verdict, and the
 // learner's notebook: an edited cell is marked, not judged, and can be restored; "+ cell" adds a scratch cell
 // below; edits, scratch cells and last answers are kept per lesson (notebook.ts) and come back on reload.
-import type { LabStatus, NodeName, QueryResponse } from "../api-types.ts";
-import { NODE_NAMES } from "../api-types.ts";
-import { judgeAll, parseExpectation, runUntilMet, type Expectation, type Verdict } from "../expectations.ts";
+import type { LabStatus, NodeName, QueryResponse } from "../../../shared/api-types.ts";
+import { NODE_NAMES } from "../../../shared/api-types.ts";
+import { judgeAll, parseExpectation, runUntilMet, type Expectation, type Verdict } from "../../../shared/lessons/expectations.ts";
 import { api, labToken, watchLab } from "../lab-client.ts";
-import { fillPlaceholders } from "../placeholders.ts";
+import { fillPlaceholders } from "../../../shared/lessons/placeholders.ts";
 import { parseStepKey, recordStepRan } from "../progress.ts";
 import { renderAnswer } from "./answer.ts";
 import { highlightSql, plainHtml } from "./highlight.ts";

@@ -1,7 +1,7 @@
 // The line above a cell's answer that says whether it is what the lesson expects. Only the lesson's own SQL is
 // judged: an edited cell says its answer was not checked, and a scratch cell says nothing.
-import type { QueryResponse } from "../api-types.ts";
-import type { Expectation, Verdict } from "../expectations.ts";
+import type { QueryResponse } from "../../../shared/api-types.ts";
+import type { Expectation, Verdict } from "../../../shared/lessons/expectations.ts";
 import { el } from "./render.ts";
 
 /** How a cell's answer is judged: against the lesson, not at all (an edit), or not at all and silently (scratch). */

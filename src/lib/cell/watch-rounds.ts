@@ -1,7 +1,7 @@
 // psql's \watch as rounds: the watched query runs again every interval until stopped. A round may take longer
 // than the interval (a slow query, a node that hangs until its timeout); the next one then starts when it ends,
 // never alongside it, so a watch never has more than one round in flight and can't pile calls on the bridge.
-import type { QueryResponse, StatementResult } from "../api-types.ts";
+import type { QueryResponse, StatementResult } from "../../../shared/api-types.ts";
 
 /** What `\watch N` asked for: the query to run again and how often. */
 export type WatchRequest = NonNullable<StatementResult["watch"]>;

@@ -1,6 +1,6 @@
 // The page's end of a console session: a WebSocket to the bridge that comes back after a drop (the
 // bridge restarting, a laptop waking up), with a growing wait, until the page ends it.
-import { CONSOLE_PATH, type ClientMessage, type ServerMessage } from "./protocol.ts";
+import { CONSOLE_PATH, type ClientMessage, type ServerMessage } from "../../../shared/console-protocol.ts";
 
 export interface SocketEvents {
   message(message: ServerMessage): void;

@@ -1,5 +1,5 @@
 // Each node's lines, kept in the browser across reloads, as psql keeps ~/.psql_history.
-import type { NodeName } from "../api-types.ts";
+import type { NodeName } from "../../../shared/api-types.ts";
 
 export type HistoryStorage = Pick<Storage, "getItem" | "setItem">;
 

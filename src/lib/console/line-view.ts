@@ -1,6 +1,6 @@
 // Drawing the prompt and the line being edited in the terminal, over as many rows as they wrap to, with
 // the cursor where the editor has it. Pure: it returns the escape sequences and where it left the cursor.
-import { displayLines } from "../psql-format.ts";
+import { displayLines } from "../../../shared/psql-display.ts";
 
 export function textWidth(text: string): number {
   return displayLines(text).reduce((width, line) => width + line.width, 0);

@@ -1,14 +1,14 @@
 // One psql terminal in the page: xterm.js showing a console session on one node, with the prompt and the
 // line being edited drawn by this pane. Loaded only when a terminal is opened, with xterm itself.
 import type { Terminal } from "@xterm/xterm";
-import type { NodeName } from "../api-types.ts";
+import type { NodeName } from "../../../shared/api-types.ts";
 import { ConsoleSocket } from "./console-socket.ts";
 import { History } from "./history.ts";
 import { parseKeys, type Key } from "./keys.ts";
 import { LineEditor } from "./line-editor.ts";
 import { drawLine, eraseLine } from "./line-view.ts";
 import { renderPrompt } from "./prompt.ts";
-import type { PromptState, ServerMessage } from "./protocol.ts";
+import type { PromptState, ServerMessage } from "../../../shared/console-protocol.ts";
 import { openScreen, screenText, type Screen } from "./xterm-setup.ts";
 
 /** connecting: no session yet; ready: a prompt waits for a line; busy: a line runs; ended: \q. */

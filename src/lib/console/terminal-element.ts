@@ -1,6 +1,6 @@
 // <psql-terminal>: the markup from Terminal.astro reads well without this script; this opens console
 // sessions in it when the learner asks, and only then loads xterm (a chunk of its own).
-import { isNodeName, type NodeName } from "../api-types.ts";
+import { isNodeName, type NodeName } from "../../../shared/api-types.ts";
 import { labToken } from "../lab-client.ts";
 import type { PaneStatus, PsqlPane } from "./psql-pane.ts";
 

@@ -1,7 +1,7 @@
 // State checks: what must be true of the lab at a point of a lesson, declared as data (lesson-states.ts) and
 // judged against the facts read from each node (facts.ts). A check that fails says what is off in the
 // learner's words ("slave2 has no subscription usersub"), not what a query returned.
-import type { NodeName } from "../api-types.ts";
+import type { NodeName } from "../../../shared/api-types.ts";
 import type { NodeFacts, PublicationFacts } from "./facts.ts";
 
 export type PublishAction = "insert" | "update" | "delete" | "truncate";

@@ -1,7 +1,7 @@
 // Reads the facts of the nodes a list of checks needs (one query each, through the bridge like any cell) and
 // judges every check. The page's checklist, Run all and the lesson replay test all evaluate state this way.
-import type { NodeName, QueryResponse } from "../api-types.ts";
-import type { Post } from "../replay.ts";
+import type { NodeName, QueryResponse } from "../../../shared/api-types.ts";
+import type { Post } from "../../../shared/lessons/replay.ts";
 import { checkNodes, judgeCheck, type CheckResult, type FactsByNode, type StateCheck } from "./checks.ts";
 import { FACTS_SQL, parseFacts } from "./facts.ts";
 

@@ -3,7 +3,7 @@
 // check that is off says what is off and offers its fix: the cell that makes it, or the catch-up that brings the
 // lab to the lesson's start. Run all asks it whether the lab is at the start before running, and whether the
 // lesson's state was reached after.
-import type { LabStatus } from "../api-types.ts";
+import type { LabStatus } from "../../../shared/api-types.ts";
 import { NOTEBOOK_CHANGED } from "../cell/notebook.ts";
 import { api, labToken, watchLab } from "../lab-client.ts";
 import { recordStateChecks } from "../progress.ts";

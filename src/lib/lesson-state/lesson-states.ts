@@ -2,7 +2,7 @@
 // leaves the lab. Each check a lesson adds names the cell that makes it true (`cell`, 1-based as #cell-N counts),
 // the fix the page offers when it is off. The lesson replay test holds every lesson to its end state, and each
 // of these checks to hold right after its cell ran.
-import { NODE_NAMES, type NodeName } from "../api-types.ts";
+import { NODE_NAMES, type NodeName } from "../../../shared/api-types.ts";
 import type { StateCheck } from "./checks.ts";
 
 const ALL = NODE_NAMES;

@@ -1,8 +1,8 @@
 // <live-monitor>: counts of users on every node, four times a second, as numbers and a chart, with each
 // follower's lag and the WAL master keeps for it.
 import uPlot from "uplot";
-import type { MonitorSample, NodeName } from "../api-types.ts";
-import { NODE_NAMES } from "../api-types.ts";
+import type { MonitorSample, NodeName } from "../../../shared/api-types.ts";
+import { NODE_NAMES } from "../../../shared/api-types.ts";
 import { api } from "../lab-client.ts";
 import { formatBytes, watchMonitor } from "../monitor-client.ts";
 

@@ -1,7 +1,7 @@
 // <load-run>: starts a load run and shows its progress, its summary and the verdict.
-import type { LoadState, LoadSummary, LoadVerdict } from "../api-types.ts";
+import type { LoadState, LoadSummary, LoadVerdict } from "../../../shared/api-types.ts";
 import { api, labToken } from "../lab-client.ts";
-import { nodeOutcome, verdictHeadline, verdictNote } from "../load-verdict.ts";
+import { nodeOutcome, verdictHeadline, verdictNote } from "../../../shared/load-verdict.ts";
 import { watchMonitor } from "../monitor-client.ts";
 
 const ms = (value: number) => `${value.toFixed(1)} ms`;

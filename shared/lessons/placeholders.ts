@@ -3,7 +3,7 @@
 // host=127.0.0.1 port=54321 ... when embedded). `{{master user=replicator password=secret}}` is the same
 // with those settings replaced or added, and `{{master password=}}` the same without a password (a setting
 // given no value is removed), for the lessons that show what a connection string without one is refused.
-import { isNodeName, type LabStatus, type NodeName } from "./api-types.ts";
+import { isNodeName, type LabStatus, type NodeName } from "../api-types.ts";
 
 /** Each node's connection string by name: a live lab's, or the ones the lessons were recorded with. */
 export type Conninfos = Partial<Record<NodeName, string>>;

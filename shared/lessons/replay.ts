@@ -1,7 +1,7 @@
 // Runs one lesson step the way the page does: a SQL cell on its node(s), re-run until its expectation holds
 // (within its time), or a lab action (stop, start or restart a node, the second-server demonstrations). The catch-up
 // button and the lesson replay test share it.
-import { NODE_NAMES, type LabStatus, type LockFileParentPidOutcome, type NodeName, type QueryResponse } from "./api-types.ts";
+import { NODE_NAMES, type LabStatus, type LockFileParentPidOutcome, type NodeName, type QueryResponse } from "../api-types.ts";
 import { parseExpectation, runUntilMet } from "./expectations.ts";
 import type { LessonStep } from "./lesson-cells.ts";
 import { fillPlaceholders } from "./placeholders.ts";

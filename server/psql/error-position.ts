@@ -1,6 +1,6 @@
 // libpq's reportErrorPosition(): the `LINE n:` line of a statement that failed, and a caret under the
 // character the server pointed at. Lines longer than 60 columns are cut around the caret with `...`.
-import { displayLines } from "../../src/lib/psql-format.ts";
+import { displayLines } from "../../shared/psql-display.ts";
 
 const DISPLAY_SIZE = 60;
 const MIN_RIGHT_CUT = 10;

@@ -1,5 +1,6 @@
-// The messages the bridge and the browser exchange. Both sides import this module and nothing else of
-// each other: the site never imports server code, and the server refers to the site only by its build folder.
+// The messages the bridge and the browser exchange. Both sides import shared/ and nothing else of each other
+// (the linter holds them to it): the site never imports server code, and the server refers to the site only
+// by its build folder.
 
 export const NODE_NAMES = ["master", "slave1", "slave2", "slave3"] as const;
 export type NodeName = (typeof NODE_NAMES)[number];

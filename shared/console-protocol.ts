@@ -1,13 +1,19 @@
 // The psql console's messages over its WebSocket: small JSON objects, { type: ... }. The bridge
-// (server/console) and the page (src/lib/console) both import this module and nothing else of each other.
-import type { NodeName } from "../api-types.ts";
-import type { Unclosed } from "../split-sql.ts";
+// (server/console) and the page (src/lib/console) both import this module, and neither imports the other.
+import type { NodeName } from "./api-types.ts";
 
 /** Where the page opens a console session: `?token=...&node=master`. */
 export const CONSOLE_PATH = "/api/console";
 
 /** The most a message may carry; psql lines are short, and a pasted script fits in this. */
 export const MAX_MESSAGE_BYTES = 100 * 1024;
+
+/**
+ * What a statement's text leaves open at its end: a quote, a dollar quote, a block comment or a parenthesis.
+ * psql's continuation prompt shows it (%R in PROMPT2); null when only a semicolon is missing, or nothing is.
+ * The bridge's splitter (server/psql/split-sql.ts) finds it; the page's prompt shows it.
+ */
+export type Unclosed = "'" | '"' | "$" | "*" | "(" | null;
 
 /** The server's transaction status as psql's %x shows it: idle, in a block, in a failed block. */
 export type TransactionState = "idle" | "block" | "failed";

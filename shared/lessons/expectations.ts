@@ -1,6 +1,6 @@
 // What a cell declares it must produce, e.g. expect="ok", expect="error:08P01", expect="rows>=1". The page
 // shows whether the live result met it; the lesson replay fails on any cell that doesn't.
-import type { QueryResponse } from "./api-types.ts";
+import type { QueryResponse } from "../api-types.ts";
 
 export type Expectation =
   | { kind: "ok" }

@@ -1,6 +1,6 @@
 // Cells' outputs recorded by `npm run record` (a replay of every lesson on a fresh lab), shown on a page until
 // the reader runs the cell on their own lab, so that the lessons read well with no lab running.
-import type { QueryResponse } from "./api-types.ts";
+import type { QueryResponse } from "../api-types.ts";
 import type { Conninfos } from "./placeholders.ts";
 
 export interface Recording {

@@ -4,6 +4,8 @@
  * line. Each piece keeps its place in the text, so an error's position can point into the cell.
  */
 
+import type { Unclosed } from "../../shared/console-protocol.ts";
+
 export interface SqlPiece {
   kind: "sql";
   text: string;
@@ -25,11 +27,8 @@ export interface MetaPiece {
 
 export type Piece = SqlPiece | MetaPiece;
 
-/**
- * What the text leaves open at its end: a quote, a dollar quote, a block comment or a parenthesis. psql's
- * continuation prompt shows it (%R in PROMPT2); null when only a semicolon is missing, or nothing is.
- */
-export type Unclosed = "'" | '"' | "$" | "*" | "(" | null;
+/** What the text leaves open at its end; the console's prompt shows it, so its type is in the shared protocol. */
+export type { Unclosed };
 
 /** Meta-commands that consume the query buffer instead of leaving it for the next statement. */
 const BUFFER_COMMANDS = new Set(["g", "gx", "watch"]);
