@@ -1,10 +1,10 @@
 // The console's psql: one session's state (its connection, query buffer, \x, \timing, the previous
-// query) and what it prints for each line, as psql would. The meta-commands are in meta-commands.ts.
+// query) and what it prints for each line, as psql would. The meta-commands are in session-commands.ts.
 import type pg from "pg";
 import { BRIDGE_CODES, type NodeName } from "../../shared/api-types.ts";
 import type { PromptState } from "../../shared/console-protocol.ts";
 import type { SqlPiece, Unclosed } from "../psql/split-sql.ts";
-import type { MetaOutcome } from "../db/meta-piece.ts";
+import type { MetaOutcome } from "../psql/meta-command.ts";
 import type { RunOptions, StatementOutcome } from "../db/run-cell.ts";
 import { TypeNames } from "../db/type-names.ts";
 import type { Lab } from "../lab/lab.ts";
@@ -12,9 +12,9 @@ import { NO_ANSWER_GRACE_MS } from "../routes/query.ts";
 import { Activity } from "./activity.ts";
 import { NodeConnection, NodeDown } from "./connection.ts";
 import { MAX_BUFFER, readLine } from "./input.ts";
-import { runConsoleMeta } from "./meta-commands.ts";
-import { greetingText, lostText, NOT_CONNECTED, nodeDownText, noticeText, notificationText, outcomeText, type ConsoleError } from "./psql-text.ts";
-import { runConsoleStatement } from "./statement.ts";
+import { runConsoleMeta } from "./session-commands.ts";
+import { greetingText, lostText, NOT_CONNECTED, nodeDownText, noticeText, notificationText, outcomeText, type ConsoleError } from "../psql/print.ts";
+import { runConsoleStatement } from "./console-statement.ts";
 
 export interface PsqlOptions {
   lab: Lab;
@@ -137,7 +137,7 @@ export class Psql {
     await this.show(await this.run(connection.client, piece, this.runOptions()));
   }
 
-  /** Runs one statement, marked as on the server so that Ctrl+C cancels it there; meta-piece calls it too. */
+  /** Runs one statement, marked as on the server so that Ctrl+C cancels it there; meta-command.ts calls it too. */
   readonly run = async (client: pg.Client, piece: SqlPiece, options: RunOptions): Promise<StatementOutcome> => {
     if (this.activity) this.activity.querying = true;
     try {

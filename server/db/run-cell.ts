@@ -10,10 +10,10 @@ import {
 } from "../../shared/api-types.ts";
 import { formatResult } from "../psql/format.ts";
 import { splitSql, type SqlPiece } from "../psql/split-sql.ts";
-import { runMetaPiece } from "./meta-piece.ts";
+import { runMetaPiece } from "../psql/meta-command.ts";
 import { MAX_RESULT_CHARS, megabytes } from "./limits.ts";
 import { backendKey, wireOf, type BackendKey } from "./pg-internals.ts";
-import { execute } from "./statement.ts";
+import { execute } from "./execute.ts";
 import type { TypeNames } from "./type-names.ts";
 
 const COPY_IN_REFUSAL = "a cell can't send COPY data: use INSERT, or COPY FROM a file on the server (the psql console can run COPY ... TO STDOUT)";

@@ -1,8 +1,8 @@
 import { Router } from "express";
 import type { LoadState, MonitorSample } from "../../shared/api-types.ts";
 import { HttpError } from "../errors.ts";
-import { LoadRunRefused, parseLoadRequest, type LoadController } from "../load/controller.ts";
-import type { Monitor } from "../monitor/sampler.ts";
+import { LoadRunRefused, parseLoadRequest, type LoadController } from "../load-run/controller.ts";
+import type { Monitor } from "../monitor/monitor.ts";
 
 export function monitorRoutes(monitor: Monitor, load: LoadController): Router {
   const router = Router();

@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { MetaError, runMeta } from "../../server/meta/index.ts";
+import { MetaError, runMeta } from "../../server/psql/describe/index.ts";
 import type { NodeName } from "../../shared/api-types.ts";
 import { formatResult } from "../../server/psql/format.ts";
 import { nodeConninfo, nodeLogin } from "../support/bridge.ts";

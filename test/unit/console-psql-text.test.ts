@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { errorPosition } from "../../server/psql/error-position.ts";
 import { readLine } from "../../server/console/input.ts";
-import { errorText, resultText, timingText, watchTitle } from "../../server/console/psql-text.ts";
+import { errorText, resultText, timingText, watchTitle } from "../../server/psql/print.ts";
 import { scanSql } from "../../server/psql/split-sql.ts";
 
 const texts = (buffer: string, line: string) =>

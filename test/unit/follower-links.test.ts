@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { lastApplyError } from "../../server/load/apply-errors.ts";
-import { judgeLink, mayCatchUp, type SubscriptionRow } from "../../server/load/follower-links.ts";
+import { lastApplyError } from "../../server/load-run/apply-errors.ts";
+import { judgeLink, mayCatchUp, type SubscriptionRow } from "../../server/load-run/follower-links.ts";
 
 // Lines as PostgreSQL 18.4 wrote them in a lab node's log (default log_line_prefix '%m [%p] ').
 const CONFLICT = [

@@ -3,7 +3,7 @@
 //      concurrency on the same master (the target: at least half of pgbench's rate);
 //   2. the same load with the live monitor sampling four times a second against without it;
 //   3. how long after the last acknowledged write each follower had every row.
-// Run: npm run bench:load   (options: --requests N --concurrency C --rounds R; defaults 10000, 50, 3)
+// Run: npm run bench:write-path   (options: --requests N --concurrency C --rounds R; defaults 10000, 50, 3)
 // Needs pgbench (Debian: apt-get install postgresql; it ships with the server package).
 import { execFile } from "node:child_process";
 import fs from "node:fs/promises";
@@ -12,10 +12,10 @@ import path from "node:path";
 import { parseArgs, promisify } from "node:util";
 import type { LoadState } from "../shared/api-types.ts";
 import { nodeOutcome, verdictHeadline } from "../shared/load-verdict.ts";
-import { runLoad } from "../server/load/runner.ts";
-import { LoadController } from "../server/load/controller.ts";
-import { FollowerLinks } from "../server/load/follower-links.ts";
-import { Monitor } from "../server/monitor/sampler.ts";
+import { runLoad } from "../server/load-run/runner.ts";
+import { LoadController } from "../server/load-run/controller.ts";
+import { FollowerLinks } from "../server/load-run/follower-links.ts";
+import { Monitor } from "../server/monitor/monitor.ts";
 import { startLabAndBridge } from "./fixture.ts";
 
 const run = promisify(execFile);

@@ -2,10 +2,10 @@
 // their fields, \timing's line and \watch's title. Pure functions; the session sends their text as is.
 import { MAX_RESULT_CHARS, megabytes } from "../db/limits.ts";
 import { BRIDGE_CODES, type NodeName, type SqlErrorInfo, type StatementResult } from "../../shared/api-types.ts";
-import { formatResult, type PsqlResult } from "../psql/format.ts";
-import type { MetaOutcome } from "../db/meta-piece.ts";
+import { formatResult, type PsqlResult } from "./format.ts";
+import type { MetaOutcome } from "./meta-command.ts";
 import type { StatementOutcome } from "../db/run-cell.ts";
-import { errorPosition } from "../psql/error-position.ts";
+import { errorPosition } from "./error-position.ts";
 
 /** A statement's result as the console keeps it. */
 export interface ConsoleResult extends StatementResult {

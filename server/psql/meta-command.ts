@@ -1,12 +1,12 @@
-// A psql meta-command in a cell. \x, \g and \watch change how the cell runs its SQL, so they are handled
-// here; the describe commands (\dRp+, \dRs+, \dt, \d) come from server/meta, the one implementation that the
-// cells, the console and the lesson replay share.
+// A psql meta-command in a cell or a console session. \x, \g and \watch change how the SQL runs, so they are
+// handled here; the describe commands (\dRp+, \dRs+, \dt, \d) come from server/psql/describe, the one
+// implementation that the cells, the console and the lesson replay share.
 import pg from "pg";
 import { BRIDGE_CODES, type SqlErrorInfo, type StatementResult } from "../../shared/api-types.ts";
-import { formatResult } from "../psql/format.ts";
-import type { MetaPiece, SqlPiece } from "../psql/split-sql.ts";
-import { MetaError, runMeta } from "../meta/index.ts";
-import type { RunOptions, StatementOutcome } from "./run-cell.ts";
+import { formatResult } from "./format.ts";
+import type { MetaPiece, SqlPiece } from "./split-sql.ts";
+import { MetaError, runMeta } from "./describe/index.ts";
+import type { RunOptions, StatementOutcome } from "../db/run-cell.ts";
 
 export type MetaOutcome = { results: StatementResult[] } | { error: SqlErrorInfo; broken?: Error };
 

@@ -4,7 +4,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { LoadNodeOutcome, LoadRequest, LoadState, LoadSummary, LoadVerdict, MonitorSample, NodeName } from "../../shared/api-types.ts";
 import { CATCH_UP_LIMIT_S, judgeOutcome } from "../../shared/load-verdict.ts";
-import type { Monitor } from "../monitor/sampler.ts";
+import type { Monitor } from "../monitor/monitor.ts";
 import type { ChildMessage, ChildStart } from "./child.ts";
 import { linkOf, mayCatchUp, type FollowerLinks, type LinksLook } from "./follower-links.ts";
 

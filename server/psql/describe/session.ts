@@ -1,5 +1,5 @@
 import type pg from "pg";
-import type { PsqlResult } from "../psql/format.ts";
+import type { PsqlResult } from "../format.ts";
 import { catalog } from "./catalog.ts";
 
 /** One table as psql prints it: the formatter's input. */

@@ -1,12 +1,12 @@
 // The console's meta-commands. Those that belong to a session (\c, \q, \timing, \p, \r, \echo, \?) are
-// here; \x, \g, \gx, \watch and the describe commands are the cells' own (server/db/meta-piece.ts),
+// here; \x, \g, \gx, \watch and the describe commands are the cells' own (server/psql/meta-command.ts),
 // run on the session's connection, with \watch repeating on the server until Ctrl+C.
 import { isNodeName, NODE_NAMES } from "../../shared/api-types.ts";
 import type { MetaPiece, SqlPiece } from "../psql/split-sql.ts";
-import { runMetaPiece } from "../db/meta-piece.ts";
+import { runMetaPiece } from "../psql/meta-command.ts";
 import { HELP } from "./help.ts";
 import type { Psql } from "./psql.ts";
-import { NOT_CONNECTED, watchTitle } from "./psql-text.ts";
+import { NOT_CONNECTED, watchTitle } from "../psql/print.ts";
 
 const BUFFER_COMMANDS = new Set(["g", "gx", "watch"]);
 

@@ -1,11 +1,11 @@
-// One SQL statement of a console session, run as a cell's are (server/db/statement.ts); unlike a cell it
+// One SQL statement of a console session, run as a cell's are (server/db/execute.ts); unlike a cell it
 // keeps the whole command tag (`INSERT 0 1`, which psql prints) and COPY's output, leaves notices to the
 // connection, which prints them as they arrive, and keeps the error fields psql shows (severity, CONTEXT, QUERY).
 import pg from "pg";
 import type { SqlPiece } from "../psql/split-sql.ts";
 import { nodeDown, type RunOptions, type StatementOutcome } from "../db/run-cell.ts";
-import { execute } from "../db/statement.ts";
-import type { ConsoleError, ConsoleResult } from "./psql-text.ts";
+import { execute } from "../db/execute.ts";
+import type { ConsoleError, ConsoleResult } from "../psql/print.ts";
 
 const COPY_IN_REFUSAL = "the lab's console can't send COPY data; use INSERT, or COPY FROM a file on the server";
 
