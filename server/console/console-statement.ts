@@ -3,7 +3,8 @@
 // connection, which prints them as they arrive, and keeps the error fields psql shows (severity, CONTEXT, QUERY).
 import pg from "pg";
 import type { SqlPiece } from "../psql/split-sql.ts";
-import { nodeDown, type RunOptions, type StatementOutcome } from "../db/run-cell.ts";
+import { nodeDown } from "../db/run-cell.ts";
+import type { RunOptions, StatementOutcome } from "../db/run-types.ts";
 import { execute } from "../db/execute.ts";
 import type { ConsoleError, ConsoleResult } from "../psql/print.ts";
 

@@ -5,13 +5,14 @@ import { BRIDGE_CODES, type NodeName } from "../../shared/api-types.ts";
 import type { PromptState } from "../../shared/console-protocol.ts";
 import type { SqlPiece, Unclosed } from "../psql/split-sql.ts";
 import type { MetaOutcome } from "../psql/meta-command.ts";
-import type { RunOptions, StatementOutcome } from "../db/run-cell.ts";
+import type { RunOptions, StatementOutcome } from "../db/run-types.ts";
 import { TypeNames } from "../db/type-names.ts";
 import type { Lab } from "../lab/lab.ts";
-import { NO_ANSWER_GRACE_MS } from "../routes/query.ts";
+import { NO_ANSWER_GRACE_MS } from "../db/limits.ts";
 import { Activity } from "./activity.ts";
 import { NodeConnection, NodeDown } from "./connection.ts";
 import { MAX_BUFFER, readLine } from "./input.ts";
+import type { PsqlSession } from "./psql-session.ts";
 import { runConsoleMeta } from "./session-commands.ts";
 import { greetingText, lostText, NOT_CONNECTED, nodeDownText, noticeText, notificationText, outcomeText, type ConsoleError } from "../psql/print.ts";
 import { runConsoleStatement } from "./console-statement.ts";
@@ -23,7 +24,7 @@ export interface PsqlOptions {
   write: (text: string) => void;
 }
 
-export class Psql {
+export class Psql implements PsqlSession {
   connection: NodeConnection | null = null;
   buffer = "";
   unclosed: Unclosed = null;
@@ -172,14 +173,15 @@ export class Psql {
     this.write(lostText(fatal, next !== null));
   }
 
+  resetBuffer(): void {
+    this.buffer = "";
+    this.unclosed = null;
+  }
+
   /** Ctrl+C: cancels what runs, on the server too; at the prompt, empties the query buffer as psql does. */
   async cancel(): Promise<void> {
     const activity = this.activity;
-    if (!activity) {
-      this.buffer = "";
-      this.unclosed = null;
-      return;
-    }
+    if (!activity) return this.resetBuffer();
     activity.stop();
     if (activity.querying && this.connection) {
       this.write("Cancel request sent\n");

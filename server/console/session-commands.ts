@@ -5,12 +5,12 @@ import { isNodeName, NODE_NAMES } from "../../shared/api-types.ts";
 import type { MetaPiece, SqlPiece } from "../psql/split-sql.ts";
 import { runMetaPiece } from "../psql/meta-command.ts";
 import { HELP } from "./help.ts";
-import type { Psql } from "./psql.ts";
+import type { PsqlSession } from "./psql-session.ts";
 import { NOT_CONNECTED, watchTitle } from "../psql/print.ts";
 
 const BUFFER_COMMANDS = new Set(["g", "gx", "watch"]);
 
-export async function runConsoleMeta(psql: Psql, piece: MetaPiece): Promise<"quit" | undefined> {
+export async function runConsoleMeta(psql: PsqlSession, piece: MetaPiece): Promise<"quit" | undefined> {
   const [argument] = piece.args;
   switch (piece.command) {
     case "q":
@@ -30,8 +30,7 @@ export async function runConsoleMeta(psql: Psql, piece: MetaPiece): Promise<"qui
     }
     case "r":
     case "reset":
-      psql.buffer = "";
-      psql.unclosed = null;
+      psql.resetBuffer();
       psql.write("Query buffer reset (cleared).\n");
       return;
     case "p":
@@ -67,7 +66,7 @@ export async function runConsoleMeta(psql: Psql, piece: MetaPiece): Promise<"qui
 }
 
 /** \c NODE: the lab's nodes stand for psql's host and port; \c alone connects to the same node again. */
-async function connect(psql: Psql, argument: string | undefined): Promise<undefined> {
+async function connect(psql: PsqlSession, argument: string | undefined): Promise<undefined> {
   const node = argument === undefined || argument === "-" || argument === psql.connection?.database ? psql.node : argument;
   if (!isNodeName(node)) {
     psql.write(`\\connect: there is no node "${node}" in the lab; its nodes are ${NODE_NAMES.join(", ")}\n`);

@@ -11,6 +11,12 @@ export const MAX_RESULT_CHARS = 8 * MB;
 /** The largest message read from a server: a row as large as a whole result, and its framing. */
 export const MAX_MESSAGE_BYTES = MAX_RESULT_CHARS + 64 * 1024;
 
+/**
+ * How long past statement_timeout the bridge waits for a server that has stopped answering, before it drops
+ * the connection: cells and console sessions alike.
+ */
+export const NO_ANSWER_GRACE_MS = 5000;
+
 /** "8 MB", "572 MB": sizes as the bridge's messages say them. */
 export function megabytes(bytes: number): string {
   return `${Math.max(1, Math.round(bytes / MB))} MB`;

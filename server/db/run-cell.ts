@@ -12,26 +12,14 @@ import { formatResult } from "../psql/format.ts";
 import { splitSql, type SqlPiece } from "../psql/split-sql.ts";
 import { runMetaPiece } from "../psql/meta-command.ts";
 import { MAX_RESULT_CHARS, megabytes } from "./limits.ts";
-import { backendKey, wireOf, type BackendKey } from "./pg-internals.ts";
+import { backendKey, wireOf } from "./pg-internals.ts";
 import { execute } from "./execute.ts";
-import type { TypeNames } from "./type-names.ts";
+import type { RunOptions, StatementOutcome } from "./run-types.ts";
 
 const COPY_IN_REFUSAL = "a cell can't send COPY data: use INSERT, or COPY FROM a file on the server (the psql console can run COPY ... TO STDOUT)";
 
 /** Commands after which a pooled connection is known to hold no session state worth resetting. */
 const STATELESS = new Set(["SELECT", "INSERT", "UPDATE", "DELETE", "MERGE", "COPY", "SHOW", "EXPLAIN", "VALUES", "TABLE"]);
-
-export interface RunOptions {
-  node: NodeName;
-  rowLimit: number;
-  typeNames: TypeNames;
-  /** Told the backend's key once the cell has a connection, so that a cancel can reach it. */
-  onBackend?: (key: BackendKey) => void;
-  /** How long one statement may go without an answer before the bridge drops the connection. */
-  deadlineMs: number;
-  /** Aborted when the cell is cancelled: no further statement starts. */
-  signal?: AbortSignal;
-}
 
 /** The server's reply to ReadyForQuery: I idle, T in a transaction, E in a failed transaction. */
 type TransactionStatus = "I" | "T" | "E";
@@ -104,8 +92,6 @@ export async function runCell(pool: pg.Pool, sql: string, options: RunOptions): 
   }
   return failure ? { node, results, error: failure } : { node, results };
 }
-
-export type StatementOutcome = { result: StatementResult } | { error: SqlErrorInfo; broken?: Error };
 
 async function runStatement(
   client: TrackedClient,

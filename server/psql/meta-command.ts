@@ -6,7 +6,7 @@ import { BRIDGE_CODES, type SqlErrorInfo, type StatementResult } from "../../sha
 import { formatResult } from "./format.ts";
 import type { MetaPiece, SqlPiece } from "./split-sql.ts";
 import { MetaError, runMeta } from "./describe/index.ts";
-import type { RunOptions, StatementOutcome } from "../db/run-cell.ts";
+import type { RunOptions, StatementOutcome } from "../db/run-types.ts";
 
 export type MetaOutcome = { results: StatementResult[] } | { error: SqlErrorInfo; broken?: Error };
 

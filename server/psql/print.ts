@@ -4,7 +4,7 @@ import { MAX_RESULT_CHARS, megabytes } from "../db/limits.ts";
 import { BRIDGE_CODES, type NodeName, type SqlErrorInfo, type StatementResult } from "../../shared/api-types.ts";
 import { formatResult, type PsqlResult } from "./format.ts";
 import type { MetaOutcome } from "./meta-command.ts";
-import type { StatementOutcome } from "../db/run-cell.ts";
+import type { StatementOutcome } from "../db/run-types.ts";
 import { errorPosition } from "./error-position.ts";
 
 /** A statement's result as the console keeps it. */

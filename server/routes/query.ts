@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { Router } from "express";
 import { isNodeName, NODE_NAMES, type QueryResponse } from "../../shared/api-types.ts";
 import { sendCancel } from "../db/cancel.ts";
+import { NO_ANSWER_GRACE_MS } from "../db/limits.ts";
 import { nodeDown, runCell } from "../db/run-cell.ts";
 import type { NodePools } from "../db/pools.ts";
 import { TypeNames } from "../db/type-names.ts";
@@ -15,9 +16,6 @@ export interface QueryRouteOptions {
   rowLimit: number;
   statementTimeoutMs: number;
 }
-
-/** How long past statement_timeout the bridge waits for a server that has stopped answering. */
-export const NO_ANSWER_GRACE_MS = 5000;
 
 const MAX_SQL_LENGTH = 100_000;
 

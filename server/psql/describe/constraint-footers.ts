@@ -1,7 +1,7 @@
 // A table's indexes and constraints under \d NAME: Indexes, Check constraints, Foreign-key constraints,
 // Referenced by, and (\d+ only) Not-null constraints.
 import { catalog, value } from "./catalog.ts";
-import type { TableInfo } from "./describe-table.ts";
+import type { TableInfo } from "./table-info.ts";
 import type { Session } from "./session.ts";
 import { addTablespace } from "./tablespace.ts";
 

@@ -8,28 +8,7 @@ import { describeSequence } from "./sequence.ts";
 import type { MetaOutput, Session } from "./session.ts";
 import { indexFooters } from "./index-footer.ts";
 import { tableFooters } from "./table-footers.ts";
-
-/** The pg_class facts describeOneTableDetails reads first, as psql's `tableinfo`. */
-export interface TableInfo {
-  oid: string;
-  schema: string;
-  name: string;
-  checks: number;
-  kind: string;
-  hasIndex: boolean;
-  hasRules: boolean;
-  hasTriggers: boolean;
-  rowSecurity: boolean;
-  forceRowSecurity: boolean;
-  hasOids: boolean;
-  isPartition: boolean;
-  reloptions: string;
-  tablespace: string;
-  ofType: string;
-  persistence: string;
-  replicaIdentity: string;
-  accessMethod: string | null;
-}
+import type { TableInfo } from "./table-info.ts";
 
 /** psql hides system schemas only when no pattern is given, so \dS NAME describes the same as \d NAME. */
 export async function describeRelations(session: Session, pattern: string, verbose: boolean): Promise<MetaOutput[]> {

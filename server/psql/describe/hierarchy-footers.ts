@@ -1,6 +1,6 @@
 // Where a table sits among others under \d NAME: partition of, partition key, TOAST owner, parents, children.
 import { catalog, isNull, value } from "./catalog.ts";
-import type { TableInfo } from "./describe-table.ts";
+import type { TableInfo } from "./table-info.ts";
 import type { Session } from "./session.ts";
 
 export async function partitionOf(session: Session, info: TableInfo, verbose: boolean): Promise<string[]> {

@@ -1,6 +1,6 @@
 // \d INDEX: the one footer psql prints under an index's columns.
 import { catalog, value } from "./catalog.ts";
-import type { TableInfo } from "./describe-table.ts";
+import type { TableInfo } from "./table-info.ts";
 import type { Session } from "./session.ts";
 import { addTablespace } from "./tablespace.ts";
 

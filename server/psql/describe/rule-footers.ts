@@ -1,6 +1,6 @@
 // What runs or filters on a table's rows under \d NAME: row-level policies, rules and triggers.
 import { catalog, isNull, value } from "./catalog.ts";
-import type { TableInfo } from "./describe-table.ts";
+import type { TableInfo } from "./table-info.ts";
 import type { Session } from "./session.ts";
 
 export async function policies(session: Session, info: TableInfo): Promise<string[]> {

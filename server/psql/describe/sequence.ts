@@ -1,7 +1,7 @@
 // \d SEQUENCE: psql prints pg_sequence's row as an ordinary query result (numbers right-aligned, \x applies)
 // with the owning column as its footer.
 import { catalog, value } from "./catalog.ts";
-import type { TableInfo } from "./describe-table.ts";
+import type { TableInfo } from "./table-info.ts";
 import type { MetaOutput, Session } from "./session.ts";
 
 export async function describeSequence(session: Session, info: TableInfo): Promise<MetaOutput> {

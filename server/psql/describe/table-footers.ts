@@ -2,7 +2,7 @@
 // constraints, references, policies, statistics, rules, publications, triggers, inheritance, tablespace.
 import { catalog, isNull, value } from "./catalog.ts";
 import { checkConstraints, foreignKeys, indexes, notNullConstraints, referencedBy } from "./constraint-footers.ts";
-import type { TableInfo } from "./describe-table.ts";
+import type { TableInfo } from "./table-info.ts";
 import { children, inherits, owningTable, partitionKey, partitionOf } from "./hierarchy-footers.ts";
 import { policies, rules, triggers } from "./rule-footers.ts";
 import type { Session } from "./session.ts";

@@ -1,0 +1,56 @@
+// The checks that hold the layout to what README's architecture section says: the browser's code (src/) and the
+// bridge (server/) share only shared/, no module imports itself back through others, and no line is wider than
+// 120 characters. Type checking is tsc's job (npm run check); this config adds no style rules beyond those.
+import importPlugin from "eslint-plugin-import";
+import tseslint from "typescript-eslint";
+
+/** The folders whose code never runs in the browser; src/ must not reach into them. */
+const NOT_FOR_THE_BROWSER = ["./server", "./load", "./bench", "./scripts", "./test"];
+
+export default tseslint.config(
+  {
+    ignores: ["dist/", "node_modules/", ".astro/", ".lab/", "test-artifacts/", "scratch/"],
+  },
+  {
+    files: ["**/*.ts", "**/*.js", "**/*.mjs"],
+    languageOptions: {
+      parser: tseslint.parser,
+      ecmaVersion: "latest",
+      sourceType: "module",
+    },
+    plugins: { import: importPlugin },
+    settings: {
+      // Every import names its file with its extension, so Node's resolution finds it; the parser reads the
+      // imported TypeScript so that cycles through type-only imports are found too.
+      "import/parsers": { "@typescript-eslint/parser": [".ts"] },
+      "import/resolver": { node: { extensions: [".ts", ".js", ".mjs"] } },
+      "import/extensions": [".ts", ".js", ".mjs"],
+    },
+    rules: {
+      "import/no-cycle": ["error", { ignoreExternal: true }],
+      "import/no-restricted-paths": [
+        "error",
+        {
+          zones: [
+            {
+              target: "./src",
+              from: NOT_FOR_THE_BROWSER,
+              message: "The browser's code imports shared/ only: move what both sides need there.",
+            },
+            {
+              target: "./server",
+              from: "./src",
+              message: "The bridge imports shared/, never the site's code: move what both sides need there.",
+            },
+            {
+              target: "./shared",
+              from: ["./src", ...NOT_FOR_THE_BROWSER],
+              message: "shared/ runs on both sides, so it imports neither.",
+            },
+          ],
+        },
+      ],
+      "max-len": ["error", { code: 120, ignoreUrls: true, ignoreRegExpLiterals: true }],
+    },
+  },
+);
