@@ -10,7 +10,8 @@ export default defineConfig({
   integrations: [
     starlight({
       title: "Replication Lab",
-      description: "Learn PostgreSQL logical replication by running it: one publisher, three subscribers, real servers.",
+      description:
+        "Learn PostgreSQL logical replication by running it: one publisher, three subscribers, real servers.",
       customCss: ["./src/styles/lab.css"],
       components: {
         Sidebar: "./src/components/overrides/Sidebar.astro",
@@ -19,7 +20,13 @@ export default defineConfig({
       sidebar: [
         { label: "Welcome", link: "/" },
         { label: "Lessons", autogenerate: { directory: "lessons" } },
-        { label: "The lab", items: [{ label: "Start and run the lab", slug: "lab" }, { label: "psql console", slug: "console" }] },
+        {
+          label: "The lab",
+          items: [
+            { label: "Start and run the lab", slug: "lab" },
+            { label: "psql console", slug: "console" },
+          ],
+        },
       ],
     }),
   ],

@@ -24,7 +24,12 @@ export async function freeBase(): Promise<number> {
 /** A fresh lab and a bridge in front of it, in a temp folder, as the benchmarks need them. */
 export async function startLabAndBridge() {
   const dir = await labFolder();
-  const config = loadConfig({ LAB_DATA_DIR: dir, LAB_PG_PORT: String(await freeBase()), LAB_TOKEN: BENCH_TOKEN, PORT: "0" });
+  const config = loadConfig({
+    LAB_DATA_DIR: dir,
+    LAB_PG_PORT: String(await freeBase()),
+    LAB_TOKEN: BENCH_TOKEN,
+    PORT: "0",
+  });
   const lab = new EmbeddedLab(config);
   await lab.start();
   let port = 0;

@@ -2,7 +2,8 @@
 // lessons before it (what Catch up did), in the same run on the same lab:
 //   plain: POST /api/lab/reset, then every step of lessons 1..N-1 through the bridge, as the page ran them;
 //   cold:  POST /api/lab/lesson-start with no snapshot yet (reset, replay, a snapshot kept at every lesson start);
-//   warm:  the same once the snapshot exists (stop the nodes, bring their folders back to it, start them), median of runs;
+//   warm:  the same once the snapshot exists (stop the nodes, bring their folders back to it, start them),
+//          median of runs;
 // and the disk the kept snapshots take (<data folder>/snapshots, each file counted once), against whole copies of
 // the folders they list and the live lab's four data folders.
 // On a machine shared with other work, wall times swing with its load; each run also reports the CPU time the
@@ -19,7 +20,9 @@ import { readLessons, stepsBefore } from "../server/lesson-start/lessons.ts";
 import { SnapshotStore } from "../server/lesson-start/snapshots.ts";
 import { BENCH_TOKEN, startLabAndBridge } from "./fixture.ts";
 
-const { values } = parseArgs({ options: { lesson: { type: "string", default: "9" }, "warm-runs": { type: "string", default: "5" } } });
+const { values } = parseArgs({
+  options: { lesson: { type: "string", default: "9" }, "warm-runs": { type: "string", default: "5" } },
+});
 const lesson = Number(values.lesson);
 const warmRuns = Number(values["warm-runs"]);
 
@@ -53,7 +56,8 @@ async function lessonStart(): Promise<{ seconds: number; cpu: number; progress: 
   for (;;) {
     const { progress } = await call<{ progress: LessonStartProgress }>("/api/lab/lesson-start");
     if (progress.phase === "failed") throw new Error(progress.error);
-    if (progress.phase === "done") return { seconds: (performance.now() - started) / 1000, cpu: cpuSeconds() - cpuBefore, progress };
+    if (progress.phase === "done")
+      return { seconds: (performance.now() - started) / 1000, cpu: cpuSeconds() - cpuBefore, progress };
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
@@ -83,7 +87,9 @@ async function reportDisk(): Promise<void> {
   const liveBytes = live.reduce((sum, use) => sum + use.bytes, 0);
   const whole = starts * liveBytes;
   console.log(`  disk: ${starts} lesson starts kept in ${formatBytes(bytes)} (${path.join(lab.dataDir, "snapshots")})`);
-  console.log(`        the files they list: ${formatBytes(listed)}; whole copies of the lab's four folders (${formatBytes(liveBytes)}) per start, as kept before: about ${formatBytes(whole)}, ${(whole / bytes).toFixed(1)}x more`);
+  console.log(
+    `        the files they list: ${formatBytes(listed)}; whole copies of the lab's four folders (${formatBytes(liveBytes)}) per start, as kept before: about ${formatBytes(whole)}, ${(whole / bytes).toFixed(1)}x more`,
+  );
 }
 
 try {
@@ -93,7 +99,9 @@ try {
   console.log(`  plain reset + replay:           ${plain.toFixed(2)} s`);
   const cold = await lessonStart();
   if (cold.progress.how !== "replay") throw new Error("the cold run restored a snapshot: the lab was not fresh");
-  console.log(`  cold (replay + snapshots kept): ${cold.seconds.toFixed(2)} s   (${(cold.seconds / plain).toFixed(2)} of plain; CPU ${cold.cpu.toFixed(1)} s)`);
+  console.log(
+    `  cold (replay + snapshots kept): ${cold.seconds.toFixed(2)} s   (${(cold.seconds / plain).toFixed(2)} of plain; CPU ${cold.cpu.toFixed(1)} s)`,
+  );
   await reportDisk();
   const warm: number[] = [];
   const warmCpu: number[] = [];
@@ -103,9 +111,15 @@ try {
     warm.push(run.seconds);
     warmCpu.push(run.cpu);
   }
-  console.log(`  warm (restore the snapshot):    median ${median(warm).toFixed(2)} s   runs ${warm.map((s) => s.toFixed(2)).join(", ")}`);
-  console.log(`                                  CPU median ${median(warmCpu).toFixed(2)} s   runs ${warmCpu.map((s) => s.toFixed(2)).join(", ")}`);
-  console.log(`  warm is ${(median(warm) / plain).toFixed(3)} of plain (${(plain / median(warm)).toFixed(1)}x faster); goal: lesson 9 in 5 s or less`);
+  console.log(
+    `  warm (restore the snapshot):    median ${median(warm).toFixed(2)} s   runs ${warm.map((s) => s.toFixed(2)).join(", ")}`,
+  );
+  console.log(
+    `                                  CPU median ${median(warmCpu).toFixed(2)} s   runs ${warmCpu.map((s) => s.toFixed(2)).join(", ")}`,
+  );
+  console.log(
+    `  warm is ${(median(warm) / plain).toFixed(3)} of plain (${(plain / median(warm)).toFixed(1)}x faster); goal: lesson 9 in 5 s or less`,
+  );
 } finally {
   await stop();
 }

@@ -40,8 +40,12 @@ async function benchStart() {
   }
   await Promise.all(dirs.map((dir) => fs.rm(dir, { recursive: true, force: true })));
   console.log("lab start, four nodes in parallel (3 runs each)");
-  console.log(`  cold (initdb + start): median ${median(cold).toFixed(2)} s   runs ${cold.map((s) => s.toFixed(2)).join(", ")}`);
-  console.log(`  warm (existing data):  median ${median(warm).toFixed(2)} s   runs ${warm.map((s) => s.toFixed(2)).join(", ")}`);
+  console.log(
+    `  cold (initdb + start): median ${median(cold).toFixed(2)} s   runs ${cold.map((s) => s.toFixed(2)).join(", ")}`,
+  );
+  console.log(
+    `  warm (existing data):  median ${median(warm).toFixed(2)} s   runs ${warm.map((s) => s.toFixed(2)).join(", ")}`,
+  );
   console.log(`  targets: cold < 6 s, warm < 3 s\n`);
 }
 
@@ -85,8 +89,12 @@ async function benchRoundTrip() {
   console.log(`SELECT 1 on master, ${iterations} each, alternating`);
   console.log(`  direct pg query:      median ${ms(median(direct))}   p95 ${ms(percentile(direct, 0.95))}`);
   console.log(`  through the bridge:   median ${ms(median(bridged))}   p95 ${ms(percentile(bridged, 0.95))}`);
-  console.log(`  HTTP alone (GET /api/lab, no SQL): median ${ms(median(httpOnly))}, so HTTP is most of what the bridge adds`);
-  console.log(`  the bridge adds ${ms(added)} at the median (ratio ${(median(bridged) / median(direct)).toFixed(2)}x); target < 1 ms`);
+  console.log(
+    `  HTTP alone (GET /api/lab, no SQL): median ${ms(median(httpOnly))}, so HTTP is most of what the bridge adds`,
+  );
+  console.log(
+    `  the bridge adds ${ms(added)} at the median (ratio ${(median(bridged) / median(direct)).toFixed(2)}x); target < 1 ms`,
+  );
 }
 
 await benchStart();

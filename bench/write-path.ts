@@ -20,7 +20,11 @@ import { startLabAndBridge } from "./fixture.ts";
 
 const run = promisify(execFile);
 const { values } = parseArgs({
-  options: { requests: { type: "string", default: "10000" }, concurrency: { type: "string", default: "50" }, rounds: { type: "string", default: "3" } },
+  options: {
+    requests: { type: "string", default: "10000" },
+    concurrency: { type: "string", default: "50" },
+    rounds: { type: "string", default: "3" },
+  },
 });
 const requests = Number(values.requests);
 const concurrency = Number(values.concurrency);
@@ -30,18 +34,26 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const lab = await startLabAndBridge();
 const master = lab.lab.endpoint("master");
 for (const node of ["master", "slave1", "slave2", "slave3"] as const) {
-  await lab.sql(node, "CREATE TABLE users (id serial PRIMARY KEY, name text NOT NULL, email text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())");
+  await lab.sql(
+    node,
+    "CREATE TABLE users (id serial PRIMARY KEY, name text NOT NULL, email text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())",
+  );
 }
 await lab.sql("master", "CREATE PUBLICATION userpub FOR TABLE users");
 for (const node of ["slave1", "slave2", "slave3"] as const) {
-  await lab.sql(node, `CREATE SUBSCRIPTION sub_${node} CONNECTION '${lab.lab.node("master").conninfo}' PUBLICATION userpub`);
+  await lab.sql(
+    node,
+    `CREATE SUBSCRIPTION sub_${node} CONNECTION '${lab.lab.node("master").conninfo}' PUBLICATION userpub`,
+  );
 }
 
 async function settle() {
   // Each measurement starts from an empty table with every follower caught up.
   await lab.sql("master", "TRUNCATE users");
   for (;;) {
-    const counts = await Promise.all((["slave1", "slave2", "slave3"] as const).map((n) => lab.sql(n, "SELECT count(*)::int AS n FROM users")));
+    const counts = await Promise.all(
+      (["slave1", "slave2", "slave3"] as const).map((n) => lab.sql(n, "SELECT count(*)::int AS n FROM users")),
+    );
     if (counts.every((rows) => rows[0]?.n === 0)) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -52,7 +64,24 @@ async function pgbench(): Promise<number> {
   await fs.writeFile(script, "INSERT INTO users (name, email) VALUES ('pgbench user', 'pgbench@load.example');\n");
   const { stdout } = await run(
     "pgbench",
-    ["-n", "-h", master.host, "-p", String(master.port), "-U", "postgres", "-c", String(concurrency), "-j", "2", "-t", String(Math.ceil(requests / concurrency)), "-f", script, "replication"],
+    [
+      "-n",
+      "-h",
+      master.host,
+      "-p",
+      String(master.port),
+      "-U",
+      "postgres",
+      "-c",
+      String(concurrency),
+      "-j",
+      "2",
+      "-t",
+      String(Math.ceil(requests / concurrency)),
+      "-f",
+      script,
+      "replication",
+    ],
     { env: { ...process.env, PGPASSWORD: master.password } },
   );
   return Number(/tps = ([\d.]+)/.exec(stdout)?.[1] ?? NaN);
@@ -63,7 +92,8 @@ async function http(withMonitor: boolean): Promise<number> {
   const stop = withMonitor ? monitor.watch(() => {}) : () => {};
   try {
     const summary = await runLoad({ url: `${lab.url}/async-users`, requests, concurrency });
-    if (summary.ok !== requests) throw new Error(`only ${summary.ok} of ${requests} requests succeeded: ${JSON.stringify(summary.errors)}`);
+    if (summary.ok !== requests)
+      throw new Error(`only ${summary.ok} of ${requests} requests succeeded: ${JSON.stringify(summary.errors)}`);
     return summary.rate;
   } finally {
     stop();
@@ -90,7 +120,9 @@ const links = new FollowerLinks(lab.lab, (name, lines) => lab.lab.logTail(name, 
 const controller = new LoadController(monitor, () => `${lab.url}/async-users`, links);
 const stopWatching = monitor.watch(() => {});
 const done = new Promise<Extract<LoadState, { phase: "done" }>>((resolve, reject) =>
-  controller.on("state", (state) => (state.phase === "done" ? resolve(state) : state.phase === "failed" ? reject(new Error(state.error)) : undefined)),
+  controller.on("state", (state) =>
+    state.phase === "done" ? resolve(state) : state.phase === "failed" ? reject(new Error(state.error)) : undefined,
+  ),
 );
 controller.start({ requests, concurrency });
 const final = await done;
@@ -103,7 +135,10 @@ console.log(`${requests} single-row INSERTs at concurrency ${concurrency}, ${rou
 console.log(`  pgbench (baseline):            ${Math.round(median(pgbenchRates))}/s   runs ${fmt(pgbenchRates)}`);
 console.log(`  POST /async-users:             ${Math.round(median(plainRates))}/s   runs ${fmt(plainRates)}`);
 console.log(`  ... with the monitor sampling: ${Math.round(median(monitoredRates))}/s   runs ${fmt(monitoredRates)}`);
-console.log(`  write path / pgbench:          ${(median(plainRates) / median(pgbenchRates)).toFixed(2)}  (target >= 0.5)`);
+console.log(
+  `  write path / pgbench:          ${(median(plainRates) / median(pgbenchRates)).toFixed(2)}  (target >= 0.5)`,
+);
 console.log(`  with monitor / without:        ${(median(monitoredRates) / median(plainRates)).toFixed(2)}`);
 console.log(`load run with the verdict: ${final.summary.rate}/s. ${verdictHeadline(final.verdict)}`);
-for (const node of final.verdict.nodes.filter((n) => n.name !== "master")) console.log(`  ${node.name} ${nodeOutcome(node)}`);
+for (const node of final.verdict.nodes.filter((n) => n.name !== "master"))
+  console.log(`  ${node.name} ${nodeOutcome(node)}`);

@@ -16,7 +16,9 @@ const { values } = parseArgs({
   },
 });
 if (values.help) {
-  console.log("npm run load -- [--requests N] [--concurrency C]\nFires N POST /async-users at the running lab, C at a time.");
+  console.log(
+    "npm run load -- [--requests N] [--concurrency C]\nFires N POST /async-users at the running lab, C at a time.",
+  );
   process.exit(0);
 }
 
@@ -28,16 +30,23 @@ const fail = (message: string): never => {
 const config = loadConfig();
 const found = await findLab(config.dataDir, config.dataDirExplicit, PROJECT_ROOT);
 if (found.kind === "several") {
-  fail(`Several labs of this checkout are running; say which: ${found.dataDirs.map((dir) => `LAB_DATA_DIR=${dir} npm run load`).join(" or ")}`);
+  fail(
+    `Several labs of this checkout are running; say which: ${found.dataDirs.map((dir) => `LAB_DATA_DIR=${dir} npm run load`).join(" or ")}`,
+  );
 }
 if (found.kind === "none") {
   fail(
     `No running lab found (${found.why}). Start it first: npm start` +
-      (config.dataDirExplicit ? "" : ". A lab started with LAB_DATA_DIR is found while its npm start runs, or give the same LAB_DATA_DIR here."),
+      (config.dataDirExplicit
+        ? ""
+        : ". A lab started with LAB_DATA_DIR is found while its npm start runs, or give the same LAB_DATA_DIR here."),
   );
 }
 const { bridge, dataDir, elsewhere } = found as Extract<typeof found, { kind: "running" }>;
-if (elsewhere) console.log(`Using the lab whose data is in ${path.relative(process.cwd(), dataDir) || "."} (started with LAB_DATA_DIR).`);
+if (elsewhere)
+  console.log(
+    `Using the lab whose data is in ${path.relative(process.cwd(), dataDir) || "."} (started with LAB_DATA_DIR).`,
+  );
 const headers = { Authorization: `Bearer ${bridge.token}`, "Content-Type": "application/json" };
 
 const started = await fetch(`${bridge.url}/api/load`, {
@@ -45,7 +54,8 @@ const started = await fetch(`${bridge.url}/api/load`, {
   headers,
   body: JSON.stringify({ requests: Number(values.requests), concurrency: Number(values.concurrency) }),
 }).catch(() => fail(`The lab at ${bridge.url} does not answer. Is npm start still running?`));
-if (!started.ok) fail(`The lab refused the run: ${((await started.json()) as { error: { message: string } }).error.message}`);
+if (!started.ok)
+  fail(`The lab refused the run: ${((await started.json()) as { error: { message: string } }).error.message}`);
 process.on("SIGINT", () => {
   void fetch(`${bridge.url}/api/load/stop`, { method: "POST", headers, body: "{}" }).finally(() => process.exit(130));
 });
@@ -62,7 +72,10 @@ function bar(done: number, total: number, width = 30): string {
 function showProgress(state: Extract<LoadState, { phase: "running" }>, final = false) {
   const { done, total, rate, errors } = state.progress;
   const line = `${bar(done, total)} ${String(Math.round((done / total) * 100)).padStart(3)}%  ${done}/${total}  ${rate} req/s  errors ${errors}  ${counts}`;
-  if (tty) process.stdout.write(`\r${line.padEnd(process.stdout.columns ?? 120).slice(0, (process.stdout.columns ?? 120) - 1)}`);
+  if (tty)
+    process.stdout.write(
+      `\r${line.padEnd(process.stdout.columns ?? 120).slice(0, (process.stdout.columns ?? 120) - 1)}`,
+    );
   else if (final || Date.now() - lastLine > 1000) {
     lastLine = Date.now();
     console.log(line);
@@ -76,8 +89,14 @@ function printSummary(summary: LoadSummary) {
   console.log("");
   row("http_reqs", `${summary.requests}  ${summary.rate}/s`);
   const l = summary.latencyMs;
-  row("http_req_duration", `avg=${ms(l.avg)} p(50)=${ms(l.p50)} p(95)=${ms(l.p95)} p(99)=${ms(l.p99)} max=${ms(l.max)}`);
-  row("http_req_failed", `${((failed / Math.max(summary.requests, 1)) * 100).toFixed(2)}%  ${failed} out of ${summary.requests}`);
+  row(
+    "http_req_duration",
+    `avg=${ms(l.avg)} p(50)=${ms(l.p50)} p(95)=${ms(l.p95)} p(99)=${ms(l.p99)} max=${ms(l.max)}`,
+  );
+  row(
+    "http_req_failed",
+    `${((failed / Math.max(summary.requests, 1)) * 100).toFixed(2)}%  ${failed} out of ${summary.requests}`,
+  );
   const kinds = Object.entries(summary.errors).map(([kind, n]) => `${kind}: ${n}`);
   row("errors by kind", kinds.length ? kinds.join(", ") : "none");
   if (summary.unknown > 0) row("outcome unknown", `${summary.unknown} (answer lost after the INSERT was sent)`);
@@ -115,14 +134,30 @@ for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>)
       if (state.phase === "running") {
         if (!announced) {
           announced = true;
-          console.log(`POST ${bridge.url}/async-users: ${state.request.requests} requests, ${state.request.concurrency} at a time`);
+          console.log(
+            `POST ${bridge.url}/async-users: ${state.request.requests} requests, ${state.request.concurrency} at a time`,
+          );
         }
         showProgress(state);
       } else if (state.phase === "verifying" && announced) {
         // The last progress line, whole: in a log (no terminal) lines are printed once a second at most.
         const { summary, request } = state;
         const rate = summary.rate;
-        showProgress({ phase: "running", request, startedAt: 0, progress: { done: summary.requests, total: request.requests, ok: summary.ok, errors: summary.requests - summary.ok, rate } }, true);
+        showProgress(
+          {
+            phase: "running",
+            request,
+            startedAt: 0,
+            progress: {
+              done: summary.requests,
+              total: request.requests,
+              ok: summary.ok,
+              errors: summary.requests - summary.ok,
+              rate,
+            },
+          },
+          true,
+        );
         if (tty) process.stdout.write("\n");
         printSummary(state.summary);
         console.log("\n  checking every node...");

@@ -40,7 +40,10 @@ async function bridgeDataDirs(projectRoot: string): Promise<string[]> {
     const cwd = await fs.readlink(`/proc/${pid}/cwd`).catch(() => "");
     if (cwd !== projectRoot) continue;
     const environ = await fs.readFile(`/proc/${pid}/environ`, "utf8").catch(() => "");
-    const setting = environ.split("\0").find((entry) => entry.startsWith("LAB_DATA_DIR="))?.slice("LAB_DATA_DIR=".length);
+    const setting = environ
+      .split("\0")
+      .find((entry) => entry.startsWith("LAB_DATA_DIR="))
+      ?.slice("LAB_DATA_DIR=".length);
     dirs.add(path.resolve(cwd, setting || ".lab"));
   }
   return [...dirs];

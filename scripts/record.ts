@@ -13,7 +13,7 @@ import { readLessons } from "../test/support/lessons.ts";
 import { BENCH_TOKEN, startLabAndBridge } from "../bench/fixture.ts";
 
 const lab = await startLabAndBridge();
-const post: Post = async <T,>(route: string, body: unknown) => {
+const post: Post = async <T>(route: string, body: unknown) => {
   const response = await fetch(`${lab.url}${route}`, {
     method: "POST",
     headers: { Authorization: `Bearer ${BENCH_TOKEN}`, "Content-Type": "application/json" },
@@ -44,7 +44,9 @@ try {
   const file = path.join(PROJECT_ROOT, "src/data/recorded.json");
   // The lab's own password is in every connection string and in what some cells show (\dRs+, subconninfo).
   await fs.writeFile(file, `${maskPassword(JSON.stringify(recording), lab.lab.endpoint("master").password)}\n`);
-  console.log(`wrote ${path.relative(PROJECT_ROOT, file)}: ${Object.keys(recording.cells).length} cells, PostgreSQL ${recording.version}`);
+  console.log(
+    `wrote ${path.relative(PROJECT_ROOT, file)}: ${Object.keys(recording.cells).length} cells, PostgreSQL ${recording.version}`,
+  );
 } finally {
   await lab.stop();
 }

@@ -24,7 +24,9 @@ export interface AppOptions {
   siteDir: string;
   statementTimeoutMs: number;
   rowLimit: number;
-  /** The port the bridge listens on, known once it listens (tests use port 0). Host and Origin are checked against it. */
+  /**
+   * The port the bridge listens on, known once it listens (tests use port 0). Host and Origin are checked against it.
+   */
   port: () => number;
 }
 
@@ -49,7 +51,10 @@ export function createApp(options: AppOptions) {
   const watch = new SubscriptionWatch(lab);
   watch.start();
   const monitor = new Monitor(lab);
-  const links = new FollowerLinks(lab, lab instanceof EmbeddedLab ? (name, lines) => lab.logTail(name, lines) : undefined);
+  const links = new FollowerLinks(
+    lab,
+    lab instanceof EmbeddedLab ? (name, lines) => lab.logTail(name, lines) : undefined,
+  );
   const load = new LoadController(monitor, () => `http://127.0.0.1:${port()}/async-users`, links);
   app.use(monitorRoutes(monitor, load));
   app.use(queryRoutes({ lab, pools, rowLimit: options.rowLimit, statementTimeoutMs: options.statementTimeoutMs }));
@@ -64,7 +69,13 @@ export function createApp(options: AppOptions) {
     else app(req, res);
   };
   // The psql console talks over WebSocket: its upgrade requests are checked and served in server/console.
-  const psqlConsole = createConsole({ lab, token, port, statementTimeoutMs: options.statementTimeoutMs, rowLimit: options.rowLimit });
+  const psqlConsole = createConsole({
+    lab,
+    token,
+    port,
+    statementTimeoutMs: options.statementTimeoutMs,
+    rowLimit: options.rowLimit,
+  });
   const close = async () => {
     load.stop();
     await lessonStart.service.settled();

@@ -17,7 +17,8 @@ export interface BridgeFile {
 }
 
 /** What bridge.json says, and whether the bridge that wrote it is still running. */
-export type BridgeFileState = { kind: "missing" } | { kind: "running"; bridge: BridgeFile } | { kind: "stale"; bridge: BridgeFile };
+export type BridgeFileState =
+  { kind: "missing" } | { kind: "running"; bridge: BridgeFile } | { kind: "stale"; bridge: BridgeFile };
 
 export async function writeBridgeFile(dataDir: string, url: string, token: string): Promise<void> {
   await fs.mkdir(dataDir, { recursive: true });

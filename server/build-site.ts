@@ -19,7 +19,9 @@ async function newestChange(entry: string): Promise<number> {
 /** Builds the site with Astro unless dist/ is newer than everything it is built from. */
 export async function buildSiteIfNeeded(siteDir: string, say: (line: string) => void): Promise<void> {
   const built = await fs.stat(path.join(siteDir, "index.html")).catch(() => null);
-  const sources = Math.max(...(await Promise.all(SOURCES.map((entry) => newestChange(path.join(PROJECT_ROOT, entry))))));
+  const sources = Math.max(
+    ...(await Promise.all(SOURCES.map((entry) => newestChange(path.join(PROJECT_ROOT, entry))))),
+  );
   if (built && built.mtimeMs >= sources) return;
   say(built ? "  site: sources changed, rebuilding..." : "  site: building (the first start takes a little longer)...");
   const started = performance.now();

@@ -9,7 +9,11 @@ export const BRIDGE_HOST = "127.0.0.1";
 export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
 
-export async function listen(handler: Handler, port: number, upgrade?: UpgradeHandler): Promise<{ server: Server; port: number }> {
+export async function listen(
+  handler: Handler,
+  port: number,
+  upgrade?: UpgradeHandler,
+): Promise<{ server: Server; port: number }> {
   const server = createServer(handler);
   if (upgrade) server.on("upgrade", upgrade);
   server.listen(port, BRIDGE_HOST);

@@ -44,7 +44,9 @@ process.on("unhandledRejection", (reason) => console.error(`bridge: unexpected f
 async function main() {
   const loaded = loadConfig();
   await fs.mkdir(loaded.dataDir, { recursive: true });
-  const config = loaded.tokenExplicit ? loaded : { ...loaded, token: await bridgeToken(loaded.dataDir, (text) => say(`  note: ${text}`)) };
+  const config = loaded.tokenExplicit
+    ? loaded
+    : { ...loaded, token: await bridgeToken(loaded.dataDir, (text) => say(`  note: ${text}`)) };
   const lab = createLab(config);
   let last = new Map<string, string>();
   // When each node began its current start, so that "up" says how long that start took (a node restarted from
@@ -52,11 +54,16 @@ async function main() {
   const startingSince = new Map<string, number>();
   lab.on("node", (status) => {
     const line = describe(status);
-    if (status.state === "starting" && !startingSince.has(status.name)) startingSince.set(status.name, performance.now());
+    if (status.state === "starting" && !startingSince.has(status.name))
+      startingSince.set(status.name, performance.now());
     // Other fields of a node (its subscriptions) change without its state: say a line only when it reads anew.
     if (last.get(status.name) !== line) {
       const since = startingSince.get(status.name);
-      say(status.state === "up" && since !== undefined ? `${line}  (${((performance.now() - since) / 1000).toFixed(1)} s)` : line);
+      say(
+        status.state === "up" && since !== undefined
+          ? `${line}  (${((performance.now() - since) / 1000).toFixed(1)} s)`
+          : line,
+      );
     }
     if (status.state !== "starting") startingSince.delete(status.name);
     last.set(status.name, line);
@@ -112,10 +119,14 @@ async function main() {
   // machine that fetches them gets nothing it could call the API with.
   say(`  Open http://127.0.0.1:${port}/#lab-token=${config.token}  (ready in ${seconds()})`);
   if (down.length > 0) say(`  Not up yet: ${down.map((node) => node.name).join(", ")}; the status panel shows them.`);
-  say(`  API token for other clients: ${config.token} (kept in ${config.tokenExplicit ? "LAB_TOKEN" : tokenFile(config.dataDir)})`);
+  say(
+    `  API token for other clients: ${config.token} (kept in ${config.tokenExplicit ? "LAB_TOKEN" : tokenFile(config.dataDir)})`,
+  );
   if (lab instanceof EmbeddedLab) {
     const master = lab.endpoint("master");
-    say(`  psql on master: PGPASSWORD=$(cat ${shellQuote(lab.passwordFile)}) psql "host=${master.host} port=${master.port} user=${master.user} dbname=${master.database}"`);
+    say(
+      `  psql on master: PGPASSWORD=$(cat ${shellQuote(lab.passwordFile)}) psql "host=${master.host} port=${master.port} user=${master.user} dbname=${master.database}"`,
+    );
   }
   say(`  Ctrl+C stops the lab.`);
 }

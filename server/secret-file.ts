@@ -50,7 +50,8 @@ async function readSecret({ file, what, repair }: SecretFile, note: (text: strin
       note(`${what} ${file} could be read by other users; it is now readable by you only (mode 600)`);
     }
     const secret = (await handle.readFile("utf8")).trim();
-    if (!SAFE.test(secret)) throw new LabError(`${capitalise(what)} ${file} should hold one line of letters, digits, "-" and "_". ${repair}`);
+    if (!SAFE.test(secret))
+      throw new LabError(`${capitalise(what)} ${file} should hold one line of letters, digits, "-" and "_". ${repair}`);
     return secret;
   } finally {
     await handle.close();

@@ -61,10 +61,19 @@ export function checkToken(token: string) {
   return (req: Request, _res: Response, next: NextFunction) => {
     const header = req.headers.authorization ?? "";
     // EventSource can't set headers, so the live feeds take the token in the query string.
-    const given = header.startsWith("Bearer ") ? header.slice(7) : req.method === "GET" ? String(req.query["token"] ?? "") : "";
+    const given = header.startsWith("Bearer ")
+      ? header.slice(7)
+      : req.method === "GET"
+        ? String(req.query["token"] ?? "")
+        : "";
     const offered = Buffer.from(given);
     if (offered.length !== expected.length || !timingSafeEqual(offered, expected)) {
-      return next(new HttpError("Missing or wrong lab token. Open the lab from the URL npm start printed, or pass Authorization: Bearer <token>.", 401));
+      return next(
+        new HttpError(
+          "Missing or wrong lab token. Open the lab from the URL npm start printed, or pass Authorization: Bearer <token>.",
+          401,
+        ),
+      );
     }
     next();
   };

@@ -14,16 +14,14 @@ export function siteRoutes(siteDir: string): Router {
   async function sendPage(res: Response, file: string, status = 200): Promise<boolean> {
     const html = await fs.readFile(file, "utf8").catch(() => null);
     if (html === null) return false;
-    res
-      .status(status)
-      .set({ "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" })
-      .send(html);
+    res.status(status).set({ "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" }).send(html);
     return true;
   }
 
   router.get(/.*/, async (req: Request, res: Response, next) => {
     const requested = path.posix.normalize(decodePath(req.path));
-    if (requested.includes("\0") || path.posix.extname(requested) !== "" && !requested.endsWith(".html")) return next();
+    if (requested.includes("\0") || (path.posix.extname(requested) !== "" && !requested.endsWith(".html")))
+      return next();
     const relative = requested.endsWith(".html") ? requested : path.posix.join(requested, "index.html");
     const file = path.join(siteDir, relative);
     if (!file.startsWith(siteDir + path.sep)) return next();
@@ -35,11 +33,18 @@ export function siteRoutes(siteDir: string): Router {
 
   router.use(async (req: Request, res: Response) => {
     if (await sendPage(res, path.join(siteDir, "404.html"), 404)) return;
-    const built = await fs.access(siteDir).then(() => true, () => false);
+    const built = await fs.access(siteDir).then(
+      () => true,
+      () => false,
+    );
     res
       .status(404)
       .type("text/plain")
-      .send(built ? `Not found: ${req.path}` : `The site is not built yet: run "npm run build" (npm start does it for you).`);
+      .send(
+        built
+          ? `Not found: ${req.path}`
+          : `The site is not built yet: run "npm run build" (npm start does it for you).`,
+      );
   });
 
   return router;

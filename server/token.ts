@@ -10,7 +10,12 @@ export function tokenFile(dataDir: string): string {
 
 export function bridgeToken(dataDir: string, note: (text: string) => void): Promise<string> {
   return ownSecret(
-    { file: tokenFile(dataDir), what: "the bridge's token file", repair: "Delete it: the next npm start makes a new one.", bytes: 24 },
+    {
+      file: tokenFile(dataDir),
+      what: "the bridge's token file",
+      repair: "Delete it: the next npm start makes a new one.",
+      bytes: 24,
+    },
     note,
   );
 }

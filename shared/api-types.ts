@@ -11,7 +11,9 @@ export function isNodeName(value: unknown): value is NodeName {
 
 export type LabMode = "embedded" | "docker" | "external";
 
-/** starting: being initialised or started; up: accepting queries; stopping; down: stopped; error: failed, see `error`. */
+/**
+ * starting: being initialised or started; up: accepting queries; stopping; down: stopped; error: failed, see `error`.
+ */
 export type NodeState = "starting" | "up" | "stopping" | "down" | "error";
 
 export interface NodeStatus {
@@ -193,7 +195,9 @@ export interface FollowerLink {
   subscription?: string;
   /** Apply and table-sync errors counted while the run went (0 when the count before it is unknown). */
   errorsDuringRun: number;
-  /** The last error its workers logged (the embedded lab's server log), or why the subscription watch says it is broken. */
+  /**
+   * The last error its workers logged (the embedded lab's server log), or why the subscription watch says it is broken.
+   */
   lastError?: string;
 }
 
@@ -228,7 +232,9 @@ export interface LoadVerdict {
   unknown: number;
   nodes: LoadNodeOutcome[];
   outcome: LoadOutcome;
-  /** No acknowledged write is missing from master or from a follower subscribed and streaming (outcome is not `lost`). */
+  /**
+   * No acknowledged write is missing from master or from a follower subscribed and streaming (outcome is not `lost`).
+   */
   nothingLost: boolean;
   /** Whether master has the publication `userpub` (null: it could not be looked at). */
   publication: boolean | null;

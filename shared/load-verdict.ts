@@ -56,7 +56,10 @@ export function verdictHeadline(verdict: LoadVerdict, format: Format = String): 
 function replicatedHeadline(verdict: LoadVerdict, format: Format): string {
   const notUp = verdict.nodes.filter((node) => node.state !== "up");
   const state = notUp.every((node) => node.state === "down") ? "down" : "not up";
-  const everyNode = notUp.length === 0 ? "every node has them" : `every node that is up has them (${names(notUp.map((node) => node.name))} ${notUp.length === 1 ? "is" : "are"} ${state})`;
+  const everyNode =
+    notUp.length === 0
+      ? "every node has them"
+      : `every node that is up has them (${names(notUp.map((node) => node.name))} ${notUp.length === 1 ? "is" : "are"} ${state})`;
   const headline = `✓ Nothing lost: ${format(verdict.acknowledged)} acknowledged writes, and ${everyNode}.`;
   const gained = verdict.nodes[0]?.gained;
   if (verdict.unknown === 0 || gained === null || gained === undefined) return headline;
@@ -65,7 +68,8 @@ function replicatedHeadline(verdict: LoadVerdict, format: Format): string {
 
 function lostHeadline(verdict: LoadVerdict, format: Format): string {
   const master = verdict.nodes.find((node) => node.name === "master");
-  if (master?.gained === null || master?.gained === undefined) return "✗ master could not be counted after the run, so the writes can't be checked.";
+  if (master?.gained === null || master?.gained === undefined)
+    return "✗ master could not be counted after the run, so the writes can't be checked.";
   if (master.gained < verdict.acknowledged) {
     return `✗ Writes lost: master gained ${format(master.gained)} rows for ${format(verdict.acknowledged)} acknowledged writes.`;
   }
@@ -80,7 +84,8 @@ function lostHeadline(verdict: LoadVerdict, format: Format): string {
 /** What is wrong with each follower that lacks the rows, one sentence per kind, and the way back. */
 function unreplicatedHeadline(verdict: LoadVerdict): string {
   const behind = verdict.nodes.filter(lacking);
-  const nodesIn = (state: FollowerLink["state"] | "unknown") => behind.filter((node) => (node.link?.state ?? "unknown") === state);
+  const nodesIn = (state: FollowerLink["state"] | "unknown") =>
+    behind.filter((node) => (node.link?.state ?? "unknown") === state);
   const of = (state: FollowerLink["state"] | "unknown") => nodesIn(state).map((node) => node.name);
   // What lessons 4 and 5 set up comes first, with the way to get it; then what broke after it was set up.
   const setUp: string[] = [];
@@ -89,11 +94,18 @@ function unreplicatedHeadline(verdict: LoadVerdict): string {
   if (nodesIn("disabled").length > 0) setUp.push(disabledSubscriptions(nodesIn("disabled")));
   const broken: string[] = [];
   const stopped = nodesIn("stopped");
-  if (stopped.length > 0) broken.push(notApplying(stopped, "subscription has no apply worker running", "subscriptions have no apply worker running"));
+  if (stopped.length > 0)
+    broken.push(
+      notApplying(stopped, "subscription has no apply worker running", "subscriptions have no apply worker running"),
+    );
   const failing = nodesIn("failing");
-  if (failing.length > 0) broken.push(notApplying(failing, "apply worker failed during the run", "apply workers failed during the run"));
+  if (failing.length > 0)
+    broken.push(notApplying(failing, "apply worker failed during the run", "apply workers failed during the run"));
   const unknown = of("unknown");
-  if (unknown.length > 0) broken.push(`${names(unknown)} ${unknown.length === 1 ? "is" : "are"} not caught up, and ${unknown.length === 1 ? "its" : "their"} subscription could not be looked at`);
+  if (unknown.length > 0)
+    broken.push(
+      `${names(unknown)} ${unknown.length === 1 ? "is" : "are"} not caught up, and ${unknown.length === 1 ? "its" : "their"} subscription could not be looked at`,
+    );
   const sentences = setUp.length > 0 ? [`${setUp.join(". ")} (${FROM_KNOWN_STATE})`, ...broken] : broken;
   return `✗ ${sentences.join(". ")}.`;
 }
@@ -107,7 +119,9 @@ export function verdictNote(verdict: LoadVerdict, format: Format = String): stri
 
 function disabledSubscriptions(nodes: LoadNodeOutcome[]): string {
   const one = nodes.length === 1;
-  const enable = one ? `ALTER SUBSCRIPTION ${nodes[0]!.link!.subscription} ENABLE on ${nodes[0]!.name}` : "ALTER SUBSCRIPTION ... ENABLE on each";
+  const enable = one
+    ? `ALTER SUBSCRIPTION ${nodes[0]!.link!.subscription} ENABLE on ${nodes[0]!.name}`
+    : "ALTER SUBSCRIPTION ... ENABLE on each";
   return (
     `${possessive(nodes.map((node) => node.name))} subscription${one ? " is" : "s are"} disabled, so ${one ? "it" : "they"} did not ` +
     `receive these rows: ${enable} turns ${one ? "it" : "them"} back on`
@@ -116,7 +130,9 @@ function disabledSubscriptions(nodes: LoadNodeOutcome[]): string {
 
 function notApplying(nodes: LoadNodeOutcome[], one: string, several: string): string {
   const single = nodes.length === 1;
-  const why = nodes.every((node) => node.link?.lastError) ? `${single ? "its" : "their"} last error, below, says why` : `${single ? "its" : "their"} server log says why`;
+  const why = nodes.every((node) => node.link?.lastError)
+    ? `${single ? "its" : "their"} last error, below, says why`
+    : `${single ? "its" : "their"} server log says why`;
   return (
     `${possessive(nodes.map((node) => node.name))} ${single ? one : several}, so ${single ? "it" : "they"} stopped applying changes: ` +
     `${why} (lesson 7 shows the ways past an apply error)`
@@ -126,7 +142,8 @@ function notApplying(nodes: LoadNodeOutcome[], one: string, several: string): st
 function notSubscribed(nodes: string[], noPublication: boolean): string {
   const one = nodes.length === 1;
   const lead = `${names(nodes)} ${one ? "is" : "are"} not subscribed to userpub, so ${one ? "it" : "they"} never received these rows`;
-  if (noPublication) return `${lead}: master has no publication userpub either; lesson 4 creates it and lesson 5 the subscriptions`;
+  if (noPublication)
+    return `${lead}: master has no publication userpub either; lesson 4 creates it and lesson 5 the subscriptions`;
   return `${lead}: lesson 5 creates ${one ? "its subscription" : "their subscriptions"}`;
 }
 
@@ -135,7 +152,8 @@ export function nodeOutcome(node: LoadNodeOutcome, format: Format = String): str
   if (node.name === "master") return node.state === "up" ? "the publisher" : `${node.state}`;
   if (node.state !== "up") {
     const link = node.link;
-    if (link?.state === "none") return `${node.state}, and not subscribed to userpub: starting it won't bring these rows`;
+    if (link?.state === "none")
+      return `${node.state}, and not subscribed to userpub: starting it won't bring these rows`;
     if (link?.state === "disabled") return `${node.state}, and its subscription ${link.subscription} is disabled`;
     return `${node.state}: it catches up when started`;
   }

@@ -8,7 +8,14 @@ import { NodePools } from "../db/pools.ts";
 import { HttpError, oneLine } from "../errors.ts";
 import type { Lab } from "../lab/lab.ts";
 import { hostRefusal, jsonRefusal, originRefusal } from "../security.ts";
-import { isMissingTable, isRowRefusal, MasterUnreachable, UserWriter, WriteOutcomeUnknown, type NewUser } from "./user-writer.ts";
+import {
+  isMissingTable,
+  isRowRefusal,
+  MasterUnreachable,
+  UserWriter,
+  WriteOutcomeUnknown,
+  type NewUser,
+} from "./user-writer.ts";
 
 export const ASYNC_USERS_PATH = "/async-users";
 const BODY_LIMIT = 4096;
@@ -39,7 +46,10 @@ function checkStorable(field: string, value: string): void {
     throw new HttpError(`"${field}" contains a NUL character (\\u0000), which PostgreSQL text can't hold.`, 400);
   }
   if (!value.isWellFormed()) {
-    throw new HttpError(`"${field}" is not valid Unicode: it has a lone surrogate (\\ud800-\\udfff without its pair).`, 400);
+    throw new HttpError(
+      `"${field}" is not valid Unicode: it has a lone surrogate (\\ud800-\\udfff without its pair).`,
+      400,
+    );
   }
 }
 
@@ -82,13 +92,16 @@ function writeRefusal(error: unknown): unknown {
       "outcome-unknown",
     );
   }
-  if (error instanceof MasterUnreachable) return new HttpError("master is not reachable: the user was not written.", 503);
-  if (isMissingTable(error)) return new HttpError("master has no users table yet: run sql/init.sql on it (lesson 3).", 409);
+  if (error instanceof MasterUnreachable)
+    return new HttpError("master is not reachable: the user was not written.", 503);
+  if (isMissingTable(error))
+    return new HttpError("master has no users table yet: run sql/init.sql on it (lesson 3).", 409);
   if (isRowRefusal(error)) return new HttpError(`master refused this user: ${error.message} (${error.code}).`, 400);
   if (error instanceof pg.DatabaseError && error.code === "57014") {
     return new HttpError("master did not finish the write in time (statement_timeout): the user was not written.", 503);
   }
-  if (error instanceof pg.DatabaseError) return new HttpError(`master refused the write: ${error.message} (${error.code}).`, 500);
+  if (error instanceof pg.DatabaseError)
+    return new HttpError(`master refused the write: ${error.message} (${error.code}).`, 500);
   return error;
 }
 
@@ -124,7 +137,8 @@ export function asyncUsers(lab: Lab, statementTimeoutMs: number) {
       (id) => send(res, 201, { id }),
       (error: unknown) => {
         const status = error instanceof HttpError ? error.status : 500;
-        const message = error instanceof HttpError ? error.message : "The API server failed; see the terminal running npm start.";
+        const message =
+          error instanceof HttpError ? error.message : "The API server failed; see the terminal running npm start.";
         if (!(error instanceof HttpError)) console.error(`async-users: ${oneLine(error)}`);
         const code = error instanceof HttpError && error.code ? { code: error.code } : {};
         send(res, status, { error: { status, message, ...code } });

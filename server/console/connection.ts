@@ -53,7 +53,10 @@ export class NodeConnection {
   static async open(lab: Lab, node: NodeName, options: ConnectionOptions): Promise<NodeConnection> {
     const status = lab.node(node);
     if (status.state !== "up") {
-      throw new NodeDown(node, status.state === "starting" ? `it is ${status.detail ?? "starting"}` : (status.error ?? "it is stopped"));
+      throw new NodeDown(
+        node,
+        status.state === "starting" ? `it is ${status.detail ?? "starting"}` : (status.error ?? "it is stopped"),
+      );
     }
     const client = new pg.Client({
       ...clientConfig(lab.endpoint(node)),

@@ -10,7 +10,11 @@ import type { ConsoleError, ConsoleResult } from "../psql/print.ts";
 
 const COPY_IN_REFUSAL = "the lab's console can't send COPY data; use INSERT, or COPY FROM a file on the server";
 
-export async function runConsoleStatement(client: pg.Client, piece: SqlPiece, options: RunOptions): Promise<StatementOutcome> {
+export async function runConsoleStatement(
+  client: pg.Client,
+  piece: SqlPiece,
+  options: RunOptions,
+): Promise<StatementOutcome> {
   const execution = await execute(client, piece.text, { ...options, copyInRefusal: COPY_IN_REFUSAL });
   if ("ok" in execution) {
     const { ok } = execution;
@@ -41,7 +45,12 @@ export async function runConsoleStatement(client: pg.Client, piece: SqlPiece, op
 }
 
 function consoleError(options: RunOptions, error: pg.DatabaseError, piece: SqlPiece): ConsoleError {
-  const info: ConsoleError = { code: error.code ?? "XX000", message: error.message, node: options.node, statement: piece.text };
+  const info: ConsoleError = {
+    code: error.code ?? "XX000",
+    message: error.message,
+    node: options.node,
+    statement: piece.text,
+  };
   if (error.severity) info.severity = error.severity;
   if (error.position) info.position = Number(error.position);
   if (error.internalQuery) info.internalQuery = error.internalQuery;

@@ -14,7 +14,16 @@ import { NodeConnection, NodeDown } from "./connection.ts";
 import { MAX_BUFFER, readLine } from "./input.ts";
 import type { PsqlSession } from "./psql-session.ts";
 import { runConsoleMeta } from "./session-commands.ts";
-import { greetingText, lostText, NOT_CONNECTED, nodeDownText, noticeText, notificationText, outcomeText, type ConsoleError } from "../psql/print.ts";
+import {
+  greetingText,
+  lostText,
+  NOT_CONNECTED,
+  nodeDownText,
+  noticeText,
+  notificationText,
+  outcomeText,
+  type ConsoleError,
+} from "../psql/print.ts";
 import { runConsoleStatement } from "./console-statement.ts";
 
 export interface PsqlOptions {
@@ -107,7 +116,10 @@ export class Psql implements PsqlSession {
   /** One line the learner entered. Resolves when what it started is over: a \watch runs until Ctrl+C. */
   async line(text: string): Promise<"quit" | undefined> {
     const read = readLine(this.buffer, text);
-    if (read.overflow) this.write(`psql: error: the query buffer passed ${MAX_BUFFER / 1024} kB without a semicolon, so it was emptied\n`);
+    if (read.overflow)
+      this.write(
+        `psql: error: the query buffer passed ${MAX_BUFFER / 1024} kB without a semicolon, so it was emptied\n`,
+      );
     this.buffer = read.buffer;
     this.unclosed = read.unclosed;
     const activity = new Activity();
@@ -151,7 +163,12 @@ export class Psql implements PsqlSession {
   runOptions(): RunOptions {
     let typeNames = this.typeNames.get(this.node);
     if (!typeNames) this.typeNames.set(this.node, (typeNames = new TypeNames()));
-    return { node: this.node, rowLimit: this.options.rowLimit, typeNames, deadlineMs: this.options.statementTimeoutMs + NO_ANSWER_GRACE_MS };
+    return {
+      node: this.node,
+      rowLimit: this.options.rowLimit,
+      typeNames,
+      deadlineMs: this.options.statementTimeoutMs + NO_ANSWER_GRACE_MS,
+    };
   }
 
   /** Prints an outcome as psql would; a connection lost on the way is reported, and tried again once. */
@@ -165,7 +182,8 @@ export class Psql implements PsqlSession {
   private async lose(error: ConsoleError): Promise<void> {
     const lost = this.connection?.lost;
     const fatal = error.severity === "FATAL" ? error.message : lost && "severity" in lost ? lost.message : undefined;
-    if (error.code === BRIDGE_CODES.noAnswer || error.code === BRIDGE_CODES.tooLarge) this.write(`psql: error: ${error.message}\n`);
+    if (error.code === BRIDGE_CODES.noAnswer || error.code === BRIDGE_CODES.tooLarge)
+      this.write(`psql: error: ${error.message}\n`);
     await this.connection?.end();
     this.connection = null;
     const next = this.closed ? null : await this.open(this.node).catch(() => null);

@@ -49,7 +49,13 @@ export async function runConsoleMeta(psql: PsqlSession, piece: MetaPiece): Promi
     buffer = { kind: "sql", text: psql.previous, start: piece.start, end: piece.start };
   }
   if (buffer) psql.previous = buffer.text;
-  const outcome = await runMetaPiece(connection.client, { ...piece, buffer }, psql.display, psql.runOptions(), psql.run);
+  const outcome = await runMetaPiece(
+    connection.client,
+    { ...piece, buffer },
+    psql.display,
+    psql.runOptions(),
+    psql.run,
+  );
   const watch = "results" in outcome ? outcome.results.at(-1)?.watch : undefined;
   if (!watch) return void (await psql.show(outcome));
   // psql's \watch: the result under a title with the time, again every N seconds until Ctrl+C or an error.
@@ -67,7 +73,8 @@ export async function runConsoleMeta(psql: PsqlSession, piece: MetaPiece): Promi
 
 /** \c NODE: the lab's nodes stand for psql's host and port; \c alone connects to the same node again. */
 async function connect(psql: PsqlSession, argument: string | undefined): Promise<undefined> {
-  const node = argument === undefined || argument === "-" || argument === psql.connection?.database ? psql.node : argument;
+  const node =
+    argument === undefined || argument === "-" || argument === psql.connection?.database ? psql.node : argument;
   if (!isNodeName(node)) {
     psql.write(`\\connect: there is no node "${node}" in the lab; its nodes are ${NODE_NAMES.join(", ")}\n`);
     if (psql.connection) psql.write("Previous connection kept\n");

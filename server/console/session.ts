@@ -54,7 +54,10 @@ export class ConsoleSession {
     }
     const lines = message.text.split(/\r?\n/);
     if (this.waiting.length + lines.length > MAX_WAITING_LINES) {
-      return this.send({ type: "output", text: `psql: error: more than ${MAX_WAITING_LINES} lines are waiting; these were dropped\n` });
+      return this.send({
+        type: "output",
+        text: `psql: error: more than ${MAX_WAITING_LINES} lines are waiting; these were dropped\n`,
+      });
     }
     this.waiting.push(...lines);
     void this.guard(() => this.drain());

@@ -48,11 +48,19 @@ export function sendCancel(key: BackendKey): Promise<boolean> {
 export async function terminateBackend(from: pg.Client, pid: number): Promise<boolean> {
   const { host, port, user, password, database, ssl } = from;
   const config: pg.ClientConfig = { host, port, user, password, database, ssl };
-  const client = new pg.Client({ ...config, connectionTimeoutMillis: TIMEOUT_MS, query_timeout: TIMEOUT_MS, application_name: "replication-lab bridge (terminate)" });
+  const client = new pg.Client({
+    ...config,
+    connectionTimeoutMillis: TIMEOUT_MS,
+    query_timeout: TIMEOUT_MS,
+    application_name: "replication-lab bridge (terminate)",
+  });
   client.on("error", () => {});
   try {
     await client.connect();
-    const { rows } = await client.query<{ ended: boolean }>("SELECT pg_catalog.pg_terminate_backend($1, $2) AS ended", [pid, TIMEOUT_MS]);
+    const { rows } = await client.query<{ ended: boolean }>("SELECT pg_catalog.pg_terminate_backend($1, $2) AS ended", [
+      pid,
+      TIMEOUT_MS,
+    ]);
     return rows[0]?.ended === true;
   } catch {
     return false;

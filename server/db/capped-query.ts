@@ -47,7 +47,14 @@ export interface CapOptions {
 
 /** A pg "submittable": pg's Client hands it the connection and the server's messages for its statement. */
 export class CappedQuery extends EventEmitter {
-  private readonly result: CappedResult = { fields: [], rows: [], truncated: false, tag: "", tuples: false, copied: "" };
+  private readonly result: CappedResult = {
+    fields: [],
+    rows: [],
+    truncated: false,
+    tag: "",
+    tuples: false,
+    copied: "",
+  };
   private chars = 0;
   private error: Error | undefined;
   private settle: ((outcome: { result?: CappedResult; error?: Error }) => void) | undefined;
@@ -103,7 +110,8 @@ export class CappedQuery extends EventEmitter {
   private cap(skippedRowBytes?: number): void {
     this.result.truncated = true;
     if (this.result.capped) {
-      if (skippedRowBytes !== undefined) this.result.capped.skippedRowBytes = Math.max(skippedRowBytes, this.result.capped.skippedRowBytes ?? 0);
+      if (skippedRowBytes !== undefined)
+        this.result.capped.skippedRowBytes = Math.max(skippedRowBytes, this.result.capped.skippedRowBytes ?? 0);
       return;
     }
     this.result.capped = { chars: this.chars, ...(skippedRowBytes !== undefined ? { skippedRowBytes } : {}) };

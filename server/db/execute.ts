@@ -99,7 +99,14 @@ export async function execute(client: pg.ClientBase, text: string, options: Exec
       },
     };
   } catch (error) {
-    return await failure(client, error, { silent, stopping, capped: query.capped, key, options, guardError: guard?.tooLarge });
+    return await failure(client, error, {
+      silent,
+      stopping,
+      capped: query.capped,
+      key,
+      options,
+      guardError: guard?.tooLarge,
+    });
   } finally {
     clearTimeout(watchdog);
     if (guard) guard.onSkippedRow = undefined;
@@ -132,7 +139,8 @@ async function failure(client: pg.ClientBase, error: unknown, context: FailureCo
         : {
             code: BRIDGE_CODES.noAnswer,
             message: `node "${context.options.node}" stopped answering: no reply within ${seconds} s`,
-            detail: "The bridge closed the connection and ended its backend. If the node is overloaded or paused, it may come back by itself.",
+            detail:
+              "The bridge closed the connection and ended its backend. If the node is overloaded or paused, it may come back by itself.",
           };
     return how === "cancelled" ? { stopped } : { stopped, lost: error as Error };
   }
@@ -153,10 +161,17 @@ async function failure(client: pg.ClientBase, error: unknown, context: FailureCo
  * The watchdog's way out: cancel the statement, and if it still hasn't ended a moment later (the node is
  * paused, or ignores the cancel), drop the connection and terminate the backend from a connection of its own.
  */
-async function stopOnServer(client: pg.ClientBase, done: Promise<unknown>, key: ReturnType<typeof backendKey>): Promise<"cancelled" | "dropped"> {
+async function stopOnServer(
+  client: pg.ClientBase,
+  done: Promise<unknown>,
+  key: ReturnType<typeof backendKey>,
+): Promise<"cancelled" | "dropped"> {
   if (key) await sendCancel(key);
   const ended = await Promise.race([
-    done.then(() => true, () => true),
+    done.then(
+      () => true,
+      () => true,
+    ),
     new Promise<false>((resolve) => setTimeout(() => resolve(false), CANCEL_GRACE_MS)),
   ]);
   if (ended) return "cancelled";
@@ -190,7 +205,8 @@ function messageTooLarge(error: Error): Stopped {
   return {
     code: BRIDGE_CODES.tooLarge,
     message: `the server's answer holds a message of ${megabytes(bytes)}, larger than the bridge's limit of ${megabytes(MAX_RESULT_CHARS)}`,
-    detail: "The bridge closed the connection rather than read it, and ended its backend. An error that quotes a huge value does this.",
+    detail:
+      "The bridge closed the connection rather than read it, and ended its backend. An error that quotes a huge value does this.",
     hint: SELECT_LESS,
   };
 }

@@ -16,10 +16,22 @@ import { backendKey, wireOf } from "./pg-internals.ts";
 import { execute } from "./execute.ts";
 import type { RunOptions, StatementOutcome } from "./run-types.ts";
 
-const COPY_IN_REFUSAL = "a cell can't send COPY data: use INSERT, or COPY FROM a file on the server (the psql console can run COPY ... TO STDOUT)";
+const COPY_IN_REFUSAL =
+  "a cell can't send COPY data: use INSERT, or COPY FROM a file on the server (the psql console can run COPY ... TO STDOUT)";
 
 /** Commands after which a pooled connection is known to hold no session state worth resetting. */
-const STATELESS = new Set(["SELECT", "INSERT", "UPDATE", "DELETE", "MERGE", "COPY", "SHOW", "EXPLAIN", "VALUES", "TABLE"]);
+const STATELESS = new Set([
+  "SELECT",
+  "INSERT",
+  "UPDATE",
+  "DELETE",
+  "MERGE",
+  "COPY",
+  "SHOW",
+  "EXPLAIN",
+  "VALUES",
+  "TABLE",
+]);
 
 /** The server's reply to ReadyForQuery: I idle, T in a transaction, E in a failed transaction. */
 type TransactionStatus = "I" | "T" | "E";
@@ -65,11 +77,18 @@ export async function runCell(pool: pg.Pool, sql: string, options: RunOptions): 
   try {
     for (const piece of pieces) {
       if (options.signal?.aborted) {
-        failure = { code: BRIDGE_CODES.cancelled, message: "canceling statement due to user request", node, position: piece.start + 1 };
+        failure = {
+          code: BRIDGE_CODES.cancelled,
+          message: "canceling statement due to user request",
+          node,
+          position: piece.start + 1,
+        };
         break;
       }
       const outcome =
-        piece.kind === "meta" ? await runMetaPiece(client, piece, display, options, runStatement) : await runStatement(client, piece, options);
+        piece.kind === "meta"
+          ? await runMetaPiece(client, piece, display, options, runStatement)
+          : await runStatement(client, piece, options);
       if ("error" in outcome) {
         failure = outcome.error;
         broken = outcome.broken;
@@ -93,11 +112,7 @@ export async function runCell(pool: pg.Pool, sql: string, options: RunOptions): 
   return failure ? { node, results, error: failure } : { node, results };
 }
 
-async function runStatement(
-  client: TrackedClient,
-  piece: SqlPiece,
-  options: RunOptions,
-): Promise<StatementOutcome> {
+async function runStatement(client: TrackedClient, piece: SqlPiece, options: RunOptions): Promise<StatementOutcome> {
   const notices: Notice[] = [];
   const onNotice = (message: NoticeMessage) => notices.push(toNotice(message));
   client.on("notice", onNotice);
@@ -170,7 +185,9 @@ export function sizeCapWarning(rows: number): Notice {
 /** A statement whose rows were cut off never reached its command tag; its first word says what it was. */
 function commandOf(text: string): string {
   const word = /^\s*([A-Za-z]+)/.exec(text)?.[1]?.toUpperCase() ?? "";
-  return ["INSERT", "UPDATE", "DELETE", "MERGE", "FETCH", "SHOW", "EXPLAIN", "VALUES", "TABLE"].includes(word) ? word : "SELECT";
+  return ["INSERT", "UPDATE", "DELETE", "MERGE", "FETCH", "SHOW", "EXPLAIN", "VALUES", "TABLE"].includes(word)
+    ? word
+    : "SELECT";
 }
 
 function toNotice(message: NoticeMessage): Notice {
@@ -194,7 +211,9 @@ function sqlError(node: NodeName, error: pg.DatabaseError, piece: SqlPiece, noti
 
 /** PostgreSQL counts characters from 1 within the statement; the page wants them within the whole cell. */
 function cellPosition(piece: SqlPiece, position: number): number {
-  const before = Array.from(piece.text).slice(0, position - 1).join("");
+  const before = Array.from(piece.text)
+    .slice(0, position - 1)
+    .join("");
   return piece.start + before.length + 1;
 }
 

@@ -40,7 +40,9 @@ export function withPassword(conninfo: string, password: string): string {
     return conninfo.replace(/^(postgres(?:ql)?:\/\/[^:@/]*)(?::[^@/]*)?@/, `$1:${password}@`);
   }
   const existing = /(^|\s)password\s*=\s*(?:'(?:[^'\\]|\\.)*'|\S+)/;
-  return existing.test(conninfo) ? conninfo.replace(existing, `$1password=${password}`) : `${conninfo} password=${password}`;
+  return existing.test(conninfo)
+    ? conninfo.replace(existing, `$1password=${password}`)
+    : `${conninfo} password=${password}`;
 }
 
 function decode(text: string): string {
@@ -52,5 +54,8 @@ function decode(text: string): string {
 }
 
 function keyword(conninfo: string, name: string): string | undefined {
-  return new RegExp(`(?:^|\\s)${name}\\s*=\\s*(?:'([^']*)'|(\\S+))`).exec(conninfo)?.slice(1).find((v) => v !== undefined);
+  return new RegExp(`(?:^|\\s)${name}\\s*=\\s*(?:'([^']*)'|(\\S+))`)
+    .exec(conninfo)
+    ?.slice(1)
+    .find((v) => v !== undefined);
 }

@@ -108,7 +108,8 @@ export abstract class Lab extends EventEmitter<LabEvents> {
   /** Why a node can't be reached, in words that say what to do. Drivers add their own advice. */
   protected explain(name: NodeName, error: unknown): string {
     const { host, port } = this.endpoint(name);
-    if ((error as NodeJS.ErrnoException).code === "ECONNREFUSED") return `nothing answers at ${host}:${port} (ECONNREFUSED)`;
+    if ((error as NodeJS.ErrnoException).code === "ECONNREFUSED")
+      return `nothing answers at ${host}:${port} (ECONNREFUSED)`;
     return error instanceof Error ? error.message : String(error);
   }
 
@@ -139,7 +140,11 @@ export function clientConfig(endpoint: Endpoint): pg.ClientConfig {
  * One short-lived connection to a node for the lab's own housekeeping (reset, re-pointing subscriptions), outside
  * the pools the cells use; it ends when `work` does, and a connection error never goes unheard.
  */
-export async function onNode<T>(endpoint: Endpoint, database: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+export async function onNode<T>(
+  endpoint: Endpoint,
+  database: string,
+  work: (client: pg.Client) => Promise<T>,
+): Promise<T> {
   const client = new pg.Client({ ...clientConfig(endpoint), database, connectionTimeoutMillis: 5000 });
   client.on("error", () => {});
   await client.connect();

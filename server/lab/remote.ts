@@ -14,7 +14,15 @@ export class RemoteLab extends Lab {
     super();
     for (const name of NODE_NAMES) {
       const { host, port } = endpoints[name];
-      this.statuses.set(name, { name, state: "starting", version: null, host, port, walLevel: null, detail: "connecting" });
+      this.statuses.set(name, {
+        name,
+        state: "starting",
+        version: null,
+        host,
+        port,
+        walLevel: null,
+        detail: "connecting",
+      });
     }
   }
 
@@ -74,9 +82,10 @@ export function dockerLab(config: Config): RemoteLab {
 }
 
 export function externalLab(config: Config): RemoteLab {
-  const endpoints = Object.fromEntries(
-    NODE_NAMES.map((name) => [name, parseUrl(config.urls[name] ?? "")]),
-  ) as Record<NodeName, Endpoint>;
+  const endpoints = Object.fromEntries(NODE_NAMES.map((name) => [name, parseUrl(config.urls[name] ?? "")])) as Record<
+    NodeName,
+    Endpoint
+  >;
   return new RemoteLab("external", endpoints);
 }
 

@@ -15,7 +15,10 @@ import { onNode, type Lab } from "./lab.ts";
 export async function resetLab(lab: Lab): Promise<void> {
   const down = lab.status().nodes.filter((node) => node.state !== "up");
   if (down.length > 0) {
-    throw new HttpError(`Start every node before a reset: ${down.map((node) => node.name).join(", ")} ${down.length === 1 ? "is" : "are"} not up.`, 409);
+    throw new HttpError(
+      `Start every node before a reset: ${down.map((node) => node.name).join(", ")} ${down.length === 1 ? "is" : "are"} not up.`,
+      409,
+    );
   }
   const database = lab.endpoint("master").database || LAB_DATABASE;
   await Promise.all(
@@ -38,7 +41,9 @@ export async function resetLab(lab: Lab): Promise<void> {
       onNode(lab.endpoint(name), "postgres", async (client) => {
         // A walsender can hold a slot for a moment after its subscription went away: end it, then drop.
         for (let attempt = 0; attempt < 50; attempt++) {
-          await client.query("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE active_pid IS NOT NULL");
+          await client.query(
+            "SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE active_pid IS NOT NULL",
+          );
           await client.query("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE NOT active");
           const { rowCount } = await client.query("SELECT 1 FROM pg_replication_slots");
           if (rowCount === 0) break;
@@ -66,7 +71,9 @@ export async function resetLab(lab: Lab): Promise<void> {
  * for a restart.
  */
 async function resetServer(client: pg.Client): Promise<boolean> {
-  const { rows } = await client.query<{ rolname: string }>("SELECT rolname FROM pg_roles WHERE rolname !~ '^pg_' AND rolname <> current_user");
+  const { rows } = await client.query<{ rolname: string }>(
+    "SELECT rolname FROM pg_roles WHERE rolname !~ '^pg_' AND rolname <> current_user",
+  );
   for (const { rolname } of rows) {
     const role = client.escapeIdentifier(rolname);
     await client.query(`DROP OWNED BY ${role}`);

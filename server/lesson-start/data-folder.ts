@@ -16,7 +16,8 @@ interface Owned {
   gid: number;
 }
 
-export type Entry = (Owned & { kind: "folder" }) | (Owned & ObjectRef & { kind: "file" }) | (Owned & { kind: "link"; target: string });
+export type Entry =
+  (Owned & { kind: "folder" }) | (Owned & ObjectRef & { kind: "file" }) | (Owned & { kind: "link"; target: string });
 
 /** How many files of one folder are read or written at once: enough to keep the disk and the thread pool busy. */
 const AT_ONCE = 16;
@@ -29,7 +30,8 @@ export async function readDataFolder(folder: string, store: ObjectStore): Promis
   for (const { path: relative, stat } of found) {
     const owned = { path: relative, mode: stat.mode & 0o7777, uid: stat.uid, gid: stat.gid };
     if (stat.isDirectory()) entries.push({ ...owned, kind: "folder" });
-    else if (stat.isSymbolicLink()) entries.push({ ...owned, kind: "link", target: await fs.readlink(path.join(folder, relative)) });
+    else if (stat.isSymbolicLink())
+      entries.push({ ...owned, kind: "link", target: await fs.readlink(path.join(folder, relative)) });
     else if (!(await isSpareSegmentAt(folder, relative, stat))) files.push({ path: relative, stat });
   }
   const stored: Entry[] = [];
@@ -47,9 +49,15 @@ export async function readDataFolder(folder: string, store: ObjectStore): Promis
  */
 export function isEntry(value: unknown): value is Entry {
   const entry = value as Partial<Record<string, unknown>> | null;
-  if (typeof entry?.path !== "string" || path.isAbsolute(entry.path) || path.normalize(entry.path).split(path.sep).includes("..")) return false;
+  if (
+    typeof entry?.path !== "string" ||
+    path.isAbsolute(entry.path) ||
+    path.normalize(entry.path).split(path.sep).includes("..")
+  )
+    return false;
   if (![entry.mode, entry.uid, entry.gid].every(Number.isInteger)) return false;
-  if (entry.kind === "file") return typeof entry.digest === "string" && /^[0-9a-f]{64}$/.test(entry.digest) && Number.isInteger(entry.size);
+  if (entry.kind === "file")
+    return typeof entry.digest === "string" && /^[0-9a-f]{64}$/.test(entry.digest) && Number.isInteger(entry.size);
   return entry.kind === "folder" || (entry.kind === "link" && typeof entry.target === "string");
 }
 
@@ -86,10 +94,15 @@ export async function syncDataFolder(entries: readonly Entry[], folder: string, 
     const absolute = path.join(folder, entry.path);
     const stat = present.get(entry.path);
     if (entry.kind === "file") {
-      if (stat && stat.size === entry.size && (await digestOf(absolute, stat.size)) === entry.digest) return setOwnerAndMode(absolute, entry, stat);
+      if (stat && stat.size === entry.size && (await digestOf(absolute, stat.size)) === entry.digest)
+        return setOwnerAndMode(absolute, entry, stat);
       if (stat) await fs.unlink(absolute);
       await store.copyOut(entry, absolute);
-      await setOwnerAndMode(absolute, entry, { mode: OBJECT_MODE, uid: process.getuid?.() ?? -1, gid: process.getgid?.() ?? -1 });
+      await setOwnerAndMode(absolute, entry, {
+        mode: OBJECT_MODE,
+        uid: process.getuid?.() ?? -1,
+        gid: process.getgid?.() ?? -1,
+      });
     } else if (entry.kind === "link") {
       if (stat && (await fs.readlink(absolute)) === entry.target) return setOwnerAndMode(absolute, entry, stat);
       if (stat) await fs.unlink(absolute);
@@ -108,7 +121,10 @@ async function listFolder(folder: string): Promise<{ path: string; stat: Stats }
     if (!stat.isDirectory()) return;
     for (const name of (await fs.readdir(path.join(folder, relative))).sort()) await visit(path.join(relative, name));
   };
-  const exists = await fs.lstat(folder).then(() => true, () => false);
+  const exists = await fs.lstat(folder).then(
+    () => true,
+    () => false,
+  );
   if (exists) await visit(".");
   return found;
 }
@@ -128,11 +144,16 @@ function isSpareSegmentAt(folder: string, relative: string, stat: Stats): Promis
  * Gives `absolute` the entry's owner (when running as root, as the lab does to run its servers as `postgres`)
  * and mode, each only where it differs from what `now` says: a restore goes over thousands of files.
  */
-async function setOwnerAndMode(absolute: string, entry: Entry, now: Pick<Stats, "mode" | "uid" | "gid"> | undefined): Promise<void> {
+async function setOwnerAndMode(
+  absolute: string,
+  entry: Entry,
+  now: Pick<Stats, "mode" | "uid" | "gid"> | undefined,
+): Promise<void> {
   const asRoot = process.getuid?.() === 0;
   if (asRoot && (entry.uid !== now?.uid || entry.gid !== now?.gid)) await fs.lchown(absolute, entry.uid, entry.gid);
   // A symbolic link's own mode means nothing on Linux, and a folder's given at creation went through the umask.
-  if (entry.kind !== "link" && (now === undefined || entry.mode !== (now.mode & 0o7777))) await fs.chmod(absolute, entry.mode);
+  if (entry.kind !== "link" && (now === undefined || entry.mode !== (now.mode & 0o7777)))
+    await fs.chmod(absolute, entry.mode);
 }
 
 /** Runs `work` on every item, AT_ONCE at a time. */

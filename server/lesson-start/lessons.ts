@@ -14,7 +14,9 @@ const SNAPSHOT_FORMAT = 2;
 
 export async function readLessons(dir = LESSONS_DIR): Promise<Lesson[]> {
   const files = (await fs.readdir(dir)).filter((file) => file.endsWith(".mdx"));
-  const sources = await Promise.all(files.map(async (file) => [file, await fs.readFile(path.join(dir, file), "utf8")] as const));
+  const sources = await Promise.all(
+    files.map(async (file) => [file, await fs.readFile(path.join(dir, file), "utf8")] as const),
+  );
   return lessonsFromSources(Object.fromEntries(sources));
 }
 

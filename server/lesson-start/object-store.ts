@@ -43,7 +43,9 @@ export class ObjectStore {
     const partial = `${target}.partial-${randomUUID()}`;
     try {
       if (size >= COMPRESS_FROM) {
-        const compress = zlib.createBrotliCompress({ params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 1, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: size } });
+        const compress = zlib.createBrotliCompress({
+          params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 1, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: size },
+        });
         await pipeline(createReadStream(file), compress, createWriteStream(partial, { mode: OBJECT_MODE }));
       } else {
         await fs.copyFile(file, partial);
@@ -70,7 +72,11 @@ export class ObjectStore {
   async copyOut(ref: ObjectRef, dest: string): Promise<void> {
     const source = this.pathOf(ref);
     if (ref.size < COMPRESS_FROM) return fs.copyFile(source, dest, fs.constants.COPYFILE_EXCL);
-    await pipeline(createReadStream(source), zlib.createBrotliDecompress(), createWriteStream(dest, { flags: "wx", mode: OBJECT_MODE }));
+    await pipeline(
+      createReadStream(source),
+      zlib.createBrotliDecompress(),
+      createWriteStream(dest, { flags: "wx", mode: OBJECT_MODE }),
+    );
     await fs.chmod(dest, OBJECT_MODE);
     const { size } = await fs.stat(dest);
     if (size !== ref.size) throw new Error(`${source} gave ${size} bytes instead of ${ref.size}`);
@@ -101,5 +107,8 @@ export async function digestOf(file: string, size: number): Promise<string> {
 }
 
 function exists(file: string): Promise<boolean> {
-  return fs.access(file).then(() => true, () => false);
+  return fs.access(file).then(
+    () => true,
+    () => false,
+  );
 }

@@ -15,7 +15,9 @@ import { SnapshotStore } from "./snapshots.ts";
 /** A second request while one runs: the lab can only be brought to one place at a time. */
 export class LessonStartBusy extends Error {
   constructor(readonly current: LessonStartProgress) {
-    super(`The lab is being brought to the start of lesson ${current.lesson} (${current.says}); wait for it to finish.`);
+    super(
+      `The lab is being brought to the start of lesson ${current.lesson} (${current.says}); wait for it to finish.`,
+    );
     this.name = "LessonStartBusy";
   }
 }
@@ -48,7 +50,9 @@ export class LessonStart {
 
   /** What the run in progress is doing, in words, or null when none runs. */
   busyWith(): string | null {
-    return this.running && this.current ? `it is being brought to the start of lesson ${this.current.lesson} (${this.current.says})` : null;
+    return this.running && this.current
+      ? `it is being brought to the start of lesson ${this.current.lesson} (${this.current.says})`
+      : null;
   }
 
   /** Starts bringing the lab to lesson `n`'s start and returns at once; progress() follows it. */
@@ -59,13 +63,24 @@ export class LessonStart {
     if (this.running && this.current) throw new LessonStartBusy(this.progress()!);
     this.running = true;
     const started = performance.now();
-    this.current = { lesson: n, how: "replay", phase: "resetting", step: 0, steps: 0, says: "starting", elapsedMs: 0, snapshots: this.snapshots !== null };
+    this.current = {
+      lesson: n,
+      how: "replay",
+      phase: "resetting",
+      step: 0,
+      steps: 0,
+      says: "starting",
+      elapsedMs: 0,
+      snapshots: this.snapshots !== null,
+    };
     const set = (patch: Partial<LessonStartProgress>) => {
       this.current = { ...this.current!, ...patch, elapsedMs: Math.round(performance.now() - started) };
     };
     void this.bring(lessons, n, set)
       .then(() => set({ phase: "done", says: `the lab is at the start of lesson ${n}` }))
-      .catch((error: unknown) => set({ phase: "failed", error: error instanceof Error ? error.message : String(error), says: "failed" }))
+      .catch((error: unknown) =>
+        set({ phase: "failed", error: error instanceof Error ? error.message : String(error), says: "failed" }),
+      )
       .finally(() => (this.running = false));
     return this.progress()!;
   }
@@ -105,7 +120,10 @@ export class LessonStart {
       for (const [i, step] of lesson.steps.entries()) {
         set({ phase: "replaying", step: done, says: `${lesson.title}: step ${i + 1} of ${lesson.steps.length}` });
         const outcome = await runStep(step, this.lab.status(), this.post);
-        if (!outcome.met) throw new LessonStartError(`${lesson.file}, step ${i + 1} did not do what its lesson expects: ${outcome.reason}`);
+        if (!outcome.met)
+          throw new LessonStartError(
+            `${lesson.file}, step ${i + 1} did not do what its lesson expects: ${outcome.reason}`,
+          );
         done++;
       }
       set({ step: done });
@@ -121,6 +139,11 @@ export class LessonStart {
 
   /** A reset or a restore needs every node; a node stopped by an earlier lesson is started first. */
   private async startEveryNode(): Promise<void> {
-    await Promise.all(this.lab.status().nodes.filter((node) => node.state !== "up").map((node) => this.lab.startNode(node.name)));
+    await Promise.all(
+      this.lab
+        .status()
+        .nodes.filter((node) => node.state !== "up")
+        .map((node) => this.lab.startNode(node.name)),
+    );
   }
 }

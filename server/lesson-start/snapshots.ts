@@ -44,7 +44,10 @@ export class SnapshotStore {
   }
 
   async has(lesson: number, key: string): Promise<boolean> {
-    return fs.access(this.file(lesson, key)).then(() => true, () => false);
+    return fs.access(this.file(lesson, key)).then(
+      () => true,
+      () => false,
+    );
   }
 
   /**
@@ -60,7 +63,9 @@ export class SnapshotStore {
     const objects = this.objects;
     const folders = {} as Record<NodeName, Entry[]>;
     await this.lab.withNodesStopped(running, async () => {
-      await Promise.all(NODE_NAMES.map(async (name) => (folders[name] = await readDataFolder(this.lab.nodeFolder(name), objects))));
+      await Promise.all(
+        NODE_NAMES.map(async (name) => (folders[name] = await readDataFolder(this.lab.nodeFolder(name), objects))),
+      );
     });
     const snapshot: SnapshotFile = { lesson, key, ports: this.lab.nodePorts(), running, folders };
     const target = this.file(lesson, key);
@@ -77,7 +82,9 @@ export class SnapshotStore {
   async restore(lesson: number, key: string): Promise<boolean> {
     const snapshot = await this.read(lesson, key);
     const objects = this.objects;
-    const whole = snapshot && (await Promise.all(NODE_NAMES.map((name) => allStored(snapshot.folders[name], objects)))).every(Boolean);
+    const whole =
+      snapshot &&
+      (await Promise.all(NODE_NAMES.map((name) => allStored(snapshot.folders[name], objects)))).every(Boolean);
     if (!snapshot || !whole) {
       await fs.rm(this.file(lesson, key), { force: true });
       return false;
@@ -108,14 +115,17 @@ export class SnapshotStore {
     const kept = new Set<string>();
     for (const name of current) {
       const snapshot = await this.read(name.lesson, name.key);
-      for (const entry of Object.values(snapshot?.folders ?? {}).flat()) if (entry.kind === "file") kept.add(ObjectStore.nameOf(entry));
+      for (const entry of Object.values(snapshot?.folders ?? {}).flat())
+        if (entry.kind === "file") kept.add(ObjectStore.nameOf(entry));
     }
     await this.objects.sweep(kept);
   }
 
   /** How many lesson starts are kept, the disk they take, and what whole copies of their folders would. */
   async usage(): Promise<{ starts: number; bytes: number; listed: number }> {
-    const files = (await fs.readdir(this.root).catch(() => [] as string[])).filter((entry) => /^lesson-\d+-[0-9a-f]+\.json$/.test(entry));
+    const files = (await fs.readdir(this.root).catch(() => [] as string[])).filter((entry) =>
+      /^lesson-\d+-[0-9a-f]+\.json$/.test(entry),
+    );
     let listed = 0;
     for (const file of files) {
       const snapshot = JSON.parse(await fs.readFile(path.join(this.root, file), "utf8")) as SnapshotFile;
@@ -134,7 +144,11 @@ export class SnapshotStore {
     }
     const folders = snapshot?.folders;
     const running = Array.isArray(snapshot?.running) && snapshot.running.every((name) => NODE_NAMES.includes(name));
-    return running && folders && NODE_NAMES.every((name) => Array.isArray(folders[name]) && folders[name].every(isEntry)) ? snapshot : null;
+    return running &&
+      folders &&
+      NODE_NAMES.every((name) => Array.isArray(folders[name]) && folders[name].every(isEntry))
+      ? snapshot
+      : null;
   }
 }
 

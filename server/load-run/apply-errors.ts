@@ -3,7 +3,8 @@
 // log's lines, as PostgreSQL writes them with its default log_line_prefix ('%m [%p] ').
 
 const LINE = /^\S+ \S+ \S+ \[(\d+)\] (\w+):\s+(.*)$/;
-const STARTED = /^logical replication (?:apply|table synchronization) worker for subscription "(.+?)"(?:, table ".*")? has started$/;
+const STARTED =
+  /^logical replication (?:apply|table synchronization) worker for subscription "(.+?)"(?:, table ".*")? has started$/;
 const EXITED = /^background worker "logical replication [a-z ]+ worker" \(PID (\d+)\) exited/;
 const DISABLED = /^subscription "(.+?)" has been disabled because of an error$/;
 

@@ -3,7 +3,10 @@
 import type { LoadProgress, LoadSummary } from "../../shared/api-types.ts";
 import { runLoad } from "./runner.ts";
 
-export type ChildMessage = { type: "progress"; progress: LoadProgress } | { type: "done"; summary: LoadSummary } | { type: "failed"; error: string };
+export type ChildMessage =
+  | { type: "progress"; progress: LoadProgress }
+  | { type: "done"; summary: LoadSummary }
+  | { type: "failed"; error: string };
 export interface ChildStart {
   url: string;
   requests: number;
@@ -15,7 +18,11 @@ const controller = new AbortController();
 process.on("disconnect", () => controller.abort());
 process.once("message", async (start: ChildStart) => {
   try {
-    const summary = await runLoad({ ...start, signal: controller.signal, onProgress: (progress) => send({ type: "progress", progress }) });
+    const summary = await runLoad({
+      ...start,
+      signal: controller.signal,
+      onProgress: (progress) => send({ type: "progress", progress }),
+    });
     send({ type: "done", summary });
   } catch (error) {
     send({ type: "failed", error: (error as Error).message });

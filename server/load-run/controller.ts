@@ -2,7 +2,15 @@ import { fork, type ChildProcess } from "node:child_process";
 import { EventEmitter } from "node:events";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { LoadNodeOutcome, LoadRequest, LoadState, LoadSummary, LoadVerdict, MonitorSample, NodeName } from "../../shared/api-types.ts";
+import type {
+  LoadNodeOutcome,
+  LoadRequest,
+  LoadState,
+  LoadSummary,
+  LoadVerdict,
+  MonitorSample,
+  NodeName,
+} from "../../shared/api-types.ts";
 import { CATCH_UP_LIMIT_S, judgeOutcome } from "../../shared/load-verdict.ts";
 import type { Monitor } from "../monitor/monitor.ts";
 import type { ChildMessage, ChildStart } from "./child.ts";
@@ -62,7 +70,12 @@ export class LoadController extends EventEmitter<{ state: [LoadState] }> {
     if (this.current.phase === "running" || this.current.phase === "verifying") {
       throw new LoadRunRefused("A load run is already going; wait for it or stop it.", "busy");
     }
-    this.set({ phase: "running", request, startedAt: Date.now(), progress: { done: 0, total: request.requests, ok: 0, errors: 0, rate: 0 } });
+    this.set({
+      phase: "running",
+      request,
+      startedAt: Date.now(),
+      progress: { done: 0, total: request.requests, ok: 0, errors: 0, rate: 0 },
+    });
     void this.run(request).catch((error: Error) => this.set({ phase: "failed", request, error: error.message }));
     return this.current;
   }
@@ -108,9 +121,20 @@ export class LoadController extends EventEmitter<{ state: [LoadState] }> {
       });
       child.on("exit", (code, signal) => {
         this.child = undefined;
-        if (!settled) reject(new Error(signal === "SIGTERM" ? "the run was stopped" : `the load generator exited (${code}): ${stderr.trim().slice(-300)}`));
+        if (!settled)
+          reject(
+            new Error(
+              signal === "SIGTERM"
+                ? "the run was stopped"
+                : `the load generator exited (${code}): ${stderr.trim().slice(-300)}`,
+            ),
+          );
       });
-      child.send({ url: this.targetUrl(), requests: request.requests, concurrency: request.concurrency } satisfies ChildStart);
+      child.send({
+        url: this.targetUrl(),
+        requests: request.requests,
+        concurrency: request.concurrency,
+      } satisfies ChildStart);
     });
   }
 
@@ -130,7 +154,8 @@ export class LoadController extends EventEmitter<{ state: [LoadState] }> {
     for (;;) {
       const master = countOf(sample, "master");
       for (const node of sample.nodes) {
-        if (!caughtUp.has(node.name) && master !== null && countOf(sample, node.name) === master) caughtUp.set(node.name, Date.now() - ended);
+        if (!caughtUp.has(node.name) && master !== null && countOf(sample, node.name) === master)
+          caughtUp.set(node.name, Date.now() - ended);
       }
       const waiting = stillComing(sample, caughtUp, linksBefore, links);
       if (waiting.length === 0 || Date.now() - ended >= CATCH_UP_LIMIT_MS) break;
@@ -139,9 +164,18 @@ export class LoadController extends EventEmitter<{ state: [LoadState] }> {
       sample = await this.monitor.sample();
     }
     links = await this.links.look();
-    const nodes = await Promise.all(sample.nodes.map((node) => this.outcome(node.name, before, sample, caughtUp, linksBefore, links)));
+    const nodes = await Promise.all(
+      sample.nodes.map((node) => this.outcome(node.name, before, sample, caughtUp, linksBefore, links)),
+    );
     const outcome = judgeOutcome(nodes, summary);
-    return { acknowledged: summary.ok, unknown: summary.unknown, nodes, outcome, nothingLost: outcome !== "lost", publication: links.publication };
+    return {
+      acknowledged: summary.ok,
+      unknown: summary.unknown,
+      nodes,
+      outcome,
+      nothingLost: outcome !== "lost",
+      publication: links.publication,
+    };
   }
 
   private async outcome(
@@ -160,12 +194,19 @@ export class LoadController extends EventEmitter<{ state: [LoadState] }> {
       caughtUpMs: caughtUp.get(name) ?? null,
       behind: now === null || master === null ? null : master - now,
     };
-    return name === "master" ? node : { ...node, link: await this.links.explain(name, linkOf(name, linksBefore, links)) };
+    return name === "master"
+      ? node
+      : { ...node, link: await this.links.explain(name, linkOf(name, linksBefore, links)) };
   }
 }
 
 /** The nodes that are up, not caught up yet, and (for a follower) whose subscription may still bring the rows. */
-function stillComing(sample: MonitorSample, caughtUp: Map<string, number>, before: LinksLook, now: LinksLook): NodeName[] {
+function stillComing(
+  sample: MonitorSample,
+  caughtUp: Map<string, number>,
+  before: LinksLook,
+  now: LinksLook,
+): NodeName[] {
   return sample.nodes
     .filter((node) => node.state === "up" && !caughtUp.has(node.name))
     .filter((node) => node.name === "master" || mayCatchUp(linkOf(node.name, before, now)))

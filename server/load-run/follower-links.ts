@@ -48,11 +48,18 @@ export class FollowerLinks {
     private readonly lab: Lab,
     private readonly logTail?: LogTail,
   ) {
-    this.pools = new NodePools(lab, { statementTimeoutMs: 2000, max: 1, applicationName: "replication-lab load verdict" });
+    this.pools = new NodePools(lab, {
+      statementTimeoutMs: 2000,
+      max: 1,
+      applicationName: "replication-lab load verdict",
+    });
   }
 
   async look(): Promise<LinksLook> {
-    const [publication, ...rows] = await Promise.all([this.hasPublication(), ...FOLLOWERS.map((name) => this.subscriptions(name))]);
+    const [publication, ...rows] = await Promise.all([
+      this.hasPublication(),
+      ...FOLLOWERS.map((name) => this.subscriptions(name)),
+    ]);
     return { publication, followers: new Map(FOLLOWERS.map((name, i) => [name, rows[i] ?? null])) };
   }
 
@@ -62,9 +69,15 @@ export class FollowerLinks {
    */
   async explain(name: NodeName, link: FollowerLink | null): Promise<FollowerLink | null> {
     if (link === null || link.state === "streaming" || link.state === "none") return link;
-    const logged = this.logTail ? lastApplyError(await this.logTail(name, LOG_LINES).catch(() => []), link.subscription!) : undefined;
+    const logged = this.logTail
+      ? lastApplyError(await this.logTail(name, LOG_LINES).catch(() => []), link.subscription!)
+      : undefined;
     const lastError =
-      link.state === "disabled" ? (logged?.disabledByError ? logged.lastError : undefined) : (logged?.lastError ?? watchReason(this.lab.node(name).subscriptions, link.subscription!));
+      link.state === "disabled"
+        ? logged?.disabledByError
+          ? logged.lastError
+          : undefined
+        : (logged?.lastError ?? watchReason(this.lab.node(name).subscriptions, link.subscription!));
     return lastError ? { ...link, lastError } : link;
   }
 
@@ -75,7 +88,9 @@ export class FollowerLinks {
   private async subscriptions(name: NodeName): Promise<SubscriptionRow[] | null> {
     if (this.lab.node(name).state !== "up") return null;
     try {
-      const { rows } = await this.pools.get(name).query<Omit<SubscriptionRow, "errors"> & { errors: string }>(SUBSCRIPTIONS_SQL, [PUBLICATION]);
+      const { rows } = await this.pools
+        .get(name)
+        .query<Omit<SubscriptionRow, "errors"> & { errors: string }>(SUBSCRIPTIONS_SQL, [PUBLICATION]);
       return rows.map((row) => ({ ...row, errors: Number(row.errors) }));
     } catch {
       // Going down, or busy: the verdict says it could not look.
@@ -86,7 +101,9 @@ export class FollowerLinks {
   private async hasPublication(): Promise<boolean | null> {
     if (this.lab.node("master").state !== "up") return null;
     try {
-      const { rows } = await this.pools.get("master").query("SELECT 1 FROM pg_publication WHERE pubname = $1", [PUBLICATION]);
+      const { rows } = await this.pools
+        .get("master")
+        .query("SELECT 1 FROM pg_publication WHERE pubname = $1", [PUBLICATION]);
       return rows.length > 0;
     } catch {
       return null;
@@ -111,7 +128,13 @@ export function judgeLink(now: SubscriptionRow[], before: SubscriptionRow[] | nu
   const links = now.map((row): FollowerLink => {
     const then = before?.find((old) => old.name === row.name);
     const errorsDuringRun = then ? Math.max(0, row.errors - then.errors) : 0;
-    const state = !row.enabled ? "disabled" : !row.workerRunning ? "stopped" : errorsDuringRun > 0 ? "failing" : "streaming";
+    const state = !row.enabled
+      ? "disabled"
+      : !row.workerRunning
+        ? "stopped"
+        : errorsDuringRun > 0
+          ? "failing"
+          : "streaming";
     return { state, subscription: row.name, errorsDuringRun };
   });
   return links.sort((a, b) => RANK[a.state] - RANK[b.state])[0] ?? { state: "none", errorsDuringRun: 0 };

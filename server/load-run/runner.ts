@@ -45,7 +45,10 @@ export function runLoad({ url, requests, concurrency, onProgress, signal }: RunO
           {
             setupRequest: (req) => {
               sent++;
-              return { ...req, body: JSON.stringify({ name: `load user ${sent}`, email: `${run}-${sent}@load.example` }) };
+              return {
+                ...req,
+                body: JSON.stringify({ name: `load user ${sent}`, email: `${run}-${sent}@load.example` }),
+              };
             },
           },
         ],

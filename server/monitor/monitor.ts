@@ -133,9 +133,11 @@ export class Monitor extends EventEmitter<{ sample: [MonitorSample] }> {
     await Promise.all(
       NODE_NAMES.filter((name) => name !== "master" && up(name)).map(async (name) => {
         try {
-          const { rows } = await this.pools.get(name).query<{ slot: string }>(
-            "SELECT coalesce(subslotname, subname) AS slot FROM pg_subscription WHERE subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())",
-          );
+          const { rows } = await this.pools
+            .get(name)
+            .query<{ slot: string }>(
+              "SELECT coalesce(subslotname, subname) AS slot FROM pg_subscription WHERE subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())",
+            );
           for (const [slot, owner] of this.slotOwners) if (owner === name) this.slotOwners.delete(slot);
           for (const { slot } of rows) this.slotOwners.set(slot, name);
         } catch {

@@ -44,7 +44,9 @@ function formatAligned(result: PsqlResult): string {
   const headers = result.fields.map((field) => displayLines(field.name));
   const cells = result.rows.map((row) => result.fields.map((_, i) => displayLines(row[i] ?? "")));
   const right = result.fields.map((field) => isRightAligned(field.type));
-  const widths = headers.map((lines, i) => cells.reduce((width, row) => Math.max(width, widest(row[i] ?? [])), widest(lines)));
+  const widths = headers.map((lines, i) =>
+    cells.reduce((width, row) => Math.max(width, widest(row[i] ?? [])), widest(lines)),
+  );
   const totalWidth = (columnCount > 0 ? columnCount * 3 - 1 : 0) + widths.reduce((a, b) => a + b, 0);
 
   let out = "";
@@ -77,7 +79,13 @@ function formatAligned(result: PsqlResult): string {
 
   // With no columns psql has no cells to walk, so it prints no row lines at all (SELECT; gives `--`).
   if (columnCount > 0) for (const row of cells) out += alignedRow(row, widths, right);
-  return out + defaultFooters(result).map((footer) => footer + "\n").join("") + "\n";
+  return (
+    out +
+    defaultFooters(result)
+      .map((footer) => footer + "\n")
+      .join("") +
+    "\n"
+  );
 }
 
 /** One row, as several display lines when a value holds newlines: each continued value ends in `+`. */
@@ -124,7 +132,10 @@ function formatExpanded(result: PsqlResult): string {
   const cells = result.rows.map((row) => result.fields.map((_, i) => displayLines(row[i] ?? "")));
   const headerWidth = headers.reduce((width, lines) => Math.max(width, widest(lines)), 0);
   // psql widens the data side to fit the record label only in its wrapped format, not in aligned.
-  const dataWidth = cells.reduce((width, row) => row.reduce((rowWidth, lines) => Math.max(rowWidth, widest(lines)), width), 0);
+  const dataWidth = cells.reduce(
+    (width, row) => row.reduce((rowWidth, lines) => Math.max(rowWidth, widest(lines)), width),
+    0,
+  );
   let out = result.title !== undefined ? result.title + "\n" : "";
   cells.forEach((row, r) => {
     out += recordLine(r + 1, headerWidth, dataWidth);

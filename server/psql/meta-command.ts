@@ -14,13 +14,28 @@ export type MetaOutcome = { results: StatementResult[] } | { error: SqlErrorInfo
 type RunStatement<Client> = (client: Client, piece: SqlPiece, options: RunOptions) => Promise<StatementOutcome>;
 
 function failure(piece: MetaPiece, options: RunOptions, message: string, hint?: string): MetaOutcome {
-  const error: SqlErrorInfo = { code: BRIDGE_CODES.unsupported, message, position: piece.start + 1, node: options.node };
+  const error: SqlErrorInfo = {
+    code: BRIDGE_CODES.unsupported,
+    message,
+    position: piece.start + 1,
+    node: options.node,
+  };
   if (hint) error.hint = hint;
   return { error };
 }
 
 function note(piece: MetaPiece, message: string): StatementResult {
-  return { command: `\\${piece.command}`, rowCount: null, fields: [], rows: [], truncated: false, notices: [], durationMs: 0, span: [piece.start, piece.end], message };
+  return {
+    command: `\\${piece.command}`,
+    rowCount: null,
+    fields: [],
+    rows: [],
+    truncated: false,
+    notices: [],
+    durationMs: 0,
+    span: [piece.start, piece.end],
+    message,
+  };
 }
 
 export async function runMetaPiece<Client extends pg.ClientBase>(
@@ -35,24 +50,31 @@ export async function runMetaPiece<Client extends pg.ClientBase>(
       const setting = piece.args[0]?.toLowerCase();
       if (setting === "on" || setting === "off") display.expanded = setting === "on";
       else if (setting === undefined) display.expanded = !display.expanded;
-      else return failure(piece, options, `\\x: unrecognized value "${piece.args[0]}" for "expanded": Boolean expected`);
+      else
+        return failure(piece, options, `\\x: unrecognized value "${piece.args[0]}" for "expanded": Boolean expected`);
       return { results: [note(piece, `Expanded display is ${display.expanded ? "on" : "off"}.`)] };
     }
     case "g":
     case "gx":
     case "watch": {
       if (!piece.buffer) {
-        return failure(piece, options, piece.command === "watch" ? "\\watch cannot be used with an empty query" : "\\g: the query buffer is empty");
+        return failure(
+          piece,
+          options,
+          piece.command === "watch" ? "\\watch cannot be used with an empty query" : "\\g: the query buffer is empty",
+        );
       }
       let seconds = 0;
       if (piece.command === "watch") {
         seconds = piece.args[0] === undefined ? 2 : Number(piece.args[0].replace(/^i(nterval)?=/, ""));
-        if (!Number.isFinite(seconds) || seconds <= 0) return failure(piece, options, `\\watch: incorrect interval value "${piece.args[0]}"`);
+        if (!Number.isFinite(seconds) || seconds <= 0)
+          return failure(piece, options, `\\watch: incorrect interval value "${piece.args[0]}"`);
       }
       const outcome = await runStatement(client, piece.buffer, options);
       if ("error" in outcome) return outcome;
       const { result } = outcome;
-      if (piece.command === "gx" && result.fields.length > 0) result.psql = formatResult({ ...result, showRowCount: true }, { expanded: true });
+      if (piece.command === "gx" && result.fields.length > 0)
+        result.psql = formatResult({ ...result, showRowCount: true }, { expanded: true });
       if (piece.command === "watch") result.watch = { seconds, sql: piece.buffer.text };
       return { results: [result] };
     }
@@ -61,7 +83,12 @@ export async function runMetaPiece<Client extends pg.ClientBase>(
   }
 }
 
-async function describe(client: pg.ClientBase, piece: MetaPiece, display: { expanded: boolean }, options: RunOptions): Promise<MetaOutcome> {
+async function describe(
+  client: pg.ClientBase,
+  piece: MetaPiece,
+  display: { expanded: boolean },
+  options: RunOptions,
+): Promise<MetaOutcome> {
   const started = performance.now();
   try {
     const outputs = await runMeta(client, { command: piece.command, args: piece.args });
@@ -84,7 +111,12 @@ async function describe(client: pg.ClientBase, piece: MetaPiece, display: { expa
     // A catalog query can fail like any SQL (permission denied for a non-superuser, an aborted transaction):
     // that is the command's error, with its SQLSTATE, not a node gone down.
     if (error instanceof pg.DatabaseError) {
-      const info: SqlErrorInfo = { code: error.code ?? "XX000", message: error.message, node: options.node, position: piece.start + 1 };
+      const info: SqlErrorInfo = {
+        code: error.code ?? "XX000",
+        message: error.message,
+        node: options.node,
+        position: piece.start + 1,
+      };
       if (error.detail) info.detail = error.detail;
       if (error.hint) info.hint = error.hint;
       return { error: info };

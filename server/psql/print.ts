@@ -39,7 +39,9 @@ export function greetingText(version: string, node: NodeName): string {
 
 /** A node that can't be reached: psql's connection error, then either psql's note or what to do. */
 export function nodeDownText(node: NodeName, reason: string, kept: boolean): string {
-  const next = kept ? "Previous connection kept" : `Start ${node} from the lab's status panel, or connect to another node (\\c master).`;
+  const next = kept
+    ? "Previous connection kept"
+    : `Start ${node} from the lab's status panel, or connect to another node (\\c master).`;
   return `psql: error: node "${node}" is down: ${reason}\n${next}\n`;
 }
 
@@ -68,7 +70,11 @@ export function resultText(result: ConsoleResult, expanded: boolean, title?: str
 }
 
 /** What psql prints for a statement's or a meta-command's outcome, short of a lost connection. */
-export function outcomeText(outcome: StatementOutcome | MetaOutcome, display: { expanded: boolean; timing: boolean }, title?: string): string {
+export function outcomeText(
+  outcome: StatementOutcome | MetaOutcome,
+  display: { expanded: boolean; timing: boolean },
+  title?: string,
+): string {
   if ("error" in outcome) {
     const error: ConsoleError = outcome.error;
     // psql's own complaints (invalid command \foo) come without a severity, their hint on the next line.
@@ -79,12 +85,16 @@ export function outcomeText(outcome: StatementOutcome | MetaOutcome, display: { 
   for (const result of "results" in outcome ? outcome.results : [outcome.result]) {
     text += resultText(result, display.expanded, title);
     // psql times the queries it sends, not the catalog queries of \d and friends.
-    if (display.timing && result.message === undefined && !result.command.startsWith("\\")) text += timingText(result.durationMs);
+    if (display.timing && result.message === undefined && !result.command.startsWith("\\"))
+      text += timingText(result.durationMs);
   }
   return text;
 }
 
-/** libpq's default verbosity: the message, the position, then DETAIL, HINT, QUERY and CONTEXT, two spaces after each colon. */
+/**
+ * libpq's default verbosity: the message, the position, then DETAIL, HINT, QUERY and CONTEXT,
+ * two spaces after each colon.
+ */
 export function errorText(error: ConsoleError): string {
   let text = `${error.severity ?? "ERROR"}:  ${error.message}\n`;
   if (error.statement !== undefined && error.position !== undefined) {
@@ -100,7 +110,12 @@ export function errorText(error: ConsoleError): string {
 }
 
 /** A NOTICE or WARNING as psql shows it: without the CONTEXT, which psql keeps for errors. */
-export function noticeText(notice: { severity?: string | undefined; message?: string | undefined; detail?: string | undefined; hint?: string | undefined }): string {
+export function noticeText(notice: {
+  severity?: string | undefined;
+  message?: string | undefined;
+  detail?: string | undefined;
+  hint?: string | undefined;
+}): string {
   let text = `${notice.severity ?? "NOTICE"}:  ${notice.message ?? ""}\n`;
   if (notice.detail) text += `DETAIL:  ${notice.detail}\n`;
   if (notice.hint) text += `HINT:  ${notice.hint}\n`;
@@ -108,7 +123,11 @@ export function noticeText(notice: { severity?: string | undefined; message?: st
 }
 
 /** What psql prints when a NOTIFY arrives on a channel the session LISTENs to. */
-export function notificationText(notification: { channel: string; payload?: string | undefined; processId: number }): string {
+export function notificationText(notification: {
+  channel: string;
+  payload?: string | undefined;
+  processId: number;
+}): string {
   const payload = notification.payload ? ` with payload "${notification.payload}"` : "";
   return `Asynchronous notification "${notification.channel}"${payload} received from server process with PID ${notification.processId}.\n`;
 }

@@ -47,7 +47,10 @@ export function labRoutes(lab: Lab, busyWith: () => string | null = () => null):
     const { name } = req.params;
     if (!isNodeName(name)) throw new HttpError(`There is no node "${name}".`, 404);
     if (!(lab instanceof EmbeddedLab)) {
-      throw new HttpError(`The lab can only read the embedded nodes' logs; for docker, run: docker compose -f compose/docker-compose-async.yml logs ${name}`, 409);
+      throw new HttpError(
+        `The lab can only read the embedded nodes' logs; for docker, run: docker compose -f compose/docker-compose-async.yml logs ${name}`,
+        409,
+      );
     }
     const lines = Math.min(Math.max(Number(req.query["lines"] ?? 20) || 20, 1), 200);
     const text = String(req.query["match"] ?? "");
@@ -59,7 +62,10 @@ export function labRoutes(lab: Lab, busyWith: () => string | null = () => null):
     const { name } = req.params;
     if (!isNodeName(name)) throw new HttpError(`There is no node "${name}".`, 404);
     if (!(lab instanceof EmbeddedLab)) {
-      throw new HttpError("Only the embedded lab can show this: its servers run on this machine, as this bridge does.", 409);
+      throw new HttpError(
+        "Only the embedded lab can show this: its servers run on this machine, as this bridge does.",
+        409,
+      );
     }
     res.json(await lab.startSecondServer(name));
   });
@@ -67,12 +73,16 @@ export function labRoutes(lab: Lab, busyWith: () => string | null = () => null):
   /** Lesson 9: why containers on one volume get past the lock file, shown on a scratch cluster. */
   router.post("/api/lab/scratch/lock-file-parent-pid", async (_req, res) => {
     if (!(lab instanceof EmbeddedLab)) {
-      throw new HttpError("Only the embedded lab can show this: it starts a throwaway server on this machine, as it does the nodes.", 409);
+      throw new HttpError(
+        "Only the embedded lab can show this: it starts a throwaway server on this machine, as it does the nodes.",
+        409,
+      );
     }
     try {
       res.json(await lab.tryLockFileNamingParent());
     } catch (error) {
-      if (error instanceof LabError) throw new HttpError(`The scratch cluster could not be made: ${error.message}`, 500);
+      if (error instanceof LabError)
+        throw new HttpError(`The scratch cluster could not be made: ${error.message}`, 500);
       throw error;
     }
   });

@@ -39,12 +39,14 @@ export function queryRoutes({ lab, pools, rowLimit, statementTimeoutMs }: QueryR
     if (!isNodeName(node)) throw new HttpError(`"node" must be one of ${NODE_NAMES.join(", ")}.`, 400);
     if (typeof sql !== "string" || sql.trim() === "") throw new HttpError(`"sql" must be a non-empty string.`, 400);
     if (sql.length > MAX_SQL_LENGTH) throw new HttpError(`"sql" is longer than ${MAX_SQL_LENGTH} characters.`, 413);
-    if (typeof id !== "string" || id.length > 100) throw new HttpError(`"id" must be a string of at most 100 characters.`, 400);
+    if (typeof id !== "string" || id.length > 100)
+      throw new HttpError(`"id" must be a string of at most 100 characters.`, 400);
     if (running.has(id)) throw new HttpError(`A query with id "${id}" is already running.`, 409);
 
     const status = lab.node(node);
     if (status.state !== "up") {
-      const reason = status.state === "starting" ? `it is ${status.detail ?? "starting"}` : (status.error ?? "it is stopped");
+      const reason =
+        status.state === "starting" ? `it is ${status.detail ?? "starting"}` : (status.error ?? "it is stopped");
       const body: QueryResponse = { node, results: [], error: nodeDown(node, new Error(reason)) };
       res.json(body);
       return;

@@ -21,7 +21,9 @@ export function parseExpectation(text: string | undefined): Expectation {
   if (notice) return { kind: "notice", routine: notice[1]! };
   const rows = /^rows\s*(>=|<=|=|>|<)\s*(\d+)$/.exec(value);
   if (rows) return { kind: "rows", op: rows[1] as "=", count: Number(rows[2]) };
-  throw new Error(`expect="${value}" is not an expectation: use ok, same, error, error:SQLSTATE, notice:FUNCTION, or rows>=N (=, >, <, <=)`);
+  throw new Error(
+    `expect="${value}" is not an expectation: use ok, same, error, error:SQLSTATE, notice:FUNCTION, or rows>=N (=, >, <, <=)`,
+  );
 }
 
 export function describeExpectation(expectation: Expectation): string {
@@ -45,13 +47,23 @@ export interface Verdict {
   reason: string;
 }
 
-const compare = { "=": (a: number, b: number) => a === b, ">=": (a: number, b: number) => a >= b, "<=": (a: number, b: number) => a <= b, ">": (a: number, b: number) => a > b, "<": (a: number, b: number) => a < b };
+const compare = {
+  "=": (a: number, b: number) => a === b,
+  ">=": (a: number, b: number) => a >= b,
+  "<=": (a: number, b: number) => a <= b,
+  ">": (a: number, b: number) => a > b,
+  "<": (a: number, b: number) => a < b,
+};
 
 /** Judges one node's response. Row expectations look at the last statement that returned rows. */
 export function judge(expectation: Expectation, response: QueryResponse): Verdict {
   const { error } = response;
   if (expectation.kind === "error") {
-    if (!error) return { met: false, reason: `expected an error${expectation.code ? ` ${expectation.code}` : ""}, but it ran without one` };
+    if (!error)
+      return {
+        met: false,
+        reason: `expected an error${expectation.code ? ` ${expectation.code}` : ""}, but it ran without one`,
+      };
     if (expectation.code && error.code !== expectation.code) {
       return { met: false, reason: `expected error ${expectation.code}, got ${error.code}: ${error.message}` };
     }
@@ -70,7 +82,8 @@ export function judge(expectation: Expectation, response: QueryResponse): Verdic
 function judgeNotice(routine: string, response: QueryResponse): Verdict {
   const raised = response.results.flatMap((result) => result.notices).map((notice) => notice.routine);
   if (raised.includes(routine)) return { met: true, reason: "" };
-  const seen = raised.length > 0 ? `only by ${raised.map((name) => name ?? "an unnamed function").join(", ")}` : "none was raised";
+  const seen =
+    raised.length > 0 ? `only by ${raised.map((name) => name ?? "an unnamed function").join(", ")}` : "none was raised";
   return { met: false, reason: `expected a notice raised by ${routine}(), ${seen}` };
 }
 
@@ -87,7 +100,9 @@ export function judgeAll(expectation: Expectation, responses: QueryResponse[]): 
   if (expectation.kind !== "same" || verdicts.some((verdict) => !verdict.met)) return verdicts;
   const reference = fingerprint(responses[0]!);
   return responses.map((response) =>
-    fingerprint(response) === reference ? { met: true, reason: "" } : { met: false, reason: `answered differently from ${responses[0]!.node}` },
+    fingerprint(response) === reference
+      ? { met: true, reason: "" }
+      : { met: false, reason: `answered differently from ${responses[0]!.node}` },
   );
 }
 
@@ -106,7 +121,8 @@ export async function runUntilMet(
     const responses = await run();
     const verdicts = judgeAll(expectation, responses);
     const waitedMs = Date.now() - started;
-    if (verdicts.every((verdict) => verdict.met) || waitedMs >= withinSeconds * 1000) return { responses, verdicts, attempts, waitedMs };
+    if (verdicts.every((verdict) => verdict.met) || waitedMs >= withinSeconds * 1000)
+      return { responses, verdicts, attempts, waitedMs };
     await new Promise((resolve) => setTimeout(resolve, pauseMs));
   }
 }

@@ -57,7 +57,8 @@ export function collectSteps(tree: Root, source: string, rewrite?: { lesson: str
   visit(tree, "mdxJsxFlowElement", (element: MdxJsxFlowElement) => {
     if (element.name === ACTION_COMPONENT) {
       const action = attribute(element, "action") as LabActionName;
-      if (!LAB_ACTIONS.includes(action)) throw new Error(`<LabAction action="${action}">: use one of ${LAB_ACTIONS.join(", ")}`);
+      if (!LAB_ACTIONS.includes(action))
+        throw new Error(`<LabAction action="${action}">: use one of ${LAB_ACTIONS.join(", ")}`);
       cells.push({ kind: "action", action, node: attribute(element, "node") ?? "master" });
       if (rewrite) markStep(element, cells.length - 1, rewrite.lesson);
       return;
@@ -105,7 +106,8 @@ export function recordKey(lesson: string, step: number): string {
 /** The remark plugin the site's MDX runs. */
 export function remarkLessonCells() {
   return (tree: Root, file: { value: unknown; path?: string }) => {
-    const lesson = file.path && /[\\/]lessons[\\/][^\\/]+\.mdx$/.test(file.path) ? file.path.split(/[\\/]/).pop() : undefined;
+    const lesson =
+      file.path && /[\\/]lessons[\\/][^\\/]+\.mdx$/.test(file.path) ? file.path.split(/[\\/]/).pop() : undefined;
     collectSteps(tree, String(file.value), { lesson });
   };
 }

@@ -15,7 +15,12 @@ export function hasPlaceholders(sql: string): boolean {
 }
 
 function withSettings(conninfo: string, overrides: string): string {
-  const settings = new Map(conninfo.split(/\s+/).filter(Boolean).map((pair) => pair.split("=", 2) as [string, string]));
+  const settings = new Map(
+    conninfo
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((pair) => pair.split("=", 2) as [string, string]),
+  );
   for (const pair of overrides.trim().split(/\s+/).filter(Boolean)) {
     const [key, value] = pair.split("=", 2) as [string, string];
     if (value === "") settings.delete(key);

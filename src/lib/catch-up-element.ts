@@ -11,7 +11,8 @@ function seconds(ms: number): string {
 
 /** The sentence a finished run ends with: how the state was reached and what it took. */
 export function outcome(progress: LessonStartProgress): string {
-  if (progress.how === "restore") return `✓ The lab is at the start of this lesson: restored from its snapshot in ${seconds(progress.elapsedMs)}.`;
+  if (progress.how === "restore")
+    return `✓ The lab is at the start of this lesson: restored from its snapshot in ${seconds(progress.elapsedMs)}.`;
   const kept = progress.snapshots
     ? " A snapshot was kept: next time this takes seconds."
     : " (This lab is not embedded, so it is replayed every time.)";
@@ -31,7 +32,10 @@ export class CatchUpElement extends HTMLElement {
   async bringToStart(say: (text: string) => void = this.say): Promise<void> {
     const lesson = Number(this.dataset["lesson"]);
     const progress = this.querySelector("progress")!;
-    if (!labToken()) throw new Error("Starting from a known state needs the running lab: start it with npm start and open this page from the address it prints.");
+    if (!labToken())
+      throw new Error(
+        "Starting from a known state needs the running lab: start it with npm start and open this page from the address it prints.",
+      );
     delete this.dataset["done"];
     this.dataset["busy"] = "";
     try {
@@ -49,7 +53,8 @@ export class CatchUpElement extends HTMLElement {
       }
       progress.max = 1;
       progress.value = 1;
-      if (state.phase === "failed") throw new Error(state.error ?? "the lab could not be brought to this lesson's start");
+      if (state.phase === "failed")
+        throw new Error(state.error ?? "the lab could not be brought to this lesson's start");
       this.dataset["done"] = state.how;
       say(outcome(state));
     } finally {

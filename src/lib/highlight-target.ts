@@ -34,7 +34,10 @@ function flash(target: HTMLElement): void {
   void box.offsetWidth;
   box.classList.add("is-flashed");
   clearTimeout(timers.get(box));
-  timers.set(box, setTimeout(() => box.classList.remove("is-flashed"), FLASH_MS));
+  timers.set(
+    box,
+    setTimeout(() => box.classList.remove("is-flashed"), FLASH_MS),
+  );
 }
 
 /** Scrolls the target back into place each time the content's size changes, until the learner takes over. */
@@ -46,7 +49,8 @@ function keepInView(target: HTMLElement): void {
     observer.disconnect();
     for (const type of ["wheel", "touchstart", "keydown", "pointerdown"]) removeEventListener(type, stop, true);
   };
-  for (const type of ["wheel", "touchstart", "keydown", "pointerdown"]) addEventListener(type, stop, { capture: true, passive: true });
+  for (const type of ["wheel", "touchstart", "keydown", "pointerdown"])
+    addEventListener(type, stop, { capture: true, passive: true });
   observer.observe(content);
   setTimeout(stop, SETTLE_MS);
   place();

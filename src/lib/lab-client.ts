@@ -49,7 +49,10 @@ export async function api<T>(path: string, body?: unknown, signal?: AbortSignal)
   if (!token) throw new Error("This page was not opened from a running lab.");
   const init: RequestInit = {
     method: body === undefined ? "GET" : "POST",
-    headers: { Authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "Content-Type": "application/json" }) },
+    headers: {
+      Authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { "Content-Type": "application/json" }),
+    },
   };
   if (body !== undefined) init.body = JSON.stringify(body);
   if (signal) init.signal = signal;

@@ -3,7 +3,13 @@ import type { LabStatus, NodeStatus } from "../../shared/api-types.ts";
 import { api, LAB_BACK, watchLab } from "./lab-client.ts";
 import { confirmThen } from "./confirm.ts";
 
-const LABELS: Record<NodeStatus["state"], string> = { up: "up", starting: "starting", stopping: "stopping", down: "down", error: "failed" };
+const LABELS: Record<NodeStatus["state"], string> = {
+  up: "up",
+  starting: "starting",
+  stopping: "stopping",
+  down: "down",
+  error: "failed",
+};
 
 class LabStatusElement extends HTMLElement {
   private stop: (() => void) | undefined;
@@ -72,9 +78,17 @@ class LabStatusElement extends HTMLElement {
       item.dataset["replication"] = broken.length > 0 ? "broken" : "ok";
       const state = item.querySelector(".lab-node__state");
       if (state) {
-        state.textContent = !node ? "offline" : broken.length > 0 ? "up, replication broken" : node.state === "starting" && node.detail ? node.detail : LABELS[node.state];
+        state.textContent = !node
+          ? "offline"
+          : broken.length > 0
+            ? "up, replication broken"
+            : node.state === "starting" && node.detail
+              ? node.detail
+              : LABELS[node.state];
       }
-      const brokenText = broken.map((s) => `subscription ${s.name} is broken: ${s.reason ?? "it can't reach its publisher"}`).join("; ");
+      const brokenText = broken
+        .map((s) => `subscription ${s.name} is broken: ${s.reason ?? "it can't reach its publisher"}`)
+        .join("; ");
       item.title = node?.error ?? brokenText;
       const toggle = item.querySelector<HTMLButtonElement>(".lab-node__toggle");
       if (toggle) {
@@ -86,9 +100,15 @@ class LabStatusElement extends HTMLElement {
       const facts = item.querySelector(".lab-node__facts");
       if (facts) {
         facts.textContent = node
-          ? [node.version && `PostgreSQL ${node.version}`, `port ${node.port}`, node.walLevel && `wal_level=${node.walLevel}`]
+          ? [
+              node.version && `PostgreSQL ${node.version}`,
+              `port ${node.port}`,
+              node.walLevel && `wal_level=${node.walLevel}`,
+            ]
               .filter(Boolean)
-              .join(" · ") + (node.error && node.state !== "up" ? ` — ${node.error}` : "") + (brokenText ? ` — ${brokenText}` : "")
+              .join(" · ") +
+            (node.error && node.state !== "up" ? ` — ${node.error}` : "") +
+            (brokenText ? ` — ${brokenText}` : "")
           : "";
       }
     }

@@ -4,7 +4,11 @@
 import { lessonsFromSources } from "../../shared/lessons/lesson-files.ts";
 import type { LessonSummary } from "./progress/rule.ts";
 
-const sources = import.meta.glob<string>("../content/docs/lessons/*.mdx", { query: "?raw", import: "default", eager: true });
+const sources = import.meta.glob<string>("../content/docs/lessons/*.mdx", {
+  query: "?raw",
+  import: "default",
+  eager: true,
+});
 
 /** Every lesson, in order. */
 export const LESSONS: LessonSummary[] = lessonsFromSources(sources).map((lesson) => ({

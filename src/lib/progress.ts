@@ -65,7 +65,11 @@ export function recordStateChecks(lessonFile: string, allMet: boolean): void {
   const record = lessonRecord(lessonFile);
   const metSinceLastStep = record?.checksMetAt !== undefined && record.checksMetAt >= (record.at ?? "");
   if (record?.checks === allMet && (!allMet || metSinceLastStep)) return;
-  update(lessonFile, (kept) => ({ ...kept, checks: allMet, ...(allMet ? { checksMetAt: new Date().toISOString() } : {}) }));
+  update(lessonFile, (kept) => ({
+    ...kept,
+    checks: allMet,
+    ...(allMet ? { checksMetAt: new Date().toISOString() } : {}),
+  }));
 }
 
 export function lessonProgress(lessonFile: string, stepCount: number): LessonProgress {
@@ -77,7 +81,9 @@ export function clearProgress(lessonFile?: string): void {
   try {
     if (lessonFile !== undefined) localStorage.removeItem(PREFIX + lessonFile);
     else {
-      const keys = Array.from({ length: localStorage.length }, (_, i) => localStorage.key(i)).filter((key): key is string => key?.startsWith(PREFIX) ?? false);
+      const keys = Array.from({ length: localStorage.length }, (_, i) => localStorage.key(i)).filter(
+        (key): key is string => key?.startsWith(PREFIX) ?? false,
+      );
       for (const key of keys) localStorage.removeItem(key);
     }
   } catch {
@@ -87,7 +93,10 @@ export function clearProgress(lessonFile?: string): void {
   changed(lessonFile);
 }
 
-/** A lesson step's key, as the cells carry it (`05-subscriptions.mdx#3`, see recordKey in shared/lessons/lesson-cells.ts). */
+/**
+ * A lesson step's key, as the cells carry it (`05-subscriptions.mdx#3`, see recordKey in
+ * shared/lessons/lesson-cells.ts).
+ */
 export function parseStepKey(key: string | undefined): { lesson: string; step: number } | undefined {
   const match = key ? /^(.+\.mdx)#(\d+)$/.exec(key) : null;
   return match ? { lesson: match[1]!, step: Number(match[2]) } : undefined;

@@ -56,12 +56,22 @@ describe("a cell in a real browser", () => {
     const cell = await cellWith("SELECT pg_sleep(20) /* cancel me */");
     await cell.locator(".sql-cell__run").click();
     await expect.poll(() => cell.locator(".sql-cell__state").textContent()).toMatch(/^running… /);
-    const active = "SELECT 1 FROM pg_stat_activity WHERE query LIKE '%cancel me%' AND state = 'active' AND pid <> pg_backend_pid()";
+    const active =
+      "SELECT 1 FROM pg_stat_activity WHERE query LIKE '%cancel me%' AND state = 'active' AND pid <> pg_backend_pid()";
     await expect.poll(async () => (await direct("master", active)).length).toBe(1);
     await screenshot(page, "cell-running");
     await cell.getByRole("button", { name: "Cancel" }).click();
-    await expect.poll(() => cell.locator(".cell-error__code").textContent().catch(() => null)).toBe("57014");
-    await expect(cell.locator(".cell-error__message").textContent()).resolves.toBe("canceling statement due to user request");
+    await expect
+      .poll(() =>
+        cell
+          .locator(".cell-error__code")
+          .textContent()
+          .catch(() => null),
+      )
+      .toBe("57014");
+    await expect(cell.locator(".cell-error__message").textContent()).resolves.toBe(
+      "canceling statement due to user request",
+    );
     expect(await direct("master", active)).toHaveLength(0);
   });
 
@@ -69,12 +79,21 @@ describe("a cell in a real browser", () => {
     await call("/api/lab/nodes/slave2/stop", {});
     const cell = await cellWith("SELECT 1", "slave2");
     await cell.locator(".sql-cell__run").click();
-    await expect.poll(() => cell.locator(".cell-error__message").textContent().catch(() => null)).toBe('node "slave2" is down');
+    await expect
+      .poll(() =>
+        cell
+          .locator(".cell-error__message")
+          .textContent()
+          .catch(() => null),
+      )
+      .toBe('node "slave2" is down');
     await expect(cell.locator(".cell-error").textContent()).resolves.toContain("Start slave2 again to run this cell.");
     await cell.locator("select").selectOption("all");
     await cell.locator(".sql-cell__run").click();
     await expect.poll(() => cell.locator(".cell-fanout__node").count()).toBe(4);
-    await expect(cell.locator(".cell-fanout__node.differs .cell-fanout__head").textContent()).resolves.toContain("slave2");
+    await expect(cell.locator(".cell-fanout__node.differs .cell-fanout__head").textContent()).resolves.toContain(
+      "slave2",
+    );
     await screenshot(page, "cell-node-down");
     await call("/api/lab/nodes/slave2/start", {});
   });
@@ -102,16 +121,24 @@ describe("a cell in a real browser", () => {
     try {
       await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/lessons/04-publication/`);
       const cell = page.locator("sql-cell").first();
-      await expect(cell.locator(".sql-cell__highlight").textContent()).resolves.toContain("CREATE PUBLICATION userpub FOR TABLE users;");
+      await expect(cell.locator(".sql-cell__highlight").textContent()).resolves.toContain(
+        "CREATE PUBLICATION userpub FOR TABLE users;",
+      );
       // Before it runs, the cell shows what the last replay of the lessons recorded, marked as such.
-      await expect(cell.locator(".cell-recorded").textContent()).resolves.toMatch(/^Recorded on PostgreSQL 18\.\d+ when the lessons were last replayed/);
-      await expect(page.locator("sql-cell").nth(1).locator(".cell-psql").textContent()).resolves.toContain("Publication userpub");
+      await expect(cell.locator(".cell-recorded").textContent()).resolves.toMatch(
+        /^Recorded on PostgreSQL 18\.\d+ when the lessons were last replayed/,
+      );
+      await expect(page.locator("sql-cell").nth(1).locator(".cell-psql").textContent()).resolves.toContain(
+        "Publication userpub",
+      );
       await cell.locator(".sql-cell__run").click();
       await expect(cell.locator(".cell-offline").textContent()).resolves.toContain("npm start");
       await expect(cell.locator(".cell-recorded").count()).resolves.toBe(1);
       // Run all says the lab is missing, not that the lesson went wrong, and runs nothing.
       await page.getByRole("button", { name: "Run all cells" }).click();
-      await expect(page.locator(".run-all__status").textContent()).resolves.toMatch(/^Run all needs the running lab: start it with npm start/);
+      await expect(page.locator(".run-all__status").textContent()).resolves.toMatch(
+        /^Run all needs the running lab: start it with npm start/,
+      );
       await expect(page.locator(".cell-offline").count()).resolves.toBe(1);
       await screenshot(page, "lesson-static-offline");
     } finally {
@@ -133,11 +160,15 @@ describe("a cell in a real browser", () => {
         await page.setViewportSize({ width, height: 900 });
         await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/lessons/05-subscriptions/`);
         const cell = subscription(page);
-        await expect(cell.locator("textarea").inputValue()).resolves.toBe(`CREATE SUBSCRIPTION usersub\n    CONNECTION '${master}'\n    PUBLICATION userpub;`);
+        await expect(cell.locator("textarea").inputValue()).resolves.toBe(
+          `CREATE SUBSCRIPTION usersub\n    CONNECTION '${master}'\n    PUBLICATION userpub;`,
+        );
         await expect(cell.locator(".sql-cell__highlight").textContent()).resolves.not.toContain("{{");
         const note = cell.locator(".sql-cell__recorded-conninfo");
         await expect(note.isVisible()).resolves.toBe(true);
-        await expect(note.textContent()).resolves.toMatch(/^\s*Recorded connection string \(password masked\): the one the lessons were recorded with\./);
+        await expect(note.textContent()).resolves.toMatch(
+          /^\s*Recorded connection string \(password masked\): the one the lessons were recorded with\./,
+        );
         // Filled-in placeholders are not an edit, recorded ones neither.
         await expect(cell.locator(".sql-cell__edited").isHidden()).resolves.toBe(true);
         await cell.scrollIntoViewIfNeeded();
@@ -146,8 +177,12 @@ describe("a cell in a real browser", () => {
       // A password the lesson gives itself is shown as the lesson has it, and the note doesn't call it masked.
       await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/lessons/09-pitfalls-and-security/`);
       const own = page.locator("sql-cell", { hasText: "CREATE SUBSCRIPTION as_replicator" }).first();
-      await expect(own.locator("textarea").inputValue()).resolves.toContain(" user=replicator password=replicator dbname=replication'");
-      await expect(own.locator(".sql-cell__recorded-conninfo").textContent()).resolves.toMatch(/^\s*Recorded connection string: the one/);
+      await expect(own.locator("textarea").inputValue()).resolves.toContain(
+        " user=replicator password=replicator dbname=replication'",
+      );
+      await expect(own.locator(".sql-cell__recorded-conninfo").textContent()).resolves.toMatch(
+        /^\s*Recorded connection string: the one/,
+      );
     } finally {
       server.close();
       await page.setViewportSize({ width: 1280, height: 900 });
@@ -155,7 +190,9 @@ describe("a cell in a real browser", () => {
     // From the lab, the live connection string takes its place, and the note is gone.
     await page.goto(`${inject("bridgeUrl")}/lessons/05-subscriptions/`);
     const live = subscription(page);
-    await expect.poll(() => live.locator("textarea").inputValue()).toContain(`CONNECTION '${await nodeConninfo("master")}'`);
+    await expect
+      .poll(() => live.locator("textarea").inputValue())
+      .toContain(`CONNECTION '${await nodeConninfo("master")}'`);
     await expect(live.locator(".sql-cell__recorded-conninfo").count()).resolves.toBe(0);
     await expect(live.locator(".sql-cell__edited").isHidden()).resolves.toBe(true);
   });

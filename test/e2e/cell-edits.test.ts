@@ -40,10 +40,19 @@ describe("the learner's own changes to a lesson", () => {
     await textarea.fill("SELECT 1/0 AS my_experiment");
     await expect(editedMark(cell).isVisible()).resolves.toBe(true);
     await cell.getByRole("button", { name: /Run/ }).click();
-    await expect.poll(() => liveOutput(cell).locator(".cell-error__code").textContent().catch(() => null)).toBe("22012");
+    await expect
+      .poll(() =>
+        liveOutput(cell)
+          .locator(".cell-error__code")
+          .textContent()
+          .catch(() => null),
+      )
+      .toBe("22012");
     // The learner's experiment fails its own way: no red "not what the lesson expects", a neutral note instead.
     await expect(cell.locator(".cell-verdict--missed").count()).resolves.toBe(0);
-    await expect(cell.locator(".cell-verdict--edited").textContent()).resolves.toContain("not checked against the lesson");
+    await expect(cell.locator(".cell-verdict--edited").textContent()).resolves.toContain(
+      "not checked against the lesson",
+    );
     await cell.scrollIntoViewIfNeeded();
     await screenshot(page, "cell-edited");
 
@@ -73,18 +82,36 @@ describe("the learner's own changes to a lesson", () => {
     const original = await edited.locator("textarea").inputValue();
     await edited.locator("textarea").fill("SELECT 'kept across reloads' AS note");
     await edited.locator("textarea").press("Control+Enter");
-    await expect.poll(() => liveOutput(edited).locator("td").first().textContent().catch(() => null)).toBe("kept across reloads");
+    await expect
+      .poll(() =>
+        liveOutput(edited)
+          .locator("td")
+          .first()
+          .textContent()
+          .catch(() => null),
+      )
+      .toBe("kept across reloads");
 
     // "+ cell" on the first cell: a scratch cell right below it, focused, with a node picker.
     await lessonCell(0).getByRole("button", { name: "Add a scratch cell below" }).click();
     const scratch = scratchCells().first();
-    await expect(scratch.evaluate((el) => el.previousElementSibling === document.querySelector("sql-cell"))).resolves.toBe(true);
+    await expect(
+      scratch.evaluate((el) => el.previousElementSibling === document.querySelector("sql-cell")),
+    ).resolves.toBe(true);
     await expect(scratch.locator("textarea").evaluate((el) => el === document.activeElement)).resolves.toBe(true);
     await page.keyboard.type("SELECT current_setting('port') AS port");
     await scratch.getByRole("combobox", { name: "Node to run on" }).selectOption("slave3");
     await scratch.locator("textarea").press("Control+Enter");
     const slave3Port = String(inject("pgPorts")["slave3"]);
-    await expect.poll(() => liveOutput(scratch).locator("td").first().textContent().catch(() => null)).toBe(slave3Port);
+    await expect
+      .poll(() =>
+        liveOutput(scratch)
+          .locator("td")
+          .first()
+          .textContent()
+          .catch(() => null),
+      )
+      .toBe(slave3Port);
     await expect(scratch.locator(".cell-verdict").count()).resolves.toBe(0);
 
     // A second scratch cell, deleted again: it does not come back.
@@ -98,10 +125,16 @@ describe("the learner's own changes to a lesson", () => {
     await page.locator(".lab-status.compact [data-node='master'][data-state='up']").waitFor();
     await expect(edited.locator("textarea").inputValue()).resolves.toBe("SELECT 'kept across reloads' AS note");
     await expect(editedMark(edited).isVisible()).resolves.toBe(true);
-    await expect(edited.locator(".sql-cell__output.is-restored td").first().textContent()).resolves.toBe("kept across reloads");
-    await expect(edited.locator(".cell-restored").textContent()).resolves.toMatch(/^Your last run, .+, kept by this browser\./);
+    await expect(edited.locator(".sql-cell__output.is-restored td").first().textContent()).resolves.toBe(
+      "kept across reloads",
+    );
+    await expect(edited.locator(".cell-restored").textContent()).resolves.toMatch(
+      /^Your last run, .+, kept by this browser\./,
+    );
     await expect(scratchCells().count()).resolves.toBe(1);
-    await expect(scratch.evaluate((el) => el.previousElementSibling === document.querySelector("sql-cell"))).resolves.toBe(true);
+    await expect(
+      scratch.evaluate((el) => el.previousElementSibling === document.querySelector("sql-cell")),
+    ).resolves.toBe(true);
     await expect(scratch.locator("textarea").inputValue()).resolves.toBe("SELECT current_setting('port') AS port");
     await expect(scratch.locator("select").inputValue()).resolves.toBe("slave3");
     await expect(scratch.locator(".sql-cell__output.is-restored td").first().textContent()).resolves.toBe(slave3Port);

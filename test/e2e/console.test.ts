@@ -29,7 +29,8 @@ async function openFour(): Promise<{ page: Page; four: Locator; requests: string
 }
 
 /** What a pane's terminal holds, read from xterm's buffer. */
-const screen = (terminal: Locator, pane = 0) => terminal.evaluate((element, i) => (element as HTMLElement & { screenText(i: number): string }).screenText(i), pane);
+const screen = (terminal: Locator, pane = 0) =>
+  terminal.evaluate((element, i) => (element as HTMLElement & { screenText(i: number): string }).screenText(i), pane);
 
 /** Types into a pane as a person would: a click to focus it, then keys. */
 async function typeInto(page: Page, terminal: Locator, pane: number, text: string) {
@@ -56,16 +57,24 @@ describe("the psql console in a real browser", () => {
     const { page, four } = await openFour();
     await typeInto(page, four, 0, "BEGIN;\n");
     await expect.poll(() => screen(four)).toContain("BEGIN\nreplication=*# ");
-    await expect(four.locator(".psql-pane").first().locator(".psql-pane__state").textContent()).resolves.toBe("in a transaction");
+    await expect(four.locator(".psql-pane").first().locator(".psql-pane__state").textContent()).resolves.toBe(
+      "in a transaction",
+    );
     await page.keyboard.type("SELECT 'typed' AS what,\n");
     await page.keyboard.type("42 AS answer;\n");
-    await expect.poll(() => screen(four)).toContain(
-      "replication=*# SELECT 'typed' AS what,\nreplication-*# 42 AS answer;\n what  | answer \n-------+--------\n typed |     42\n(1 row)\n\nreplication=*# ",
-    );
+    await expect
+      .poll(() => screen(four))
+      .toContain(
+        "replication=*# SELECT 'typed' AS what,\nreplication-*# 42 AS answer;\n what  | answer \n-------+--------\n typed |     42\n(1 row)\n\nreplication=*# ",
+      );
     await page.keyboard.type("SELEC 1;\n");
-    await expect.poll(() => screen(four)).toContain('ERROR:  syntax error at or near "SELEC"\nLINE 1: SELEC 1;\n        ^\nreplication=!# ');
+    await expect
+      .poll(() => screen(four))
+      .toContain('ERROR:  syntax error at or near "SELEC"\nLINE 1: SELEC 1;\n        ^\nreplication=!# ');
     // The rendered rows say the same as the buffer.
-    await expect.poll(() => four.locator(".psql-pane").first().locator(".xterm-rows").innerText()).toContain("replication=!#");
+    await expect
+      .poll(() => four.locator(".psql-pane").first().locator(".xterm-rows").innerText())
+      .toContain("replication=!#");
     await screenshot(page, "console-four-panes");
     await page.keyboard.type("ROLLBACK;\n");
     await expect.poll(() => screen(four)).toMatch(/ROLLBACK\nreplication=# $/);
@@ -101,11 +110,14 @@ describe("the psql console in a real browser", () => {
   it("cancels a running query on the server with Ctrl+C", async () => {
     const { page, four } = await openFour();
     await typeInto(page, four, 0, "SELECT pg_sleep(20) /* browser cancel */;\n");
-    const running = "SELECT 1 FROM pg_stat_activity WHERE query LIKE '%browser cancel%' AND state = 'active' AND pid <> pg_backend_pid()";
+    const running =
+      "SELECT 1 FROM pg_stat_activity WHERE query LIKE '%browser cancel%' AND state = 'active' AND pid <> pg_backend_pid()";
     await expect.poll(async () => (await direct("master", running)).length).toBe(1);
     await expect.poll(() => four.locator(".psql-pane").first().getAttribute("data-state")).toBe("busy");
     await page.keyboard.press("Control+C");
-    await expect.poll(() => screen(four)).toContain("^CCancel request sent\nERROR:  canceling statement due to user request\nreplication=# ");
+    await expect
+      .poll(() => screen(four))
+      .toContain("^CCancel request sent\nERROR:  canceling statement due to user request\nreplication=# ");
     expect(await direct("master", running)).toHaveLength(0);
     await page.close();
   });
@@ -113,7 +125,9 @@ describe("the psql console in a real browser", () => {
   it("streams \\watch until Ctrl+C, then answers \\dRs+ and an unknown meta-command as psql does", async () => {
     const { page, four } = await openFour();
     await typeInto(page, four, 1, "SELECT 'tick' AS watched \\watch 0.3\n");
-    await expect.poll(async () => ((await screen(four, 1)).match(/\(every 0\.3s\)/g) ?? []).length).toBeGreaterThanOrEqual(3);
+    await expect
+      .poll(async () => ((await screen(four, 1)).match(/\(every 0\.3s\)/g) ?? []).length)
+      .toBeGreaterThanOrEqual(3);
     await page.keyboard.press("Control+C");
     await expect.poll(() => screen(four, 1)).toMatch(/\^C\nreplication=# $/);
     await page.keyboard.type("\\dRs+\n");
@@ -132,7 +146,11 @@ describe("the psql console in a real browser", () => {
     await single.getByRole("button", { name: "Open psql on master" }).click();
     await single.locator(".psql-pane[data-state='ready']").waitFor();
     await single.getByRole("button", { name: "slave2" }).click();
-    await expect.poll(() => screen(single)).toContain('replication=# \\c slave2\nYou are now connected to database "replication" as user "postgres" on node "slave2".');
+    await expect
+      .poll(() => screen(single))
+      .toContain(
+        'replication=# \\c slave2\nYou are now connected to database "replication" as user "postgres" on node "slave2".',
+      );
     await expect(single.getByRole("button", { name: "slave2" }).getAttribute("aria-pressed")).resolves.toBe("true");
     await page.keyboard.type("SELECT current_setting('port') AS port;\n");
     await expect.poll(() => screen(single)).toContain(` ${inject("pgPorts")["slave2"]}\n(1 row)`);

@@ -25,7 +25,9 @@ describe("lab controls in a real browser", () => {
     await slave3.and(page.locator("[data-state='up']")).waitFor();
     await page.getByRole("button", { name: "Stop slave3" }).click();
     await slave3.and(page.locator("[data-state='down']")).waitFor({ timeout: 15_000 });
-    await expect(page.locator(".lab-status.compact [data-node='slave3']").getAttribute("data-state")).resolves.toBe("down");
+    await expect(page.locator(".lab-status.compact [data-node='slave3']").getAttribute("data-state")).resolves.toBe(
+      "down",
+    );
     await screenshot(page, "lab-controls-slave3-down");
     await page.getByRole("button", { name: "Start slave3" }).click();
     await slave3.and(page.locator("[data-state='up']")).waitFor({ timeout: 15_000 });
@@ -40,7 +42,9 @@ describe("lab controls in a real browser", () => {
     expect(await direct("master", "SELECT pubname FROM pg_publication")).toEqual([{ pubname: "userpub" }]);
     await page.getByRole("button", { name: "Reset the lab…" }).click();
     await page.getByRole("button", { name: "Yes, reset" }).click();
-    await expect.poll(() => page.locator(".lab-reset__status").textContent(), { timeout: 30_000 }).toMatch(/^✓ The lab is fresh/);
+    await expect
+      .poll(() => page.locator(".lab-reset__status").textContent(), { timeout: 30_000 })
+      .toMatch(/^✓ The lab is fresh/);
     expect(await direct("master", "SELECT pubname FROM pg_publication")).toEqual([]);
     expect(await direct("slave1", "SELECT subname FROM pg_subscription")).toEqual([]);
     expect(await direct("master", "SELECT slot_name FROM pg_replication_slots")).toEqual([]);
@@ -55,14 +59,20 @@ describe("lab controls in a real browser", () => {
       await catchUp.getByRole("button", { name: "Start this lesson from a known state…" }).click();
       await catchUp.getByRole("button", { name: "Replace the lab's state" }).click();
       await expect.poll(() => catchUp.getAttribute("data-done"), { timeout: 90_000 }).not.toBeNull();
-      await expect(catchUp.locator("progress").evaluate((el: HTMLProgressElement) => !el.hidden && el.value === el.max)).resolves.toBe(true);
+      await expect(
+        catchUp.locator("progress").evaluate((el: HTMLProgressElement) => !el.hidden && el.value === el.max),
+      ).resolves.toBe(true);
       return (await status.textContent()) ?? "";
     };
     // Another test file may already have kept lesson 3's start; whichever way it was reached, the page says so.
-    expect(await start()).toMatch(/^✓ The lab is at the start of this lesson: (\d+ cells replayed in [\d.]+ s\. A snapshot was kept|restored from its snapshot in [\d.]+ s)/);
+    expect(await start()).toMatch(
+      /^✓ The lab is at the start of this lesson: (\d+ cells replayed in [\d.]+ s\. A snapshot was kept|restored from its snapshot in [\d.]+ s)/,
+    );
     expect(await direct("master", "SELECT to_regclass('users') AS users")).toEqual([{ users: null }]);
     await direct("master", "CREATE TABLE users (id int)");
-    expect(await start()).toMatch(/^✓ The lab is at the start of this lesson: restored from its snapshot in [\d.]+ s\.$/);
+    expect(await start()).toMatch(
+      /^✓ The lab is at the start of this lesson: restored from its snapshot in [\d.]+ s\.$/,
+    );
     await expect(catchUp.getAttribute("data-done")).resolves.toBe("restore");
     expect(await direct("master", "SELECT to_regclass('users') AS users")).toEqual([{ users: null }]);
     await catchUp.scrollIntoViewIfNeeded();
@@ -75,9 +85,20 @@ describe("lab controls in a real browser", () => {
     await catchUp.getByRole("button", { name: "Start this lesson from a known state…" }).click();
     await catchUp.getByRole("button", { name: "Replace the lab's state" }).click();
     await expect.poll(() => catchUp.getAttribute("data-done"), { timeout: 90_000 }).not.toBeNull();
-    await expect(catchUp.locator(".lab-reset__status").textContent()).resolves.toMatch(/^✓ The lab is at the start of this lesson/);
+    await expect(catchUp.locator(".lab-reset__status").textContent()).resolves.toMatch(
+      /^✓ The lab is at the start of this lesson/,
+    );
     await expect
-      .poll(async () => (await direct("master", "SELECT application_name FROM pg_stat_replication WHERE state = 'streaming' ORDER BY 1")).map((row) => row.application_name), { timeout: 15_000 })
+      .poll(
+        async () =>
+          (
+            await direct(
+              "master",
+              "SELECT application_name FROM pg_stat_replication WHERE state = 'streaming' ORDER BY 1",
+            )
+          ).map((row) => row.application_name),
+        { timeout: 15_000 },
+      )
       .toEqual(["usersub", "usersub", "usersub3"]);
   }, 120_000);
 
@@ -86,7 +107,9 @@ describe("lab controls in a real browser", () => {
     const action = page.locator("lab-action[data-action='second-postmaster']");
     await action.getByRole("button").click();
     await expect.poll(() => action.getAttribute("data-met"), { timeout: 15_000 }).toBe("true");
-    await expect(action.locator(".lab-action__output").textContent()).resolves.toContain('lock file "postmaster.pid" already exists');
+    await expect(action.locator(".lab-action__output").textContent()).resolves.toContain(
+      'lock file "postmaster.pid" already exists',
+    );
     await expect(action.locator(".lab-action__status").textContent()).resolves.toBe("✓ Refused: master is untouched.");
     await action.scrollIntoViewIfNeeded();
     await screenshot(page, "lesson-09-second-server");
@@ -95,7 +118,9 @@ describe("lab controls in a real browser", () => {
   it("lesson 9 shows, on a scratch cluster, the PID check passing and the shared-memory check refusing", async () => {
     await page.goto(`${inject("bridgeUrl")}/lessons/09-pitfalls-and-security/`);
     const action = page.locator("lab-action[data-action='lock-file-parent-pid']");
-    await action.getByRole("button", { name: "Try it on a scratch cluster, with a lock file that names the new server's parent" }).click();
+    await action
+      .getByRole("button", { name: "Try it on a scratch cluster, with a lock file that names the new server's parent" })
+      .click();
     await expect.poll(() => action.getAttribute("data-met"), { timeout: 30_000 }).toBe("true");
     const output = (await action.locator(".lab-action__output").textContent()) ?? "";
     expect(output).toMatch(/FATAL: {2}pre-existing shared memory block \(key \d+, ID \d+\) is still in use/);

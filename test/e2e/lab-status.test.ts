@@ -20,7 +20,7 @@ afterAll(async () => {
   await browser?.close();
 });
 
-const panel = '.lab-status:not(.compact)';
+const panel = ".lab-status:not(.compact)";
 
 describe("the site shell in a real browser", () => {
   it("takes the lab's key from the address npm start prints, keeps it, and drops it from the address; without it, the lab is closed", async () => {
@@ -43,7 +43,9 @@ describe("the site shell in a real browser", () => {
     // A key the bridge refuses (another lab's) is forgotten, and the page says how to get the right one.
     await page.goto(`${inject("bridgeUrl")}/#lab-token=${"x".repeat(32)}`);
     await offline.waitFor({ state: "visible" });
-    await expect.poll(() => page.evaluate(() => localStorage.getItem("replication-lab:token")), { timeout: 10_000 }).toBeNull();
+    await expect
+      .poll(() => page.evaluate(() => localStorage.getItem("replication-lab:token")), { timeout: 10_000 })
+      .toBeNull();
     await page.close();
   });
 
@@ -112,11 +114,16 @@ describe("the site shell in a real browser", () => {
     await page.locator(`${panel} [data-node="slave3"][data-state="up"]`).waitFor();
     const master = (await call("/api/lab")).json.nodes[0].conninfo as string;
     const nowhere = await freeBase(1);
-    await query("slave3", `ALTER SUBSCRIPTION sub_slave3 CONNECTION '${withPort(master, inject("pgPorts")["master"]!, nowhere)}'`);
+    await query(
+      "slave3",
+      `ALTER SUBSCRIPTION sub_slave3 CONNECTION '${withPort(master, inject("pgPorts")["master"]!, nowhere)}'`,
+    );
     try {
       await page.locator(`${panel} [data-node="slave3"][data-replication="broken"]`).waitFor({ timeout: 20_000 });
       await expect(slave3.locator(".lab-node__state").textContent()).resolves.toBe("up, replication broken");
-      await expect(slave3.locator(".lab-node__facts").textContent()).resolves.toContain(`subscription sub_slave3 is broken`);
+      await expect(slave3.locator(".lab-node__facts").textContent()).resolves.toContain(
+        `subscription sub_slave3 is broken`,
+      );
       await screenshot(page, "lab-subscription-broken");
     } finally {
       await query("slave3", `ALTER SUBSCRIPTION sub_slave3 CONNECTION '${master}'`);

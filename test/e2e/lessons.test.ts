@@ -91,7 +91,11 @@ describe("lessons in a real browser", () => {
     // One row on master, none elsewhere, and the others marked.
     const counts = output(count - 1).locator(".cell-fanout__node");
     await expect(counts.locator("td").allTextContents()).resolves.toEqual(["1", "0", "0", "0"]);
-    await expect(output(count - 1).locator(".cell-fanout__badge").count()).resolves.toBe(3);
+    await expect(
+      output(count - 1)
+        .locator(".cell-fanout__badge")
+        .count(),
+    ).resolves.toBe(3);
     await screenshot(page, "lesson-03-by-keyboard");
   });
 
@@ -109,7 +113,9 @@ describe("lessons in a real browser", () => {
     expect(dRp).toContain('Tables:\n    "public.users"');
     const headers = await output(2).locator(".cell-table th").allTextContents();
     expect(headers).toEqual(expect.arrayContaining(["pubname", "puballtables", "pubtruncate"]));
-    await expect(output(2).locator(".cell-table th", { hasText: "pubtruncate" }).getAttribute("title")).resolves.toBe("boolean");
+    await expect(output(2).locator(".cell-table th", { hasText: "pubtruncate" }).getAttribute("title")).resolves.toBe(
+      "boolean",
+    );
     await screenshot(page, "lesson-04-publication");
   });
 
@@ -117,7 +123,9 @@ describe("lessons in a real browser", () => {
     await open("/lessons/05-subscriptions/");
     await page.getByRole("button", { name: "Run all cells" }).click();
     const status = page.locator(".run-all__status");
-    await expect.poll(() => status.textContent(), { timeout: 60_000 }).toMatch(/^All \d+ cells ran as expected, and the lab is in the state this lesson builds\.$/);
+    await expect
+      .poll(() => status.textContent(), { timeout: 60_000 })
+      .toMatch(/^All \d+ cells ran as expected, and the lab is in the state this lesson builds\.$/);
     const duplicate = page.locator("sql-cell[data-expect='error:08P01']");
     await expect(duplicate.locator(".cell-error--expected .cell-error__message").textContent()).resolves.toBe(
       'could not create replication slot "usersub": ERROR:  replication slot "usersub" already exists',
@@ -125,7 +133,9 @@ describe("lessons in a real browser", () => {
     await expect(duplicate.locator(".cell-verdict--met").textContent()).resolves.toContain("This error is expected");
     // The slot notice is shown with the function of the subscriber's server that raised it.
     const notice = page.locator("sql-cell[data-expect='notice:CreateSubscription'] .cell-notice");
-    await expect(notice.textContent()).resolves.toMatch(/^NOTICE: created replication slot "usersub" on publisherLOCATION: CreateSubscription, subscriptioncmds\.c:\d+$/);
+    await expect(notice.textContent()).resolves.toMatch(
+      /^NOTICE: created replication slot "usersub" on publisherLOCATION: CreateSubscription, subscriptioncmds\.c:\d+$/,
+    );
     // The subscriber health check, folded after its first use, answers with a running apply worker.
     const health = page.locator("sql-cell:has(.sql-cell__fold)").first();
     await expect(health.locator(".sql-cell__fold").getAttribute("open")).resolves.toBeNull();

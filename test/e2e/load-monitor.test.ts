@@ -17,7 +17,9 @@ afterAll(async () => {
 });
 
 const tileCount = (name: string) =>
-  page.locator(`live-monitor .monitor__tile[data-node="${name}"]`).evaluate((el) => Number((el as HTMLElement).dataset["count"] || NaN));
+  page
+    .locator(`live-monitor .monitor__tile[data-node="${name}"]`)
+    .evaluate((el) => Number((el as HTMLElement).dataset["count"] || NaN));
 
 describe("lesson 6 in a real browser", () => {
   it("a run started from the page moves the monitor's counts, which converge; the verdict says nothing was lost", async () => {
@@ -71,7 +73,11 @@ describe("lesson 6 in a real browser", () => {
     expect(command.split("\n")[0]).toBe(`curl -X POST ${inject("bridgeUrl")}/async-users \\`);
     // And the command works as printed: one user written on master, acknowledged with 201.
     const body = /-d '(.*)'/.exec(command)![1]!;
-    const response = await fetch(`${inject("bridgeUrl")}/async-users`, { method: "POST", headers: { "Content-Type": "application/json" }, body });
+    const response = await fetch(`${inject("bridgeUrl")}/async-users`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body,
+    });
     expect(response.status).toBe(201);
   });
 });
@@ -95,18 +101,28 @@ describe("lesson 6's verdict on a lab where lesson 5 was not run to its end", ()
       "✗ slave2 and slave3 are not subscribed to userpub, so they never received these rows: lesson 5 creates their subscriptions " +
         "(or use “Start this lesson from a known state” at the top of lesson 6's page).",
     );
-    await expect(verdict.locator(".load-run__note").textContent()).resolves.toBe("Nothing was lost: master and slave1 have all 500 acknowledged writes.");
-    await expect(verdict.locator("li[data-node=slave2]").textContent()).resolves.toBe("slave2 +0 rows, 500 rows behind master: not subscribed to userpub");
-    await expect(verdict.locator("li[data-node=slave1]").textContent()).resolves.toMatch(/^slave1 \+500 rows, caught up \d+ ms after the last acknowledged write$/);
+    await expect(verdict.locator(".load-run__note").textContent()).resolves.toBe(
+      "Nothing was lost: master and slave1 have all 500 acknowledged writes.",
+    );
+    await expect(verdict.locator("li[data-node=slave2]").textContent()).resolves.toBe(
+      "slave2 +0 rows, 500 rows behind master: not subscribed to userpub",
+    );
+    await expect(verdict.locator("li[data-node=slave1]").textContent()).resolves.toMatch(
+      /^slave1 \+500 rows, caught up \d+ ms after the last acknowledged write$/,
+    );
     expect(await counts()).toEqual({ master: 500, slave1: 500, slave2: 0, slave3: 0 });
     await page.locator("load-run").scrollIntoViewIfNeeded();
-    await page.locator("load-run").screenshot({ path: path.join(ARTIFACTS, "lesson-06-verdict-unsubscribed-1440.png") });
+    await page
+      .locator("load-run")
+      .screenshot({ path: path.join(ARTIFACTS, "lesson-06-verdict-unsubscribed-1440.png") });
     // A phone's width; tall enough that the whole run fits in one shot.
     await page.setViewportSize({ width: 390, height: 1600 });
     await page.locator("load-run").scrollIntoViewIfNeeded();
     await page.locator("load-run").screenshot({ path: path.join(ARTIFACTS, "lesson-06-verdict-unsubscribed-390.png") });
     // At 390 px the verdict wraps inside the page: nothing sticks out sideways.
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
     expect(overflow).toBe(0);
     await page.setViewportSize({ width: 1280, height: 900 });
   });

@@ -37,7 +37,11 @@ const markOf = (link: Locator) => link.getAttribute("data-progress");
 const nextStep = (where: Page) => where.locator(".where-to-go-on__next a");
 
 /** Screenshots in light and dark, as the learner's system asks (Starlight's theme follows it by default). */
-async function bothThemes(where: Page, name: string, shoot: (file: string) => Promise<unknown> = (file) => screenshot(where, file)) {
+async function bothThemes(
+  where: Page,
+  name: string,
+  shoot: (file: string) => Promise<unknown> = (file) => screenshot(where, file),
+) {
   for (const scheme of ["light", "dark"] as const) {
     await where.emulateMedia({ colorScheme: scheme });
     await expect.poll(() => where.evaluate(() => document.documentElement.dataset["theme"])).toBe(scheme);
@@ -56,7 +60,9 @@ describe("progress through the lessons", () => {
     await expect(lesson1.locator(".lesson-mark").count()).resolves.toBe(0);
 
     await page.getByRole("button", { name: "Run all cells" }).click();
-    await expect.poll(() => page.locator(".run-all__status").textContent(), { timeout: 30_000 }).toMatch(/^All 3 cells ran as expected/);
+    await expect
+      .poll(() => page.locator(".run-all__status").textContent(), { timeout: 30_000 })
+      .toMatch(/^All 3 cells ran as expected/);
     // Live: the sidebar follows the run without a reload.
     await expect.poll(() => markOf(lesson1), { timeout: 10_000 }).toBe("done");
     await expect(page.getByRole("link", { name: "1. What logical replication is (done)" }).count()).resolves.toBe(1);
@@ -64,9 +70,13 @@ describe("progress through the lessons", () => {
     await expect(markOf(sidebarLesson(page, "2. The lab and the settings that matter"))).resolves.toBe("not-started");
 
     await open(page, "/");
-    await expect(nextStep(page).textContent()).resolves.toBe("Continue with 2. The lab and the settings that matter: lesson 1 is done");
+    await expect(nextStep(page).textContent()).resolves.toBe(
+      "Continue with 2. The lab and the settings that matter: lesson 1 is done",
+    );
     await expect(nextStep(page).getAttribute("href")).resolves.toBe("/lessons/02-settings/");
-    await expect(page.locator(".where-to-go-on li[data-lesson='01-logical-replication.mdx'] a").getAttribute("data-progress")).resolves.toBe("done");
+    await expect(
+      page.locator(".where-to-go-on li[data-lesson='01-logical-replication.mdx'] a").getAttribute("data-progress"),
+    ).resolves.toBe("done");
     await expect(markOf(sidebarLesson(page, "1. What logical replication is"))).resolves.toBe("done");
   });
 
@@ -81,25 +91,43 @@ describe("progress through the lessons", () => {
     const first = page.locator("#cell-1");
     await first.locator(".sql-cell__run").click();
     await expect.poll(() => markOf(lesson3), { timeout: 10_000 }).toBe("in-progress");
-    await expect(page.getByRole("link", { name: "3. The users table on every node (in progress)" }).count()).resolves.toBe(1);
+    await expect(
+      page.getByRole("link", { name: "3. The users table on every node (in progress)" }).count(),
+    ).resolves.toBe(1);
     await expect(lesson3.locator(".lesson-mark").textContent()).resolves.toBe("◐ (in progress)");
     // The other tab hears of it through the storage event.
-    await expect.poll(() => nextStep(other).textContent(), { timeout: 10_000 }).toBe("Continue with 3. The users table on every node: 1 of 5 cells run");
+    await expect
+      .poll(() => nextStep(other).textContent(), { timeout: 10_000 })
+      .toBe("Continue with 3. The users table on every node: 1 of 5 cells run");
     await expect(nextStep(other).getAttribute("href")).resolves.toBe("/lessons/03-schema/#cell-2");
     await expect(markOf(sidebarLesson(other, "3. The users table on every node"))).resolves.toBe("in-progress");
-    await expect(other.locator(".where-to-go-on li[data-lesson='03-schema.mdx'] .where-to-go-on__count").textContent()).resolves.toBe("1 of 5 cells");
+    await expect(
+      other.locator(".where-to-go-on li[data-lesson='03-schema.mdx'] .where-to-go-on__count").textContent(),
+    ).resolves.toBe("1 of 5 cells");
 
     // The learner's own SQL in a lesson cell is not the lesson's step.
     const second = page.locator("#cell-2");
     await second.locator("textarea").fill("SELECT 'my own' AS note");
     await second.locator(".sql-cell__run").click();
     await expect
-      .poll(() => second.locator(".sql-cell__output:not(.is-recorded) td").first().textContent().catch(() => null), { timeout: 10_000 })
+      .poll(
+        () =>
+          second
+            .locator(".sql-cell__output:not(.is-recorded) td")
+            .first()
+            .textContent()
+            .catch(() => null),
+        { timeout: 10_000 },
+      )
       .toBe("my own");
     await open(other, "/");
-    await expect(nextStep(other).textContent()).resolves.toBe("Continue with 3. The users table on every node: 1 of 5 cells run");
+    await expect(nextStep(other).textContent()).resolves.toBe(
+      "Continue with 3. The users table on every node: 1 of 5 cells run",
+    );
     await bothThemes(other, "progress-home-1440");
-    await bothThemes(page, "progress-sidebar-1440", (file) => page.locator(".sidebar-content").screenshot({ path: path.join(ARTIFACTS, `${file}.png`) }));
+    await bothThemes(page, "progress-sidebar-1440", (file) =>
+      page.locator(".sidebar-content").screenshot({ path: path.join(ARTIFACTS, `${file}.png`) }),
+    );
     await other.close();
   });
 
@@ -112,7 +140,9 @@ describe("progress through the lessons", () => {
     await page.reload();
     await expect(page.getByRole("button", { name: "Clear my changes…" }).isVisible()).resolves.toBe(false);
     await open(page, "/");
-    await expect(nextStep(page).textContent()).resolves.toBe("Continue with 2. The lab and the settings that matter: lesson 1 is done");
+    await expect(nextStep(page).textContent()).resolves.toBe(
+      "Continue with 2. The lab and the settings that matter: lesson 1 is done",
+    );
   });
 
   it("at 390 px the marks are in Starlight's menu, and the home page reads the same", async () => {
@@ -124,10 +154,16 @@ describe("progress through the lessons", () => {
     const lesson3 = sidebarLesson(narrow, "3. The users table on every node");
     await expect.poll(() => markOf(lesson3), { timeout: 10_000 }).toBe("in-progress");
     await expect(lesson3.locator(".lesson-mark").isVisible()).resolves.toBe(true);
-    await expect(sidebarLesson(narrow, "1. What logical replication is").locator(".lesson-mark").isVisible()).resolves.toBe(true);
-    await bothThemes(narrow, "progress-sidebar-390", (file) => narrow.screenshot({ path: path.join(ARTIFACTS, `${file}.png`) }));
+    await expect(
+      sidebarLesson(narrow, "1. What logical replication is").locator(".lesson-mark").isVisible(),
+    ).resolves.toBe(true);
+    await bothThemes(narrow, "progress-sidebar-390", (file) =>
+      narrow.screenshot({ path: path.join(ARTIFACTS, `${file}.png`) }),
+    );
     await open(narrow, "/");
-    await expect(nextStep(narrow).textContent()).resolves.toBe("Continue with 3. The users table on every node: 1 of 5 cells run");
+    await expect(nextStep(narrow).textContent()).resolves.toBe(
+      "Continue with 3. The users table on every node: 1 of 5 cells run",
+    );
     await bothThemes(narrow, "progress-home-390");
     await narrow.close();
   });
@@ -135,12 +171,18 @@ describe("progress through the lessons", () => {
   it("with every lesson done, the home page says so and what next, and every lesson is marked", async () => {
     const lessons = lessonsFromSources(await lessonSources());
     const context = await labContext({ viewport: { width: 1280, height: 900 } });
-    await context.addInitScript((done) => {
-      for (const [file, steps] of done) localStorage.setItem(`replication-lab:progress:${file}`, JSON.stringify({ ran: [...Array(steps).keys()] }));
-    }, lessons.map((lesson) => [lesson.file, lesson.steps.length] as const));
+    await context.addInitScript(
+      (done) => {
+        for (const [file, steps] of done)
+          localStorage.setItem(`replication-lab:progress:${file}`, JSON.stringify({ ran: [...Array(steps).keys()] }));
+      },
+      lessons.map((lesson) => [lesson.file, lesson.steps.length] as const),
+    );
     const finished = await context.newPage();
     await open(finished, "/");
-    await expect(finished.locator(".where-to-go-on__all-done").textContent()).resolves.toMatch(/^\s*All nine lessons done\. What next: /);
+    await expect(finished.locator(".where-to-go-on__all-done").textContent()).resolves.toMatch(
+      /^\s*All nine lessons done\. What next: /,
+    );
     await expect(finished.locator(".where-to-go-on__all-done").isVisible()).resolves.toBe(true);
     await expect(finished.locator(".where-to-go-on__next").isVisible()).resolves.toBe(false);
     await expect(finished.locator(".sidebar-content a[data-progress='done']").count()).resolves.toBe(lessons.length);
@@ -152,8 +194,12 @@ describe("progress through the lessons", () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, javaScriptEnabled: false });
     const plain = await context.newPage();
     await plain.goto(url("/"));
-    await expect(plain.locator(".where-to-go-on__next a").textContent()).resolves.toBe("Start with lesson 1: What logical replication is");
-    await expect(plain.locator(".where-to-go-on__next a").getAttribute("href")).resolves.toBe("/lessons/01-logical-replication/");
+    await expect(plain.locator(".where-to-go-on__next a").textContent()).resolves.toBe(
+      "Start with lesson 1: What logical replication is",
+    );
+    await expect(plain.locator(".where-to-go-on__next a").getAttribute("href")).resolves.toBe(
+      "/lessons/01-logical-replication/",
+    );
     await expect(plain.locator(".where-to-go-on__all-done").isVisible()).resolves.toBe(false);
     await expect(plain.locator(".where-to-go-on li a").allTextContents()).resolves.toHaveLength(9);
     await context.close();
@@ -169,7 +215,9 @@ describe("progress through the lessons", () => {
     });
     await open(refusing, "/lessons/01-logical-replication/");
     await refusing.getByRole("button", { name: "Run all cells" }).click();
-    await expect.poll(() => refusing.locator(".run-all__status").textContent(), { timeout: 30_000 }).toMatch(/^All 3 cells ran as expected/);
+    await expect
+      .poll(() => refusing.locator(".run-all__status").textContent(), { timeout: 30_000 })
+      .toMatch(/^All 3 cells ran as expected/);
     await expect(markOf(sidebarLesson(refusing, "1. What logical replication is"))).resolves.toBe("not-started");
     await open(refusing, "/");
     await expect(nextStep(refusing).textContent()).resolves.toBe("Start with lesson 1: What logical replication is");
@@ -211,10 +259,14 @@ describe("progress through the lessons", () => {
 async function lessonSources(): Promise<Record<string, string>> {
   const folder = path.join(PROJECT_ROOT, "src/content/docs/lessons");
   const files = (await fs.readdir(folder)).filter((file) => file.endsWith(".mdx"));
-  return Object.fromEntries(await Promise.all(files.map(async (file) => [file, await fs.readFile(path.join(folder, file), "utf8")] as const)));
+  return Object.fromEntries(
+    await Promise.all(files.map(async (file) => [file, await fs.readFile(path.join(folder, file), "utf8")] as const)),
+  );
 }
 
-/** A browser profile of its own (its own localStorage) holding the lab's key, as labPage's pages do, for several tabs. */
+/**
+ * A browser profile of its own (its own localStorage) holding the lab's key, as labPage's pages do, for several tabs.
+ */
 async function labContext(options: Parameters<Browser["newContext"]>[0]): Promise<BrowserContext> {
   const context = await browser.newContext(options);
   await context.addInitScript(
@@ -235,13 +287,19 @@ describe("deep links to a lesson's steps", () => {
       const anchors = [...html.matchAll(/<a class="step-anchor" href="#(cell-\d+)"/g)].map((match) => match[1]);
       expect(anchors, lesson.file).toEqual(ids);
       // Lab actions carry their step key, as cells do: progress is kept by it.
-      const keys = [...html.matchAll(/<lab-action\b[^>]*\bid="cell-(\d+)"[^>]*data-key="([^"]+)"/g)].map((match) => [match[2], `${lesson.file}#${Number(match[1]) - 1}`]);
+      const keys = [...html.matchAll(/<lab-action\b[^>]*\bid="cell-(\d+)"[^>]*data-key="([^"]+)"/g)].map((match) => [
+        match[2],
+        `${lesson.file}#${Number(match[1]) - 1}`,
+      ]);
       for (const [key, expected] of keys) expect(key).toBe(expected);
       expect(keys.length, lesson.file).toBe(lesson.steps.filter((step) => step.kind === "action").length);
     }
   });
 
-  for (const viewport of [{ width: 1440, height: 900 }, { width: 390, height: 844 }]) {
+  for (const viewport of [
+    { width: 1440, height: 900 },
+    { width: 390, height: 844 },
+  ]) {
     it(`/lessons/03-schema/#cell-4 opens at that cell, below the sticky header, outlined for a moment (${viewport.width} px)`, async () => {
       const linked = await labPage(browser, { viewport, hasTouch: viewport.width < 500 });
       await linked.goto(url("/lessons/03-schema/#cell-4"));
@@ -270,7 +328,9 @@ describe("deep links to a lesson's steps", () => {
       const heading = linked.locator(".sl-markdown-content h2").first();
       const id = await heading.getAttribute("id");
       await linked.evaluate((hash) => (location.hash = hash), `#${id}`);
-      await expect.poll(() => heading.locator("xpath=..").getAttribute("class")).toContain("sl-heading-wrapper level-h2 is-flashed");
+      await expect
+        .poll(() => heading.locator("xpath=..").getAttribute("class"))
+        .toContain("sl-heading-wrapper level-h2 is-flashed");
       await expect.poll(() => inViewBelowHeader(linked, heading)).toBe(true);
 
       // A step's own #N link goes to it.
@@ -301,7 +361,9 @@ describe("deep links to a lesson's steps", () => {
     await expect.poll(() => inViewBelowHeader(linked, target)).toBe(true);
     // Once the learner scrolls, the page is theirs: it no longer moves back.
     await linked.mouse.wheel(0, 300);
-    await linked.evaluate(() => document.querySelector<HTMLElement>(".late-content")!.style.setProperty("height", "1500px"));
+    await linked.evaluate(() =>
+      document.querySelector<HTMLElement>(".late-content")!.style.setProperty("height", "1500px"),
+    );
     await expect.poll(() => inViewBelowHeader(linked, target)).toBe(false);
     await linked.close();
   });
@@ -311,7 +373,10 @@ describe("deep links to a lesson's steps", () => {
     await still.goto(url("/lessons/03-schema/#cell-4"));
     const target = still.locator("#cell-4");
     await expect.poll(() => target.getAttribute("class")).toContain("is-flashed");
-    const style = await target.evaluate((el) => ({ animation: getComputedStyle(el).animationName, outline: getComputedStyle(el).outlineStyle }));
+    const style = await target.evaluate((el) => ({
+      animation: getComputedStyle(el).animationName,
+      outline: getComputedStyle(el).outlineStyle,
+    }));
     expect(style).toEqual({ animation: "none", outline: "solid" });
     await expect.poll(() => target.getAttribute("class"), { timeout: 5000 }).not.toContain("is-flashed");
     await still.close();
@@ -326,7 +391,13 @@ describe("deep links to a lesson's steps", () => {
 async function inViewBelowHeader(where: Page, element: Locator): Promise<boolean> {
   const box = await element.boundingBox();
   const covered = await where.evaluate(() =>
-    Math.max(...[...document.querySelectorAll("header.header, mobile-starlight-toc nav")].map((bar) => bar.getBoundingClientRect()).filter((r) => r.height > 0).map((r) => r.bottom), 0),
+    Math.max(
+      ...[...document.querySelectorAll("header.header, mobile-starlight-toc nav")]
+        .map((bar) => bar.getBoundingClientRect())
+        .filter((r) => r.height > 0)
+        .map((r) => r.bottom),
+      0,
+    ),
   );
   return box !== null && box.y >= covered && box.y <= covered + 48;
 }

@@ -37,19 +37,26 @@ async function scratchOnAllNodes(page: Page, sql: string): Promise<Locator> {
 
 /** The round the cell's watch last showed (the title's data-round), or 0 before the first. */
 async function round(cell: Locator): Promise<number> {
-  return Number((await cell.locator(".cell-watch-title").getAttribute("data-round", { timeout: 1000 }).catch(() => null)) ?? 0);
+  return Number(
+    (await cell
+      .locator(".cell-watch-title")
+      .getAttribute("data-round", { timeout: 1000 })
+      .catch(() => null)) ?? 0,
+  );
 }
 
 /** What each node's column shows: its first value, or its error's message. */
 async function columns(cell: Locator): Promise<Record<string, string>> {
-  return cell.locator(".cell-fanout__node").evaluateAll((nodes) =>
-    Object.fromEntries(
-      nodes.map((node) => [
-        node.querySelector(".cell-fanout__head")?.firstChild?.textContent ?? "?",
-        node.querySelector("td")?.textContent ?? node.querySelector(".cell-error__message")?.textContent ?? "",
-      ]),
-    ),
-  );
+  return cell
+    .locator(".cell-fanout__node")
+    .evaluateAll((nodes) =>
+      Object.fromEntries(
+        nodes.map((node) => [
+          node.querySelector(".cell-fanout__head")?.firstChild?.textContent ?? "?",
+          node.querySelector("td")?.textContent ?? node.querySelector(".cell-error__message")?.textContent ?? "",
+        ]),
+      ),
+    );
 }
 
 /** The page and, closer, the cell: screenshots for people to look at. */
@@ -74,13 +81,21 @@ describe("\\watch on a cell that runs on all nodes", () => {
     const cell = await scratchOnAllNodes(page, "SELECT count(*) FROM users \\watch 1");
     await cell.getByRole("button", { name: /Run/ }).click();
     const title = cell.locator(".cell-watch-title");
-    await expect.poll(() => title.textContent().catch(() => null), { timeout: 5000 }).toMatch(/^Every 1 s · .+ · on all nodes$/);
+    await expect
+      .poll(() => title.textContent().catch(() => null), { timeout: 5000 })
+      .toMatch(/^Every 1 s · .+ · on all nodes$/);
     await expect(cell.locator(".sql-cell__state").textContent()).resolves.toBe("watching every 1 s");
-    await expect.poll(() => cell.locator(".cell-fanout__node .cell-fanout__head").allTextContents()).toEqual([...NODE_NAMES]);
+    await expect
+      .poll(() => cell.locator(".cell-fanout__node .cell-fanout__head").allTextContents())
+      .toEqual([...NODE_NAMES]);
 
     const before = (await counts())["master"]!;
-    await expect.poll(() => columns(cell)).toEqual(Object.fromEntries(NODE_NAMES.map((node) => [node, String(before)])));
-    await expect(cell.locator(".cell-fanout__agreement").textContent()).resolves.toBe("Same answer on master, slave1, slave2, slave3");
+    await expect
+      .poll(() => columns(cell))
+      .toEqual(Object.fromEntries(NODE_NAMES.map((node) => [node, String(before)])));
+    await expect(cell.locator(".cell-fanout__agreement").textContent()).resolves.toBe(
+      "Same answer on master, slave1, slave2, slave3",
+    );
     const seen = await round(cell);
     await direct("master", "INSERT INTO users (name, email) VALUES ('watched', 'watched@example.com')");
     // The new row shows in master's column and, once replicated, in each follower's, in later rounds of this watch.
@@ -101,7 +116,9 @@ describe("\\watch on a cell that runs on all nodes", () => {
     await page.reload();
     await page.locator(".lab-status.compact [data-node='master'][data-state='up']").waitFor();
     const restored = page.locator("sql-cell[data-scratch] .sql-cell__output.is-restored");
-    await expect(restored.locator(".cell-fanout__head").first().textContent()).resolves.toBe("Same answer on master, slave1, slave2, slave3");
+    await expect(restored.locator(".cell-fanout__head").first().textContent()).resolves.toBe(
+      "Same answer on master, slave1, slave2, slave3",
+    );
     await expect(restored.locator("td").first().textContent()).resolves.toBe(String(before + 1));
     await page.close();
   });
@@ -113,9 +130,13 @@ describe("\\watch on a cell that runs on all nodes", () => {
     await expect.poll(() => round(cell), { timeout: 5000 }).toBeGreaterThanOrEqual(2);
     await expect(cell.locator(".cell-fanout__node").count()).resolves.toBe(4);
     await cell.scrollIntoViewIfNeeded();
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
     expect(overflow).toBe(0);
-    for (const box of await cell.locator(".cell-fanout__node").evaluateAll((nodes) => nodes.map((node) => node.getBoundingClientRect().toJSON()))) {
+    for (const box of await cell
+      .locator(".cell-fanout__node")
+      .evaluateAll((nodes) => nodes.map((node) => node.getBoundingClientRect().toJSON()))) {
       expect(box.left).toBeGreaterThanOrEqual(0);
       expect(box.right).toBeLessThanOrEqual(390);
     }
@@ -132,7 +153,9 @@ describe("\\watch on a cell that runs on all nodes", () => {
     await direct("master", "DROP TABLE IF EXISTS watch_master_only; CREATE TABLE watch_master_only (id int)");
     const cell = page.locator("sql-cell:not([data-scratch])").nth(1);
     await cell.locator("select").selectOption("all");
-    await cell.locator("textarea").fill("SELECT count(*) FROM users;\nSELECT count(*) FROM watch_master_only \\watch 1");
+    await cell
+      .locator("textarea")
+      .fill("SELECT count(*) FROM users;\nSELECT count(*) FROM watch_master_only \\watch 1");
     await cell.getByRole("button", { name: /Run/ }).click();
     const relationMissing = 'relation "watch_master_only" does not exist';
     await expect
@@ -147,7 +170,9 @@ describe("\\watch on a cell that runs on all nodes", () => {
     await expect.poll(() => columns(cell), { timeout: 15_000 }).toMatchObject({ slave3: 'node "slave3" is down' });
     const seen = await round(cell);
     await direct("master", "INSERT INTO watch_master_only VALUES (1)");
-    await expect.poll(() => columns(cell), { timeout: 5000 }).toMatchObject({ master: "1", slave1: relationMissing, slave3: 'node "slave3" is down' });
+    await expect
+      .poll(() => columns(cell), { timeout: 5000 })
+      .toMatchObject({ master: "1", slave1: relationMissing, slave3: 'node "slave3" is down' });
     expect(await round(cell)).toBeGreaterThan(seen);
     await shoot(page, cell, "watch-all-nodes-node-down");
 
@@ -173,16 +198,20 @@ describe("\\watch on a cell that runs on all nodes", () => {
     const cancelled = async () => {
       const match = encodeURIComponent("canceling statement due to user request|slow-watch");
       const lines = (await call(`/api/lab/nodes/master/log?lines=20&match=${match}`)).json.lines as string[];
-      return lines.some((line, i) => line.includes("canceling statement due to user request") && lines[i + 1]?.includes("slow-watch"));
+      return lines.some(
+        (line, i) => line.includes("canceling statement due to user request") && lines[i + 1]?.includes("slow-watch"),
+      );
     };
     await expect.poll(cancelled, { timeout: 5000 }).toBe(true);
-    const active = "SELECT 1 FROM pg_stat_activity WHERE query LIKE '%slow-watch%' AND state = 'active' AND pid <> pg_backend_pid()";
+    const active =
+      "SELECT 1 FROM pg_stat_activity WHERE query LIKE '%slow-watch%' AND state = 'active' AND pid <> pg_backend_pid()";
     await expect.poll(async () => (await direct("master", active)).length, { timeout: 5000 }).toBe(0);
     await page.close();
   });
 
   it("stops when the cell runs again, its SQL changes, or the page is left", async () => {
-    for (const node of NODE_NAMES) await direct(node, "DROP TABLE IF EXISTS watch_rounds; CREATE TABLE watch_rounds (id serial)");
+    for (const node of NODE_NAMES)
+      await direct(node, "DROP TABLE IF EXISTS watch_rounds; CREATE TABLE watch_rounds (id serial)");
     const rounds = async () => Number((await direct("slave2", "SELECT count(*) AS n FROM watch_rounds"))[0].n);
     const stillFor = async (page: Page) => {
       const before = await rounds();
@@ -204,7 +233,15 @@ describe("\\watch on a cell that runs on all nodes", () => {
     await expect.poll(() => round(cell), { timeout: 5000 }).toBeGreaterThanOrEqual(2);
     await cell.locator("textarea").fill("SELECT 'ran again' AS note");
     await run.click();
-    await expect.poll(() => cell.locator("td").first().textContent().catch(() => null)).toBe("ran again");
+    await expect
+      .poll(() =>
+        cell
+          .locator("td")
+          .first()
+          .textContent()
+          .catch(() => null),
+      )
+      .toBe("ran again");
     await stillFor(page);
 
     await cell.locator("textarea").fill("INSERT INTO watch_rounds DEFAULT VALUES RETURNING id \\watch 1");

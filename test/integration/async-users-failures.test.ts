@@ -66,7 +66,11 @@ describe("POST /async-users: a bad request fails alone", () => {
     const surrogate = await post('{"name": "half \\ud800 a pair", "email": "s@example.com"}');
     expect(surrogate.status).toBe(400);
     expect(JSON.parse(surrogate.body).error.message).toContain('"name"');
-    const latin1 = Buffer.concat([Buffer.from('{"name": "Zo'), Buffer.from([0xeb]), Buffer.from('", "email": "z@example.com"}')]);
+    const latin1 = Buffer.concat([
+      Buffer.from('{"name": "Zo'),
+      Buffer.from([0xeb]),
+      Buffer.from('", "email": "z@example.com"}'),
+    ]);
     const notUtf8 = await post(latin1);
     expect(notUtf8.status).toBe(400);
     expect(JSON.parse(notUtf8.body).error.message).toContain("UTF-8");

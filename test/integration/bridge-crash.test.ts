@@ -62,7 +62,13 @@ async function labPassword(): Promise<string> {
 }
 
 async function sql(port: number, text: string) {
-  const client = new pg.Client({ host: "127.0.0.1", port, user: "postgres", password: await labPassword(), database: "replication" });
+  const client = new pg.Client({
+    host: "127.0.0.1",
+    port,
+    user: "postgres",
+    password: await labPassword(),
+    database: "replication",
+  });
   await client.connect();
   try {
     return (await client.query(text)).rows;
@@ -119,7 +125,9 @@ describe("npm start after the bridge was killed with SIGKILL", () => {
     expect(await postmasters()).toHaveLength(4);
     running = startBridge();
     const url = await ready(running);
-    expect(running.output()).toMatch(/note: master: stopped a server left running by an earlier start that ended without stopping it \(pid \d+, port \d+\)/);
+    expect(running.output()).toMatch(
+      /note: master: stopped a server left running by an earlier start that ended without stopping it \(pid \d+, port \d+\)/,
+    );
     expect((await status(url)).nodes.map((node) => [node.state, node.port])).toEqual(ports.map((port) => ["up", port]));
     await replicates(ports, 2);
   }, 120_000);
@@ -140,7 +148,9 @@ describe("npm start after the bridge was killed with SIGKILL", () => {
     const moved = (await status(url)).nodes.map((node) => node.port);
     expect(moved).toEqual([elsewhere, elsewhere + 1, elsewhere + 2, elsewhere + 3]);
     for (const i of [1, 2, 3]) {
-      expect(running.output()).toContain(`note: slave${i}: subscription sub${i} now connects to master on port ${elsewhere} (it pointed at ${ports[0]})`);
+      expect(running.output()).toContain(
+        `note: slave${i}: subscription sub${i} now connects to master on port ${elsewhere} (it pointed at ${ports[0]})`,
+      );
     }
     await replicates(moved, 4);
   }, 120_000);

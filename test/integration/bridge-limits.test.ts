@@ -17,7 +17,14 @@ describe("one result can't take the bridge down or grow it without bound", () =>
   beforeAll(async () => {
     bridge = await startChildBridge();
     // Warm up the paths the hostile queries take, so that the baseline holds what any query costs.
-    expect((await bridge.call("/api/query", { node: "slave1", sql: "SELECT repeat('x', 1000) FROM generate_series(1, 100)" })).status).toBe(200);
+    expect(
+      (
+        await bridge.call("/api/query", {
+          node: "slave1",
+          sql: "SELECT repeat('x', 1000) FROM generate_series(1, 100)",
+        })
+      ).status,
+    ).toBe(200);
   }, 90_000);
   afterAll(async () => {
     await bridge?.stop();
@@ -25,16 +32,23 @@ describe("one result can't take the bridge down or grow it without bound", () =>
 
   it("answers a single 600 MB value with a clear error, and stays small", async () => {
     const before = await bridge.peakRss();
-    const { status, json } = await bridge.call("/api/query", { node: "slave1", sql: "SELECT repeat('x', 600000000) AS big" });
+    const { status, json } = await bridge.call("/api/query", {
+      node: "slave1",
+      sql: "SELECT repeat('x', 600000000) AS big",
+    });
     expect(bridge.exited()).toBeNull();
     expect(status).toBe(200);
     expect(json.error).toMatchObject({ code: "LAB05" });
     expect(json.error.message).toContain("larger than the bridge's limit");
     const peak = await bridge.peakRss();
-    console.log(`peak RSS with a 600 MB value: ${(peak / MB).toFixed(0)} MB (resting peak ${(before / MB).toFixed(0)} MB)`);
+    console.log(
+      `peak RSS with a 600 MB value: ${(peak / MB).toFixed(0)} MB (resting peak ${(before / MB).toFixed(0)} MB)`,
+    );
     expect(peak - before).toBeLessThan(GROWTH_BOUND);
     // The connection it used is fine for the next cell.
-    expect((await bridge.call("/api/query", { node: "slave1", sql: "SELECT 1 AS one" })).json.results[0].rows).toEqual([["1"]]);
+    expect((await bridge.call("/api/query", { node: "slave1", sql: "SELECT 1 AS one" })).json.results[0].rows).toEqual([
+      ["1"],
+    ]);
   }, 120_000);
 
   it("cuts a many-row result by bytes in a cell, and stops the server sending the rest", async () => {
@@ -48,7 +62,8 @@ describe("one result can't take the bridge down or grow it without bound", () =>
     else expect(kept.truncated).toBe(true);
     expect(answer).toBeTruthy();
     expect((await bridge.peakRss()) - before).toBeLessThan(GROWTH_BOUND);
-    const active = "SELECT 1 FROM pg_stat_activity WHERE query LIKE '%wide-rows%' AND state = 'active' AND pid <> pg_backend_pid()";
+    const active =
+      "SELECT 1 FROM pg_stat_activity WHERE query LIKE '%wide-rows%' AND state = 'active' AND pid <> pg_backend_pid()";
     expect(await direct("slave1", active)).toHaveLength(0);
   }, 120_000);
 
@@ -114,12 +129,17 @@ describe("the log endpoint can't block the event loop", () => {
     expect(status).toBe(200);
     expect(json.lines).toEqual([]);
     // Plain text finds the line; `|` still separates alternatives, as the lessons' <ServerLog match="..."> use it.
-    const found = await call(`/api/lab/nodes/slave3/log?lines=5&match=${encodeURIComponent(`nothing-like-this|"${"a".repeat(30)}"`)}`);
+    const found = await call(
+      `/api/lab/nodes/slave3/log?lines=5&match=${encodeURIComponent(`nothing-like-this|"${"a".repeat(30)}"`)}`,
+    );
     expect(found.json.lines.some((line: string) => line.includes("invalid input syntax for type integer"))).toBe(true);
   });
 
   it("has PostgreSQL write its log to a file, not to a pipe the bridge must drain", async () => {
-    const [row] = await direct<{ pid: number }>("slave3", "SELECT pid FROM pg_stat_activity WHERE backend_type = 'checkpointer'");
+    const [row] = await direct<{ pid: number }>(
+      "slave3",
+      "SELECT pid FROM pg_stat_activity WHERE backend_type = 'checkpointer'",
+    );
     const { readlink } = await import("node:fs/promises");
     const target = await readlink(`/proc/${row!.pid}/fd/2`);
     expect(target).toMatch(/slave3\.log$/);
@@ -155,7 +175,10 @@ describe("Cancel doesn't wait for the pool it cancels", () => {
     const cells = Array.from({ length: 10 }, () => query("slave2", sleep(7)));
     await waitFor(async () => (await direct<{ n: number }>("slave2", sleeping(7)))[0]!.n === 10, 10_000);
     const busy = await query("slave2", "SELECT 1");
-    expect(busy.error).toMatchObject({ code: "LAB04", message: `all 10 of the bridge's connections to "slave2" are busy` });
+    expect(busy.error).toMatchObject({
+      code: "LAB04",
+      message: `all 10 of the bridge's connections to "slave2" are busy`,
+    });
     for (const cell of await Promise.all(cells)) expect(cell.error).toBeUndefined();
   }, 60_000);
 
@@ -169,7 +192,8 @@ describe("Cancel doesn't wait for the pool it cancels", () => {
     const cancels = await Promise.all(ids.map((id) => call("/api/cancel", { id })));
     const cancelMs = performance.now() - started;
     for (const [i, cancel] of cancels.entries()) expect(cancel.json).toEqual({ id: ids[i], cancelled: true });
-    for (const cell of await Promise.all(cells)) expect(cell.error).toMatchObject({ code: "57014", message: "canceling statement due to user request" });
+    for (const cell of await Promise.all(cells))
+      expect(cell.error).toMatchObject({ code: "57014", message: "canceling statement due to user request" });
     console.log(`10 cancels with the pool full took ${cancelMs.toFixed(0)} ms`);
     expect((await waiting).results[0]?.rows).toEqual([["1"]]);
     expect(await direct<{ n: number }>("slave2", sleeping(20))).toEqual([{ n: 0 }]);

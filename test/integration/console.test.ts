@@ -108,7 +108,10 @@ function handshake(path: string, headers: Record<string, string> = {}) {
 }
 
 const consoleBackends = async (node = "master") =>
-  direct(node as "master", "SELECT pid, state, query FROM pg_stat_activity WHERE application_name = 'replication-lab console'");
+  direct(
+    node as "master",
+    "SELECT pid, state, query FROM pg_stat_activity WHERE application_name = 'replication-lab console'",
+  );
 
 const terminals: Terminal[] = [];
 async function terminal(node = "master"): Promise<Terminal> {
@@ -135,9 +138,13 @@ describe("a psql session over the console's WebSocket", () => {
     expect(t.shown).toBe("replication=*# ");
     expect(await t.type("INSERT INTO console_tx VALUES (1);")).toBe("INSERT 0 1\n");
     expect(await direct("master", "SELECT * FROM console_tx")).toEqual([]);
-    expect(await t.type("INSERT INTO console_tx VALUES (1);")).toContain('ERROR:  duplicate key value violates unique constraint "console_tx_pkey"\nDETAIL:  Key (id)=(1) already exists.\n');
+    expect(await t.type("INSERT INTO console_tx VALUES (1);")).toContain(
+      'ERROR:  duplicate key value violates unique constraint "console_tx_pkey"\nDETAIL:  Key (id)=(1) already exists.\n',
+    );
     expect(t.shown).toBe("replication=!# ");
-    expect(await t.type("SELECT 1;")).toBe("ERROR:  current transaction is aborted, commands ignored until end of transaction block\n");
+    expect(await t.type("SELECT 1;")).toBe(
+      "ERROR:  current transaction is aborted, commands ignored until end of transaction block\n",
+    );
     expect(await t.type("ROLLBACK;")).toBe("ROLLBACK\n");
     expect(t.shown).toBe("replication=# ");
     await t.type("SET work_mem = '7MB';");
@@ -168,7 +175,9 @@ describe("a psql session over the console's WebSocket", () => {
     expect(await t.type("nope;")).toBe('ERROR:  column "nope" does not exist\nLINE 2: nope;\n        ^\n');
     expect(await t.type("DO $$ BEGIN RAISE NOTICE 'hello %', 'you'; END $$;")).toBe("NOTICE:  hello you\nDO\n");
     expect(await t.type("CREATE TABLE console_tags (id int, note text);")).toBe("CREATE TABLE\n");
-    expect(await t.type("INSERT INTO console_tags VALUES (1, 'a'), (2, 'b') RETURNING id;")).toBe(" id \n----\n  1\n  2\n(2 rows)\n\nINSERT 0 2\n");
+    expect(await t.type("INSERT INTO console_tags VALUES (1, 'a'), (2, 'b') RETURNING id;")).toBe(
+      " id \n----\n  1\n  2\n(2 rows)\n\nINSERT 0 2\n",
+    );
     expect(await t.type("UPDATE console_tags SET note = 'c';")).toBe("UPDATE 2\n");
     expect(await t.type("DROP TABLE console_tags;")).toBe("DROP TABLE\n");
   });
@@ -177,7 +186,9 @@ describe("a psql session over the console's WebSocket", () => {
     const t = await terminal();
     expect(await t.type("COPY (SELECT g, 'x' FROM generate_series(1, 2) g) TO STDOUT;")).toBe("1\tx\n2\tx\nCOPY 2\n");
     await t.type("CREATE TABLE console_copy (n int);");
-    expect(await t.type("COPY console_copy FROM STDIN;")).toMatch(/^ERROR:  COPY from stdin failed: the lab's console can't send COPY data.*\nCONTEXT:  COPY console_copy, line 1\n$/);
+    expect(await t.type("COPY console_copy FROM STDIN;")).toMatch(
+      /^ERROR:  COPY from stdin failed: the lab's console can't send COPY data.*\nCONTEXT:  COPY console_copy, line 1\n$/,
+    );
     expect(await t.type("SELECT 1 AS still_here;")).toContain("still_here");
     await t.type("DROP TABLE console_copy;");
     await t.type("LISTEN lab_channel;");
@@ -213,7 +224,9 @@ describe("a psql session over the console's WebSocket", () => {
   it("cancels the running statement on the server with Ctrl+C", async () => {
     const t = await terminal();
     const from = t.start("SELECT pg_sleep(20) /* console cancel */;");
-    await waitFor(async () => (await consoleBackends()).some((b) => b.state === "active" && b.query.includes("console cancel")));
+    await waitFor(async () =>
+      (await consoleBackends()).some((b) => b.state === "active" && b.query.includes("console cancel")),
+    );
     await t.cancel();
     expect(t.output.slice(from)).toBe("Cancel request sent\nERROR:  canceling statement due to user request\n");
     expect(t.shown).toBe("replication=# ");
@@ -229,7 +242,9 @@ describe("a psql session over the console's WebSocket", () => {
     await t.until(() => (t.output.slice(from).match(/\(every 0\.2s\)/g) ?? []).length >= 3);
     await t.cancel();
     const shown = t.output.slice(from);
-    expect(shown).toMatch(/^\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4} \(every 0\.2s\)\n\n seven \n-------\n     7\n\(1 row\)\n\n/);
+    expect(shown).toMatch(
+      /^\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4} \(every 0\.2s\)\n\n seven \n-------\n     7\n\(1 row\)\n\n/,
+    );
     const after = t.output.length;
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(t.output.length).toBe(after);
@@ -238,12 +253,16 @@ describe("a psql session over the console's WebSocket", () => {
 
   it("switches node with \\c, and says clearly when a node is down", async () => {
     const t = await terminal();
-    expect(await t.type("\\c slave1")).toBe('You are now connected to database "replication" as user "postgres" on node "slave1".\n');
+    expect(await t.type("\\c slave1")).toBe(
+      'You are now connected to database "replication" as user "postgres" on node "slave1".\n',
+    );
     expect(t.prompt?.node).toBe("slave1");
     expect(await t.type("\\c nowhere")).toContain('there is no node "nowhere"');
     await call("/api/lab/nodes/slave2/stop", {});
     try {
-      expect(await t.type("\\c slave2")).toMatch(/^psql: error: node "slave2" is down: .+\nPrevious connection kept\n$/);
+      expect(await t.type("\\c slave2")).toMatch(
+        /^psql: error: node "slave2" is down: .+\nPrevious connection kept\n$/,
+      );
       expect(t.prompt?.node).toBe("slave1");
       const down = await terminal("slave2");
       expect(down.output).toMatch(/^psql: error: node "slave2" is down/);

@@ -122,7 +122,9 @@ describe("the embedded lab", () => {
     await lab.start();
     await lab.stop();
     await fs.appendFile(path.join(dir, "slave3", "postgresql.conf"), "\nwal_level = bogus\n");
-    await expect(lab.start()).rejects.toThrow(/slave3: slave3 failed to start: .*invalid value for parameter "wal_level": "bogus"/);
+    await expect(lab.start()).rejects.toThrow(
+      /slave3: slave3 failed to start: .*invalid value for parameter "wal_level": "bogus"/,
+    );
     expect(lab.node("slave3").state).toBe("error");
     expect(lab.node("slave3").error).toContain('"wal_level"');
     expect(lab.node("master").state).toBe("up");
@@ -143,7 +145,11 @@ describe("the embedded lab", () => {
     await first.start();
     await sql(first, "CREATE TABLE users (id int PRIMARY KEY); CREATE PUBLICATION userpub FOR TABLE users");
     await sql(first, "CREATE TABLE users (id int PRIMARY KEY)", "slave1");
-    await sql(first, `CREATE SUBSCRIPTION usersub CONNECTION '${first.node("master").conninfo}' PUBLICATION userpub`, "slave1");
+    await sql(
+      first,
+      `CREATE SUBSCRIPTION usersub CONNECTION '${first.node("master").conninfo}' PUBLICATION userpub`,
+      "slave1",
+    );
     await first.stop();
 
     await occupy(base);
@@ -151,7 +157,9 @@ describe("the embedded lab", () => {
     await second.start();
     const port = second.node("master").port;
     expect(port).not.toBe(base);
-    expect(second.warnings).toContain(`slave1: subscription usersub now connects to master on port ${port} (it pointed at ${base})`);
+    expect(second.warnings).toContain(
+      `slave1: subscription usersub now connects to master on port ${port} (it pointed at ${base})`,
+    );
     await sql(second, "INSERT INTO users VALUES (1)");
     await waitFor(async () => (await sql(second, "SELECT id FROM users", "slave1")).length === 1, 15_000);
   });
@@ -176,7 +184,11 @@ describe("the embedded lab", () => {
     async function strayProcess(): Promise<{ pid: number; signalled: () => Promise<string> }> {
       const note = path.join(await labFolder(), "signals");
       const script = `for (const s of ["SIGINT", "SIGTERM"]) process.on(s, () => require("fs").appendFileSync(${JSON.stringify(note)}, s)); setInterval(() => {}, 1000);`;
-      const { stdout } = await run("setsid", ["sh", "-c", `${JSON.stringify(process.execPath)} -e '${script}' >/dev/null 2>&1 & echo $!`]);
+      const { stdout } = await run("setsid", [
+        "sh",
+        "-c",
+        `${JSON.stringify(process.execPath)} -e '${script}' >/dev/null 2>&1 & echo $!`,
+      ]);
       const pid = Number(stdout.trim());
       cleanups.push(async () => {
         try {
@@ -203,9 +215,14 @@ describe("the embedded lab", () => {
       const { dir, lab } = await stoppedLab();
       const { pid, signalled } = await strayProcess();
       const dataDir = path.join(dir, "slave1");
-      await fs.writeFile(path.join(dataDir, "postmaster.pid"), lockFile(pid, dataDir, Math.floor(Date.now() / 1000), lab.node("slave1").port));
+      await fs.writeFile(
+        path.join(dataDir, "postmaster.pid"),
+        lockFile(pid, dataDir, Math.floor(Date.now() / 1000), lab.node("slave1").port),
+      );
       const again = await newLab(dir);
-      await expect(again.start()).rejects.toThrow(`names process ${pid}, which is not a PostgreSQL server of this folder`);
+      await expect(again.start()).rejects.toThrow(
+        `names process ${pid}, which is not a PostgreSQL server of this folder`,
+      );
       expect(() => process.kill(pid, 0)).not.toThrow();
       expect(await signalled()).toBe("");
       expect(again.node("master").state).toBe("up");
@@ -215,13 +232,18 @@ describe("the embedded lab", () => {
       const { dir, lab } = await stoppedLab();
       const { pid, signalled } = await strayProcess();
       const dataDir = path.join(dir, "slave1");
-      await fs.writeFile(path.join(dataDir, "postmaster.pid"), lockFile(pid, dataDir, 1_000_000_000, lab.node("slave1").port));
+      await fs.writeFile(
+        path.join(dataDir, "postmaster.pid"),
+        lockFile(pid, dataDir, 1_000_000_000, lab.node("slave1").port),
+      );
       const again = await newLab(dir);
       await again.start();
       expect(again.node("slave1").state).toBe("up");
       expect(() => process.kill(pid, 0)).not.toThrow();
       expect(await signalled()).toBe("");
-      expect(again.warnings.join("\n")).toContain("slave1: removed a postmaster.pid left from before the machine started");
+      expect(again.warnings.join("\n")).toContain(
+        "slave1: removed a postmaster.pid left from before the machine started",
+      );
     });
   });
 });

@@ -16,7 +16,14 @@ const WALKTHROUGH = "postgres";
 
 /** What a login to a node as postgres with that password comes to: "in", or the SQLSTATE it was refused with. */
 async function login(port: number, password: string): Promise<string> {
-  const client = new pg.Client({ host: "127.0.0.1", port, user: "postgres", password, database: "replication", connectionTimeoutMillis: 5000 });
+  const client = new pg.Client({
+    host: "127.0.0.1",
+    port,
+    user: "postgres",
+    password,
+    database: "replication",
+    connectionTimeoutMillis: 5000,
+  });
   client.on("error", () => {});
   try {
     await client.connect();
@@ -32,7 +39,12 @@ async function login(port: number, password: string): Promise<string> {
 const mode = async (file: string) => (await fs.stat(file)).mode & 0o777;
 
 /** Runs a program as another OS user (uid/gid given) or as this one, and says how it ended and what it printed. */
-function runAs(user: { uid: number; gid: number } | undefined, command: string, args: string[], env: Record<string, string> = {}) {
+function runAs(
+  user: { uid: number; gid: number } | undefined,
+  command: string,
+  args: string[],
+  env: Record<string, string> = {},
+) {
   return new Promise<{ code: number | null; output: string }>((resolve, reject) => {
     const child = spawn(command, args, {
       ...(user ?? {}),
@@ -66,7 +78,9 @@ describe("the lab's own password", () => {
     expect((await fs.readFile(passwordFile(), "utf8")).trim()).toBe(password);
     expect(password).not.toBe(WALKTHROUGH);
     expect(password).toMatch(/^[A-Za-z0-9_-]{24}$/);
-    expect(await nodeConninfo("master")).toBe(`host=127.0.0.1 port=${nodeLogin("master").port} user=postgres password=${password} dbname=replication`);
+    expect(await nodeConninfo("master")).toBe(
+      `host=127.0.0.1 port=${nodeLogin("master").port} user=postgres password=${password} dbname=replication`,
+    );
   });
 
   it("the server logs are the owner's alone: folder mode 700, files 600", async () => {
@@ -92,11 +106,21 @@ describe("the lab's own password", () => {
       }
       const { port } = nodeLogin("master");
       const conninfo = `host=127.0.0.1 port=${port} user=postgres dbname=replication`;
-      const attack = await runAs(other, "/usr/bin/psql", ["-X", "-w", conninfo, "-c", "COPY (SELECT 1) TO PROGRAM 'id'"], { PGPASSWORD: WALKTHROUGH });
+      const attack = await runAs(
+        other,
+        "/usr/bin/psql",
+        ["-X", "-w", conninfo, "-c", "COPY (SELECT 1) TO PROGRAM 'id'"],
+        { PGPASSWORD: WALKTHROUGH },
+      );
       expect(attack.code, attack.output).toBe(2);
       expect(attack.output).toContain('password authentication failed for user "postgres"');
       // The same command with the password gets in: what stops it is the password, nothing else.
-      const owner = await runAs(other, "/usr/bin/psql", ["-X", "-w", "-A", "-t", conninfo, "-c", "SELECT current_user"], { PGPASSWORD: inject("pgPassword") });
+      const owner = await runAs(
+        other,
+        "/usr/bin/psql",
+        ["-X", "-w", "-A", "-t", conninfo, "-c", "SELECT current_user"],
+        { PGPASSWORD: inject("pgPassword") },
+      );
       expect(owner, owner.output).toEqual({ code: 0, output: "postgres\n" });
     },
   );
@@ -158,11 +182,17 @@ describe("a lab made with the walkthrough's password", () => {
       expect(await login(lab.node(node).port, WALKTHROUGH), `${node} with postgres/postgres`).toBe("28P01");
       expect(await login(lab.node(node).port, password), `${node} with the lab's password`).toBe("in");
     }
-    expect(lab.warnings).toContain(`slave1: subscription usersub now logs in to master with the lab's password (it had the walkthrough's "postgres")`);
-    expect(lab.warnings).toContain(`the server logs in ${path.join(dir, "logs")} could be read by other users; they are now readable by you only`);
+    expect(lab.warnings).toContain(
+      `slave1: subscription usersub now logs in to master with the lab's password (it had the walkthrough's "postgres")`,
+    );
+    expect(lab.warnings).toContain(
+      `the server logs in ${path.join(dir, "logs")} could be read by other users; they are now readable by you only`,
+    );
     expect(await mode(path.join(dir, "logs"))).toBe(0o700);
     expect(await mode(path.join(dir, "logs", "master.log"))).toBe(0o600);
-    expect(await sql(lab, "slave1", "SELECT subconninfo FROM pg_subscription")).toEqual([{ subconninfo: lab.node("master").conninfo }]);
+    expect(await sql(lab, "slave1", "SELECT subconninfo FROM pg_subscription")).toEqual([
+      { subconninfo: lab.node("master").conninfo },
+    ]);
     await sql(lab, "master", "INSERT INTO users VALUES (2)");
     await waitFor(async () => (await sql(lab, "slave1", "SELECT id FROM users ORDER BY id")).length === 2, 20_000);
     await lab.stop();
@@ -171,7 +201,9 @@ describe("a lab made with the walkthrough's password", () => {
     await fs.chmod(file, 0o644);
     const again = newLab(dir);
     await again.start();
-    expect(again.warnings).toEqual([`the lab's password file ${file} could be read by other users; it is now readable by you only (mode 600)`]);
+    expect(again.warnings).toEqual([
+      `the lab's password file ${file} could be read by other users; it is now readable by you only (mode 600)`,
+    ]);
     expect(await mode(file)).toBe(0o600);
     expect(again.endpoint("master").password).toBe(password);
   }, 120_000);

@@ -17,7 +17,7 @@ import { FOLLOWERS } from "../support/replication.ts";
 
 const lessons = await readLessons();
 
-const post: Post = async <T,>(path: string, body: unknown) => {
+const post: Post = async <T>(path: string, body: unknown) => {
   const { status, json } = await call(path, body);
   if (status >= 400) throw new Error(`${path} answered ${status}: ${JSON.stringify(json)}`);
   return json as T;
@@ -41,21 +41,39 @@ async function snapshotFiles(): Promise<string[]> {
 
 /** The stored objects a snapshot file names. */
 async function objectsOf(file: string): Promise<Set<string>> {
-  const snapshot = JSON.parse(await fs.readFile(path.join(snapshotsDir(), file), "utf8")) as { folders: Record<string, Entry[]> };
-  return new Set(Object.values(snapshot.folders).flat().flatMap((entry) => (entry.kind === "file" ? [ObjectStore.nameOf(entry)] : [])));
+  const snapshot = JSON.parse(await fs.readFile(path.join(snapshotsDir(), file), "utf8")) as {
+    folders: Record<string, Entry[]>;
+  };
+  return new Set(
+    Object.values(snapshot.folders)
+      .flat()
+      .flatMap((entry) => (entry.kind === "file" ? [ObjectStore.nameOf(entry)] : [])),
+  );
 }
 
 /** The bytes of the files a snapshot file lists: what a whole copy of its folders would take. */
 async function bytesListed(file: string): Promise<number> {
-  const snapshot = JSON.parse(await fs.readFile(path.join(snapshotsDir(), file), "utf8")) as { folders: Record<string, Entry[]> };
-  return Object.values(snapshot.folders).flat().reduce((sum, entry) => sum + (entry.kind === "file" ? entry.size : 0), 0);
+  const snapshot = JSON.parse(await fs.readFile(path.join(snapshotsDir(), file), "utf8")) as {
+    folders: Record<string, Entry[]>;
+  };
+  return Object.values(snapshot.folders)
+    .flat()
+    .reduce((sum, entry) => sum + (entry.kind === "file" ? entry.size : 0), 0);
 }
 
 /** Every file in the object store, as ObjectStore.nameOf names it. */
 async function storedObjects(): Promise<string[]> {
   const objects = path.join(snapshotsDir(), "objects");
   const prefixes = await fs.readdir(objects);
-  return (await Promise.all(prefixes.map(async (prefix) => (await fs.readdir(path.join(objects, prefix))).map((name) => path.join(prefix, name))))).flat().sort();
+  return (
+    await Promise.all(
+      prefixes.map(async (prefix) =>
+        (await fs.readdir(path.join(objects, prefix))).map((name) => path.join(prefix, name)),
+      ),
+    )
+  )
+    .flat()
+    .sort();
 }
 
 async function startLesson(lesson: number): Promise<LessonStartProgress> {
@@ -78,7 +96,10 @@ async function sharedFiles(): Promise<string[]> {
 /** Node states announced on the status panel's feed while `work` runs. */
 async function nodeStatesDuring(work: () => Promise<void>): Promise<Record<string, string[]>> {
   const abort = new AbortController();
-  const response = await fetch(`${bridgeUrl()}/api/events`, { headers: { Authorization: `Bearer ${inject("token")}` }, signal: abort.signal });
+  const response = await fetch(`${bridgeUrl()}/api/events`, {
+    headers: { Authorization: `Bearer ${inject("token")}` },
+    signal: abort.signal,
+  });
   const seen: Record<string, string[]> = {};
   const reading = (async () => {
     const decoder = new TextDecoder();
@@ -120,7 +141,16 @@ describe("starting a lesson from a known state", () => {
     expect(done).toMatchObject({ lesson: 9, how: "replay", phase: "done", snapshots: true });
     expect(done.step).toBe(done.steps);
     const kept = (await snapshotFiles()).map((entry) => entry.slice(0, 9)).sort();
-    expect(kept).toEqual(["lesson-02", "lesson-03", "lesson-04", "lesson-05", "lesson-06", "lesson-07", "lesson-08", "lesson-09"]);
+    expect(kept).toEqual([
+      "lesson-02",
+      "lesson-03",
+      "lesson-04",
+      "lesson-05",
+      "lesson-06",
+      "lesson-07",
+      "lesson-08",
+      "lesson-09",
+    ]);
     // Whole copies of the four folders took about 315 MB per lesson start, 2.6 GB for eight; with each content
     // stored once and WAL compressed, the store takes a small part of the folders it lists.
     const listed = (await Promise.all((await snapshotFiles()).map(bytesListed))).reduce((sum, bytes) => sum + bytes, 0);
@@ -129,7 +159,13 @@ describe("starting a lesson from a known state", () => {
 
   it("a restored lab replicates: master's slots are the followers' and keep the WAL from their restart_lsn, every follower streams, a row written on master reaches all three, and no file of the lab is shared with a snapshot", async () => {
     expect(await startLesson(9)).toMatchObject({ lesson: 9, how: "restore", phase: "done" });
-    const subscribed = (await Promise.all(FOLLOWERS.map((node) => direct<{ subslotname: string }>(node, "SELECT subslotname FROM pg_subscription WHERE subenabled")))).flat();
+    const subscribed = (
+      await Promise.all(
+        FOLLOWERS.map((node) =>
+          direct<{ subslotname: string }>(node, "SELECT subslotname FROM pg_subscription WHERE subenabled"),
+        ),
+      )
+    ).flat();
     expect(subscribed).toHaveLength(3);
     const slots = await waitFor(async () => {
       const rows = await direct<{ slot_name: string; active: boolean; wal_status: string; wal_kept: boolean }>(
@@ -142,19 +178,29 @@ describe("starting a lesson from a known state", () => {
     }, 30_000);
     expect(slots.map((slot) => slot.slot_name)).toEqual(subscribed.map((sub) => sub.subslotname).sort());
     for (const slot of slots) expect(slot, slot.slot_name).toMatchObject({ wal_status: "reserved", wal_kept: true });
-    await waitFor(async () => (await direct("master", "SELECT 1 FROM pg_stat_replication WHERE state = 'streaming'")).length === 3, 30_000);
+    await waitFor(
+      async () => (await direct("master", "SELECT 1 FROM pg_stat_replication WHERE state = 'streaming'")).length === 3,
+      30_000,
+    );
 
     const email = `restored-${Date.now()}@example.com`;
     await direct("master", "INSERT INTO users (name, email) VALUES ('written after a restore', $1)", [email]);
     const { lsn } = (await direct<{ lsn: string }>("master", "SELECT pg_current_wal_lsn() AS lsn"))[0]!;
     for (const node of FOLLOWERS) {
-      await waitFor(async () => (await direct(node, "SELECT 1 FROM users WHERE email = $1", [email])).length === 1, 15_000).catch(() => {
+      await waitFor(
+        async () => (await direct(node, "SELECT 1 FROM users WHERE email = $1", [email])).length === 1,
+        15_000,
+      ).catch(() => {
         throw new Error(`${node} never got the row written on master after the restore`);
       });
     }
     // Each slot decoded past the new row: its WAL from restart_lsn on was there to read.
     await waitFor(async () => {
-      const decoded = await direct("master", "SELECT 1 FROM pg_replication_slots WHERE slot_type = 'logical' AND confirmed_flush_lsn >= $1::pg_lsn", [lsn]);
+      const decoded = await direct(
+        "master",
+        "SELECT 1 FROM pg_replication_slots WHERE slot_type = 'logical' AND confirmed_flush_lsn >= $1::pg_lsn",
+        [lsn],
+      );
       return decoded.length === slots.length;
     }, 15_000);
     expect(await sharedFiles()).toEqual([]);
@@ -165,7 +211,10 @@ describe("starting a lesson from a known state", () => {
     let done: LessonStartProgress | undefined;
     // Cells and the live monitor keep asking while the nodes restart: they get errors, the bridge stays up.
     const monitor = new AbortController();
-    const watching = fetch(`${bridgeUrl()}/api/monitor`, { headers: { Authorization: `Bearer ${inject("token")}` }, signal: monitor.signal })
+    const watching = fetch(`${bridgeUrl()}/api/monitor`, {
+      headers: { Authorization: `Bearer ${inject("token")}` },
+      signal: monitor.signal,
+    })
       .then(async (response) => {
         for await (const _chunk of response.body!);
       })
@@ -200,7 +249,9 @@ describe("starting a lesson from a known state", () => {
   it("never restores a snapshot missing a file: it is dropped, and the lesson start is replayed from the latest whole one and kept again", async () => {
     const files = await snapshotFiles();
     const lesson3 = files.find((file) => file.startsWith("lesson-03-"))!;
-    const others = new Set((await Promise.all(files.filter((file) => file !== lesson3).map(objectsOf))).flatMap((names) => [...names]));
+    const others = new Set(
+      (await Promise.all(files.filter((file) => file !== lesson3).map(objectsOf))).flatMap((names) => [...names]),
+    );
     const own = [...(await objectsOf(lesson3))].find((name) => !others.has(name));
     expect(own, "lesson 3's start has a file of its own (its pg_control at least)").toBeDefined();
     await fs.rm(path.join(snapshotsDir(), "objects", own!));
@@ -219,8 +270,23 @@ describe("starting a lesson from a known state", () => {
     const current = await snapshotFiles();
     // Lesson 4's start as it was before its lessons changed: another key, and one file no current start has.
     const staleObject = { digest: "ab".repeat(32), size: 5 };
-    const stale = JSON.parse(await fs.readFile(path.join(root, current.find((file) => file.startsWith("lesson-04-"))!), "utf8"));
-    stale.folders.master.push({ path: "left-by-an-old-lesson", kind: "file", mode: 0o600, uid: 0, gid: 0, ...staleObject });
+    const stale = JSON.parse(
+      await fs.readFile(
+        path.join(
+          root,
+          current.find((file) => file.startsWith("lesson-04-"))!,
+        ),
+        "utf8",
+      ),
+    );
+    stale.folders.master.push({
+      path: "left-by-an-old-lesson",
+      kind: "file",
+      mode: 0o600,
+      uid: 0,
+      gid: 0,
+      ...staleObject,
+    });
     await fs.writeFile(path.join(root, "lesson-04-0123456789abcdef01234567.json"), JSON.stringify(stale));
     await fs.mkdir(path.join(root, "objects", "ab"), { recursive: true });
     await fs.writeFile(path.join(root, "objects", ObjectStore.nameOf(staleObject)), "stale");
@@ -228,7 +294,12 @@ describe("starting a lesson from a known state", () => {
     await fs.mkdir(path.join(root, "lesson-04-76543210fedcba9876543210", "master"), { recursive: true });
     await fs.writeFile(path.join(root, "lesson-04-76543210fedcba9876543210", "master", "PG_VERSION"), "18\n");
     // Lesson 3's start is made again, which prunes.
-    await fs.rm(path.join(root, current.find((file) => file.startsWith("lesson-03-"))!));
+    await fs.rm(
+      path.join(
+        root,
+        current.find((file) => file.startsWith("lesson-03-"))!,
+      ),
+    );
 
     const done = await startLesson(3);
     expect(done.error).toBeUndefined();

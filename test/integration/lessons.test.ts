@@ -14,7 +14,7 @@ import { readLessons } from "../support/lessons.ts";
 
 const lessons = await readLessons();
 
-const post: Post = async <T,>(path: string, body: unknown) => {
+const post: Post = async <T>(path: string, body: unknown) => {
   const { status, json } = await call(path, body);
   if (status >= 400) throw new Error(`${path} answered ${status}: ${JSON.stringify(json)}`);
   return json as T;
@@ -37,7 +37,17 @@ describe("the lessons, replayed on a fresh lab", () => {
   });
 
   it("has lessons 1 to 9, in order, each with cells", () => {
-    expect(lessons.map((lesson) => lesson.file.slice(0, 2))).toEqual(["01", "02", "03", "04", "05", "06", "07", "08", "09"]);
+    expect(lessons.map((lesson) => lesson.file.slice(0, 2))).toEqual([
+      "01",
+      "02",
+      "03",
+      "04",
+      "05",
+      "06",
+      "07",
+      "08",
+      "09",
+    ]);
     for (const lesson of lessons) expect(lesson.steps.filter((step) => step.kind === "sql").length).toBeGreaterThan(0);
   });
 
@@ -51,14 +61,19 @@ describe("the lessons, replayed on a fresh lab", () => {
   for (const lesson of lessons) {
     it(`${lesson.file}: starts from its declared state, every step meets its expectation, and it ends in its declared state`, async () => {
       const state = lessonState(Number(lesson.file.slice(0, 2)));
-      expect(offChecks(await evaluateUntilMet(state.start, post, CHECK_SECONDS)), `${lesson.file} start state`).toEqual([]);
+      expect(offChecks(await evaluateUntilMet(state.start, post, CHECK_SECONDS)), `${lesson.file} start state`).toEqual(
+        [],
+      );
       for (const [i, step] of lesson.steps.entries()) {
         const outcome = await runStep(step, lab, post);
         expect(outcome.what, `step ${i + 1} has an unfilled placeholder`).not.toMatch(/\{\{/);
         expect(outcome.met, `${lesson.file}, step ${i + 1}:\n${outcome.what}\n${outcome.reason}`).toBe(true);
         // Each check the lesson says this cell makes true holds once it ran: the fix the page offers works.
         const made = state.end.filter((check) => check.cell === i + 1);
-        expect(offChecks(await evaluateUntilMet(made, post, CHECK_SECONDS)), `${lesson.file}, after cell ${i + 1}`).toEqual([]);
+        expect(
+          offChecks(await evaluateUntilMet(made, post, CHECK_SECONDS)),
+          `${lesson.file}, after cell ${i + 1}`,
+        ).toEqual([]);
       }
       expect(offChecks(await evaluateUntilMet(state.end, post, CHECK_SECONDS)), `${lesson.file} end state`).toEqual([]);
     }, 240_000);

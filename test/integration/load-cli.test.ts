@@ -22,14 +22,20 @@ describe("npm run load", () => {
   }, 60_000);
 
   it("runs a load against the running lab, with progress, a k6-style summary and the verdict", async () => {
-    const { stdout } = await run(process.execPath, ["--import", "tsx", "load/cli.ts", "--requests", "600", "--concurrency", "10"], {
-      cwd: PROJECT_ROOT,
-      env: { ...process.env, LAB_DATA_DIR: dataDir },
-    });
+    const { stdout } = await run(
+      process.execPath,
+      ["--import", "tsx", "load/cli.ts", "--requests", "600", "--concurrency", "10"],
+      {
+        cwd: PROJECT_ROOT,
+        env: { ...process.env, LAB_DATA_DIR: dataDir },
+      },
+    );
     expect(stdout).toContain(`POST ${inject("bridgeUrl")}/async-users: 600 requests, 10 at a time`);
     expect(stdout).toMatch(/\[=+>\s*\]\s+100%\s+600\/600/);
     expect(stdout).toMatch(/http_reqs\.+: 600 {2}\d+\/s/);
-    expect(stdout).toMatch(/http_req_duration\.+: avg=[\d.]+ms p\(50\)=[\d.]+ms p\(95\)=[\d.]+ms p\(99\)=[\d.]+ms max=[\d.]+ms/);
+    expect(stdout).toMatch(
+      /http_req_duration\.+: avg=[\d.]+ms p\(50\)=[\d.]+ms p\(95\)=[\d.]+ms p\(99\)=[\d.]+ms max=[\d.]+ms/,
+    );
     expect(stdout).toContain("http_req_failed.........: 0.00%  0 out of 600");
     expect(stdout).toContain("✓ Nothing lost: 600 acknowledged writes, and every node has them.");
     expect(stdout).toMatch(/slave3 +\+600 +caught up \d+ ms after the last acknowledged write/);
@@ -39,11 +45,18 @@ describe("npm run load", () => {
     const { error } = await query("slave3", "DROP SUBSCRIPTION sub_slave3");
     expect(error).toBeUndefined();
     try {
-      const attempt = run(process.execPath, ["--import", "tsx", "load/cli.ts", "--requests", "200", "--concurrency", "10"], {
-        cwd: PROJECT_ROOT,
-        env: { ...process.env, LAB_DATA_DIR: dataDir },
-      });
-      const failed = (await attempt.then(() => expect.unreachable("npm run load exited 0"), (failure: unknown) => failure)) as { code: number; stdout: string };
+      const attempt = run(
+        process.execPath,
+        ["--import", "tsx", "load/cli.ts", "--requests", "200", "--concurrency", "10"],
+        {
+          cwd: PROJECT_ROOT,
+          env: { ...process.env, LAB_DATA_DIR: dataDir },
+        },
+      );
+      const failed = (await attempt.then(
+        () => expect.unreachable("npm run load exited 0"),
+        (failure: unknown) => failure,
+      )) as { code: number; stdout: string };
       expect(failed.code).toBe(1);
       expect(failed.stdout).toContain(
         "✗ slave3 is not subscribed to userpub, so it never received these rows: lesson 5 creates its subscription " +
@@ -61,9 +74,18 @@ describe("npm run load", () => {
     // the process that wrote it is gone.
     const stale = await tempDir("load-cli-stale");
     const gone = spawnSync(process.execPath, ["-e", ""]).pid!;
-    await fs.writeFile(path.join(stale, "bridge.json"), JSON.stringify({ url: inject("bridgeUrl"), token: inject("token"), pid: gone }));
-    const attempt = run(process.execPath, ["--import", "tsx", "load/cli.ts", "--requests", "10"], { cwd: PROJECT_ROOT, env: { ...process.env, LAB_DATA_DIR: stale } });
-    await expect(attempt).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining(`left by a lab that is no longer running (pid ${gone};`) });
+    await fs.writeFile(
+      path.join(stale, "bridge.json"),
+      JSON.stringify({ url: inject("bridgeUrl"), token: inject("token"), pid: gone }),
+    );
+    const attempt = run(process.execPath, ["--import", "tsx", "load/cli.ts", "--requests", "10"], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, LAB_DATA_DIR: stale },
+    });
+    await expect(attempt).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining(`left by a lab that is no longer running (pid ${gone};`),
+    });
     await fs.rm(stale, { recursive: true, force: true });
   });
 
@@ -75,8 +97,14 @@ describe("npm run load", () => {
     try {
       const env = { ...process.env };
       delete env["LAB_DATA_DIR"];
-      const { stdout } = await run(process.execPath, ["--import", "tsx", "load/cli.ts", "--requests", "20", "--concurrency", "2"], { cwd: PROJECT_ROOT, env });
-      expect(stdout).toContain(`Using the lab whose data is in ${path.relative(PROJECT_ROOT, other.dataDir)} (started with LAB_DATA_DIR).`);
+      const { stdout } = await run(
+        process.execPath,
+        ["--import", "tsx", "load/cli.ts", "--requests", "20", "--concurrency", "2"],
+        { cwd: PROJECT_ROOT, env },
+      );
+      expect(stdout).toContain(
+        `Using the lab whose data is in ${path.relative(PROJECT_ROOT, other.dataDir)} (started with LAB_DATA_DIR).`,
+      );
       expect(stdout).toContain(`POST ${other.url}/async-users: 20 requests, 2 at a time`);
     } finally {
       await other.stop();
@@ -85,8 +113,14 @@ describe("npm run load", () => {
 
   it("says how to start the lab when none is running", async () => {
     const empty = await tempDir("load-cli-none");
-    const attempt = run(process.execPath, ["--import", "tsx", "load/cli.ts"], { cwd: PROJECT_ROOT, env: { ...process.env, LAB_DATA_DIR: empty } });
-    await expect(attempt).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining("Start it first: npm start") });
+    const attempt = run(process.execPath, ["--import", "tsx", "load/cli.ts"], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, LAB_DATA_DIR: empty },
+    });
+    await expect(attempt).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("Start it first: npm start"),
+    });
     await fs.rm(empty, { recursive: true, force: true });
     await fs.rm(path.join(dataDir), { recursive: true, force: true });
   });

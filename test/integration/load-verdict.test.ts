@@ -28,7 +28,8 @@ async function sql(node: NodeName, text: string): Promise<void> {
   expect(error, text).toBeUndefined();
 }
 
-const outcomeOf = (done: Extract<LoadState, { phase: "done" }>, name: NodeName): LoadNodeOutcome => done.verdict.nodes.find((node) => node.name === name)!;
+const outcomeOf = (done: Extract<LoadState, { phase: "done" }>, name: NodeName): LoadNodeOutcome =>
+  done.verdict.nodes.find((node) => node.name === name)!;
 
 describe("the load verdict with followers that can't receive the rows", () => {
   beforeAll(setUpReplication, 60_000);
@@ -49,12 +50,25 @@ describe("the load verdict with followers that can't receive the rows", () => {
     expect(verdictNote(verdict)).toBe("Nothing was lost: master, slave1 and slave3 have all 300 acknowledged writes.");
     expect(verdict.nothingLost).toBe(true);
     expect(verdict.outcome).toBe("unreplicated");
-    expect(outcomeOf(done, "slave2")).toMatchObject({ state: "up", gained: 0, caughtUpMs: null, behind: 300, link: { state: "none" } });
+    expect(outcomeOf(done, "slave2")).toMatchObject({
+      state: "up",
+      gained: 0,
+      caughtUpMs: null,
+      behind: 300,
+      link: { state: "none" },
+    });
     for (const name of ["master", "slave1", "slave3"] as const) expect(outcomeOf(done, name).gained, name).toBe(300);
-    expect(outcomeOf(done, "slave1").link).toMatchObject({ state: "streaming", subscription: "sub_slave1", errorsDuringRun: 0 });
+    expect(outcomeOf(done, "slave1").link).toMatchObject({
+      state: "streaming",
+      subscription: "sub_slave1",
+      errorsDuringRun: 0,
+    });
     // And nothing was: subscribed again, slave2 copies the table and has every row master has.
     await sql("slave2", "TRUNCATE users");
-    await sql("slave2", `CREATE SUBSCRIPTION sub_slave2 CONNECTION '${await nodeConninfo("master")}' PUBLICATION userpub`);
+    await sql(
+      "slave2",
+      `CREATE SUBSCRIPTION sub_slave2 CONNECTION '${await nodeConninfo("master")}' PUBLICATION userpub`,
+    );
     await inSync();
   }, 120_000);
 
@@ -64,7 +78,11 @@ describe("the load verdict with followers that can't receive the rows", () => {
     const done = await runLoad(300, 10);
     const { verdict } = done;
     expect(verdict.outcome).toBe("unreplicated");
-    expect(outcomeOf(done, "slave3")).toMatchObject({ gained: 0, caughtUpMs: null, link: { state: "disabled", subscription: "sub_slave3" } });
+    expect(outcomeOf(done, "slave3")).toMatchObject({
+      gained: 0,
+      caughtUpMs: null,
+      link: { state: "disabled", subscription: "sub_slave3" },
+    });
     expect(verdictHeadline(verdict)).toMatch(
       /^✗ slave3's subscription is disabled, so it did not receive these rows: ALTER SUBSCRIPTION sub_slave3 ENABLE on slave3 turns it back on \(or use .*\)\.$/,
     );
@@ -84,7 +102,9 @@ describe("the load verdict with followers that can't receive the rows", () => {
     expect(["stopped", "failing"]).toContain(slave1.link?.state);
     expect(slave1.link?.errorsDuringRun).toBeGreaterThan(0);
     expect(slave1.link?.lastError).toBe('ERROR: conflict detected on relation "public.users": conflict=insert_exists');
-    expect(verdictHeadline(done.verdict)).toMatch(/^✗ slave1's (subscription has no apply worker running|apply worker failed during the run), so it stopped applying changes: its last error, below, says why/);
+    expect(verdictHeadline(done.verdict)).toMatch(
+      /^✗ slave1's (subscription has no apply worker running|apply worker failed during the run), so it stopped applying changes: its last error, below, says why/,
+    );
     // Out of the way, the worker applies everything master has: nothing was lost.
     await direct("slave1", "DELETE FROM users WHERE id = $1", [next]);
     await inSync();
@@ -95,6 +115,7 @@ describe("the load verdict with followers that can't receive the rows", () => {
     const done = await runLoad(300, 10);
     expect(done.verdict.outcome).toBe("replicated");
     expect(verdictHeadline(done.verdict)).toBe("✓ Nothing lost: 300 acknowledged writes, and every node has them.");
-    for (const node of done.verdict.nodes.filter((n) => n.name !== "master")) expect(node.link, node.name).toMatchObject({ state: "streaming" });
+    for (const node of done.verdict.nodes.filter((n) => n.name !== "master"))
+      expect(node.link, node.name).toMatchObject({ state: "streaming" });
   }, 120_000);
 });

@@ -4,7 +4,12 @@ import { call, direct, rawRequest, waitFor } from "../support/bridge.ts";
 import { counts, FOLLOWERS, setUpReplication } from "../support/replication.ts";
 
 const post = (body: string, headers: Record<string, string> = { "Content-Type": "application/json" }) =>
-  rawRequest({ path: "/async-users", method: "POST", headers: { Host: `127.0.0.1:${inject("bridgePort")}`, ...headers }, body });
+  rawRequest({
+    path: "/async-users",
+    method: "POST",
+    headers: { Host: `127.0.0.1:${inject("bridgePort")}`, ...headers },
+    body,
+  });
 
 /** Every follower holds what master holds: a run's "rows gained" is only comparable from there. */
 async function inSync(): Promise<Record<string, number>> {
@@ -14,7 +19,11 @@ async function inSync(): Promise<Record<string, number>> {
   }, 30_000);
 }
 
-async function runLoad(requests: number, concurrency: number, during?: (state: LoadState) => Promise<void>): Promise<Extract<LoadState, { phase: "done" }>> {
+async function runLoad(
+  requests: number,
+  concurrency: number,
+  during?: (state: LoadState) => Promise<void>,
+): Promise<Extract<LoadState, { phase: "done" }>> {
   const started = await call("/api/load", { requests, concurrency });
   expect(started.status).toBe(202);
   let acted = false;
@@ -47,7 +56,9 @@ describe("the load run and the API server", () => {
     const { status, body } = await post(JSON.stringify({ name: "Ada", email: "ada@example.com" }));
     expect(status).toBe(201);
     const { id } = JSON.parse(body);
-    expect(await direct("master", "SELECT name, email FROM users WHERE id = $1", [id])).toEqual([{ name: "Ada", email: "ada@example.com" }]);
+    expect(await direct("master", "SELECT name, email FROM users WHERE id = $1", [id])).toEqual([
+      { name: "Ada", email: "ada@example.com" },
+    ]);
   });
 
   it("refuses bad bodies with 4xx and a reason, and inserts nothing", async () => {
@@ -62,7 +73,12 @@ describe("the load run and the API server", () => {
       [JSON.stringify(["Ada", "ada@example.com"]), undefined, 400, "JSON object"],
       [JSON.stringify({ name: "x".repeat(10_000), email: "ada@example.com" }), undefined, 413, "larger than"],
       [JSON.stringify({ name: "Ada", email: "ada@example.com" }), { "Content-Type": "text/plain" }, 415, "JSON"],
-      [JSON.stringify({ name: "Ada", email: "ada@example.com" }), { "Content-Type": "application/json", Origin: "http://evil.example" }, 403, "evil.example"],
+      [
+        JSON.stringify({ name: "Ada", email: "ada@example.com" }),
+        { "Content-Type": "application/json", Origin: "http://evil.example" },
+        403,
+        "evil.example",
+      ],
     ];
     for (const [body, headers, status, reason] of cases) {
       const answer = await post(body, headers);

@@ -24,7 +24,9 @@ describe("a lock file that names the second server's parent, on a scratch cluste
     const outcome = json as LockFileParentPidOutcome;
     expect(outcome.output).not.toContain('lock file "postmaster.pid" already exists');
     expect(outcome.output).toMatch(/FATAL: {2}pre-existing shared memory block \(key \d+, ID \d+\) is still in use/);
-    expect(outcome.output).toMatch(/HINT: {2}Terminate any old server processes associated with data directory ".*scratch-\w+\/data"\./);
+    expect(outcome.output).toMatch(
+      /HINT: {2}Terminate any old server processes associated with data directory ".*scratch-\w+\/data"\./,
+    );
     expect(outcome).toMatchObject({ pidCheckPassed: true, sharedMemoryRefused: true });
 
     const folder = /A scratch cluster in (\S+)\/data, started/.exec(outcome.output)?.[1];

@@ -5,7 +5,12 @@ describe("psql meta-commands in a cell, through the bridge", () => {
   it("\\x switches the rest of the cell to expanded display, as psql prints it", async () => {
     const { results, error } = await query("master", "\\x\nSELECT 1 AS a, 'two' AS b;\n\\x off\nSELECT 3 AS c;");
     expect(error).toBeUndefined();
-    expect(results.map((r) => r.message ?? r.command)).toEqual(["Expanded display is on.", "SELECT", "Expanded display is off.", "SELECT"]);
+    expect(results.map((r) => r.message ?? r.command)).toEqual([
+      "Expanded display is on.",
+      "SELECT",
+      "Expanded display is off.",
+      "SELECT",
+    ]);
     expect(results[1]?.psql).toBe("-[ RECORD 1 ]\na | 1\nb | two\n\n");
     expect(results[3]?.psql).toBeUndefined();
   });
@@ -25,13 +30,20 @@ describe("psql meta-commands in a cell, through the bridge", () => {
 
   it("refuses \\watch without a query, or with a bad interval, in psql's words", async () => {
     expect((await query("master", "\\watch 1")).error?.message).toBe("\\watch cannot be used with an empty query");
-    expect((await query("master", "SELECT 1 \\watch soon")).error?.message).toBe('\\watch: incorrect interval value "soon"');
+    expect((await query("master", "SELECT 1 \\watch soon")).error?.message).toBe(
+      '\\watch: incorrect interval value "soon"',
+    );
   });
 
   it("answers an unknown meta-command as psql does, after the statements before it ran", async () => {
     const { results, error } = await query("master", "SELECT 1;\n\\frobnicate");
     expect(results).toHaveLength(1);
-    expect(error).toMatchObject({ code: "LAB02", message: "invalid command \\frobnicate", hint: "Try \\? for help.", position: 11 });
+    expect(error).toMatchObject({
+      code: "LAB02",
+      message: "invalid command \\frobnicate",
+      hint: "Try \\? for help.",
+      position: 11,
+    });
   });
 
   it("describes a table with \\d, as psql's text", async () => {

@@ -31,7 +31,19 @@ async function lab(node: NodeName, line: string, expanded = false): Promise<stri
 
 /** What the real psql prints for the same line, errors included, as someone at a terminal sees it. */
 async function psql(node: NodeName, line: string, expanded = false): Promise<string> {
-  const args = ["-X", "-P", "pager=off", "-h", "127.0.0.1", "-p", String(inject("pgPorts")[node]), "-U", "postgres", "-d", "replication"];
+  const args = [
+    "-X",
+    "-P",
+    "pager=off",
+    "-h",
+    "127.0.0.1",
+    "-p",
+    String(inject("pgPorts")[node]),
+    "-U",
+    "postgres",
+    "-d",
+    "replication",
+  ];
   if (expanded) args.push("-x");
   const env = { ...process.env, PGPASSWORD: inject("pgPassword"), PGCLIENTENCODING: "UTF8" };
   try {
@@ -121,9 +133,13 @@ describe("describe commands print what psql prints", () => {
   });
 
   it("says what psql says when nothing matches a name", async () => {
-    expect((await metaError("master", "\\d metatest_nope")).message).toBe('Did not find any relation named "metatest_nope".');
+    expect((await metaError("master", "\\d metatest_nope")).message).toBe(
+      'Did not find any relation named "metatest_nope".',
+    );
     expect(await psql("master", "\\d metatest_nope")).toBe('Did not find any relation named "metatest_nope".\n');
-    expect((await metaError("master", "\\dRp+ metatest_nope")).message).toBe('Did not find any publication named "metatest_nope".');
+    expect((await metaError("master", "\\dRp+ metatest_nope")).message).toBe(
+      'Did not find any publication named "metatest_nope".',
+    );
     expect(await psql("master", "\\dRp+ metatest_nope")).toBe('Did not find any publication named "metatest_nope".\n');
   });
 });
@@ -133,7 +149,16 @@ describe("where psql 18 prints more than psql 15 (from 18's describe.c)", () => 
     const [filtered, plain] = await runMeta(await client("master"), { command: "dRp+", args: ["metatest_*"] });
     expect(filtered).toEqual({
       title: "Publication metatest_filtered",
-      fields: ["Owner", "All tables", "Inserts", "Updates", "Deletes", "Truncates", "Generated columns", "Via root"].map((name) => ({
+      fields: [
+        "Owner",
+        "All tables",
+        "Inserts",
+        "Updates",
+        "Deletes",
+        "Truncates",
+        "Generated columns",
+        "Via root",
+      ].map((name) => ({
         name,
         type: "text",
       })),
@@ -156,14 +181,24 @@ describe("where psql 18 prints more than psql 15 (from 18's describe.c)", () => 
     );
     // The footers are the same in psql 15, which knows the tables section since 15.
     const footers = (text: string) => text.slice(text.indexOf("Tables:"));
-    expect(footers(await lab("master", "\\dRp+ metatest_filtered"))).toBe(footers(await psql("master", "\\dRp+ metatest_filtered")));
+    expect(footers(await lab("master", "\\dRp+ metatest_filtered"))).toBe(
+      footers(await psql("master", "\\dRp+ metatest_filtered")),
+    );
   });
 
   it("\\dRp lists the same columns as \\dRp+, with the name first", async () => {
     const [list] = await runMeta(await client("master"), { command: "dRp", args: ["metatest_pub"] });
     expect(list?.title).toBe("List of publications");
     expect(list?.fields.map((field) => field.name)).toEqual([
-      "Name", "Owner", "All tables", "Inserts", "Updates", "Deletes", "Truncates", "Generated columns", "Via root",
+      "Name",
+      "Owner",
+      "All tables",
+      "Inserts",
+      "Updates",
+      "Deletes",
+      "Truncates",
+      "Generated columns",
+      "Via root",
     ]);
     expect(list?.rows).toEqual([["metatest_pub", "postgres", "f", "t", "t", "t", "t", "none", "f"]]);
   });
@@ -172,8 +207,21 @@ describe("where psql 18 prints more than psql 15 (from 18's describe.c)", () => 
     const [list] = await runMeta(await client("slave1"), { command: "dRs+", args: ["metatest_sub"] });
     const columns = list?.fields.map((field) => field.name);
     expect(columns).toEqual([
-      "Name", "Owner", "Enabled", "Publication", "Binary", "Streaming", "Two-phase commit", "Disable on error",
-      "Origin", "Password required", "Run as owner?", "Failover", "Synchronous commit", "Conninfo", "Skip LSN",
+      "Name",
+      "Owner",
+      "Enabled",
+      "Publication",
+      "Binary",
+      "Streaming",
+      "Two-phase commit",
+      "Disable on error",
+      "Origin",
+      "Password required",
+      "Run as owner?",
+      "Failover",
+      "Synchronous commit",
+      "Conninfo",
+      "Skip LSN",
     ]);
     const row = Object.fromEntries((columns ?? []).map((name, i) => [name, list?.rows[0]?.[i]]));
     expect(row).toMatchObject({
@@ -217,7 +265,9 @@ describe("where psql 18 prints more than psql 15 (from 18's describe.c)", () => 
   it("an x in the command shows a list expanded, as psql 18's \\dRpx does, but never a table's description", async () => {
     const [list] = await runMeta(await client("master"), { command: "dRpx", args: ["metatest_pub"] });
     expect(list?.expanded).toBe(true);
-    expect(formatResult(list!, { expanded: false })).toMatch(/^List of publications\n-\[ RECORD 1 \]-+\+-+\nName +\| metatest_pub\n/);
+    expect(formatResult(list!, { expanded: false })).toMatch(
+      /^List of publications\n-\[ RECORD 1 \]-+\+-+\nName +\| metatest_pub\n/,
+    );
     const [table] = await runMeta(await client("master"), { command: "d+x", args: ["metatest_users"] });
     expect(table?.expanded).toBe(false);
   });
@@ -239,11 +289,15 @@ describe("commands psql would refuse, and commands the lab does not run", () => 
   });
 
   it("a name with too many dots, or another database's name, is refused as psql refuses it", async () => {
-    expect((await metaError("master", "\\d a.b.c.d")).message).toBe("improper qualified name (too many dotted names): a.b.c.d");
+    expect((await metaError("master", "\\d a.b.c.d")).message).toBe(
+      "improper qualified name (too many dotted names): a.b.c.d",
+    );
     expect(await psql("master", "\\d a.b.c.d")).toBe("improper qualified name (too many dotted names): a.b.c.d\n");
     expect((await metaError("master", "\\d postgres.public.metatest_users")).message).toBe(
       "cross-database references are not implemented: postgres.public.metatest_users",
     );
-    expect((await metaError("master", "\\dRp a.b")).message).toBe("improper qualified name (too many dotted names): a.b");
+    expect((await metaError("master", "\\dRp a.b")).message).toBe(
+      "improper qualified name (too many dotted names): a.b",
+    );
   });
 });

@@ -86,7 +86,9 @@ describe("the lab's nodes through the bridge", () => {
   it("streams node states as server-sent events", async () => {
     const controller = new AbortController();
     const { inject } = await import("vitest");
-    const response = await fetch(`${inject("bridgeUrl")}/api/events?token=${inject("token")}`, { signal: controller.signal });
+    const response = await fetch(`${inject("bridgeUrl")}/api/events?token=${inject("token")}`, {
+      signal: controller.signal,
+    });
     expect(response.headers.get("content-type")).toBe("text/event-stream");
     const reader = response.body!.getReader();
     const { value } = await reader.read();

@@ -46,8 +46,20 @@ describe("POST /api/query against a real node", () => {
     expect(results).toHaveLength(2);
     // Each notice says where in the server's source it was raised: PL/pgSQL's RAISE, here.
     expect(results[0]?.notices).toEqual([
-      { severity: "NOTICE", message: "hi", routine: "exec_stmt_raise", file: "pl_exec.c", line: expect.stringMatching(/^\d+$/) },
-      { severity: "WARNING", message: "careful; really", routine: "exec_stmt_raise", file: "pl_exec.c", line: expect.stringMatching(/^\d+$/) },
+      {
+        severity: "NOTICE",
+        message: "hi",
+        routine: "exec_stmt_raise",
+        file: "pl_exec.c",
+        line: expect.stringMatching(/^\d+$/),
+      },
+      {
+        severity: "WARNING",
+        message: "careful; really",
+        routine: "exec_stmt_raise",
+        file: "pl_exec.c",
+        line: expect.stringMatching(/^\d+$/),
+      },
     ]);
     expect(results[1]?.notices).toEqual([]);
   });
@@ -61,7 +73,10 @@ describe("POST /api/query against a real node", () => {
   });
 
   it("passes detail and hint through", async () => {
-    await query("master", "CREATE TABLE IF NOT EXISTS parent(id int PRIMARY KEY); CREATE TABLE IF NOT EXISTS child(pid int REFERENCES parent)");
+    await query(
+      "master",
+      "CREATE TABLE IF NOT EXISTS parent(id int PRIMARY KEY); CREATE TABLE IF NOT EXISTS child(pid int REFERENCES parent)",
+    );
     const { error } = await query("master", "INSERT INTO child VALUES (99)");
     expect(error?.code).toBe("23503");
     expect(error?.detail).toBe('Key (pid)=(99) is not present in table "parent".');
@@ -80,7 +95,10 @@ describe("POST /api/query against a real node", () => {
 
   it("runs CREATE SUBSCRIPTION outside a transaction block, as psql does, with the publisher's notice", async () => {
     const master = await nodeConninfo("master");
-    await query("master", "CREATE TABLE IF NOT EXISTS subcheck(id int PRIMARY KEY); CREATE PUBLICATION subcheck_pub FOR TABLE subcheck");
+    await query(
+      "master",
+      "CREATE TABLE IF NOT EXISTS subcheck(id int PRIMARY KEY); CREATE PUBLICATION subcheck_pub FOR TABLE subcheck",
+    );
     await query("slave3", "CREATE TABLE IF NOT EXISTS subcheck(id int PRIMARY KEY)");
     const { results, error } = await query(
       "slave3",
@@ -115,12 +133,18 @@ describe("POST /api/query against a real node", () => {
   it("cancels a running query on the server when asked", async () => {
     const id = randomUUID();
     const running = query("slave2", "SELECT pg_sleep(20)", id);
-    await waitFor(async () => (await direct("slave2", "SELECT 1 FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(20)'")).length > 0);
+    await waitFor(
+      async () =>
+        (await direct("slave2", "SELECT 1 FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(20)'")).length > 0,
+    );
     const cancel = await call("/api/cancel", { id });
     expect(cancel.json).toEqual({ id, cancelled: true });
     const { error } = await running;
     expect(error).toMatchObject({ code: "57014", message: "canceling statement due to user request" });
-    const left = await direct("slave2", "SELECT 1 FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(20)' AND state = 'active'");
+    const left = await direct(
+      "slave2",
+      "SELECT 1 FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(20)' AND state = 'active'",
+    );
     expect(left).toHaveLength(0);
   });
 
@@ -132,7 +156,8 @@ describe("POST /api/query against a real node", () => {
       body: JSON.stringify({ node: "master", sql: "SELECT pg_sleep(25) /* hang-up */" }),
       signal: controller.signal,
     }).catch(() => null);
-    const active = "SELECT 1 FROM pg_stat_activity WHERE query LIKE '%hang-up%' AND state = 'active' AND pid <> pg_backend_pid()";
+    const active =
+      "SELECT 1 FROM pg_stat_activity WHERE query LIKE '%hang-up%' AND state = 'active' AND pid <> pg_backend_pid()";
     await waitFor(async () => (await direct("master", active)).length > 0);
     controller.abort();
     await request;
@@ -142,7 +167,10 @@ describe("POST /api/query against a real node", () => {
   it("rolls back a transaction left open by a cell, and says so", async () => {
     await query("master", "CREATE TABLE IF NOT EXISTS open_tx(n int)");
     const { results } = await query("master", "BEGIN; INSERT INTO open_tx VALUES (1)");
-    expect(results[1]?.notices[0]).toMatchObject({ severity: "WARNING", message: "The cell ended inside a transaction, so the lab rolled it back." });
+    expect(results[1]?.notices[0]).toMatchObject({
+      severity: "WARNING",
+      message: "The cell ended inside a transaction, so the lab rolled it back.",
+    });
     expect(await direct("master", "SELECT * FROM open_tx")).toHaveLength(0);
     await query("master", "DROP TABLE open_tx");
   });

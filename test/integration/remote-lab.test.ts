@@ -17,7 +17,6 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
-
 describe("nodes the lab doesn't own", () => {
   it("external mode connects to one connection string per node and reports each", async () => {
     const env = Object.fromEntries(NODE_NAMES.map((name) => [`LAB_${name.toUpperCase()}_URL`, nodeUrl(name)]));
@@ -27,7 +26,12 @@ describe("nodes the lab doesn't own", () => {
     const status = lab.status();
     expect(status.mode).toBe("external");
     for (const node of status.nodes) {
-      expect(node).toMatchObject({ state: "up", host: "127.0.0.1", port: inject("pgPorts")[node.name], walLevel: "logical" });
+      expect(node).toMatchObject({
+        state: "up",
+        host: "127.0.0.1",
+        port: inject("pgPorts")[node.name],
+        walLevel: "logical",
+      });
       expect(node.version).toMatch(/^18\./);
     }
   });

@@ -11,7 +11,10 @@ async function value(node: "master" | "slave3", sql: string): Promise<string | n
 describe("a reset of the lab", () => {
   it("drops the roles and ALTER SYSTEM settings a lesson left, restarting a node whose setting needs it", async () => {
     // Lesson 9 stopped before its tidy-up, lesson 8 before it put the limit back, lesson 2 after its restart.
-    await query("master", "CREATE ROLE replicator LOGIN REPLICATION PASSWORD 'replicator'; GRANT SELECT ON pg_class TO replicator");
+    await query(
+      "master",
+      "CREATE ROLE replicator LOGIN REPLICATION PASSWORD 'replicator'; GRANT SELECT ON pg_class TO replicator",
+    );
     await query("master", "ALTER SYSTEM SET max_slot_wal_keep_size = '32MB'; SELECT pg_reload_conf()");
     await query("slave3", "ALTER SYSTEM SET max_wal_senders = 20");
     expect((await call("/api/lab/nodes/slave3/stop", {})).status).toBe(200);

@@ -35,7 +35,10 @@ describe("the bridge refuses what doesn't come from the lab's own pages", () => 
   it("accepts every loopback spelling of its own address", async () => {
     const port = inject("bridgePort");
     for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]) {
-      const { status } = await rawRequest({ path: "/api/lab", headers: { Host: host, Authorization: `Bearer ${inject("token")}` } });
+      const { status } = await rawRequest({
+        path: "/api/lab",
+        headers: { Host: host, Authorization: `Bearer ${inject("token")}` },
+      });
       expect(status).toBe(200);
     }
   });
@@ -60,7 +63,9 @@ describe("the bridge refuses what doesn't come from the lab's own pages", () => 
       body: probeSql("token_probe"),
     });
     expect(noToken.status).toBe(401);
-    const wrong = await call("/api/query", probeSql("token_probe"), { Authorization: "Bearer not-the-token-at-all-123" });
+    const wrong = await call("/api/query", probeSql("token_probe"), {
+      Authorization: "Bearer not-the-token-at-all-123",
+    });
     expect(wrong.status).toBe(401);
     expect((await fetch(`${inject("bridgeUrl")}/api/lab`)).status).toBe(401);
     expect(await tableExists("token_probe")).toBe(false);
@@ -68,7 +73,11 @@ describe("the bridge refuses what doesn't come from the lab's own pages", () => 
 
   it("takes the token in the query string only for GET (EventSource), never for a POST", async () => {
     const url = `${inject("bridgeUrl")}/api/query?token=${inject("token")}`;
-    const post = await fetch(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: probeSql("query_token_probe") });
+    const post = await fetch(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: probeSql("query_token_probe"),
+    });
     expect(post.status).toBe(401);
     expect((await fetch(`${inject("bridgeUrl")}/api/lab?token=${inject("token")}`)).status).toBe(200);
   });

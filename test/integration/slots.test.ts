@@ -22,7 +22,10 @@ describe("a follower that is down, and its slot", () => {
       const before = await slot("sub_slave2");
       expect(before.active).toBe(false);
       for (let round = 0; round < 3; round++) {
-        const { error } = await query("master", "INSERT INTO users (name, email) SELECT 'while down', 'down@example.com' FROM generate_series(1, 500)");
+        const { error } = await query(
+          "master",
+          "INSERT INTO users (name, email) SELECT 'while down', 'down@example.com' FROM generate_series(1, 500)",
+        );
         expect(error).toBeUndefined();
       }
       const during = await slot("sub_slave2");
@@ -55,7 +58,10 @@ describe("a second server on master's data folder", () => {
     expect(json.refused).toBe(true);
     expect(json.output).toContain('FATAL:  lock file "postmaster.pid" already exists');
     expect(json.output).toMatch(/HINT:  Is another postmaster \(PID \d+\) running in data directory ".*master"\?/);
-    const [after] = await direct("master", "SELECT pg_postmaster_start_time()::text AS started, (SELECT count(*) FROM users) AS users, (pg_control_system()).pg_control_version AS pid");
+    const [after] = await direct(
+      "master",
+      "SELECT pg_postmaster_start_time()::text AS started, (SELECT count(*) FROM users) AS users, (pg_control_system()).pg_control_version AS pid",
+    );
     expect(after).toEqual(before);
     expect((await call("/api/lab")).json.nodes[0].state).toBe("up");
   });

@@ -31,10 +31,21 @@ export async function query(node: NodeName, sql: string, id?: string): Promise<Q
 }
 
 /** A raw request, for headers fetch won't let us forge (Host). */
-export function rawRequest(options: { path: string; method?: string; headers?: Record<string, string>; body?: string }) {
+export function rawRequest(options: {
+  path: string;
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+}) {
   return new Promise<{ status: number; body: string }>((resolve, reject) => {
     const request = http.request(
-      { host: "127.0.0.1", port: inject("bridgePort"), path: options.path, method: options.method ?? "GET", headers: options.headers },
+      {
+        host: "127.0.0.1",
+        port: inject("bridgePort"),
+        path: options.path,
+        method: options.method ?? "GET",
+        headers: options.headers,
+      },
       (response) => {
         let body = "";
         response.on("data", (chunk) => (body += chunk));
@@ -47,8 +58,16 @@ export function rawRequest(options: { path: string; method?: string; headers?: R
 }
 
 /** How a test logs in to a node directly: the lab's superuser, with the password the lab made for itself. */
-export function nodeLogin(node: NodeName): pg.ClientConfig & { host: string; port: number; user: string; password: string; database: string } {
-  return { host: "127.0.0.1", port: inject("pgPorts")[node]!, user: "postgres", password: inject("pgPassword"), database: "replication" };
+export function nodeLogin(
+  node: NodeName,
+): pg.ClientConfig & { host: string; port: number; user: string; password: string; database: string } {
+  return {
+    host: "127.0.0.1",
+    port: inject("pgPorts")[node]!,
+    user: "postgres",
+    password: inject("pgPassword"),
+    database: "replication",
+  };
 }
 
 /** The same as a postgres:// URL, for LAB_*_URL. */

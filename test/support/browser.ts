@@ -35,7 +35,10 @@ export async function screenshot(page: Page, name: string): Promise<string> {
  * A page whose browser holds the lab's key, as a learner's does after opening the address npm start prints
  * (#lab-token=..., kept in localStorage for the bridge's origin only). Pages of other origins get nothing.
  */
-export async function labPage(browser: Browser, options: Parameters<Browser["newPage"]>[0] = { viewport: { width: 1280, height: 900 } }): Promise<Page> {
+export async function labPage(
+  browser: Browser,
+  options: Parameters<Browser["newPage"]>[0] = { viewport: { width: 1280, height: 900 } },
+): Promise<Page> {
   const page = await browser.newPage(options);
   await page.addInitScript(
     ({ origin, token }) => {

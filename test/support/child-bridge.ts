@@ -26,9 +26,7 @@ export interface ChildBridge {
 
 export async function startChildBridge(env: Record<string, string> = {}): Promise<ChildBridge> {
   const dataDir = await tempDir("child-bridge");
-  const urls = Object.fromEntries(
-    NODE_NAMES.map((name) => [`LAB_${name.toUpperCase()}_URL`, nodeUrl(name)]),
-  );
+  const urls = Object.fromEntries(NODE_NAMES.map((name) => [`LAB_${name.toUpperCase()}_URL`, nodeUrl(name)]));
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
     env: {
       ...process.env,
@@ -78,7 +76,10 @@ export async function startChildBridge(env: Record<string, string> = {}): Promis
     async call(path, body) {
       const response = await fetch(`${url}${path}`, {
         method: body === undefined ? "GET" : "POST",
-        headers: { Authorization: `Bearer ${CHILD_TOKEN}`, ...(body === undefined ? {} : { "Content-Type": "application/json" }) },
+        headers: {
+          Authorization: `Bearer ${CHILD_TOKEN}`,
+          ...(body === undefined ? {} : { "Content-Type": "application/json" }),
+        },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
       const text = await response.text();

@@ -39,7 +39,10 @@ export default async function setup(project: TestProject) {
   const lab = createLab(config);
   // The browser tests and the page checks need the built site; build it alongside the lab's start. If either
   // fails, the run ends before any teardown: the servers already started must be stopped here, or they outlive it.
-  const [started, built] = await Promise.allSettled([lab.start(), buildSiteIfNeeded(config.siteDir, (line) => console.log(line))]);
+  const [started, built] = await Promise.allSettled([
+    lab.start(),
+    buildSiteIfNeeded(config.siteDir, (line) => console.log(line)),
+  ]);
   if (started.status === "rejected" || built.status === "rejected") {
     await lab.stop().catch(() => {});
     await fs.rm(dataDir, { recursive: true, force: true });

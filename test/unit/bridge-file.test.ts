@@ -17,7 +17,10 @@ describe("bridge.json", () => {
     await fs.chmod(bridgeFile(dir), 0o644);
     await writeBridgeFile(dir, "http://127.0.0.1:4321", "token-0123456789abcdef");
     expect((await fs.stat(bridgeFile(dir))).mode & 0o777).toBe(0o600);
-    expect(await readBridgeFile(dir)).toEqual({ kind: "running", bridge: { url: "http://127.0.0.1:4321", token: "token-0123456789abcdef", pid: process.pid } });
+    expect(await readBridgeFile(dir)).toEqual({
+      kind: "running",
+      bridge: { url: "http://127.0.0.1:4321", token: "token-0123456789abcdef", pid: process.pid },
+    });
     expect(await fs.readdir(dir)).toEqual(["bridge.json"]);
   });
 });

@@ -6,7 +6,9 @@ import { NODE_NAMES } from "../../shared/api-types.ts";
 import { DOCKER_PG_PORT, PROJECT_ROOT } from "../../server/config.ts";
 
 // No Docker engine runs where the tests run, so the compose file is checked as data.
-const compose = parse(await fs.readFile(path.join(PROJECT_ROOT, "compose/docker-compose-async.yml"), "utf8"), { merge: true });
+const compose = parse(await fs.readFile(path.join(PROJECT_ROOT, "compose/docker-compose-async.yml"), "utf8"), {
+  merge: true,
+});
 
 describe("compose/docker-compose-async.yml", () => {
   it("has master and three subscribers from the official PostgreSQL 18 image", () => {
@@ -43,7 +45,11 @@ describe("compose/docker-compose-async.yml", () => {
   it("creates the walkthrough's database and user, and checks health", () => {
     for (const name of NODE_NAMES) {
       const service = compose.services[name];
-      expect(service.environment).toMatchObject({ POSTGRES_DB: "replication", POSTGRES_USER: "postgres", POSTGRES_PASSWORD: "postgres" });
+      expect(service.environment).toMatchObject({
+        POSTGRES_DB: "replication",
+        POSTGRES_USER: "postgres",
+        POSTGRES_PASSWORD: "postgres",
+      });
       expect(service.healthcheck.test.join(" ")).toContain("pg_isready");
     }
   });

@@ -17,8 +17,19 @@ describe("configuration from the environment", () => {
   });
 
   it("takes LAB_DATA_DIR, LAB_PG_PORT, PORT and LAB_TOKEN", () => {
-    const config = loadConfig({ LAB_DATA_DIR: "/srv/lab", LAB_PG_PORT: "6000", PORT: "8080", LAB_TOKEN: "a-token-of-twenty-chars" });
-    expect(config).toMatchObject({ dataDir: "/srv/lab", pgPort: 6000, pgPortExplicit: true, bridgePort: 8080, token: "a-token-of-twenty-chars" });
+    const config = loadConfig({
+      LAB_DATA_DIR: "/srv/lab",
+      LAB_PG_PORT: "6000",
+      PORT: "8080",
+      LAB_TOKEN: "a-token-of-twenty-chars",
+    });
+    expect(config).toMatchObject({
+      dataDir: "/srv/lab",
+      pgPort: 6000,
+      pgPortExplicit: true,
+      bridgePort: 8080,
+      token: "a-token-of-twenty-chars",
+    });
   });
 
   it("uses the compose file's ports in docker mode", () => {
@@ -32,7 +43,12 @@ describe("configuration from the environment", () => {
   });
 
   it("refuses nonsense with a sentence and exit code 2", () => {
-    for (const env of [{ LAB_MODE: "kubernetes" }, { LAB_PG_PORT: "eighty" }, { PORT: "70000" }, { LAB_TOKEN: "short" }]) {
+    for (const env of [
+      { LAB_MODE: "kubernetes" },
+      { LAB_PG_PORT: "eighty" },
+      { PORT: "70000" },
+      { LAB_TOKEN: "short" },
+    ]) {
       try {
         loadConfig(env);
         expect.unreachable(`accepted ${JSON.stringify(env)}`);

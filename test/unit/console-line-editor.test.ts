@@ -17,7 +17,9 @@ describe("reading keys from what xterm sends", () => {
       ["up", "down", "right", "left", "home", "end", "delete", "backspace"].map((kind) => ({ kind })),
     );
     expect(parseKeys("\x03\x04\x0c\x15\x0b\x17\x01\x05")).toEqual(
-      ["interrupt", "eof", "clear-screen", "kill-before", "kill-after", "kill-word", "home", "end"].map((kind) => ({ kind })),
+      ["interrupt", "eof", "clear-screen", "kill-before", "kill-after", "kill-word", "home", "end"].map((kind) => ({
+        kind,
+      })),
     );
     expect(parseKeys("\x1b[1;5D\x1bf")).toEqual([{ kind: "word-left" }, { kind: "word-right" }]);
   });
@@ -32,7 +34,10 @@ describe("reading keys from what xterm sends", () => {
   });
 
   it("drops escape sequences it does not know", () => {
-    expect(parseKeys("a\x1b[15~b")).toEqual([{ kind: "text", text: "a" }, { kind: "text", text: "b" }]);
+    expect(parseKeys("a\x1b[15~b")).toEqual([
+      { kind: "text", text: "a" },
+      { kind: "text", text: "b" },
+    ]);
   });
 });
 
@@ -85,7 +90,10 @@ describe("history per node", () => {
     history.add("slave1", "\\dRs+");
     expect(new History(storage).entries("master")).toEqual(["SELECT 1;"]);
     expect(new History(storage).entries("slave1")).toEqual(["\\dRs+"]);
-    expect([...storage.data.keys()]).toEqual(["replication-lab:psql-history:master", "replication-lab:psql-history:slave1"]);
+    expect([...storage.data.keys()]).toEqual([
+      "replication-lab:psql-history:master",
+      "replication-lab:psql-history:slave1",
+    ]);
   });
 
   it("works without storage, and with storage holding something else", () => {

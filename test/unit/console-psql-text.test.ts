@@ -19,7 +19,12 @@ describe("reading a line as psql's main loop does", () => {
     expect(texts("SELECT 1", "\\dt")).toEqual(["\\dt"]);
     const watch = readLine("SELECT count(*)", "FROM users \\watch 1");
     expect(watch.buffer).toBe("");
-    expect(watch.steps[0]).toMatchObject({ kind: "meta", command: "watch", args: ["1"], buffer: { text: "SELECT count(*)\nFROM users" } });
+    expect(watch.steps[0]).toMatchObject({
+      kind: "meta",
+      command: "watch",
+      args: ["1"],
+      buffer: { text: "SELECT count(*)\nFROM users" },
+    });
   });
 
   it("says what an unfinished statement leaves open, for the continuation prompt", () => {
@@ -47,7 +52,9 @@ describe("libpq's error position", () => {
   it("cuts a long line around the caret, as libpq does", () => {
     const query = `SELECT ${"a, ".repeat(40)}oops FROM t;`;
     const shown = errorPosition(query, query.indexOf("oops") + 1);
-    expect(shown).toBe(`LINE 1: ...${query.slice(query.indexOf("oops") - 50, query.indexOf("oops") + 10)}...\n${" ".repeat(61)}^\n`);
+    expect(shown).toBe(
+      `LINE 1: ...${query.slice(query.indexOf("oops") - 50, query.indexOf("oops") + 10)}...\n${" ".repeat(61)}^\n`,
+    );
     const early = errorPosition(`${query}`, 1);
     expect(early).toBe(`LINE 1: ${query.slice(0, 60)}...\n        ^\n`);
   });
@@ -61,15 +68,35 @@ describe("psql's text for results, errors and timing", () => {
   const base = { rowCount: 1, truncated: false, notices: [], durationMs: 1, span: [0, 1] as [number, number] };
 
   it("prints the tag of a command, and after the rows of a DML statement with RETURNING", () => {
-    expect(resultText({ ...base, command: "CREATE TABLE", fields: [], rows: [], tuples: false }, false)).toBe("CREATE TABLE\n");
-    const returning = { ...base, command: "INSERT 0 1", fields: [{ name: "id", type: "integer" }], rows: [["1"]], tuples: true };
+    expect(resultText({ ...base, command: "CREATE TABLE", fields: [], rows: [], tuples: false }, false)).toBe(
+      "CREATE TABLE\n",
+    );
+    const returning = {
+      ...base,
+      command: "INSERT 0 1",
+      fields: [{ name: "id", type: "integer" }],
+      rows: [["1"]],
+      tuples: true,
+    };
     expect(resultText(returning, false)).toBe(" id \n----\n  1\n(1 row)\n\nINSERT 0 1\n");
-    expect(resultText({ ...base, command: "SELECT 1", fields: [], rows: [[]], tuples: true }, false)).toBe("--\n(1 row)\n\n");
+    expect(resultText({ ...base, command: "SELECT 1", fields: [], rows: [[]], tuples: true }, false)).toBe(
+      "--\n(1 row)\n\n",
+    );
   });
 
   it("prints errors with two spaces after each label", () => {
-    const error = { code: "42P01", message: 'relation "nope" does not exist', node: "master" as const, statement: "SELECT * FROM nope;", position: 15, hint: "Create it first.", context: "SQL function" };
-    expect(errorText(error)).toBe('ERROR:  relation "nope" does not exist\nLINE 1: SELECT * FROM nope;\n                      ^\nHINT:  Create it first.\nCONTEXT:  SQL function\n');
+    const error = {
+      code: "42P01",
+      message: 'relation "nope" does not exist',
+      node: "master" as const,
+      statement: "SELECT * FROM nope;",
+      position: 15,
+      hint: "Create it first.",
+      context: "SQL function",
+    };
+    expect(errorText(error)).toBe(
+      'ERROR:  relation "nope" does not exist\nLINE 1: SELECT * FROM nope;\n                      ^\nHINT:  Create it first.\nCONTEXT:  SQL function\n',
+    );
   });
 
   it("times as psql's \\timing does", () => {

@@ -47,7 +47,9 @@ async function describeFolder(folder: string): Promise<string[]> {
       lines.push(`${relative} -> ${await fs.readlink(path.join(folder, relative))}`);
     } else {
       const content = await fs.readFile(path.join(folder, relative));
-      lines.push(`${relative} ${mode} ${content.length} ${content.subarray(0, 64).toString("hex")} links=${stat.nlink}`);
+      lines.push(
+        `${relative} ${mode} ${content.length} ${content.subarray(0, 64).toString("hex")} links=${stat.nlink}`,
+      );
     }
   };
   await visit(".");
@@ -56,7 +58,13 @@ async function describeFolder(folder: string): Promise<string[]> {
 
 async function storedFiles(root: string): Promise<string[]> {
   const prefixes = await fs.readdir(root).catch(() => [] as string[]);
-  return (await Promise.all(prefixes.map(async (prefix) => (await fs.readdir(path.join(root, prefix))).map((name) => path.join(prefix, name))))).flat();
+  return (
+    await Promise.all(
+      prefixes.map(async (prefix) =>
+        (await fs.readdir(path.join(root, prefix))).map((name) => path.join(prefix, name)),
+      ),
+    )
+  ).flat();
 }
 
 describe("a data folder in the object store", () => {
@@ -83,7 +91,9 @@ describe("a data folder in the object store", () => {
   it("makes a missing folder whole again, with the modes kept and no file linked to the store", async () => {
     const restored = path.join(dir, "restored");
     await syncDataFolder(entries, restored, store);
-    const expected = (await describeFolder(original)).filter((line) => !line.startsWith(path.join("pg_wal", "000000010000000000000003")));
+    const expected = (await describeFolder(original)).filter(
+      (line) => !line.startsWith(path.join("pg_wal", "000000010000000000000003")),
+    );
     expect(await describeFolder(restored)).toEqual(expected);
   });
 
@@ -99,7 +109,9 @@ describe("a data folder in the object store", () => {
     await fs.mkdir(path.join(drifted, "pg_stat_tmp", "deep"), { recursive: true });
     await fs.writeFile(path.join(drifted, "pg_stat_tmp", "deep", "x"), "x");
     await syncDataFolder(entries, drifted, store);
-    const expected = (await describeFolder(original)).filter((line) => !line.startsWith(path.join("pg_wal", "000000010000000000000003")));
+    const expected = (await describeFolder(original)).filter(
+      (line) => !line.startsWith(path.join("pg_wal", "000000010000000000000003")),
+    );
     expect(await describeFolder(drifted)).toEqual(expected);
   });
 

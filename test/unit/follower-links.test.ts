@@ -30,7 +30,9 @@ describe("a subscription's last error, from its node's server log", () => {
       lastError: 'ERROR: conflict detected on relation "public.users": conflict=insert_exists',
       disabledByError: false,
     });
-    expect(lastApplyError([...CONFLICT, ...REFUSED], "usersub2").lastError).toMatch(/^ERROR: apply worker for subscription "usersub2" could not connect to the publisher: .*password authentication failed/);
+    expect(lastApplyError([...CONFLICT, ...REFUSED], "usersub2").lastError).toMatch(
+      /^ERROR: apply worker for subscription "usersub2" could not connect to the publisher: .*password authentication failed/,
+    );
   });
 
   it("is none for another subscription, or for an error of a backend that reused an exited worker's process id", () => {
@@ -47,7 +49,12 @@ describe("a subscription's last error, from its node's server log", () => {
   });
 });
 
-const row = (name: string, enabled: boolean, workerRunning: boolean, errors = 0): SubscriptionRow => ({ name, enabled, workerRunning, errors });
+const row = (name: string, enabled: boolean, workerRunning: boolean, errors = 0): SubscriptionRow => ({
+  name,
+  enabled,
+  workerRunning,
+  errors,
+});
 
 describe("a follower's link to userpub", () => {
   it("is none without a subscription to it, and the verdict doesn't wait for such a follower", () => {
@@ -57,10 +64,26 @@ describe("a follower's link to userpub", () => {
   });
 
   it("is streaming, failing, stopped or disabled from the subscription and the errors counted during the run", () => {
-    expect(judgeLink([row("usersub", true, true, 2)], [row("usersub", true, true, 2)])).toEqual({ state: "streaming", subscription: "usersub", errorsDuringRun: 0 });
-    expect(judgeLink([row("usersub", true, true, 5)], [row("usersub", true, true, 2)])).toEqual({ state: "failing", subscription: "usersub", errorsDuringRun: 3 });
-    expect(judgeLink([row("usersub", true, false, 5)], [row("usersub", true, true, 2)])).toEqual({ state: "stopped", subscription: "usersub", errorsDuringRun: 3 });
-    expect(judgeLink([row("usersub", false, false)], null)).toEqual({ state: "disabled", subscription: "usersub", errorsDuringRun: 0 });
+    expect(judgeLink([row("usersub", true, true, 2)], [row("usersub", true, true, 2)])).toEqual({
+      state: "streaming",
+      subscription: "usersub",
+      errorsDuringRun: 0,
+    });
+    expect(judgeLink([row("usersub", true, true, 5)], [row("usersub", true, true, 2)])).toEqual({
+      state: "failing",
+      subscription: "usersub",
+      errorsDuringRun: 3,
+    });
+    expect(judgeLink([row("usersub", true, false, 5)], [row("usersub", true, true, 2)])).toEqual({
+      state: "stopped",
+      subscription: "usersub",
+      errorsDuringRun: 3,
+    });
+    expect(judgeLink([row("usersub", false, false)], null)).toEqual({
+      state: "disabled",
+      subscription: "usersub",
+      errorsDuringRun: 0,
+    });
   });
 
   it("is judged by the best of several subscriptions to userpub", () => {

@@ -20,7 +20,10 @@ export function importGraph(files: Record<string, string>): Map<string, string[]
   const graph = new Map<string, string[]>();
   for (const [file, text] of Object.entries(files)) {
     const targets = [...text.matchAll(IMPORT)].map((match) => path.join(path.dirname(file), match[1] ?? match[2]!));
-    graph.set(file, targets.filter((target) => target in files));
+    graph.set(
+      file,
+      targets.filter((target) => target in files),
+    );
   }
   return graph;
 }

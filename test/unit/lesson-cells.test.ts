@@ -5,13 +5,13 @@ import { SUBSCRIPTION_HEALTH_SQL } from "../../shared/lessons/subscription-healt
 describe("the steps of a lesson", () => {
   it("takes a subscriber health cell as a SQL step with the fixed health query, in document order", () => {
     const source = [
-      "<SqlCell node=\"slave1\">",
+      '<SqlCell node="slave1">',
       "```sql",
       "SELECT 1;",
       "```",
       "</SqlCell>",
       "",
-      "<SubscriptionHealth node=\"slave2\" expect=\"rows=1\" within=\"10\" />",
+      '<SubscriptionHealth node="slave2" expect="rows=1" within="10" />',
     ].join("\n");
     const [lesson] = lessonsFromSources({ "05-x.mdx": source });
     expect(lesson!.steps).toEqual([

@@ -7,7 +7,11 @@ import { LESSONS_DIR } from "../../server/lesson-start/lessons.ts";
 
 async function sources(): Promise<Record<string, string>> {
   const files = (await fs.readdir(LESSONS_DIR)).filter((file) => file.endsWith(".mdx"));
-  return Object.fromEntries(await Promise.all(files.map(async (file) => [file, await fs.readFile(path.join(LESSONS_DIR, file), "utf8")] as const)));
+  return Object.fromEntries(
+    await Promise.all(
+      files.map(async (file) => [file, await fs.readFile(path.join(LESSONS_DIR, file), "utf8")] as const),
+    ),
+  );
 }
 
 describe("the key of a lesson's start", () => {

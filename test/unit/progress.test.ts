@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { describeWhereToGoOn, firstStepNotRun, progressOf, stepsRun, whereToGoOn, type LessonRecord, type LessonSummary } from "../../src/lib/progress/rule.ts";
+import {
+  describeWhereToGoOn,
+  firstStepNotRun,
+  progressOf,
+  stepsRun,
+  whereToGoOn,
+  type LessonRecord,
+  type LessonSummary,
+} from "../../src/lib/progress/rule.ts";
 
 const at = (minute: number) => `2026-11-27T10:${String(minute).padStart(2, "0")}:00.000Z`;
 
@@ -85,7 +93,10 @@ describe("where the home page sends the learner", () => {
       "04-lesson.mdx": { ran: [0, 1], at: at(2) },
     };
     expect(whereToGoOn(LESSONS, records)).toEqual({ kind: "continue", lesson: LESSONS[0], ran: 1, firstNotRun: 1 });
-    const skipped = { "03-lesson.mdx": { ran: [0, 1, 2, 3, 4], at: at(3) }, "04-lesson.mdx": { ran: [0, 1], at: at(2) } };
+    const skipped = {
+      "03-lesson.mdx": { ran: [0, 1, 2, 3, 4], at: at(3) },
+      "04-lesson.mdx": { ran: [0, 1], at: at(2) },
+    };
     expect(whereToGoOn(LESSONS, skipped)).toEqual({ kind: "next", lesson: LESSONS[0], after: LESSONS[2] });
   });
 

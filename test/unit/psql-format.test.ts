@@ -85,7 +85,19 @@ describe("what psql's format shows", () => {
   });
 
   it("right-aligns the types psql right-aligns, as format_type() names them", () => {
-    for (const type of ["smallint", "integer", "bigint", "real", "double precision", "numeric", "numeric(10,2)", "oid", "xid", "cid", "money"]) {
+    for (const type of [
+      "smallint",
+      "integer",
+      "bigint",
+      "real",
+      "double precision",
+      "numeric",
+      "numeric(10,2)",
+      "oid",
+      "xid",
+      "cid",
+      "money",
+    ]) {
       expect(isRightAligned(type), type).toBe(true);
     }
     for (const type of ["text", "boolean", "pg_lsn", "integer[]", "timestamp with time zone", "name"]) {
@@ -106,6 +118,10 @@ describe("what psql's format shows", () => {
 
   it("matches the fixture of a publication's footers line for line", () => {
     const c = fixture("publication-footers");
-    expect(c.result.footers).toEqual(["Tables:", '    "public.fixture_a"', '    "public.fixture_b" (id) WHERE (id > 10)']);
+    expect(c.result.footers).toEqual([
+      "Tables:",
+      '    "public.fixture_a"',
+      '    "public.fixture_b" (id) WHERE (id > 10)',
+    ]);
   });
 });

@@ -15,7 +15,9 @@ describe("the recorded outputs the site shows before a cell runs", () => {
 
   it("keep each node's connection string with its password masked, never the recording lab's own", () => {
     for (const node of ["master", "slave1", "slave2", "slave3"] as const) {
-      expect(recording.conninfo?.[node], node).toMatch(/^host=127\.0\.0\.1 port=\d+ user=postgres password=\*+ dbname=replication$/);
+      expect(recording.conninfo?.[node], node).toMatch(
+        /^host=127\.0\.0\.1 port=\d+ user=postgres password=\*+ dbname=replication$/,
+      );
     }
   });
 
@@ -24,7 +26,9 @@ describe("the recorded outputs the site shows before a cell runs", () => {
       for (const [i, step] of lesson.steps.entries()) {
         if (step.kind !== "sql") continue;
         const entry = recording.cells[recordKey(lesson.file, i)];
-        expect(entry?.sql, `${lesson.file}, step ${i + 1} has no current recording: run npm run record`).toBe(step.code);
+        expect(entry?.sql, `${lesson.file}, step ${i + 1} has no current recording: run npm run record`).toBe(
+          step.code,
+        );
         expect(entry?.responses.length).toBe(step.node === "all" ? 4 : 1);
       }
     }

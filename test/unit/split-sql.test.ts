@@ -52,7 +52,12 @@ describe("splitting a cell into statements, as psql does", () => {
   it("gives \\watch the query typed before it, as psql's query buffer", () => {
     const pieces = splitSql("SELECT count(*) FROM users\n\\watch 1");
     expect(pieces).toHaveLength(1);
-    expect(pieces[0]).toMatchObject({ kind: "meta", command: "watch", args: ["1"], buffer: { text: "SELECT count(*) FROM users" } });
+    expect(pieces[0]).toMatchObject({
+      kind: "meta",
+      command: "watch",
+      args: ["1"],
+      buffer: { text: "SELECT count(*) FROM users" },
+    });
   });
 
   it("leaves a backslash inside a string alone", () => {

@@ -13,7 +13,10 @@ function facts(patch: Partial<NodeFacts> = {}): NodeFacts {
     publications: [],
     subscriptions: [],
     slots: [],
-    settings: { wal_level: { value: "logical", pendingRestart: false }, max_wal_senders: { value: "10", pendingRestart: false } },
+    settings: {
+      wal_level: { value: "logical", pendingRestart: false },
+      max_wal_senders: { value: "10", pendingRestart: false },
+    },
     roles: [],
     extensions: [],
     ...patch,
@@ -24,22 +27,47 @@ function lab(patches: Partial<Record<(typeof NODE_NAMES)[number], Partial<NodeFa
   return Object.fromEntries(NODE_NAMES.map((node) => [node, facts(patches[node])]));
 }
 
-const subscribed: StateCheck = { kind: "subscription", node: "slave2", name: "usersub", publication: "userpub", slot: "usersub_slave2" };
-const sub = { name: "usersub", enabled: true, publications: ["userpub"], slot: "usersub_slave2", disableOnError: false, workerRunning: true };
+const subscribed: StateCheck = {
+  kind: "subscription",
+  node: "slave2",
+  name: "usersub",
+  publication: "userpub",
+  slot: "usersub_slave2",
+};
+const sub = {
+  name: "usersub",
+  enabled: true,
+  publications: ["userpub"],
+  slot: "usersub_slave2",
+  disableOnError: false,
+  workerRunning: true,
+};
 
 describe("judging a state check", () => {
   it("says which follower has no subscription, is disabled, or has no worker", () => {
     expect(judgeCheck(subscribed, lab())).toEqual({ ok: false, off: "slave2 has no subscription usersub" });
-    expect(judgeCheck(subscribed, lab({ slave2: { subscriptions: [{ ...sub, enabled: false }] } })).off).toBe("slave2's usersub is disabled");
-    expect(judgeCheck(subscribed, lab({ slave2: { subscriptions: [{ ...sub, workerRunning: false }] } })).off).toMatch(/^slave2's usersub has no apply worker running/);
-    expect(judgeCheck(subscribed, lab({ slave2: { subscriptions: [{ ...sub, slot: "usersub" }] } })).off).toBe("slave2's usersub uses the slot usersub, not usersub_slave2");
+    expect(judgeCheck(subscribed, lab({ slave2: { subscriptions: [{ ...sub, enabled: false }] } })).off).toBe(
+      "slave2's usersub is disabled",
+    );
+    expect(judgeCheck(subscribed, lab({ slave2: { subscriptions: [{ ...sub, workerRunning: false }] } })).off).toMatch(
+      /^slave2's usersub has no apply worker running/,
+    );
+    expect(judgeCheck(subscribed, lab({ slave2: { subscriptions: [{ ...sub, slot: "usersub" }] } })).off).toBe(
+      "slave2's usersub uses the slot usersub, not usersub_slave2",
+    );
     expect(judgeCheck(subscribed, lab({ slave2: { subscriptions: [sub] } }))).toEqual({ ok: true, off: "" });
   });
 
   it("counts rows, and tells counts that differ apart from a missing table", () => {
-    expect(judgeCheck({ kind: "rows", node: "master", count: 1 }, lab({ master: { users: 2 } })).off).toBe("master's users holds 2 rows, not 1");
-    expect(judgeCheck({ kind: "rows", node: "master", count: 1 }, lab({ master: { users: null, tables: {} } })).off).toBe("master has no table users");
-    expect(judgeCheck({ kind: "counts-equal" }, lab({ master: { users: 3 } })).off).toBe("the counts differ: master 3, slave1 0, slave2 0, slave3 0");
+    expect(judgeCheck({ kind: "rows", node: "master", count: 1 }, lab({ master: { users: 2 } })).off).toBe(
+      "master's users holds 2 rows, not 1",
+    );
+    expect(
+      judgeCheck({ kind: "rows", node: "master", count: 1 }, lab({ master: { users: null, tables: {} } })).off,
+    ).toBe("master has no table users");
+    expect(judgeCheck({ kind: "counts-equal" }, lab({ master: { users: 3 } })).off).toBe(
+      "the counts differ: master 3, slave1 0, slave2 0, slave3 0",
+    );
     expect(judgeCheck({ kind: "counts-equal" }, lab()).ok).toBe(true);
   });
 
@@ -50,28 +78,82 @@ describe("judging a state check", () => {
   });
 
   it("names what is extra: publications, subscriptions, slots, roles, tables, columns", () => {
-    expect(judgeCheck({ kind: "only-publications", names: ["userpub"] }, lab({ master: { publications: [{ name: "draftpub", tables: [], publish: { insert: true, update: true, delete: true, truncate: true } }] } })).off).toBe('master also has the publication "draftpub"');
-    expect(judgeCheck({ kind: "only-subscriptions", node: "slave1", names: [] }, lab({ slave1: { subscriptions: [sub] } })).off).toBe('slave1 also has the subscription "usersub"');
-    expect(judgeCheck({ kind: "only-slots", names: ["usersub"] }, lab({ master: { slots: [{ name: "usersub", active: false, walStatus: "reserved" }] } })).off).toBe('no subscriber is using the slot "usersub" right now');
-    expect(judgeCheck({ kind: "no-roles", node: "slave1", roles: ["reader", "auditor"] }, lab({ slave1: { roles: ["auditor"] } })).off).toBe("slave1 still has the role auditor");
-    expect(judgeCheck({ kind: "no-table", tables: ["drafts"], nodes: ["master"] }, lab({ master: { tables: { drafts: ["body"] } } })).off).toBe("master has a table drafts");
-    const table: StateCheck = { kind: "table", table: "users", nodes: ["slave1"], columns: ["nickname"], without: ["seen_on"] };
+    expect(
+      judgeCheck(
+        { kind: "only-publications", names: ["userpub"] },
+        lab({
+          master: {
+            publications: [
+              { name: "draftpub", tables: [], publish: { insert: true, update: true, delete: true, truncate: true } },
+            ],
+          },
+        }),
+      ).off,
+    ).toBe('master also has the publication "draftpub"');
+    expect(
+      judgeCheck({ kind: "only-subscriptions", node: "slave1", names: [] }, lab({ slave1: { subscriptions: [sub] } }))
+        .off,
+    ).toBe('slave1 also has the subscription "usersub"');
+    expect(
+      judgeCheck(
+        { kind: "only-slots", names: ["usersub"] },
+        lab({ master: { slots: [{ name: "usersub", active: false, walStatus: "reserved" }] } }),
+      ).off,
+    ).toBe('no subscriber is using the slot "usersub" right now');
+    expect(
+      judgeCheck(
+        { kind: "no-roles", node: "slave1", roles: ["reader", "auditor"] },
+        lab({ slave1: { roles: ["auditor"] } }),
+      ).off,
+    ).toBe("slave1 still has the role auditor");
+    expect(
+      judgeCheck(
+        { kind: "no-table", tables: ["drafts"], nodes: ["master"] },
+        lab({ master: { tables: { drafts: ["body"] } } }),
+      ).off,
+    ).toBe("master has a table drafts");
+    const table: StateCheck = {
+      kind: "table",
+      table: "users",
+      nodes: ["slave1"],
+      columns: ["nickname"],
+      without: ["seen_on"],
+    };
     expect(judgeCheck(table, lab()).off).toBe("slave1's users has no column nickname");
-    expect(judgeCheck(table, lab({ slave1: { tables: { users: ["nickname", "seen_on"] } } })).off).toBe("slave1's users has the column seen_on");
+    expect(judgeCheck(table, lab({ slave1: { tables: { users: ["nickname", "seen_on"] } } })).off).toBe(
+      "slave1's users has the column seen_on",
+    );
   });
 
   it("judges a publication's tables and actions", () => {
-    const check: StateCheck = { kind: "publication", name: "userpub", tables: ["users"], publish: ["insert", "update", "delete", "truncate"] };
-    const userpub = { name: "userpub", tables: ["users"], publish: { insert: true, update: true, delete: true, truncate: false } };
-    expect(judgeCheck(check, lab({ master: { publications: [userpub] } })).off).toBe("userpub publishes insert, update, delete, not insert, update, delete, truncate");
+    const check: StateCheck = {
+      kind: "publication",
+      name: "userpub",
+      tables: ["users"],
+      publish: ["insert", "update", "delete", "truncate"],
+    };
+    const userpub = {
+      name: "userpub",
+      tables: ["users"],
+      publish: { insert: true, update: true, delete: true, truncate: false },
+    };
+    expect(judgeCheck(check, lab({ master: { publications: [userpub] } })).off).toBe(
+      "userpub publishes insert, update, delete, not insert, update, delete, truncate",
+    );
     expect(describeCheck(check)).toBe("master publishes users as userpub (insert, update, delete, truncate)");
-    expect(describeCheck({ kind: "no-table", tables: ["drafts"], nodes: ["master"] })).toBe("master has no table drafts");
-    expect(describeCheck({ kind: "no-table", tables: ["notes", "visits"], nodes: ["master", "slave1"] })).toBe("neither master nor slave1 has tables notes and visits");
+    expect(describeCheck({ kind: "no-table", tables: ["drafts"], nodes: ["master"] })).toBe(
+      "master has no table drafts",
+    );
+    expect(describeCheck({ kind: "no-table", tables: ["notes", "visits"], nodes: ["master", "slave1"] })).toBe(
+      "neither master nor slave1 has tables notes and visits",
+    );
   });
 
   it("a setting waiting for a restart is not yet the setting", () => {
     const check: StateCheck = { kind: "setting", node: "slave3", name: "max_wal_senders", value: "10" };
-    expect(judgeCheck(check, lab({ slave3: { settings: { max_wal_senders: { value: "10", pendingRestart: true } } } })).off).toBe("slave3 waits for a restart to apply a new max_wal_senders");
+    expect(
+      judgeCheck(check, lab({ slave3: { settings: { max_wal_senders: { value: "10", pendingRestart: true } } } })).off,
+    ).toBe("slave3 waits for a restart to apply a new max_wal_senders");
   });
 });
 

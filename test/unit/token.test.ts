@@ -23,14 +23,18 @@ describe("the bridge's token", () => {
     const notes: string[] = [];
     await expect(bridgeToken(dir, (text) => notes.push(text))).resolves.toBe("abcdefghijklmnopqrstuvwxyz012345");
     expect((await fs.stat(tokenFile(dir))).mode & 0o777).toBe(0o600);
-    expect(notes).toEqual([`the bridge's token file ${tokenFile(dir)} could be read by other users; it is now readable by you only (mode 600)`]);
+    expect(notes).toEqual([
+      `the bridge's token file ${tokenFile(dir)} could be read by other users; it is now readable by you only (mode 600)`,
+    ]);
     await fs.rm(dir, { recursive: true, force: true });
   });
 
   it("refuses a token file that holds something else, with what to do", async () => {
     const dir = await tempDir("token");
     await fs.writeFile(path.join(dir, "token"), "not a token!\n", { mode: 0o600 });
-    await expect(bridgeToken(dir, () => {})).rejects.toThrow(/should hold one line of letters, digits, "-" and "_"\. Delete it: the next npm start makes a new one\./);
+    await expect(bridgeToken(dir, () => {})).rejects.toThrow(
+      /should hold one line of letters, digits, "-" and "_"\. Delete it: the next npm start makes a new one\./,
+    );
     await fs.rm(dir, { recursive: true, force: true });
   });
 });

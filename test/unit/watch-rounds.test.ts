@@ -60,10 +60,14 @@ describe("a \\watch's rounds", () => {
     const t0 = Date.now();
     const error = vi.spyOn(console, "error").mockImplementation(() => {});
     let calls = 0;
-    const rounds = repeatRounds(async () => {
-      calls += 1;
-      throw new Error("a bug in the page");
-    }, 1000, t0);
+    const rounds = repeatRounds(
+      async () => {
+        calls += 1;
+        throw new Error("a bug in the page");
+      },
+      1000,
+      t0,
+    );
     await vi.advanceTimersByTimeAsync(2500);
     rounds.stop();
     expect(calls).toBe(2);
@@ -74,7 +78,16 @@ describe("a \\watch's rounds", () => {
 
 describe("the \\watch a cell asks for", () => {
   const result = (watch?: StatementResult["watch"]): StatementResult => {
-    const plain: StatementResult = { command: "SELECT", rowCount: 1, fields: [], rows: [], truncated: false, notices: [], durationMs: 1, span: [0, 1] };
+    const plain: StatementResult = {
+      command: "SELECT",
+      rowCount: 1,
+      fields: [],
+      rows: [],
+      truncated: false,
+      notices: [],
+      durationMs: 1,
+      span: [0, 1],
+    };
     return watch ? { ...plain, watch } : plain;
   };
   const watch = { seconds: 1, sql: "SELECT count(*) FROM users " };
@@ -88,7 +101,11 @@ describe("the \\watch a cell asks for", () => {
   });
 
   it("is none when no node got as far as the \\watch, or the cell has none", () => {
-    const failed: QueryResponse = { node: "slave1", results: [result()], error: { code: "42P01", message: "relation does not exist", node: "slave1" } };
+    const failed: QueryResponse = {
+      node: "slave1",
+      results: [result()],
+      error: { code: "42P01", message: "relation does not exist", node: "slave1" },
+    };
     expect(watchRequested([failed])).toBeUndefined();
     expect(watchRequested([{ node: "master", results: [result()] }])).toBeUndefined();
   });

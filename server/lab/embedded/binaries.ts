@@ -31,7 +31,9 @@ export async function findBinaries(runAs?: RunAs, note: (text: string) => void =
     const closed = await closedFolders(found.postgres, runAs);
     if (closed.length > 0) {
       const copy = await reachableCopy(nativeDir, runAs);
-      note(`the postgres user can't pass through ${closed.join(", ")}, so it runs a copy of the PostgreSQL binaries in ${copy}`);
+      note(
+        `the postgres user can't pass through ${closed.join(", ")}, so it runs a copy of the PostgreSQL binaries in ${copy}`,
+      );
       return { initdb: path.join(copy, "bin", "initdb"), postgres: path.join(copy, "bin", "postgres") };
     }
   }
@@ -43,11 +45,18 @@ export async function findBinaries(runAs?: RunAs, note: (text: string) => void =
  * home folder. A copy under /var/tmp, made once per PostgreSQL version, can be.
  */
 async function reachableCopy(nativeDir: string, runAs: RunAs): Promise<string> {
-  const version = (await fs.readFile(path.join(nativeDir, "..", "package.json"), "utf8").then(JSON.parse)).version as string;
+  const version = (await fs.readFile(path.join(nativeDir, "..", "package.json"), "utf8").then(JSON.parse))
+    .version as string;
   const copy = path.join("/var/tmp", `replication-lab-postgres-${version}`);
   await checkReachable(copy, runAs);
   const done = path.join(copy, ".complete");
-  if (await fs.access(done).then(() => true, () => false)) return copy;
+  if (
+    await fs.access(done).then(
+      () => true,
+      () => false,
+    )
+  )
+    return copy;
   const partial = `${copy}.partial-${process.pid}`;
   await fs.cp(nativeDir, partial, { recursive: true, verbatimSymlinks: true });
   await fs.writeFile(path.join(partial, ".complete"), "");
@@ -72,7 +81,10 @@ async function hydrateSymlinks(nativeDir: string): Promise<void> {
   const packageDir = path.dirname(nativeDir);
   for (const { source, target } of links) {
     const targetPath = path.join(packageDir, target);
-    const exists = await fs.lstat(targetPath).then(() => true, () => false);
+    const exists = await fs.lstat(targetPath).then(
+      () => true,
+      () => false,
+    );
     if (exists) continue;
     const relative = path.relative(path.dirname(targetPath), path.join(packageDir, source));
     await fs.symlink(relative, targetPath).catch(() => {});

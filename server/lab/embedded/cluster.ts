@@ -45,7 +45,10 @@ export class Cluster {
   }
 
   async isInitialised(): Promise<boolean> {
-    return fs.access(path.join(this.options.dataDir, "PG_VERSION")).then(() => true, () => false);
+    return fs.access(path.join(this.options.dataDir, "PG_VERSION")).then(
+      () => true,
+      () => false,
+    );
   }
 
   async initialise(): Promise<void> {
@@ -136,7 +139,10 @@ export class Cluster {
         const wasOurs = this.process === child;
         this.process = undefined;
         void readLog().then(() => {
-          if (!ready) reject(new LabError(`${this.options.name} failed to start: ${this.failureReason() ?? howItEnded(code, signal)}`));
+          if (!ready)
+            reject(
+              new LabError(`${this.options.name} failed to start: ${this.failureReason() ?? howItEnded(code, signal)}`),
+            );
           else if (wasOurs) this.onUnexpectedExit?.(this.crashReason(code, signal));
         });
       });
@@ -193,10 +199,17 @@ export class Cluster {
 
   private failureReason(): string | undefined {
     const telling = this.recent.filter(
-      (line) => /\b(FATAL|PANIC|ERROR|DETAIL|HINT):/.test(line) || /\bLOG:.*(invalid|could not|cannot|failed)/i.test(line),
+      (line) =>
+        /\b(FATAL|PANIC|ERROR|DETAIL|HINT):/.test(line) || /\bLOG:.*(invalid|could not|cannot|failed)/i.test(line),
     );
     if (telling.length === 0) return undefined;
-    return telling.map((line) => line.replace(/^.*?\b(LOG|FATAL|PANIC|ERROR|DETAIL|HINT):\s*/, (_, level) => (level === "LOG" ? "" : `${level}: `))).join(" ");
+    return telling
+      .map((line) =>
+        line.replace(/^.*?\b(LOG|FATAL|PANIC|ERROR|DETAIL|HINT):\s*/, (_, level) =>
+          level === "LOG" ? "" : `${level}: `,
+        ),
+      )
+      .join(" ");
   }
 
   private runToEnd(command: string, args: string[]): Promise<{ code: number | null; text: string }> {

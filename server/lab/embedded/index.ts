@@ -47,12 +47,25 @@ export class EmbeddedLab extends Lab {
     this.dataDir = config.dataDir;
     this.ports = Object.fromEntries(NODE_NAMES.map((name, i) => [name, config.pgPort + i])) as Ports;
     for (const name of NODE_NAMES) {
-      this.statuses.set(name, { name, state: "down", version: null, host: "127.0.0.1", port: this.ports[name], walLevel: null });
+      this.statuses.set(name, {
+        name,
+        state: "down",
+        version: null,
+        host: "127.0.0.1",
+        port: this.ports[name],
+        walLevel: null,
+      });
     }
   }
 
   endpoint(name: NodeName): Endpoint {
-    return { host: "127.0.0.1", port: this.ports[name], user: LAB_USER, password: this.password, database: LAB_DATABASE };
+    return {
+      host: "127.0.0.1",
+      port: this.ports[name],
+      user: LAB_USER,
+      password: this.password,
+      database: LAB_DATABASE,
+    };
   }
 
   /** The file holding the lab's password, for `PGPASSWORD=$(cat ...)`. */
@@ -71,7 +84,9 @@ export class EmbeddedLab extends Lab {
     // Servers a killed lab left running hold this lab's ports: stop them first, so that every node keeps its
     // port rather than move off it because its own old server is there.
     // A node whose lock file can't be cleared is refused when it starts (startNode asks again), not the lab.
-    await Promise.all(NODE_NAMES.map((name) => stopLeftoverServer(name, path.join(dataDir, name), this.note).catch(() => {})));
+    await Promise.all(
+      NODE_NAMES.map((name) => stopLeftoverServer(name, path.join(dataDir, name), this.note).catch(() => {})),
+    );
     const remembered = await this.rememberedPorts();
     this.ports = await this.choosePorts(remembered);
     for (const name of NODE_NAMES) {
@@ -104,7 +119,11 @@ export class EmbeddedLab extends Lab {
    */
   private async updateSubscriptions(remembered: Ports | null): Promise<void> {
     const moves = remembered
-      ? NODE_NAMES.filter((name) => remembered[name] !== this.ports[name]).map((node) => ({ node, from: remembered[node], to: this.ports[node] }))
+      ? NODE_NAMES.filter((name) => remembered[name] !== this.ports[name]).map((node) => ({
+          node,
+          from: remembered[node],
+          to: this.ports[node],
+        }))
       : [];
     const changes: Change[] = [followMoves(moves)];
     if (this.password !== WALKTHROUGH_PASSWORD) {
@@ -178,10 +197,15 @@ export class EmbeddedLab extends Lab {
 
   /** Subscriptions made when the nodes listened on `then` are re-pointed at where they listen now, each said. */
   async followPortMoves(then: Ports): Promise<void> {
-    const moves = NODE_NAMES.filter((name) => then[name] !== this.ports[name]).map((node) => ({ node, from: then[node], to: this.ports[node] }));
+    const moves = NODE_NAMES.filter((name) => then[name] !== this.ports[name]).map((node) => ({
+      node,
+      from: then[node],
+      to: this.ports[node],
+    }));
     if (moves.length === 0) return;
     const up = NODE_NAMES.filter((name) => this.node(name).state === "up");
-    for (const line of await rewriteSubscriptions(up, (name) => this.endpoint(name), [followMoves(moves)])) this.note(line);
+    for (const line of await rewriteSubscriptions(up, (name) => this.endpoint(name), [followMoves(moves)]))
+      this.note(line);
   }
 
   /** The last lines of a node's server log (what postgres printed), optionally only those matching `match`. */
@@ -194,7 +218,11 @@ export class EmbeddedLab extends Lab {
       const length = Math.min(size, 256 * 1024);
       const buffer = Buffer.alloc(length);
       await handle.read(buffer, 0, length, size - length);
-      const all = buffer.toString("utf8").split("\n").slice(size > length ? 1 : 0).filter((line) => line.trim() !== "");
+      const all = buffer
+        .toString("utf8")
+        .split("\n")
+        .slice(size > length ? 1 : 0)
+        .filter((line) => line.trim() !== "");
       return (match ? all.filter((line) => match.test(line)) : all).slice(-lines);
     } finally {
       await handle.close();
@@ -204,7 +232,8 @@ export class EmbeddedLab extends Lab {
   /** The walkthrough's pitfall, made safe: a second server on this node's data folder, refused by the lock file. */
   async startSecondServer(name: NodeName): Promise<{ refused: boolean; output: string }> {
     const cluster = this.cluster(name);
-    if (!cluster.isRunning) throw new HttpError(`${name} is not running: start it first, so that its lock file is held.`, 409);
+    if (!cluster.isRunning)
+      throw new HttpError(`${name} is not running: start it first, so that its lock file is held.`, 409);
     const taken = new Set(Object.values(this.ports));
     return cluster.startSecond(await nextFreePort(this.ports[name] + 100, taken));
   }
@@ -215,7 +244,14 @@ export class EmbeddedLab extends Lab {
     const taken = new Set(Object.values(this.ports));
     const first = await nextFreePort(this.ports.master + 200, taken);
     const second = await nextFreePort(first + 1, taken);
-    return tryLockFileNamingParent({ binaries, runAs, parentDir: this.dataDir, ports: [first, second], user: LAB_USER, password: this.password });
+    return tryLockFileNamingParent({
+      binaries,
+      runAs,
+      parentDir: this.dataDir,
+      ports: [first, second],
+      user: LAB_USER,
+      password: this.password,
+    });
   }
 
   private cluster(name: NodeName): Cluster {

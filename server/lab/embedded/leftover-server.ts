@@ -60,7 +60,10 @@ async function isPostmasterOf(lock: LockFile, dataDir: string): Promise<boolean>
   };
   const folder = option("-D");
   if (!folder || path.resolve(folder) !== path.resolve(dataDir) || option("-p") !== String(lock.port)) return false;
-  const [cwd, real] = await Promise.all([fs.readlink(`/proc/${lock.pid}/cwd`).catch(() => null), fs.realpath(dataDir).catch(() => null)]);
+  const [cwd, real] = await Promise.all([
+    fs.readlink(`/proc/${lock.pid}/cwd`).catch(() => null),
+    fs.realpath(dataDir).catch(() => null),
+  ]);
   if (cwd === null || cwd !== real) return false;
   const started = await startTime(lock.pid);
   return started !== null && Math.abs(started - lock.startedAt) <= START_TIME_SLACK_S;
@@ -77,7 +80,9 @@ export async function stopLeftoverServer(name: string, dataDir: string, note: (t
   if (owner.kind === "none") return;
   if (owner.kind === "before-boot") {
     await fs.rm(file, { force: true });
-    note(`${name}: removed a postmaster.pid left from before the machine started (it named process ${owner.pid}, now another program)`);
+    note(
+      `${name}: removed a postmaster.pid left from before the machine started (it named process ${owner.pid}, now another program)`,
+    );
     return;
   }
   if (owner.kind === "stranger") {
@@ -92,7 +97,9 @@ export async function stopLeftoverServer(name: string, dataDir: string, note: (t
   if (!(await exited(owner.pid, 30_000))) {
     throw new LabError(`${name}: the server left running on ${dataDir} (pid ${owner.pid}) did not stop within 30 s.`);
   }
-  note(`${name}: stopped a server left running by an earlier start that ended without stopping it (pid ${owner.pid}, port ${owner.port})`);
+  note(
+    `${name}: stopped a server left running by an earlier start that ended without stopping it (pid ${owner.pid}, port ${owner.port})`,
+  );
 }
 
 /** A postmaster whose parent is a live Node process belongs to a lab that is running now: not left over. */

@@ -19,7 +19,12 @@ export function passwordFile(dataDir: string): string {
 /** The lab's password: made on the first start (18 random bytes, base64url), read on later ones. */
 export function labPassword(dataDir: string, note: (text: string) => void): Promise<string> {
   return ownSecret(
-    { file: passwordFile(dataDir), what: "the lab's password file", repair: "Put back the password this lab's nodes were made with.", bytes: 18 },
+    {
+      file: passwordFile(dataDir),
+      what: "the lab's password file",
+      repair: "Put back the password this lab's nodes were made with.",
+      bytes: 18,
+    },
     note,
   );
 }
@@ -36,16 +41,20 @@ export async function adoptLabPassword(name: string, endpoint: Endpoint, file: s
     return false;
   }
   if (!refused(current) || endpoint.password === WALKTHROUGH_PASSWORD) throw current;
-  const old = await connect({ ...endpoint, password: WALKTHROUGH_PASSWORD, database: "postgres" }).catch((error: unknown) => {
-    if (!refused(error)) throw error;
-    throw new LabError(
-      `${name} refuses the lab's password (in ${file}) and the walkthrough's "postgres": this node was made with ` +
-        `another password. Put back the password file this lab was made with.`,
-    );
-  });
+  const old = await connect({ ...endpoint, password: WALKTHROUGH_PASSWORD, database: "postgres" }).catch(
+    (error: unknown) => {
+      if (!refused(error)) throw error;
+      throw new LabError(
+        `${name} refuses the lab's password (in ${file}) and the walkthrough's "postgres": this node was made with ` +
+          `another password. Put back the password file this lab was made with.`,
+      );
+    },
+  );
   try {
     await old.query("SET log_statement = 'none'; SET log_min_error_statement = 'panic'");
-    await old.query(`ALTER ROLE ${old.escapeIdentifier(endpoint.user)} PASSWORD ${old.escapeLiteral(endpoint.password)}`);
+    await old.query(
+      `ALTER ROLE ${old.escapeIdentifier(endpoint.user)} PASSWORD ${old.escapeLiteral(endpoint.password)}`,
+    );
   } finally {
     await old.end().catch(() => {});
   }

@@ -30,7 +30,15 @@ export async function postgresUser(): Promise<RunAs | undefined> {
   if (uid === null) {
     try {
       await run("groupadd", ["--system", "postgres"]).catch(() => {});
-      await run("useradd", ["--system", "--gid", "postgres", "--no-create-home", "--shell", "/usr/sbin/nologin", "postgres"]);
+      await run("useradd", [
+        "--system",
+        "--gid",
+        "postgres",
+        "--no-create-home",
+        "--shell",
+        "/usr/sbin/nologin",
+        "postgres",
+      ]);
     } catch (error) {
       throw new LabError(
         `Running as root, the lab needs a "postgres" user to run the servers as, and could not create one ` +
@@ -53,7 +61,11 @@ export async function closedFolders(dataDir: string, user: RunAs): Promise<strin
     if (stat) {
       const mode = stat.mode;
       const canPass =
-        stat.uid === user.uid ? (mode & 0o100) !== 0 : stat.gid === user.gid ? (mode & 0o010) !== 0 : (mode & 0o001) !== 0;
+        stat.uid === user.uid
+          ? (mode & 0o100) !== 0
+          : stat.gid === user.gid
+            ? (mode & 0o010) !== 0
+            : (mode & 0o001) !== 0;
       if (!canPass) closed.push(folder);
     }
     const parent = path.dirname(folder);

@@ -38,7 +38,15 @@ async function demonstrate(options: ScratchOptions): Promise<LockFileParentPidOu
   const folder = await fs.mkdtemp(path.join(parentDir, "scratch-"));
   if (runAs) await fs.chown(folder, runAs.uid, runAs.gid);
   const dataDir = path.join(folder, "data");
-  const cluster = new Cluster({ name: "scratch", dataDir, logFile: path.join(folder, "server.log"), binaries, runAs, user, password });
+  const cluster = new Cluster({
+    name: "scratch",
+    dataDir,
+    logFile: path.join(folder, "server.log"),
+    binaries,
+    runAs,
+    user,
+    password,
+  });
   const said: string[] = [];
   try {
     await cluster.initialise();
@@ -46,7 +54,9 @@ async function demonstrate(options: ScratchOptions): Promise<LockFileParentPidOu
     const pidFile = path.join(dataDir, "postmaster.pid");
     const original = await fs.readFile(pidFile, "utf8");
     const [serverPid, ...rest] = original.split("\n");
-    said.push(`A scratch cluster in ${dataDir}, started: its postmaster.pid names PID ${serverPid}, the running server.`);
+    said.push(
+      `A scratch cluster in ${dataDir}, started: its postmaster.pid names PID ${serverPid}, the running server.`,
+    );
     // Every server the bridge starts is its child: the bridge's PID is the next server's parent PID.
     await fs.writeFile(pidFile, [String(process.pid), ...rest].join("\n"));
     said.push(`postmaster.pid's first line rewritten to ${process.pid}, the PID of the second server's parent.`);

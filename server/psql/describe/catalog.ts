@@ -16,8 +16,19 @@ const AS_TEXT = { getTypeParser: () => (value: string) => value } as unknown as 
 
 /** The types describe.c's queries return, by OID, so that most results need no format_type() round trip. */
 const TYPE_NAMES: Record<number, string> = {
-  16: "boolean", 18: '"char"', 19: "name", 20: "bigint", 21: "smallint", 23: "integer", 25: "text", 26: "oid",
-  1003: "name[]", 1009: "text[]", 1043: "character varying", 2205: "regclass", 3220: "pg_lsn",
+  16: "boolean",
+  18: '"char"',
+  19: "name",
+  20: "bigint",
+  21: "smallint",
+  23: "integer",
+  25: "text",
+  26: "oid",
+  1003: "name[]",
+  1009: "text[]",
+  1043: "character varying",
+  2205: "regclass",
+  3220: "pg_lsn",
 };
 
 export async function catalog(client: pg.ClientBase, text: string, values: unknown[] = []): Promise<CatalogRows> {

@@ -50,7 +50,9 @@ export async function checkConstraints(session: Session, info: TableInfo): Promi
       "WHERE r.conrelid = $1 AND r.contype = 'c'\nORDER BY 1;",
     [info.oid],
   );
-  return rows.length === 0 ? [] : ["Check constraints:", ...rows.map((row) => `    "${value(row, 0)}" ${value(row, 1)}`)];
+  return rows.length === 0
+    ? []
+    : ["Check constraints:", ...rows.map((row) => `    "${value(row, 0)}" ${value(row, 1)}`)];
 }
 
 export async function foreignKeys(session: Session, info: TableInfo): Promise<string[]> {
@@ -89,7 +91,10 @@ export async function referencedBy(session: Session, info: TableInfo): Promise<s
         "  FROM pg_catalog.pg_constraint\n WHERE confrelid = $1 AND contype = 'f'\nORDER BY conname;";
   const { rows } = await catalog(session.client, sql, [info.oid]);
   if (rows.length === 0) return [];
-  return ["Referenced by:", ...rows.map((row) => `    TABLE "${value(row, 1)}" CONSTRAINT "${value(row, 0)}" ${value(row, 2)}`)];
+  return [
+    "Referenced by:",
+    ...rows.map((row) => `    TABLE "${value(row, 1)}" CONSTRAINT "${value(row, 0)}" ${value(row, 2)}`),
+  ];
 }
 
 export async function notNullConstraints(session: Session, info: TableInfo): Promise<string[]> {

@@ -33,7 +33,13 @@ export async function describeRelations(session: Session, pattern: string, verbo
   return outputs;
 }
 
-async function describeRelation(session: Session, oid: string, schema: string, name: string, verbose: boolean): Promise<MetaOutput> {
+async function describeRelation(
+  session: Session,
+  oid: string,
+  schema: string,
+  name: string,
+  verbose: boolean,
+): Promise<MetaOutput> {
   const info = await tableInfo(session, oid, schema, name, verbose);
   if (info.kind === "S") return describeSequence(session, info);
 
@@ -109,7 +115,8 @@ async function describeRelation(session: Session, oid: string, schema: string, n
   const cell = (row: (string | null)[], key: string) => value(row, at[key] ?? -1);
   const cells = rows.map((row) => {
     const line = [value(row, 0), value(row, 1)];
-    if (columnDetails) line.push(cell(row, "collation"), cell(row, "notNull") === "t" ? "not null" : "", defaultOf(row, cell));
+    if (columnDetails)
+      line.push(cell(row, "collation"), cell(row, "notNull") === "t" ? "not null" : "", defaultOf(row, cell));
     if (at.isKey !== undefined) line.push(cell(row, "isKey"));
     if (at.indexDef !== undefined) line.push(cell(row, "indexDef"));
     if (at.fdwOptions !== undefined) line.push(cell(row, "fdwOptions"));
@@ -172,7 +179,13 @@ function titleOf(info: TableInfo): string {
   }
 }
 
-async function tableInfo(session: Session, oid: string, schema: string, name: string, verbose: boolean): Promise<TableInfo> {
+async function tableInfo(
+  session: Session,
+  oid: string,
+  schema: string,
+  name: string,
+  verbose: boolean,
+): Promise<TableInfo> {
   const options = verbose
     ? "pg_catalog.array_to_string(c.reloptions || array(select 'toast.' || x from pg_catalog.unnest(tc.reloptions) x), ', ')\n"
     : "''";

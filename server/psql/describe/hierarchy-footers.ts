@@ -23,7 +23,9 @@ export async function partitionOf(session: Session, info: TableInfo, verbose: bo
 }
 
 export async function partitionKey(session: Session, info: TableInfo): Promise<string[]> {
-  const { rows } = await catalog(session.client, "SELECT pg_catalog.pg_get_partkeydef($1::pg_catalog.oid);", [info.oid]);
+  const { rows } = await catalog(session.client, "SELECT pg_catalog.pg_get_partkeydef($1::pg_catalog.oid);", [
+    info.oid,
+  ]);
   return rows.length === 1 ? [`Partition key: ${value(rows[0], 0)}`] : [];
 }
 
@@ -44,7 +46,10 @@ export async function inherits(session: Session, info: TableInfo): Promise<strin
       "WHERE c.oid = i.inhparent AND i.inhrelid = $1\n  AND c.relkind != 'p' AND c.relkind != 'I'\nORDER BY inhseqno;",
     [info.oid],
   );
-  return rows.map((row, i) => `${i === 0 ? "Inherits: " : " ".repeat("Inherits".length + 2)}${value(row, 0)}${i < rows.length - 1 ? "," : ""}`);
+  return rows.map(
+    (row, i) =>
+      `${i === 0 ? "Inherits: " : " ".repeat("Inherits".length + 2)}${value(row, 0)}${i < rows.length - 1 ? "," : ""}`,
+  );
 }
 
 export async function children(session: Session, info: TableInfo, verbose: boolean): Promise<string[]> {

@@ -35,7 +35,8 @@ export async function patternConditions(
 ): Promise<string[]> {
   if (pattern === undefined) return columns.visibility ? [columns.visibility] : [];
   const parts = splitPattern(pattern, columns.schema ? 3 : 1);
-  if (parts.dots >= columns.maxParts) throw new MetaError(`improper qualified name (too many dotted names): ${pattern}`);
+  if (parts.dots >= columns.maxParts)
+    throw new MetaError(`improper qualified name (too many dotted names): ${pattern}`);
   if (columns.maxParts > 1 && parts.dots === columns.maxParts - 1 && parts.database !== (await database())) {
     throw new MetaError(`cross-database references are not implemented: ${pattern}`);
   }
@@ -45,7 +46,9 @@ export async function patternConditions(
   }
   if (parts.schema !== undefined) {
     if (parts.schema !== "^(.*)$" && columns.schema) {
-      conditions.push(`${columns.schema} OPERATOR(pg_catalog.~) ${params.add(parts.schema)} COLLATE pg_catalog.default`);
+      conditions.push(
+        `${columns.schema} OPERATOR(pg_catalog.~) ${params.add(parts.schema)} COLLATE pg_catalog.default`,
+      );
     }
   } else if (columns.visibility) {
     conditions.push(columns.visibility);

@@ -50,7 +50,9 @@ export async function describePublications(session: Session, pattern: string | u
     `\nFROM pg_catalog.pg_publication\n${whereClause(where)}ORDER BY 2;`;
   const { rows } = await catalog(session.client, sql, params.values);
   if (rows.length === 0) {
-    throw new MetaError(pattern !== undefined ? `Did not find any publication named "${pattern}".` : "Did not find any publications.");
+    throw new MetaError(
+      pattern !== undefined ? `Did not find any publication named "${pattern}".` : "Did not find any publications.",
+    );
   }
 
   const outputs: MetaOutput[] = [];

@@ -14,7 +14,11 @@ const KINDS = [
 ] as const;
 
 /** `letters` are the command's letters after the `d`, e.g. `t+`, `tiS`; none means \d's `tvmsE`. */
-export async function listRelations(session: Session, letters: string, pattern: string | undefined): Promise<MetaOutput[]> {
+export async function listRelations(
+  session: Session,
+  letters: string,
+  pattern: string | undefined,
+): Promise<MetaOutput[]> {
   const verbose = letters.includes("+");
   const system = letters.includes("S");
   let chosen = KINDS.filter((kind) => letters.includes(kind.letter));
@@ -33,7 +37,9 @@ export async function listRelations(session: Session, letters: string, pattern: 
   if (shows("i")) columns.push(`c2.relname as "Table"`);
   const withAccessMethod = session.version >= 120000 && (shows("t") || shows("m") || shows("i"));
   if (verbose) {
-    columns.push(`CASE c.relpersistence WHEN 'p' THEN 'permanent' WHEN 't' THEN 'temporary' WHEN 'u' THEN 'unlogged' END as "Persistence"`);
+    columns.push(
+      `CASE c.relpersistence WHEN 'p' THEN 'permanent' WHEN 't' THEN 'temporary' WHEN 'u' THEN 'unlogged' END as "Persistence"`,
+    );
     if (withAccessMethod) columns.push(`am.amname as "Access method"`);
     columns.push(
       `pg_catalog.pg_size_pretty(pg_catalog.pg_table_size(c.oid)) as "Size"`,
@@ -44,7 +50,8 @@ export async function listRelations(session: Session, letters: string, pattern: 
   let sql = `SELECT ${columns.join(",\n  ")}\nFROM pg_catalog.pg_class c\n     LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace`;
   if (withAccessMethod) sql += "\n     LEFT JOIN pg_catalog.pg_am am ON am.oid = c.relam";
   if (shows("i")) {
-    sql += "\n     LEFT JOIN pg_catalog.pg_index i ON i.indexrelid = c.oid\n     LEFT JOIN pg_catalog.pg_class c2 ON i.indrelid = c2.oid";
+    sql +=
+      "\n     LEFT JOIN pg_catalog.pg_index i ON i.indexrelid = c.oid\n     LEFT JOIN pg_catalog.pg_class c2 ON i.indrelid = c2.oid";
   }
   const relkinds: string[] = [];
   if (shows("t")) {
@@ -78,7 +85,9 @@ export async function listRelations(session: Session, letters: string, pattern: 
   const only = kindCount === 1 ? chosen[0] : undefined;
   if (rows.length === 0) {
     const noun = only?.noun ?? "relations";
-    throw new MetaError(pattern !== undefined ? `Did not find any ${noun} named "${pattern}".` : `Did not find any ${noun}.`);
+    throw new MetaError(
+      pattern !== undefined ? `Did not find any ${noun} named "${pattern}".` : `Did not find any ${noun}.`,
+    );
   }
   return [{ title: `List of ${only?.noun ?? "relations"}`, fields, rows, showRowCount: true }];
 }

@@ -59,8 +59,14 @@ export async function rules(session: Session, info: TableInfo): Promise<string[]
 
 const TRIGGER_HEADINGS = [
   { heading: "Triggers:", matches: (enabled: string) => enabled === "O" || enabled === "t" },
-  { heading: "Disabled user triggers:", matches: (enabled: string, internal: boolean) => (enabled === "D" || enabled === "f") && !internal },
-  { heading: "Disabled internal triggers:", matches: (enabled: string, internal: boolean) => (enabled === "D" || enabled === "f") && internal },
+  {
+    heading: "Disabled user triggers:",
+    matches: (enabled: string, internal: boolean) => (enabled === "D" || enabled === "f") && !internal,
+  },
+  {
+    heading: "Disabled internal triggers:",
+    matches: (enabled: string, internal: boolean) => (enabled === "D" || enabled === "f") && internal,
+  },
   { heading: "Triggers firing always:", matches: (enabled: string) => enabled === "A" },
   { heading: "Triggers firing on replica only:", matches: (enabled: string) => enabled === "R" },
 ];

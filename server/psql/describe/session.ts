@@ -15,12 +15,17 @@ export interface Session {
 }
 
 export async function openSession(client: pg.ClientBase): Promise<Session> {
-  const { rows } = await catalog(client, "SELECT pg_catalog.current_setting('server_version_num'), pg_catalog.current_database()");
+  const { rows } = await catalog(
+    client,
+    "SELECT pg_catalog.current_setting('server_version_num'), pg_catalog.current_database()",
+  );
   const [version, database] = rows[0] ?? [];
   return { client, version: Number(version), database: async () => database ?? "" };
 }
 
 /** psql's formatPGVersionNumber(): `9.6` before 10, `18` from 10 on, as its "does not support" errors say. */
 export function versionName(version: number): string {
-  return version >= 100000 ? String(Math.floor(version / 10000)) : `${Math.floor(version / 10000)}.${Math.floor(version / 100) % 100}`;
+  return version >= 100000
+    ? String(Math.floor(version / 10000))
+    : `${Math.floor(version / 10000)}.${Math.floor(version / 100) % 100}`;
 }

@@ -5,7 +5,11 @@ import { MetaError } from "./errors.ts";
 import { Params, patternConditions, whereClause } from "./pattern.ts";
 import { versionName, type MetaOutput, type Session } from "./session.ts";
 
-export async function describeSubscriptions(session: Session, pattern: string | undefined, verbose: boolean): Promise<MetaOutput[]> {
+export async function describeSubscriptions(
+  session: Session,
+  pattern: string | undefined,
+  verbose: boolean,
+): Promise<MetaOutput[]> {
   const { version } = session;
   if (version < 100000) {
     throw new MetaError(`The server (version ${versionName(version)}) does not support subscriptions.`);
@@ -25,9 +29,14 @@ export async function describeSubscriptions(session: Session, pattern: string | 
           : `substream AS "Streaming"`,
       );
     }
-    if (version >= 150000) columns.push(`subtwophasestate AS "Two-phase commit"`, `subdisableonerr AS "Disable on error"`);
+    if (version >= 150000)
+      columns.push(`subtwophasestate AS "Two-phase commit"`, `subdisableonerr AS "Disable on error"`);
     if (version >= 160000) {
-      columns.push(`suborigin AS "Origin"`, `subpasswordrequired AS "Password required"`, `subrunasowner AS "Run as owner?"`);
+      columns.push(
+        `suborigin AS "Origin"`,
+        `subpasswordrequired AS "Password required"`,
+        `subrunasowner AS "Run as owner?"`,
+      );
     }
     if (version >= 170000) columns.push(`subfailover AS "Failover"`);
     columns.push(`subsynccommit AS "Synchronous commit"`, `subconninfo AS "Conninfo"`);

@@ -111,7 +111,9 @@ async function publications(session: Session, info: TableInfo): Promise<string[]
 }
 
 async function viewDefinition(session: Session, info: TableInfo): Promise<string[]> {
-  const definition = await catalog(session.client, "SELECT pg_catalog.pg_get_viewdef($1::pg_catalog.oid, true);", [info.oid]);
+  const definition = await catalog(session.client, "SELECT pg_catalog.pg_get_viewdef($1::pg_catalog.oid, true);", [
+    info.oid,
+  ]);
   if (definition.rows.length === 0) return [];
   const footers = ["View definition:", value(definition.rows[0], 0)];
   if (info.hasRules) {

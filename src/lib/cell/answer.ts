@@ -12,7 +12,10 @@ export interface AnswerContext {
   expectation: Expectation;
   /** Whether the lesson wrote its expectation out (a plain `ok` met says nothing). */
   explicit: boolean;
-  /** Always one column per node, with a line saying which agree (a \watch round), instead of folding alike answers into one. */
+  /**
+   * Always one column per node, with a line saying which agree (a \watch round), instead of folding alike
+   * answers into one.
+   */
   columns?: boolean;
 }
 
@@ -35,7 +38,13 @@ function agreement(responses: QueryResponse[], differs: boolean[]): HTMLElement 
   return line;
 }
 
-function columns(responses: QueryResponse[], differs: boolean[], sql: string, expected: (i: number) => boolean, live = false): HTMLElement {
+function columns(
+  responses: QueryResponse[],
+  differs: boolean[],
+  sql: string,
+  expected: (i: number) => boolean,
+  live = false,
+): HTMLElement {
   const grid = el("div", live ? "cell-fanout cell-fanout--live" : "cell-fanout");
   responses.forEach((response, i) => {
     const column = el("div", "cell-fanout__node");
@@ -51,12 +60,14 @@ function columns(responses: QueryResponse[], differs: boolean[], sql: string, ex
 export function renderAnswer(responses: QueryResponse[], verdicts: Verdict[], context: AnswerContext): HTMLElement[] {
   const { sql } = context;
   // An error is drawn as expected (amber, not red) only when the lesson's own SQL made the error it wants.
-  const expected = (i: number) => context.grading === "lesson" && context.expectation.kind === "error" && verdicts[i]!.met;
+  const expected = (i: number) =>
+    context.grading === "lesson" && context.expectation.kind === "error" && verdicts[i]!.met;
   const head = banner(context, verdicts, responses);
   if (responses.length === 1) return [...head, renderResponse(responses[0]!, sql, expected(0))];
   const reference = fingerprint(responses[0]!);
   const differs = responses.map((response) => fingerprint(response) !== reference);
-  if (context.columns) return [...head, agreement(responses, differs), columns(responses, differs, sql, expected, true)];
+  if (context.columns)
+    return [...head, agreement(responses, differs), columns(responses, differs, sql, expected, true)];
   if (!differs.some(Boolean)) {
     const same = el("div", "cell-fanout-same");
     same.append(el("div", "cell-fanout__head", `Same answer on ${responses.map((r) => r.node).join(", ")}`));

@@ -19,7 +19,8 @@ export class LabActionElement extends HTMLElement {
     const status = this.querySelector(".lab-action__status")!;
     const output = this.querySelector<HTMLElement>(".lab-action__output")!;
     if (!labToken() || !this.lab) {
-      status.textContent = "This needs the running lab: start it with npm start and open this page from the address it prints.";
+      status.textContent =
+        "This needs the running lab: start it with npm start and open this page from the address it prints.";
       return false;
     }
     const action = this.dataset["action"] as LabActionName;

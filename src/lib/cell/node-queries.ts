@@ -10,12 +10,20 @@ export interface NodeQueryOptions {
   signal?: AbortSignal;
 }
 
-export function queryNodes(nodes: readonly NodeName[], sql: string, options: NodeQueryOptions = {}): Promise<QueryResponse[]> {
+export function queryNodes(
+  nodes: readonly NodeName[],
+  sql: string,
+  options: NodeQueryOptions = {},
+): Promise<QueryResponse[]> {
   return Promise.all(
     nodes.map((node, i) => {
       const id = options.ids?.[i];
       return api<QueryResponse>("/api/query", id ? { node, sql, id } : { node, sql }, options.signal).catch(
-        (error: Error): QueryResponse => ({ node, results: [], error: { code: "LAB00", message: error.message, node } }),
+        (error: Error): QueryResponse => ({
+          node,
+          results: [],
+          error: { code: "LAB00", message: error.message, node },
+        }),
       );
     }),
   );

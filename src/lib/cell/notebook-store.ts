@@ -17,7 +17,10 @@ export interface SavedOutput {
   graded: boolean;
 }
 
-/** A lesson cell as the learner left it. `lesson` is the cell's SQL in the lesson, to drop edits of a cell the lesson has since changed. */
+/**
+ * A lesson cell as the learner left it. `lesson` is the cell's SQL in the lesson, to drop edits of a cell the lesson
+ * has since changed.
+ */
 export interface SavedCell {
   lesson: string;
   /** The learner's SQL and node, when they edited the cell. */

@@ -1,7 +1,17 @@
 // The page's notebook: the learner's edits, scratch cells and last outputs, gathered from the cells on the page
 // and kept per lesson (notebook-store.ts). Cells report changes with scheduleSave(); the page is read in order,
 // so a scratch cell is saved after the lesson cell above it and comes back there.
-import { clearNotebook, emptyNotebook, isEmpty, keepable, loadNotebook, saveNotebook, type CellNode, type SavedNotebook, type SavedOutput } from "./notebook-store.ts";
+import {
+  clearNotebook,
+  emptyNotebook,
+  isEmpty,
+  keepable,
+  loadNotebook,
+  saveNotebook,
+  type CellNode,
+  type SavedNotebook,
+  type SavedOutput,
+} from "./notebook-store.ts";
 
 /** What a cell on the page tells the notebook about itself. */
 export interface NotebookCell extends HTMLElement {
@@ -50,12 +60,17 @@ function collect(): SavedNotebook {
     const { lesson, sql, node, edited, output } = cell.notebookState();
     const kept = keepable(output);
     if (cell.isScratch) {
-      if (anchor) notebook.scratch.push(kept ? { after: anchor, sql, node, output: kept } : { after: anchor, sql, node });
+      if (anchor)
+        notebook.scratch.push(kept ? { after: anchor, sql, node, output: kept } : { after: anchor, sql, node });
       continue;
     }
     anchor = cell.key;
     if (!edited && !kept) continue;
-    notebook.cells[cell.key] = { lesson, ...(edited ? { edit: { sql, node } } : {}), ...(kept ? { output: kept } : {}) };
+    notebook.cells[cell.key] = {
+      lesson,
+      ...(edited ? { edit: { sql, node } } : {}),
+      ...(kept ? { output: kept } : {}),
+    };
   }
   return notebook;
 }

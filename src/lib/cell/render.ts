@@ -1,12 +1,22 @@
 // Turns the bridge's answers into the DOM under a cell: a table per result, notices in order, errors the
 // way psql shows them (with LINE and a caret), and for fan-out cells one column per node.
 import { fingerprint } from "../../../shared/lessons/expectations.ts";
-import { BRIDGE_CODES, type Notice, type QueryResponse, type SqlErrorInfo, type StatementResult } from "../../../shared/api-types.ts";
+import {
+  BRIDGE_CODES,
+  type Notice,
+  type QueryResponse,
+  type SqlErrorInfo,
+  type StatementResult,
+} from "../../../shared/api-types.ts";
 
 /** Values longer than this are folded; a click shows them whole. */
 const FOLD_AT = 160;
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  className?: string,
+  text?: string,
+): HTMLElementTagNameMap[K] {
   const element = document.createElement(tag);
   if (className) element.className = className;
   if (text !== undefined) element.textContent = text;
@@ -63,7 +73,11 @@ export function renderNotices(notices: Notice[]): HTMLElement[] {
     // Where in the server's source the notice was raised, as psql prints it with VERBOSITY verbose: it tells
     // which server spoke, and which of its functions.
     if (notice.routine) {
-      const where = el("div", "cell-notice__extra cell-notice__where", `LOCATION: ${notice.routine}, ${notice.file ?? "?"}:${notice.line ?? "?"}`);
+      const where = el(
+        "div",
+        "cell-notice__extra cell-notice__where",
+        `LOCATION: ${notice.routine}, ${notice.file ?? "?"}:${notice.line ?? "?"}`,
+      );
       where.title = "The function in the PostgreSQL source of this node that raised the notice";
       line.append(where);
     }
@@ -73,7 +87,9 @@ export function renderNotices(notices: Notice[]): HTMLElement[] {
 
 function summary(result: StatementResult): string {
   if (result.fields.length === 0) return result.command;
-  const count = result.truncated ? `first ${result.rows.length} rows (more were cut)` : `${result.rows.length} row${result.rows.length === 1 ? "" : "s"}`;
+  const count = result.truncated
+    ? `first ${result.rows.length} rows (more were cut)`
+    : `${result.rows.length} row${result.rows.length === 1 ? "" : "s"}`;
   return `${result.command} · ${count}`;
 }
 
@@ -88,7 +104,10 @@ export function renderResult(result: StatementResult): HTMLElement {
   }
   if (result.psql === undefined || result.fields.length === 0) {
     const meta = el("div", "cell-result__meta");
-    meta.append(el("span", "cell-result__tag", summary(result)), el("span", "cell-result__time", duration(result.durationMs)));
+    meta.append(
+      el("span", "cell-result__tag", summary(result)),
+      el("span", "cell-result__time", duration(result.durationMs)),
+    );
     if (!result.message) block.append(meta);
   }
   return block;
@@ -111,7 +130,13 @@ export function renderError(error: SqlErrorInfo, sql: string, expected: boolean)
   if (error.notices) box.append(...renderNotices(error.notices));
   const head = el("div", "cell-error__head");
   const label = error.code === BRIDGE_CODES.nodeDown ? "NODE DOWN" : "ERROR";
-  head.append(el("strong", undefined, `${label}:`), " ", el("span", "cell-error__message", error.message), " ", el("code", "cell-error__code", error.code));
+  head.append(
+    el("strong", undefined, `${label}:`),
+    " ",
+    el("span", "cell-error__message", error.message),
+    " ",
+    el("code", "cell-error__code", error.code),
+  );
   box.append(head);
   if (error.position) {
     const pointer = errorPointer(sql, error.position);
@@ -120,7 +145,9 @@ export function renderError(error: SqlErrorInfo, sql: string, expected: boolean)
   if (error.detail) box.append(el("div", "cell-error__extra", `DETAIL: ${error.detail}`));
   if (error.hint) box.append(el("div", "cell-error__extra", `HINT: ${error.hint}`));
   if (error.code === BRIDGE_CODES.nodeDown) {
-    box.append(el("div", "cell-error__extra", `The other nodes are not affected. Start ${error.node} again to run this cell.`));
+    box.append(
+      el("div", "cell-error__extra", `The other nodes are not affected. Start ${error.node} again to run this cell.`),
+    );
   }
   return box;
 }

@@ -4,7 +4,11 @@
 import { NODE_NAMES } from "../../../shared/api-types.ts";
 import type { CellNode } from "./notebook-store.ts";
 
-function element<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string): HTMLElementTagNameMap[K] {
+function element<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  className: string,
+  text?: string,
+): HTMLElementTagNameMap[K] {
   const made = document.createElement(tag);
   made.className = className;
   if (text !== undefined) made.textContent = text;
@@ -47,7 +51,13 @@ function bar(node: CellNode): HTMLElement {
   const state = element("span", "sql-cell__state");
   state.setAttribute("aria-live", "polite");
   const actions = element("span", "sql-cell__actions");
-  actions.append(state, cancel, button("sql-cell__delete", "Delete", "Delete this scratch cell"), button("sql-cell__add", "+ cell", "Add a scratch cell below"), run);
+  actions.append(
+    state,
+    cancel,
+    button("sql-cell__delete", "Delete", "Delete this scratch cell"),
+    button("sql-cell__add", "+ cell", "Add a scratch cell below"),
+    run,
+  );
   row.append(nodePicker(node), tag, actions);
   return row;
 }

@@ -5,7 +5,13 @@
 // below; edits, scratch cells and last answers are kept per lesson (notebook.ts) and come back on reload.
 import type { LabStatus, NodeName, QueryResponse } from "../../../shared/api-types.ts";
 import { NODE_NAMES } from "../../../shared/api-types.ts";
-import { judgeAll, parseExpectation, runUntilMet, type Expectation, type Verdict } from "../../../shared/lessons/expectations.ts";
+import {
+  judgeAll,
+  parseExpectation,
+  runUntilMet,
+  type Expectation,
+  type Verdict,
+} from "../../../shared/lessons/expectations.ts";
 import { api, labToken, watchLab } from "../lab-client.ts";
 import { fillPlaceholders } from "../../../shared/lessons/placeholders.ts";
 import { parseStepKey, recordStepRan } from "../progress.ts";
@@ -163,7 +169,11 @@ export class SqlCellElement extends HTMLElement implements NotebookCell {
     this.show(responses, judgeAll(this.expectation, responses), this.lessonText, "lesson");
     this.output.classList.add("is-recorded");
     this.output.prepend(
-      el("div", "cell-recorded", `Recorded on PostgreSQL ${version} when the lessons were last replayed. Run the cell to see your lab's answer.`),
+      el(
+        "div",
+        "cell-recorded",
+        `Recorded on PostgreSQL ${version} when the lessons were last replayed. Run the cell to see your lab's answer.`,
+      ),
     );
   }
 
@@ -200,7 +210,13 @@ export class SqlCellElement extends HTMLElement implements NotebookCell {
     this.show(saved.responses, judgeAll(expectation, saved.responses), saved.sql, grading);
     this.output.classList.add("is-restored");
     const at = new Date(saved.at).toLocaleString();
-    this.output.prepend(el("div", "cell-restored", `Your last run, ${at}, kept by this browser. Run the cell to see your lab as it is now.`));
+    this.output.prepend(
+      el(
+        "div",
+        "cell-restored",
+        `Your last run, ${at}, kept by this browser. Run the cell to see your lab as it is now.`,
+      ),
+    );
     this.lastRun = saved;
   }
 
@@ -306,14 +322,21 @@ export class SqlCellElement extends HTMLElement implements NotebookCell {
     this.setRunning(true);
     const started = performance.now();
     const startedAt = new Date();
-    const ticker = setInterval(() => (this.state.textContent = `running… ${duration(performance.now() - started)}`), 100);
+    const ticker = setInterval(
+      () => (this.state.textContent = `running… ${duration(performance.now() - started)}`),
+      100,
+    );
     try {
       const attempt = () => queryNodes(nodes, sql, { ids, signal: controller.signal });
       // Only the lesson's own SQL is held to the lesson's expectation (and waited for, with `within`).
       const grading = this.grading;
       const graded = grading === "lesson";
       const within = graded ? Number(this.dataset["within"] ?? 0) : 0;
-      const { responses, verdicts, attempts, waitedMs } = await runUntilMet(attempt, graded ? this.expectation : UNJUDGED, within);
+      const { responses, verdicts, attempts, waitedMs } = await runUntilMet(
+        attempt,
+        graded ? this.expectation : UNJUDGED,
+        within,
+      );
       if (graded) this.recordProgress();
       const watch = options.once ? undefined : watchRequested(responses);
       // A watch shows this run as its first round, titled and laid out as the rounds after it will be.
@@ -322,7 +345,13 @@ export class SqlCellElement extends HTMLElement implements NotebookCell {
       this.lastRun = { sql, node: this.node, at: startedAt.toISOString(), responses, graded };
       scheduleSave();
       if (attempts > 1) {
-        this.output.prepend(el("div", "cell-waited", `Ran ${attempts} times over ${duration(waitedMs)}, waiting for replication to catch up.`));
+        this.output.prepend(
+          el(
+            "div",
+            "cell-waited",
+            `Ran ${attempts} times over ${duration(waitedMs)}, waiting for replication to catch up.`,
+          ),
+        );
       }
       if (watch) this.startWatching(nodes, watch, startedAt.getTime());
       return verdicts.every((verdict) => verdict.met);
@@ -356,9 +385,21 @@ export class SqlCellElement extends HTMLElement implements NotebookCell {
   }
 
   /** Shows an answer; a \watch round is titled and keeps one column per node. */
-  private show(responses: QueryResponse[], verdicts: Verdict[], sql: string, grading: Grading, round?: WatchRoundTitle) {
+  private show(
+    responses: QueryResponse[],
+    verdicts: Verdict[],
+    sql: string,
+    grading: Grading,
+    round?: WatchRoundTitle,
+  ) {
     const explicit = Boolean(this.dataset["expect"] && this.dataset["expect"] !== "ok");
-    const answer = renderAnswer(responses, verdicts, { sql, grading, expectation: this.expectation, explicit, columns: round !== undefined });
+    const answer = renderAnswer(responses, verdicts, {
+      sql,
+      grading,
+      expectation: this.expectation,
+      explicit,
+      columns: round !== undefined,
+    });
     const title = round ? [watchTitle(round)] : [];
     this.output.replaceChildren(...title, ...answer);
     this.output.classList.remove("is-recorded", "is-restored");
@@ -396,7 +437,12 @@ export class SqlCellElement extends HTMLElement implements NotebookCell {
       const responses = await queryNodes(nodes, watch.sql, { signal });
       if (signal.aborted) return;
       round += 1;
-      this.show(responses, judgeAll(expectation, responses), watch.sql, grading, { seconds: watch.seconds, at, where, round });
+      this.show(responses, judgeAll(expectation, responses), watch.sql, grading, {
+        seconds: watch.seconds,
+        at,
+        where,
+        round,
+      });
       this.lastRun = { sql: watch.sql, node, at: at.toISOString(), responses, graded: grading === "lesson" };
       scheduleSave();
     };

@@ -7,12 +7,23 @@ import { el } from "./render.ts";
 /** How a cell's answer is judged: against the lesson, not at all (an edit), or not at all and silently (scratch). */
 export type Grading = "lesson" | "edited" | "scratch";
 
-export function verdictBanner(expectation: Expectation, explicit: boolean, verdicts: Verdict[], responses: QueryResponse[]): HTMLElement {
-  const failed = verdicts.map((verdict, i) => ({ verdict, node: responses[i]!.node })).filter(({ verdict }) => !verdict.met);
+export function verdictBanner(
+  expectation: Expectation,
+  explicit: boolean,
+  verdicts: Verdict[],
+  responses: QueryResponse[],
+): HTMLElement {
+  const failed = verdicts
+    .map((verdict, i) => ({ verdict, node: responses[i]!.node }))
+    .filter(({ verdict }) => !verdict.met);
   if (failed.length === 0) {
     const banner = el("div", "cell-verdict cell-verdict--met");
     banner.textContent =
-      expectation.kind === "error" ? "✓ This error is expected: the lesson makes it on purpose. Read on for why." : explicit ? "✓ As expected." : "";
+      expectation.kind === "error"
+        ? "✓ This error is expected: the lesson makes it on purpose. Read on for why."
+        : explicit
+          ? "✓ As expected."
+          : "";
     if (!banner.textContent) banner.hidden = true;
     return banner;
   }
@@ -34,5 +45,9 @@ export function verdictBanner(expectation: Expectation, explicit: boolean, verdi
 
 /** An edited cell's answer is the learner's experiment: shown as it is, with no verdict. */
 export function editedNote(): HTMLElement {
-  return el("div", "cell-verdict cell-verdict--edited", "Your edit: its answer is not checked against the lesson. Restore brings back the lesson's SQL.");
+  return el(
+    "div",
+    "cell-verdict cell-verdict--edited",
+    "Your edit: its answer is not checked against the lesson. Restore brings back the lesson's SQL.",
+  );
 }

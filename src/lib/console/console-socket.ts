@@ -25,7 +25,9 @@ export class ConsoleSocket {
     clearTimeout(this.timer);
     const { node, token } = this.where();
     const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-    const socket = new WebSocket(`${scheme}//${location.host}${CONSOLE_PATH}?token=${encodeURIComponent(token)}&node=${encodeURIComponent(node)}`);
+    const socket = new WebSocket(
+      `${scheme}//${location.host}${CONSOLE_PATH}?token=${encodeURIComponent(token)}&node=${encodeURIComponent(node)}`,
+    );
     this.socket = socket;
     let ended = false;
     socket.onmessage = (event) => {

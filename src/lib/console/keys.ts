@@ -76,7 +76,10 @@ export function parseKeys(data: string): Key[] {
     if (c === "\x1b") {
       flush();
       const sequence = /^\x1b(?:\[([0-9;]*)([@-~])|O([@-~])|([^[O]))?/.exec(data.slice(i))!;
-      const name = sequence[4] !== undefined ? META[sequence[4]] : SEQUENCES[(sequence[1] ?? "") + (sequence[2] ?? sequence[3] ?? "")];
+      const name =
+        sequence[4] !== undefined
+          ? META[sequence[4]]
+          : SEQUENCES[(sequence[1] ?? "") + (sequence[2] ?? sequence[3] ?? "")];
       if (name) keys.push({ kind: name });
       i += Math.max(1, sequence[0].length);
     } else if (c in CONTROL) {

@@ -13,7 +13,13 @@ export interface Drawn {
 }
 
 /** Redraws from the prompt's first row, `cursorRow` rows above the cursor the last drawing left. */
-export function drawLine(cursorRow: number, prompt: string, text: string, beforeCursor: string, columns: number): Drawn {
+export function drawLine(
+  cursorRow: number,
+  prompt: string,
+  text: string,
+  beforeCursor: string,
+  columns: number,
+): Drawn {
   let output = cursorRow > 0 ? `\x1b[${cursorRow}A` : "";
   output += `\r\x1b[J${prompt}${text}`;
   const end = textWidth(prompt) + textWidth(text);

@@ -103,7 +103,9 @@ export class PsqlPane {
     this.state = "connecting";
     this.prompt = null;
     if (!this.toldDropped) {
-      this.print(`\n[No connection to the lab: is npm start still running? If it was restarted, reload the page. Trying again in ${Math.round(retryMs / 1000)} s.]\n`);
+      this.print(
+        `\n[No connection to the lab: is npm start still running? If it was restarted, reload the page. Trying again in ${Math.round(retryMs / 1000)} s.]\n`,
+      );
     }
     this.toldDropped = true;
     this.report();
@@ -155,7 +157,8 @@ export class PsqlPane {
     this.write("\n");
     this.editor.take();
     this.history.add(this.node, text);
-    if (!this.socket.send({ type: "line", text })) return this.print("[Not connected to the lab: the line was not sent.]\n");
+    if (!this.socket.send({ type: "line", text }))
+      return this.print("[Not connected to the lab: the line was not sent.]\n");
     this.state = "busy";
     this.report();
   }
@@ -184,7 +187,13 @@ export class PsqlPane {
 
   private draw(): void {
     if (!this.prompt) return;
-    const drawn = drawLine(this.cursorRow, renderPrompt(this.prompt), this.editor.text, this.editor.beforeCursor, this.terminal.cols);
+    const drawn = drawLine(
+      this.cursorRow,
+      renderPrompt(this.prompt),
+      this.editor.text,
+      this.editor.beforeCursor,
+      this.terminal.cols,
+    );
     this.terminal.write(drawn.output);
     this.cursorRow = drawn.cursorRow;
     this.atLineStart = false;

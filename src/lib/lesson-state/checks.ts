@@ -9,7 +9,13 @@ export type PublishAction = "insert" | "update" | "delete" | "truncate";
 export type StateCheck = (
   | { kind: "up"; nodes: readonly NodeName[] }
   /** The table exists on these nodes with at least these columns (and none of `without`). */
-  | { kind: "table"; table: string; nodes: readonly NodeName[]; columns: readonly string[]; without?: readonly string[] }
+  | {
+      kind: "table";
+      table: string;
+      nodes: readonly NodeName[];
+      columns: readonly string[];
+      without?: readonly string[];
+    }
   /** None of these tables exists on these nodes. */
   | { kind: "no-table"; tables: readonly string[]; nodes: readonly NodeName[] }
   /** public.users holds exactly this many rows on the node. */
@@ -62,16 +68,22 @@ function quoted(names: readonly string[]): string {
   return listed(names.map((name) => `"${name}"`));
 }
 
-const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((item) => b.includes(item));
+const sameSet = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && a.every((item) => b.includes(item));
 
 /** In words, what the check asks for: the checklist's line. */
 export function describeCheck(check: StateCheck): string {
   switch (check.kind) {
     case "up":
-      return check.nodes.length === 4 ? "all four nodes are up" : `${listed(check.nodes)} ${check.nodes.length === 1 ? "is" : "are"} up`;
+      return check.nodes.length === 4
+        ? "all four nodes are up"
+        : `${listed(check.nodes)} ${check.nodes.length === 1 ? "is" : "are"} up`;
     case "table": {
       const where = check.nodes.length === 4 ? "every node" : listed(check.nodes);
-      const extra = check.columns.length > 0 ? ` with ${check.columns.length === 1 ? "column" : "columns"} ${listed(check.columns)}` : "";
+      const extra =
+        check.columns.length > 0
+          ? ` with ${check.columns.length === 1 ? "column" : "columns"} ${listed(check.columns)}`
+          : "";
       const without = check.without?.length ? ` (and no ${listed(check.without)})` : "";
       return `${where} has the table ${check.table}${extra}${without}`;
     }
@@ -84,13 +96,19 @@ export function describeCheck(check: StateCheck): string {
     case "publication":
       return `master publishes ${listed(check.tables)} as ${check.name} (${check.publish.join(", ")})`;
     case "only-publications":
-      return check.names.length === 0 ? "master has no publication" : `master has no publication but ${quoted(check.names)}`;
+      return check.names.length === 0
+        ? "master has no publication"
+        : `master has no publication but ${quoted(check.names)}`;
     case "subscription":
       return `${check.node} subscribes to ${check.publication} (subscription ${check.name}, slot ${check.slot}), and its worker runs`;
     case "only-subscriptions":
-      return check.names.length === 0 ? `${check.node} has no subscription` : `${check.node} has no subscription but ${quoted(check.names)}`;
+      return check.names.length === 0
+        ? `${check.node} has no subscription`
+        : `${check.node} has no subscription but ${quoted(check.names)}`;
     case "only-slots":
-      return check.names.length === 0 ? "master has no replication slot" : `master's slots are ${quoted(check.names)}, all active`;
+      return check.names.length === 0
+        ? "master has no replication slot"
+        : `master's slots are ${quoted(check.names)}, all active`;
     case "setting":
       return `${check.name} is ${check.value} on ${check.node}`;
     case "no-roles":
@@ -118,13 +136,17 @@ export function checkNodes(check: StateCheck): NodeName[] {
   }
 }
 
-function publicationOff(check: Extract<StateCheck, { kind: "publication" }>, found: PublicationFacts | undefined): string | null {
+function publicationOff(
+  check: Extract<StateCheck, { kind: "publication" }>,
+  found: PublicationFacts | undefined,
+): string | null {
   if (!found) return `master has no publication ${check.name}`;
   if (!sameSet(found.tables, check.tables)) {
     return `${check.name} publishes ${found.tables.length ? listed(found.tables) : "no table"}, not ${listed(check.tables)}`;
   }
   const actions = (Object.keys(found.publish) as PublishAction[]).filter((action) => found.publish[action]);
-  if (!sameSet(actions, check.publish)) return `${check.name} publishes ${actions.length ? actions.join(", ") : "no action"}, not ${check.publish.join(", ")}`;
+  if (!sameSet(actions, check.publish))
+    return `${check.name} publishes ${actions.length ? actions.join(", ") : "no action"}, not ${check.publish.join(", ")}`;
   return null;
 }
 
@@ -147,9 +169,14 @@ function judgeOn(check: StateCheck, node: NodeName, facts: NodeFacts): string | 
     }
     case "rows":
       if (facts.users === null) return `${node} has no table users`;
-      return facts.users === check.count ? null : `${node}'s users holds ${facts.users} row${facts.users === 1 ? "" : "s"}, not ${check.count}`;
+      return facts.users === check.count
+        ? null
+        : `${node}'s users holds ${facts.users} row${facts.users === 1 ? "" : "s"}, not ${check.count}`;
     case "publication":
-      return publicationOff(check, facts.publications.find((p) => p.name === check.name));
+      return publicationOff(
+        check,
+        facts.publications.find((p) => p.name === check.name),
+      );
     case "only-publications": {
       const extra = facts.publications.map((p) => p.name).filter((name) => !check.names.includes(name));
       return extra.length ? `master also has the publication${extra.length === 1 ? "" : "s"} ${quoted(extra)}` : null;
@@ -157,10 +184,14 @@ function judgeOn(check: StateCheck, node: NodeName, facts: NodeFacts): string | 
     case "subscription": {
       const found = facts.subscriptions.find((s) => s.name === check.name);
       if (!found) return `${node} has no subscription ${check.name}`;
-      if (!sameSet(found.publications, [check.publication])) return `${node}'s ${check.name} subscribes to ${quoted(found.publications)}, not "${check.publication}"`;
-      if (found.slot !== check.slot) return `${node}'s ${check.name} uses ${found.slot === null ? "no slot" : `the slot ${found.slot}`}, not ${check.slot}`;
+      if (!sameSet(found.publications, [check.publication]))
+        return `${node}'s ${check.name} subscribes to ${quoted(found.publications)}, not "${check.publication}"`;
+      if (found.slot !== check.slot)
+        return `${node}'s ${check.name} uses ${found.slot === null ? "no slot" : `the slot ${found.slot}`}, not ${check.slot}`;
       if (!found.enabled) return `${node}'s ${check.name} is disabled`;
-      return found.workerRunning ? null : `${node}'s ${check.name} has no apply worker running (see its log, or the subscription's health)`;
+      return found.workerRunning
+        ? null
+        : `${node}'s ${check.name} has no apply worker running (see its log, or the subscription's health)`;
     }
     case "only-subscriptions": {
       const extra = facts.subscriptions.map((s) => s.name).filter((name) => !check.names.includes(name));
@@ -173,7 +204,9 @@ function judgeOn(check: StateCheck, node: NodeName, facts: NodeFacts): string | 
       const missing = check.names.filter((name) => !names.includes(name));
       if (missing.length) return `master has no slot ${quoted(missing)}`;
       const idle = facts.slots.filter((slot) => !slot.active).map((slot) => slot.name);
-      return idle.length ? `no subscriber is using the slot${idle.length === 1 ? "" : "s"} ${quoted(idle)} right now` : null;
+      return idle.length
+        ? `no subscriber is using the slot${idle.length === 1 ? "" : "s"} ${quoted(idle)} right now`
+        : null;
     }
     case "setting": {
       const setting = facts.settings[check.name];
@@ -187,12 +220,16 @@ function judgeOn(check: StateCheck, node: NodeName, facts: NodeFacts): string | 
     }
     case "no-extensions": {
       const present = check.extensions.filter((extension) => facts.extensions.includes(extension));
-      return present.length ? `${node} still has the extension${present.length === 1 ? "" : "s"} ${listed(present)}` : null;
+      return present.length
+        ? `${node} still has the extension${present.length === 1 ? "" : "s"} ${listed(present)}`
+        : null;
     }
   }
 }
 
-/** Judges one check against what was read from the nodes. A node that couldn't be read fails every check that needs it. */
+/**
+ * Judges one check against what was read from the nodes. A node that couldn't be read fails every check that needs it.
+ */
 export function judgeCheck(check: StateCheck, facts: FactsByNode): CheckResult {
   const problems: string[] = [];
   for (const node of checkNodes(check)) {
@@ -207,9 +244,11 @@ export function judgeCheck(check: StateCheck, facts: FactsByNode): CheckResult {
   if (problems.length) return off(problems.join("; "));
   if (check.kind === "counts-equal") {
     const counts = checkNodes(check).map((node) => [node, (facts[node] as NodeFacts).users] as const);
-    if (counts.some(([, count]) => count === null)) return off(`${listed(counts.filter(([, c]) => c === null).map(([n]) => n))} ${"has no table users"}`);
+    if (counts.some(([, count]) => count === null))
+      return off(`${listed(counts.filter(([, c]) => c === null).map(([n]) => n))} ${"has no table users"}`);
     const distinct = new Set(counts.map(([, count]) => count));
-    if (distinct.size > 1) return off(`the counts differ: ${counts.map(([node, count]) => `${node} ${count}`).join(", ")}`);
+    if (distinct.size > 1)
+      return off(`the counts differ: ${counts.map(([node, count]) => `${node} ${count}`).join(", ")}`);
   }
   return OK;
 }

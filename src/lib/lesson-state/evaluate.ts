@@ -31,7 +31,11 @@ export async function evaluateChecks(checks: readonly StateCheck[], post: Post):
  * Evaluates until every check holds or `seconds` pass: replication takes a moment to show on the followers, as
  * a cell's `within` allows for. Returns the last evaluation.
  */
-export async function evaluateUntilMet(checks: readonly StateCheck[], post: Post, seconds: number): Promise<JudgedCheck[]> {
+export async function evaluateUntilMet(
+  checks: readonly StateCheck[],
+  post: Post,
+  seconds: number,
+): Promise<JudgedCheck[]> {
   const deadline = Date.now() + seconds * 1000;
   for (;;) {
     const judged = await evaluateChecks(checks, post);

@@ -133,11 +133,13 @@ export class LessonStateElement extends HTMLElement {
       fix.hidden = result.ok;
       if (result.ok) this.triedCells.delete(cell);
       else if (this.triedCells.has(cell)) {
-        item.querySelector(".lesson-state__off")!.textContent = `${result.off}. Cell ${cell} ran and this is still off: start the lesson from a known state (above).`;
+        item.querySelector(".lesson-state__off")!.textContent =
+          `${result.off}. Cell ${cell} ran and this is still off: start the lesson from a known state (above).`;
       }
     });
     // The end state: what the lesson builds, and every start check it doesn't change.
-    const allMet = built.every((result) => result.ok) && start.every((result) => result.ok || this.rebuilt(result.check));
+    const allMet =
+      built.every((result) => result.ok) && start.every((result) => result.ok || this.rebuilt(result.check));
     this.dataset["met"] = String(allMet);
     // The learner's progress: a lesson is done once its steps ran and the lab is in the state it builds.
     if (this.dataset["file"]) recordStateChecks(this.dataset["file"], allMet);
@@ -155,7 +157,9 @@ export class LessonStateElement extends HTMLElement {
     const verdict = section.querySelector(".lesson-state__start-verdict")!;
     const off = start.filter((result) => !result.ok);
     // Under way: some of the lesson's own changes are in, so what it started from has changed as it should.
-    const underWay = built.some((result, i) => result.ok && !start.some((s) => s.ok && subject(s.check) === subject(this.built[i]!)));
+    const underWay = built.some(
+      (result, i) => result.ok && !start.some((s) => s.ok && subject(s.check) === subject(this.built[i]!)),
+    );
     const blocking = underWay ? off.filter((result) => !this.rebuilt(result.check)) : off;
     start.forEach((result, i) => {
       const item = this.querySelector<HTMLElement>(`[data-check="start-${i}"]`)!;
@@ -195,7 +199,10 @@ export class LessonStateElement extends HTMLElement {
     step.scrollIntoView({ block: "center", behavior: "smooth" });
     await step.run({ once: true });
     await this.evaluate();
-    const still = this.built.some((check, i) => check.cell === cell && this.querySelector(`[data-check="built-${i}"]`)?.getAttribute("data-state") === "off");
+    const still = this.built.some(
+      (check, i) =>
+        check.cell === cell && this.querySelector(`[data-check="built-${i}"]`)?.getAttribute("data-state") === "off",
+    );
     if (still) {
       this.triedCells.add(cell);
       await this.evaluate();

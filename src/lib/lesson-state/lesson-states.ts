@@ -21,7 +21,10 @@ export interface LessonState {
 /** A state from the one before it: checks of the same kind and subject as a new one are replaced by it. */
 function then(before: StateCheck[], changes: StateCheck[]): StateCheck[] {
   const replaced = (old: StateCheck) => changes.some((check) => subject(check) === subject(old));
-  return [...before.filter((check) => !replaced(check)).map(({ cell: _made, ...check }) => check as StateCheck), ...changes];
+  return [
+    ...before.filter((check) => !replaced(check)).map(({ cell: _made, ...check }) => check as StateCheck),
+    ...changes,
+  ];
 }
 
 /** What a check is about, so that a later lesson's check about the same thing replaces it. */
@@ -54,7 +57,9 @@ const fresh: StateCheck[] = [
 
 // Lesson 1 only looks; lesson 2 changes slave3's max_wal_senders and puts it back.
 const afterLesson1 = fresh;
-const afterLesson2 = then(afterLesson1, [{ kind: "setting", node: "slave3", name: "max_wal_senders", value: "10", cell: 10 }]);
+const afterLesson2 = then(afterLesson1, [
+  { kind: "setting", node: "slave3", name: "max_wal_senders", value: "10", cell: 10 },
+]);
 
 const afterLesson3 = then(afterLesson2, [
   { kind: "table", table: "users", nodes: ALL, columns: USERS_COLUMNS, cell: 1 },
@@ -93,8 +98,21 @@ const afterLesson6 = then(
 
 const afterLesson7 = then(afterLesson6, [
   { kind: "publication", name: "userpub", tables: ["users"], publish: EVERY_ACTION, cell: 10 },
-  { kind: "table", table: "users", nodes: ["master", "slave2", "slave3"], columns: [...USERS_COLUMNS, "nickname"], cell: 29 },
-  { kind: "table", table: "users", nodes: ["slave1"], columns: [...USERS_COLUMNS, "nickname"], without: ["seen_on"], cell: 47 },
+  {
+    kind: "table",
+    table: "users",
+    nodes: ["master", "slave2", "slave3"],
+    columns: [...USERS_COLUMNS, "nickname"],
+    cell: 29,
+  },
+  {
+    kind: "table",
+    table: "users",
+    nodes: ["slave1"],
+    columns: [...USERS_COLUMNS, "nickname"],
+    without: ["seen_on"],
+    cell: 47,
+  },
   { kind: "no-table", tables: ["notes", "visits"], nodes: ["master", "slave1"], cell: 48 },
   { kind: "only-publications", names: ["userpub"], cell: 48 },
   { kind: "subscription", node: "slave1", name: "usersub", publication: "userpub", slot: "usersub", cell: 45 },
@@ -120,7 +138,18 @@ const afterLesson9 = then(afterLesson8, [
   { kind: "no-roles", node: "slave3", roles: ["sub_owner"], cell: 26 },
 ]);
 
-const boundaries = [fresh, afterLesson1, afterLesson2, afterLesson3, afterLesson4, afterLesson5, afterLesson6, afterLesson7, afterLesson8, afterLesson9];
+const boundaries = [
+  fresh,
+  afterLesson1,
+  afterLesson2,
+  afterLesson3,
+  afterLesson4,
+  afterLesson5,
+  afterLesson6,
+  afterLesson7,
+  afterLesson8,
+  afterLesson9,
+];
 
 /** Lesson `n`'s (1 to 9) start and end states. */
 export function lessonState(n: number): LessonState {

@@ -46,8 +46,10 @@ class LiveMonitorElement extends HTMLElement {
       tile.dataset["state"] = node.state;
       const broken = node.brokenSubscriptions ?? [];
       tile.dataset["replication"] = broken.length > 0 ? "broken" : "ok";
-      tile.querySelector(".monitor__state")!.textContent = broken.length > 0 ? `${node.state}, ${broken.join(", ")} broken` : node.state;
-      tile.querySelector(".monitor__count")!.textContent = node.count === null ? "—" : node.count.toLocaleString("en-US");
+      tile.querySelector(".monitor__state")!.textContent =
+        broken.length > 0 ? `${node.state}, ${broken.join(", ")} broken` : node.state;
+      tile.querySelector(".monitor__count")!.textContent =
+        node.count === null ? "—" : node.count.toLocaleString("en-US");
       tile.dataset["count"] = String(node.count ?? "");
       const toggle = tile.querySelector<HTMLButtonElement>(".monitor__toggle");
       if (toggle && !toggle.disabled) {
@@ -64,7 +66,10 @@ class LiveMonitorElement extends HTMLElement {
       set("time", slot?.replayLagMs === null || !slot ? "—" : `${slot.replayLagMs} ms`);
       set("retained", slot ? formatBytes(slot.retainedBytes) : "—");
       const master = sample.nodes[0]?.count;
-      tile.classList.toggle("is-behind", node.name !== "master" && node.count !== null && master !== null && master !== undefined && node.count < master);
+      tile.classList.toggle(
+        "is-behind",
+        node.name !== "master" && node.count !== null && master !== null && master !== undefined && node.count < master,
+      );
     }
     this.plot(sample);
   }
@@ -92,7 +97,16 @@ class LiveMonitorElement extends HTMLElement {
           { ...axis, space: 90, values: (_u, splits) => splits.map((v) => new Date(v * 1000).toLocaleTimeString()) },
           { ...axis, size: 60, values: (_u, splits) => splits.map((v) => v.toLocaleString("en-US")) },
         ],
-        series: [{}, ...NODE_NAMES.map((name) => ({ label: name, stroke: COLORS[name], width: 2, spanGaps: false, points: { show: false } }))],
+        series: [
+          {},
+          ...NODE_NAMES.map((name) => ({
+            label: name,
+            stroke: COLORS[name],
+            width: 2,
+            spanGaps: false,
+            points: { show: false },
+          })),
+        ],
       },
       this.data as uPlot.AlignedData,
       holder,

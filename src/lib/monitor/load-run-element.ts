@@ -17,7 +17,10 @@ class LoadRunElement extends HTMLElement {
       event.preventDefault();
       void this.start(new FormData(form));
     });
-    this.querySelector(".load-run__stop")!.addEventListener("click", () => void api("/api/load/stop", {}).catch(() => {}));
+    this.querySelector(".load-run__stop")!.addEventListener(
+      "click",
+      () => void api("/api/load/stop", {}).catch(() => {}),
+    );
     this.stop = watchMonitor({ load: (state) => this.show(state) });
   }
 
@@ -29,12 +32,18 @@ class LoadRunElement extends HTMLElement {
     const status = this.querySelector(".load-run__status")!;
     if (!labToken()) {
       this.querySelector<HTMLElement>(".load-run__progress")!.hidden = false;
-      status.textContent = "The load run needs the running lab: start it with npm start and open this page from the address it prints.";
+      status.textContent =
+        "The load run needs the running lab: start it with npm start and open this page from the address it prints.";
       return;
     }
     this.following = true;
     try {
-      this.show(await api<LoadState>("/api/load", { requests: Number(data.get("requests")), concurrency: Number(data.get("concurrency")) }));
+      this.show(
+        await api<LoadState>("/api/load", {
+          requests: Number(data.get("requests")),
+          concurrency: Number(data.get("concurrency")),
+        }),
+      );
     } catch (error) {
       this.querySelector<HTMLElement>(".load-run__progress")!.hidden = false;
       status.textContent = (error as Error).message;
@@ -79,13 +88,26 @@ class LoadRunElement extends HTMLElement {
     const box = this.querySelector<HTMLElement>(".load-run__summary")!;
     const failed = summary.requests - summary.ok;
     const l = summary.latencyMs;
-    const kinds = Object.entries(summary.errors).map(([kind, n]) => `${kind}: ${n}`).join(", ") || "none";
+    const kinds =
+      Object.entries(summary.errors)
+        .map(([kind, n]) => `${kind}: ${n}`)
+        .join(", ") || "none";
     const rows: [string, string][] = [
       ["http_reqs", `${summary.requests.toLocaleString("en-US")} · ${summary.rate.toLocaleString("en-US")}/s`],
-      ["http_req_duration", `avg ${ms(l.avg)} · p(50) ${ms(l.p50)} · p(95) ${ms(l.p95)} · p(99) ${ms(l.p99)} · max ${ms(l.max)}`],
+      [
+        "http_req_duration",
+        `avg ${ms(l.avg)} · p(50) ${ms(l.p50)} · p(95) ${ms(l.p95)} · p(99) ${ms(l.p99)} · max ${ms(l.max)}`,
+      ],
       ["http_req_failed", `${((failed / Math.max(summary.requests, 1)) * 100).toFixed(2)}% (${failed})`],
       ["errors by kind", kinds],
-      ...(summary.unknown > 0 ? [["outcome unknown", `${summary.unknown.toLocaleString("en-US")} (answer lost after the INSERT was sent)`] as [string, string]] : []),
+      ...(summary.unknown > 0
+        ? [
+            [
+              "outcome unknown",
+              `${summary.unknown.toLocaleString("en-US")} (answer lost after the INSERT was sent)`,
+            ] as [string, string],
+          ]
+        : []),
       ["duration", `${(summary.durationMs / 1000).toFixed(2)} s`],
     ];
     const table = document.createElement("table");

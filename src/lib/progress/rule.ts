@@ -78,7 +78,9 @@ export type WhereToGoOn =
  */
 export function whereToGoOn(lessons: LessonSummary[], records: Record<string, LessonRecord | undefined>): WhereToGoOn {
   const progress = lessons.map((lesson) => progressOf(records[lesson.file], lesson.steps));
-  const touched = lessons.map((lesson, i) => ({ i, at: records[lesson.file]?.at ?? "" })).filter(({ i }) => progress[i] !== "not-started");
+  const touched = lessons
+    .map((lesson, i) => ({ i, at: records[lesson.file]?.at ?? "" }))
+    .filter(({ i }) => progress[i] !== "not-started");
   if (touched.length === 0) return { kind: "start", lesson: lessons[0]! };
   const last = touched.reduce((latest, entry) => (entry.at > latest.at ? entry : latest)).i;
   const order = [...lessons.keys()].slice(last).concat([...lessons.keys()].slice(0, last));
@@ -87,7 +89,12 @@ export function whereToGoOn(lessons: LessonSummary[], records: Record<string, Le
   const lesson = lessons[target]!;
   const record = records[lesson.file];
   if (progress[target] === "in-progress") {
-    return { kind: "continue", lesson, ran: stepsRun(record, lesson.steps), firstNotRun: firstStepNotRun(record, lesson.steps) };
+    return {
+      kind: "continue",
+      lesson,
+      ran: stepsRun(record, lesson.steps),
+      firstNotRun: firstStepNotRun(record, lesson.steps),
+    };
   }
   return { kind: "next", lesson, after: lessons[last]! };
 }
@@ -109,10 +116,18 @@ export function lessonNumber(lesson: LessonSummary): number {
 export function describeWhereToGoOn(where: WhereToGoOn): { text: string; href: string } | undefined {
   if (where.kind === "all-done") return undefined;
   const { lesson } = where;
-  if (where.kind === "start") return { text: `Start with lesson ${lessonNumber(lesson)}: ${shortTitle(lesson)}`, href: lesson.href };
-  if (where.kind === "next") return { text: `Continue with ${lesson.title}: lesson ${lessonNumber(where.after)} is done`, href: lesson.href };
+  if (where.kind === "start")
+    return { text: `Start with lesson ${lessonNumber(lesson)}: ${shortTitle(lesson)}`, href: lesson.href };
+  if (where.kind === "next")
+    return { text: `Continue with ${lesson.title}: lesson ${lessonNumber(where.after)} is done`, href: lesson.href };
   if (where.firstNotRun === undefined) {
-    return { text: `Continue with ${lesson.title}: all ${lesson.steps} cells ran, and its state checks are not all met yet`, href: lesson.href };
+    return {
+      text: `Continue with ${lesson.title}: all ${lesson.steps} cells ran, and its state checks are not all met yet`,
+      href: lesson.href,
+    };
   }
-  return { text: `Continue with ${lesson.title}: ${where.ran} of ${lesson.steps} cells run`, href: `${lesson.href}#${stepId(where.firstNotRun)}` };
+  return {
+    text: `Continue with ${lesson.title}: ${where.ran} of ${lesson.steps} cells run`,
+    href: `${lesson.href}#${stepId(where.firstNotRun)}`,
+  };
 }
