@@ -64,7 +64,8 @@ describe("lesson 6 in a real browser", () => {
     const hold = await holdHalfway();
     try {
       await page.getByRole("button", { name: "Start the load" }).click();
-      await expect.poll(() => tileCount("master"), { timeout: 30_000 }).toSatisfy((n: number) => n > 0 && n < 4000);
+      const between = "the monitor shows master's count between 0 and 4000 while the run is held there";
+      await expect.poll(() => tileCount("master"), { timeout: 15_000, message: between }).toSatisfy((n: number) => n > 0 && n < 4000);
       await expect.poll(() => page.locator("load-run").getAttribute("data-phase")).toBe("running");
       await screenshot(page, "lesson-06-monitor");
     } finally {
