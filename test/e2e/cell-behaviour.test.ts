@@ -109,7 +109,19 @@ describe("a cell in a real browser", () => {
     await cell.getByRole("button", { name: "Stop" }).click();
     await expect(cell.locator(".sql-cell__state").textContent()).resolves.toBe("stopped watching");
     const stopped = await title.textContent();
-    await page.waitForTimeout(1500);
+    // Nothing may re-run once stopped. Rather than a fixed pause, let another cell's \watch at the same interval
+    // show two more runs after its first: a loop of the stopped cell would have changed its title meanwhile.
+    const control = page.locator("sql-cell").nth(2);
+    await control.locator("select").selectOption("master");
+    await control.locator("textarea").fill("SELECT 2 AS control\n\\watch 1");
+    await control.locator(".sql-cell__run").click();
+    const titles = new Set<string>();
+    const runsSeen = async () => {
+      for (const text of await control.locator(".cell-watch-title").allTextContents()) titles.add(text);
+      return titles.size;
+    };
+    await expect.poll(runsSeen, { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
+    await control.getByRole("button", { name: "Stop" }).click();
     await expect(title.textContent()).resolves.toBe(stopped);
   });
 

@@ -1,6 +1,8 @@
+import pg from "pg";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import path from "node:path";
+import { direct, nodeLogin } from "../support/bridge.ts";
 import { ARTIFACTS, labPage, launch, screenshot } from "../support/browser.ts";
 import { counts, setUpReplication, setUpReplicationTo } from "../support/replication.ts";
 
@@ -21,28 +23,59 @@ const tileCount = (name: string) =>
     .locator(`live-monitor .monitor__tile[data-node="${name}"]`)
     .evaluate((el) => Number((el as HTMLElement).dataset["count"] || NaN));
 
+const HOLD_LOCK = 4242;
+
+/**
+ * Holds a load run halfway until released: while this holds an advisory lock, each INSERT on master past the
+ * 2000th waits for it, at most 1 s (well under the lab's statement_timeout, so no write fails), and the run
+ * creeps on a few rows a second. How long the middle lasts is then up to the test, not the machine's speed.
+ */
+async function holdHalfway(): Promise<{ release(): Promise<void>; remove(): Promise<void> }> {
+  await direct(
+    "master",
+    `CREATE FUNCTION hold_halfway() RETURNS trigger LANGUAGE plpgsql AS $$
+     BEGIN
+       IF NEW.id > 2000 THEN
+         FOR attempt IN 1..20 LOOP
+           EXIT WHEN pg_try_advisory_xact_lock_shared(${HOLD_LOCK});
+           PERFORM pg_sleep(0.05);
+         END LOOP;
+       END IF;
+       RETURN NEW;
+     END $$;
+     CREATE TRIGGER hold_halfway BEFORE INSERT ON users FOR EACH ROW EXECUTE FUNCTION hold_halfway();`,
+  );
+  const holder = new pg.Client(nodeLogin("master"));
+  await holder.connect();
+  await holder.query(`SELECT pg_advisory_lock(${HOLD_LOCK})`);
+  return {
+    release: () => holder.end(),
+    // Once the run is over: dropping the trigger earlier would wait for the INSERTs it holds.
+    remove: () => direct("master", "DROP TRIGGER hold_halfway ON users; DROP FUNCTION hold_halfway()").then(() => {}),
+  };
+}
 describe("lesson 6 in a real browser", () => {
+  // This one took 10 s to 29 s on a busy 2-core machine, against the default 30 s: its waits bound each step.
   it("a run started from the page moves the monitor's counts, which converge; the verdict says nothing was lost", async () => {
     await page.goto(`${inject("bridgeUrl")}/lessons/06-load-and-watch/`);
     await expect.poll(() => tileCount("slave3"), { timeout: 10_000 }).toBe(0);
     await page.locator("load-run input[name=requests]").fill("4000");
     await page.locator("load-run input[name=concurrency]").fill("8");
     await page.locator("live-monitor").scrollIntoViewIfNeeded();
-    await page.getByRole("button", { name: "Start the load" }).click();
-    // Watch the monitor while the run goes: master's count must be seen between the start and the end.
-    const seen = new Set<number>();
-    await expect
-      .poll(
-        async () => {
-          seen.add(await tileCount("master"));
-          return page.locator("load-run").getAttribute("data-phase");
-        },
-        { timeout: 60_000, interval: 50 },
-      )
-      .toBe("done");
-    const between = [...seen].filter((n) => n > 0 && n < 4000);
-    expect(between.length, `master counts seen: ${[...seen].join(", ")}`).toBeGreaterThan(0);
-    await screenshot(page, "lesson-06-monitor");
+    // Watch the monitor while the run goes: master's count must be seen between the start and the end. The run
+    // is held halfway until it is, so a fast machine can't finish it between two of the monitor's samples.
+    const hold = await holdHalfway();
+    try {
+      await page.getByRole("button", { name: "Start the load" }).click();
+      const between = "the monitor shows master's count between 0 and 4000 while the run is held there";
+      await expect.poll(() => tileCount("master"), { timeout: 15_000, message: between }).toSatisfy((n: number) => n > 0 && n < 4000);
+      await expect.poll(() => page.locator("load-run").getAttribute("data-phase")).toBe("running");
+      await screenshot(page, "lesson-06-monitor");
+    } finally {
+      await hold.release();
+    }
+    await expect.poll(() => page.locator("load-run").getAttribute("data-phase"), { timeout: 60_000 }).toBe("done");
+    await hold.remove();
     for (const name of ["master", "slave1", "slave2", "slave3"]) {
       await expect.poll(() => tileCount(name), { timeout: 10_000 }).toBe(4000);
     }
@@ -53,7 +86,7 @@ describe("lesson 6 in a real browser", () => {
     expect(await counts()).toEqual({ master: 4000, slave1: 4000, slave2: 4000, slave3: 4000 });
     await page.locator("load-run").scrollIntoViewIfNeeded();
     await screenshot(page, "lesson-06-verdict");
-  });
+  }, 90_000);
 
   it("stops and starts a follower from its tile, which shows it down and then catching up", async () => {
     const tile = page.locator('live-monitor .monitor__tile[data-node="slave2"]');

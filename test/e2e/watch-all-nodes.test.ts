@@ -213,6 +213,7 @@ describe("\\watch on a cell that runs on all nodes", () => {
     for (const node of NODE_NAMES)
       await direct(node, "DROP TABLE IF EXISTS watch_rounds; CREATE TABLE watch_rounds (id serial)");
     const rounds = async () => Number((await direct("slave2", "SELECT count(*) AS n FROM watch_rounds"))[0].n);
+    // Nothing new on the server for longer than two intervals of the 1 s watch: the wait is what is tested.
     const stillFor = async (page: Page) => {
       const before = await rounds();
       await page.waitForTimeout(2500);

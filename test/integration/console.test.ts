@@ -245,9 +245,13 @@ describe("a psql session over the console's WebSocket", () => {
     expect(shown).toMatch(
       /^\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4} \(every 0\.2s\)\n\n seven \n-------\n     7\n\(1 row\)\n\n/,
     );
+    // Nothing of the stopped \watch may come after Ctrl+C. Rather than a fixed pause, let a second \watch at the
+    // same interval tick three times: a loop of the first that outlived Ctrl+C would have printed meanwhile.
     const after = t.output.length;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(t.output.length).toBe(after);
+    t.start("SELECT 8 AS eight \\watch 0.2");
+    await t.until(() => (t.output.slice(after).match(/\(every 0\.2s\)/g) ?? []).length >= 3);
+    await t.cancel();
+    expect(t.output.slice(after)).not.toContain("seven");
     expect(await t.type("SELECT 1 AS still;")).toContain("still");
   });
 

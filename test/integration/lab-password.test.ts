@@ -9,6 +9,7 @@ import { afterEach, describe, expect, inject, it } from "vitest";
 import { NODE_NAMES, type NodeName } from "../../shared/api-types.ts";
 import { loadConfig } from "../../server/config.ts";
 import { EmbeddedLab } from "../../server/lab/embedded/index.ts";
+import { requirePsql } from "../support/prerequisites.ts";
 import { nodeConninfo, nodeLogin, waitFor } from "../support/bridge.ts";
 import { freeBase, tempDir } from "../support/temp-dir.ts";
 
@@ -108,19 +109,16 @@ describe("the lab's own password", () => {
       const conninfo = `host=127.0.0.1 port=${port} user=postgres dbname=replication`;
       const attack = await runAs(
         other,
-        "/usr/bin/psql",
+        requirePsql(),
         ["-X", "-w", conninfo, "-c", "COPY (SELECT 1) TO PROGRAM 'id'"],
         { PGPASSWORD: WALKTHROUGH },
       );
       expect(attack.code, attack.output).toBe(2);
       expect(attack.output).toContain('password authentication failed for user "postgres"');
       // The same command with the password gets in: what stops it is the password, nothing else.
-      const owner = await runAs(
-        other,
-        "/usr/bin/psql",
-        ["-X", "-w", "-A", "-t", conninfo, "-c", "SELECT current_user"],
-        { PGPASSWORD: inject("pgPassword") },
-      );
+      const owner = await runAs(other, requirePsql(), ["-X", "-w", "-A", "-t", conninfo, "-c", "SELECT current_user"], {
+        PGPASSWORD: inject("pgPassword"),
+      });
       expect(owner, owner.output).toEqual({ code: 0, output: "postgres\n" });
     },
   );

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { MetaError, runMeta } from "../../server/psql/describe/index.ts";
 import type { NodeName } from "../../shared/api-types.ts";
 import { formatResult } from "../../server/psql/format.ts";
+import { requirePsql } from "../support/prerequisites.ts";
 import { nodeConninfo, nodeLogin } from "../support/bridge.ts";
 
 // The describe commands against a real PostgreSQL 18 lab, checked against the real psql where psql 15 (the
@@ -47,7 +48,7 @@ async function psql(node: NodeName, line: string, expanded = false): Promise<str
   if (expanded) args.push("-x");
   const env = { ...process.env, PGPASSWORD: inject("pgPassword"), PGCLIENTENCODING: "UTF8" };
   try {
-    const { stdout, stderr } = await run("/usr/bin/psql", [...args, "-c", line], { env });
+    const { stdout, stderr } = await run(requirePsql(), [...args, "-c", line], { env });
     return stdout + stderr;
   } catch (error) {
     const failed = error as { stdout: string; stderr: string };

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import type { NodeStatus } from "../../shared/api-types.ts";
-import { call, direct, query } from "../support/bridge.ts";
+import { call, direct, query, waitFor } from "../support/bridge.ts";
 
 describe("the lab's nodes through the bridge", () => {
   afterAll(async () => {
@@ -53,8 +53,11 @@ describe("the lab's nodes through the bridge", () => {
   });
 
   it("a node killed under a running query ends that query with a node-down error, not a crash", async () => {
-    const running = query("slave1", "SELECT pg_sleep(10)");
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    const running = query("slave1", "SELECT pg_sleep(10) /* killed under */");
+    // Stop the node only once the statement runs on it: stopped earlier, the cell would meet a node already down.
+    const active =
+      "SELECT 1 FROM pg_stat_activity WHERE query LIKE '%killed under%' AND state = 'active' AND pid <> pg_backend_pid()";
+    await waitFor(async () => (await direct("slave1", active)).length === 1);
     await call("/api/lab/nodes/slave1/stop", {});
     const { error } = await running;
     expect(error?.code).toBe("LAB01");

@@ -3,14 +3,15 @@ import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { inject } from "vitest";
 import { PROJECT_ROOT } from "../../server/config.ts";
+import { requireBrowser } from "./prerequisites.ts";
 
-/** Debian's chromium, as CI installs it; playwright never downloads a browser of its own here. */
-export const CHROMIUM = process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium";
 export const ARTIFACTS = path.join(PROJECT_ROOT, "test-artifacts");
 
+/** The machine's Chromium or Chrome (CHROMIUM_PATH, or Debian's chromium as CI installs it, or another usual
+ * place): playwright never downloads a browser of its own here. */
 export async function launch(): Promise<Browser> {
   return chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath: requireBrowser(),
     args: [
       "--headless",
       "--no-sandbox",

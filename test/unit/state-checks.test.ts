@@ -170,7 +170,7 @@ describe("the lessons' declared states", async () => {
 
   it("names as a check's fix a cell that exists and runs on a node the check reads", () => {
     for (const [i, lesson] of lessons.entries()) {
-      for (const check of builtBy(lessonState(i + 1))) {
+      for (const check of builtBy(lessonState(i + 1)).filter((made) => made.cell !== undefined)) {
         const step = lesson.steps[check.cell! - 1];
         expect(step, `${lesson.file}: cell ${check.cell} (${describeCheck(check)})`).toBeDefined();
         expect(step!.kind, `${lesson.file}: cell ${check.cell}`).toBe("sql");

@@ -127,10 +127,11 @@ export class LessonStateElement extends HTMLElement {
     this.renderStart(start, built);
     built.forEach((result, i) => {
       const item = this.querySelector<HTMLElement>(`[data-check="built-${i}"]`)!;
-      const cell = result.check.cell!;
+      const cell = result.check.cell;
       mark(item, result);
-      const fix = item.querySelector<HTMLButtonElement>(".lesson-state__fix")!;
-      fix.hidden = result.ok;
+      const fix = item.querySelector<HTMLButtonElement>(".lesson-state__fix");
+      if (fix) fix.hidden = result.ok;
+      if (cell === undefined) return;
       if (result.ok) this.triedCells.delete(cell);
       else if (this.triedCells.has(cell)) {
         item.querySelector(".lesson-state__off")!.textContent =

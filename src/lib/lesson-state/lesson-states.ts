@@ -161,7 +161,11 @@ export function lessonState(n: number): LessonState {
 
 export const LESSON_COUNT = boundaries.length - 1;
 
-/** The checks a lesson adds or changes: those its own cells make true, each with the cell that does. */
+/**
+ * What the lesson's end state says beyond its start: the checks its own cells make true (each with the cell that
+ * does), and those it adds without one cell to name (lesson 3 leaves the followers' users empty).
+ */
 export function builtBy(state: LessonState): StateCheck[] {
-  return state.end.filter((check) => check.cell !== undefined);
+  const atStart = new Set(state.start.map((check) => JSON.stringify(check)));
+  return state.end.filter(({ cell, ...check }) => cell !== undefined || !atStart.has(JSON.stringify(check)));
 }

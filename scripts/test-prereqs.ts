@@ -1,0 +1,25 @@
+// Run by `npm test` before anything else: finds the browser and psql the lab's tests need, installs them where CI
+// would (root on Debian or Ubuntu), and otherwise stops at once, before the lab starts or the site builds, with
+// what is missing and the one command to run. It never lets the tests that need them be skipped.
+import { spawn } from "node:child_process";
+import { prepare, thisMachine, type Run } from "../test/support/prerequisites.ts";
+
+const run: Run = (command, args, env) =>
+  new Promise((resolve) => {
+    const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (chunk) => (output += chunk));
+    child.stderr.on("data", (chunk) => (output += chunk));
+    child.once("error", (error) => resolve({ code: 127, output: `${output}${error.message}` }));
+    child.once("close", (code, signal) =>
+      resolve({ code: code ?? 128, output: signal ? `${output}killed by ${signal}` : output }),
+    );
+  });
+
+try {
+  const found = await prepare(thisMachine, run, (line) => console.log(line));
+  console.log(`npm test: browser ${found.browser}, psql ${found.psql}`);
+} catch (error) {
+  console.error(`\nnpm test stopped before starting the lab or building the site.\n${(error as Error).message}\n`);
+  process.exitCode = 1;
+}
