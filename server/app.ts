@@ -3,7 +3,6 @@ import type { ApiError } from "../shared/api-types.ts";
 import { NodePools } from "./db/pools.ts";
 import { HttpError, oneLine } from "./errors.ts";
 import type { Lab } from "./lab/lab.ts";
-import { EmbeddedLab } from "./lab/embedded/index.ts";
 import { LoadController } from "./load-run/controller.ts";
 import { FollowerLinks } from "./load-run/follower-links.ts";
 import { SubscriptionWatch } from "./lab/subscription-watch.ts";
@@ -51,10 +50,8 @@ export function createApp(options: AppOptions) {
   const watch = new SubscriptionWatch(lab);
   watch.start();
   const monitor = new Monitor(lab);
-  const links = new FollowerLinks(
-    lab,
-    lab instanceof EmbeddedLab ? (name, lines) => lab.logTail(name, lines) : undefined,
-  );
+  const local = lab.localServers();
+  const links = new FollowerLinks(lab, local ? (name, lines) => local.logTail(name, lines) : undefined);
   const load = new LoadController(monitor, () => `http://127.0.0.1:${port()}/async-users`, links);
   app.use(monitorRoutes(monitor, load));
   app.use(queryRoutes({ lab, pools, rowLimit: options.rowLimit, statementTimeoutMs: options.statementTimeoutMs }));

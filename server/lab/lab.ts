@@ -6,6 +6,7 @@ import {
   type LabStatus,
   type NodeName,
   type NodeStatus,
+  type LockFileParentPidOutcome,
   type SubscriptionHealth,
 } from "../../shared/api-types.ts";
 import { HttpError } from "../errors.ts";
@@ -19,6 +20,19 @@ export interface Endpoint {
   database: string;
   /** Set for external nodes given as URLs; wins over the fields above. */
   connectionString?: string;
+}
+
+/**
+ * What only a lab whose servers run on this machine, started by the bridge, can do: read a node's server log,
+ * and the lessons' demonstrations that start servers of their own next to the nodes.
+ */
+export interface LocalServers {
+  /** The last lines of a node's server log (what postgres printed), optionally only those matching `match`. */
+  logTail(name: NodeName, lines: number, match?: { test(line: string): boolean }): Promise<string[]>;
+  /** A second server on a node's data folder, which its lock file refuses. */
+  startSecondServer(name: NodeName): Promise<{ refused: boolean; output: string }>;
+  /** Lesson 9's containers pitfall, on a throwaway cluster. */
+  tryLockFileNamingParent(): Promise<LockFileParentPidOutcome>;
 }
 
 export interface LabEvents {
@@ -43,6 +57,14 @@ export abstract class Lab extends EventEmitter<LabEvents> {
   abstract startNode(name: NodeName): Promise<void>;
   abstract stopNode(name: NodeName): Promise<void>;
   abstract endpoint(name: NodeName): Endpoint;
+
+  /**
+   * The lab's servers as processes on this machine, or null when they run elsewhere (docker, external nodes):
+   * callers ask this rather than which driver the lab is.
+   */
+  localServers(): LocalServers | null {
+    return null;
+  }
 
   status(): LabStatus {
     return { mode: this.mode, nodes: NODE_NAMES.map((name) => this.node(name)) };

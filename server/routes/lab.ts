@@ -1,7 +1,6 @@
 import { Router } from "express";
 import { isNodeName, type NodeStatus } from "../../shared/api-types.ts";
 import { HttpError, LabError } from "../errors.ts";
-import { EmbeddedLab } from "../lab/embedded/index.ts";
 import type { Lab } from "../lab/lab.ts";
 import { resetLab } from "../lab/reset.ts";
 
@@ -46,7 +45,8 @@ export function labRoutes(lab: Lab, busyWith: () => string | null = () => null):
   router.get("/api/lab/nodes/:name/log", async (req, res) => {
     const { name } = req.params;
     if (!isNodeName(name)) throw new HttpError(`There is no node "${name}".`, 404);
-    if (!(lab instanceof EmbeddedLab)) {
+    const local = lab.localServers();
+    if (!local) {
       throw new HttpError(
         `The lab can only read the embedded nodes' logs; for docker, run: docker compose -f compose/docker-compose-async.yml logs ${name}`,
         409,
@@ -55,31 +55,33 @@ export function labRoutes(lab: Lab, busyWith: () => string | null = () => null):
     const lines = Math.min(Math.max(Number(req.query["lines"] ?? 20) || 20, 1), 200);
     const text = String(req.query["match"] ?? "");
     if (text.length > 100) throw new HttpError('"match" is at most 100 characters.', 400);
-    res.json({ node: name, lines: await lab.logTail(name, lines, text ? plainMatch(text) : undefined) });
+    res.json({ node: name, lines: await local.logTail(name, lines, text ? plainMatch(text) : undefined) });
   });
 
   router.post("/api/lab/nodes/:name/second-postmaster", async (req, res) => {
     const { name } = req.params;
     if (!isNodeName(name)) throw new HttpError(`There is no node "${name}".`, 404);
-    if (!(lab instanceof EmbeddedLab)) {
+    const local = lab.localServers();
+    if (!local) {
       throw new HttpError(
         "Only the embedded lab can show this: its servers run on this machine, as this bridge does.",
         409,
       );
     }
-    res.json(await lab.startSecondServer(name));
+    res.json(await local.startSecondServer(name));
   });
 
   /** Lesson 9: why containers on one volume get past the lock file, shown on a scratch cluster. */
   router.post("/api/lab/scratch/lock-file-parent-pid", async (_req, res) => {
-    if (!(lab instanceof EmbeddedLab)) {
+    const local = lab.localServers();
+    if (!local) {
       throw new HttpError(
         "Only the embedded lab can show this: it starts a throwaway server on this machine, as it does the nodes.",
         409,
       );
     }
     try {
-      res.json(await lab.tryLockFileNamingParent());
+      res.json(await local.tryLockFileNamingParent());
     } catch (error) {
       if (error instanceof LabError)
         throw new HttpError(`The scratch cluster could not be made: ${error.message}`, 500);

