@@ -61,6 +61,16 @@ describe("nodes the lab doesn't own", () => {
     }
   });
 
+  it("has no servers on this machine to read logs from or start beside, as the embedded lab has", async () => {
+    const env = Object.fromEntries(NODE_NAMES.map((name) => [`LAB_${name.toUpperCase()}_URL`, nodeUrl(name)]));
+    expect(createLab(loadConfig({ LAB_MODE: "external", ...env })).localServers()).toBeNull();
+    expect(createLab(loadConfig({ LAB_MODE: "docker" })).localServers()).toBeNull();
+    const dir = await tempDir("lab-local");
+    cleanups.push(() => fs.rm(dir, { recursive: true, force: true }));
+    const embedded = new EmbeddedLab(loadConfig({ LAB_DATA_DIR: dir }));
+    expect(embedded.localServers()).toBe(embedded);
+  });
+
   it("leaves stopping and starting to whoever runs the nodes, and says how", async () => {
     const lab = createLab(loadConfig({ LAB_MODE: "docker", LAB_PG_PORT: String(inject("pgPorts")["master"]) }));
     labs.push(lab);
