@@ -21,8 +21,9 @@ export class NodeDown extends Error {
   constructor(
     readonly node: NodeName,
     reason: string,
+    options?: ErrorOptions,
   ) {
-    super(reason);
+    super(reason, options);
     this.name = "NodeDown";
   }
 }
@@ -83,7 +84,7 @@ export class NodeConnection {
       connection.user = client.user ?? "";
     } catch (error) {
       await client.end().catch(() => {});
-      throw new NodeDown(node, error instanceof Error ? error.message : String(error));
+      throw new NodeDown(node, error instanceof Error ? error.message : String(error), { cause: error });
     }
     return connection;
   }
