@@ -79,6 +79,8 @@ export function createApp(options: AppOptions) {
  */
 export function errorHandler(error: unknown, req: Request, res: Response, _next: NextFunction) {
   const answer = toHttpError(error);
-  if (isFailure(error, answer)) console.error(`bridge error: ${req.method} ${req.originalUrl.slice(0, 200)}: ${oneLine(error)}`);
+  if (isFailure(error, answer)) {
+    console.error(`bridge error: ${req.method} ${req.originalUrl.slice(0, 200)}: ${oneLine(error)}`);
+  }
   sendError(res, answer);
 }

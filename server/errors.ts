@@ -6,7 +6,9 @@
 import { BRIDGE_CODES, type BridgeCode } from "../src/lib/api-types.ts";
 
 /** The codes domain errors carry: each has its status in server/http-errors.ts, which the compiler holds to it. */
-export type DomainCode = (typeof BRIDGE_CODES)["nodeDown" | "labBusy" | "notInThisMode" | "invalidRequest" | "notFound" | "labFailed"];
+export type DomainCode = (typeof BRIDGE_CODES)[
+  "nodeDown" | "labBusy" | "notInThisMode" | "invalidRequest" | "notFound" | "labFailed"
+];
 
 export abstract class DomainError extends Error {
   abstract readonly code: DomainCode;

@@ -27,7 +27,9 @@ export const BRIDGE_FAILED = "The bridge failed to answer; see the terminal runn
  */
 export function toHttpError(error: unknown, failed = BRIDGE_FAILED): HttpError {
   if (error instanceof HttpError) return error;
-  if (error instanceof DomainError) return new HttpError(error.message, STATUS[error.code], { code: error.code, cause: error });
+  if (error instanceof DomainError) {
+    return new HttpError(error.message, STATUS[error.code], { code: error.code, cause: error });
+  }
   if (isBodyParserError(error)) return new HttpError(bodyParserSentence(error), error.status, { cause: error });
   const status = clientStatus(error);
   if (error instanceof URIError || status === 400) {
@@ -66,7 +68,8 @@ export function sendError(res: ServerResponse, error: HttpError): void {
 
 function bodyParserSentence(error: BodyParserError): string {
   if (error.type === "entity.too.large") {
-    return `The request body is larger than ${error.limit ? `${Math.round(error.limit / 1024)} kB` : "the bridge accepts"}.`;
+    const limit = error.limit ? `${Math.round(error.limit / 1024)} kB` : "the bridge accepts";
+    return `The request body is larger than ${limit}.`;
   }
   return error.type === "entity.parse.failed" ? "The request body is not valid JSON." : error.message;
 }

@@ -26,7 +26,8 @@ export async function ownSecret(secret: SecretFile, note: (text: string) => void
     return made;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "EEXIST") {
-      throw new LabError(`Could not write ${secret.what} ${secret.file}: ${(error as Error).message}`, { cause: error });
+      const reason = (error as Error).message;
+      throw new LabError(`Could not write ${secret.what} ${secret.file}: ${reason}`, { cause: error });
     }
   }
   return readSecret(secret, note);

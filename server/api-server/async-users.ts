@@ -89,13 +89,22 @@ function writeRefusal(error: unknown): unknown {
       { code: BRIDGE_CODES.outcomeUnknown, ...cause },
     );
   }
-  if (error instanceof MasterUnreachable) return new HttpError("master is not reachable: the user was not written.", 503, cause);
-  if (isMissingTable(error)) return new HttpError("master has no users table yet: run sql/init.sql on it (lesson 3).", 409, cause);
-  if (isRowRefusal(error)) return new HttpError(`master refused this user: ${error.message} (${error.code}).`, 400, cause);
-  if (error instanceof pg.DatabaseError && error.code === "57014") {
-    return new HttpError("master did not finish the write in time (statement_timeout): the user was not written.", 503, cause);
+  if (error instanceof MasterUnreachable) {
+    return new HttpError("master is not reachable: the user was not written.", 503, cause);
   }
-  if (error instanceof pg.DatabaseError) return new HttpError(`master refused the write: ${error.message} (${error.code}).`, 500, cause);
+  if (isMissingTable(error)) {
+    return new HttpError("master has no users table yet: run sql/init.sql on it (lesson 3).", 409, cause);
+  }
+  if (isRowRefusal(error)) {
+    return new HttpError(`master refused this user: ${error.message} (${error.code}).`, 400, cause);
+  }
+  if (error instanceof pg.DatabaseError && error.code === "57014") {
+    const sentence = "master did not finish the write in time (statement_timeout): the user was not written.";
+    return new HttpError(sentence, 503, cause);
+  }
+  if (error instanceof pg.DatabaseError) {
+    return new HttpError(`master refused the write: ${error.message} (${error.code}).`, 500, cause);
+  }
   return error;
 }
 

@@ -153,7 +153,11 @@ async function failure(client: pg.Client, error: unknown, context: FailureContex
  * The watchdog's way out: cancel the statement, and if it still hasn't ended a moment later (the node is
  * paused, or ignores the cancel), drop the connection and terminate the backend from a connection of its own.
  */
-async function stopOnServer(client: pg.Client, done: Promise<unknown>, key: ReturnType<typeof backendKey>): Promise<"cancelled" | "dropped"> {
+async function stopOnServer(
+  client: pg.Client,
+  done: Promise<unknown>,
+  key: ReturnType<typeof backendKey>,
+): Promise<"cancelled" | "dropped"> {
   if (key) await sendCancel(key);
   const ended = await Promise.race([
     done.then(() => true, () => true),

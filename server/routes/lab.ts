@@ -48,7 +48,8 @@ export function labRoutes(lab: Lab, busyWith: () => string | null = () => null):
     if (!isNodeName(name)) throw new HttpError(`There is no node "${name}".`, 404);
     if (!(lab instanceof EmbeddedLab)) {
       throw new NotSupportedInMode(
-        `The lab can only read the embedded nodes' logs; for docker, run: docker compose -f compose/docker-compose-async.yml logs ${name}`,
+        "The lab can only read the embedded nodes' logs; for docker, run: " +
+          `docker compose -f compose/docker-compose-async.yml logs ${name}`,
       );
     }
     const lines = Math.min(Math.max(Number(req.query["lines"] ?? 20) || 20, 1), 200);
@@ -61,7 +62,9 @@ export function labRoutes(lab: Lab, busyWith: () => string | null = () => null):
     const { name } = req.params;
     if (!isNodeName(name)) throw new HttpError(`There is no node "${name}".`, 404);
     if (!(lab instanceof EmbeddedLab)) {
-      throw new NotSupportedInMode("Only the embedded lab can show this: its servers run on this machine, as this bridge does.");
+      throw new NotSupportedInMode(
+        "Only the embedded lab can show this: its servers run on this machine, as this bridge does.",
+      );
     }
     res.json(await lab.startSecondServer(name));
   });
@@ -69,7 +72,9 @@ export function labRoutes(lab: Lab, busyWith: () => string | null = () => null):
   /** Lesson 9: why containers on one volume get past the lock file, shown on a scratch cluster. */
   router.post("/api/lab/scratch/lock-file-parent-pid", async (_req, res) => {
     if (!(lab instanceof EmbeddedLab)) {
-      throw new NotSupportedInMode("Only the embedded lab can show this: it starts a throwaway server on this machine, as it does the nodes.");
+      throw new NotSupportedInMode(
+        "Only the embedded lab can show this: it starts a throwaway server on this machine, as it does the nodes.",
+      );
     }
     res.json(await lab.tryLockFileNamingParent());
   });

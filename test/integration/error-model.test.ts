@@ -19,8 +19,10 @@ describe("a refusal of lab code, through the bridge", () => {
     try {
       const { status, json } = await call("/api/lab/reset", {});
       expect(status).toBe(409);
-      expect(json).toEqual({ error: { status: 409, message: "Start every node before a reset: slave3 is not up.", code: "LAB01" } });
-      expect(await direct("master", "SELECT to_regclass('kept_by_refused_reset') IS NOT NULL AS kept")).toEqual([{ kept: true }]);
+      const message = "Start every node before a reset: slave3 is not up.";
+      expect(json).toEqual({ error: { status: 409, message, code: "LAB01" } });
+      const kept = await direct("master", "SELECT to_regclass('kept_by_refused_reset') IS NOT NULL AS kept");
+      expect(kept).toEqual([{ kept: true }]);
     } finally {
       expect((await call("/api/lab/nodes/slave3/start", {})).status).toBe(200);
       await direct("master", "DROP TABLE IF EXISTS kept_by_refused_reset");
@@ -30,7 +32,8 @@ describe("a refusal of lab code, through the bridge", () => {
   it("a load run out of bounds is 400 with code LAB08, and none starts", async () => {
     const { status, json } = await call("/api/load", { requests: 0, concurrency: 50 });
     expect(status).toBe(400);
-    expect(json).toEqual({ error: { status: 400, message: '"requests" must be a whole number from 1 to 100000.', code: "LAB08" } });
+    const message = '"requests" must be a whole number from 1 to 100000.';
+    expect(json).toEqual({ error: { status: 400, message, code: "LAB08" } });
     expect((await call("/api/load")).json.phase).not.toBe("running");
   });
 
@@ -80,20 +83,22 @@ describe("a bridge over an external lab, whose nodes aren't the lab's to stop", 
     const node: NodeName = "slave1";
     const { status, json } = await post(`/api/lab/nodes/${node}/${verb}`);
     expect(status).toBe(409);
-    expect(json).toEqual({
-      error: { status: 409, message: `external mode can't stop or start ${node} from here: the nodes run elsewhere; ${verb} ${node} where it runs.`, code: "LAB07" },
-    });
+    const message = `external mode can't stop or start ${node} from here: ` +
+      `the nodes run elsewhere; ${verb} ${node} where it runs.`;
+    expect(json).toEqual({ error: { status: 409, message, code: "LAB07" } });
     expect(await direct(node, "SELECT 1 AS up")).toEqual([{ up: 1 }]);
   });
 
-  it("a second server, the scratch cluster and a node's log are 409 with code LAB07: only the embedded lab runs its servers here", async () => {
+  it("a second server, the scratch cluster and a node's log are 409, LAB07: only embedded labs have them", async () => {
     for (const path of ["/api/lab/nodes/slave2/second-postmaster", "/api/lab/scratch/lock-file-parent-pid"]) {
       const { status, json } = await post(path);
       expect({ path, status, code: json.error.code }).toEqual({ path, status: 409, code: "LAB07" });
       expect(json.error.message).toMatch(/^Only the embedded lab can show this/);
     }
-    const log = await fetch(`${url}/api/lab/nodes/slave2/log?match=ERROR`, { headers: { Authorization: `Bearer ${TOKEN}` } });
+    const headers = { Authorization: `Bearer ${TOKEN}` };
+    const log = await fetch(`${url}/api/lab/nodes/slave2/log?match=ERROR`, { headers });
     expect(log.status).toBe(409);
-    expect((await log.json()).error).toMatchObject({ code: "LAB07", message: expect.stringContaining("embedded nodes' logs") });
+    const refusal = (await log.json()).error;
+    expect(refusal).toMatchObject({ code: "LAB07", message: expect.stringContaining("embedded nodes' logs") });
   });
 });

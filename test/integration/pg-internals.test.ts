@@ -7,7 +7,14 @@ import { afterEach, describe, expect, it } from "vitest";
 import { sendCancel } from "../../server/db/cancel.ts";
 import { runCapped } from "../../server/db/capped-query.ts";
 import { MAX_MESSAGE_BYTES } from "../../server/db/limits.ts";
-import { backendKey, dropConnection, guardOf, isReadyForQuery, protocolOf, wireOf } from "../../server/db/pg-internals.ts";
+import {
+  backendKey,
+  dropConnection,
+  guardOf,
+  isReadyForQuery,
+  protocolOf,
+  wireOf,
+} from "../../server/db/pg-internals.ts";
 import { GuardedSocket, guardedStream } from "../../server/db/wire-guard.ts";
 import { direct, nodeLogin, waitFor } from "../support/bridge.ts";
 
@@ -31,10 +38,12 @@ describe("pg's private parts the bridge relies on, on a real connection", () => 
     const client = await connected();
     const key = backendKey(client)!;
     const { rows } = await client.query<{ pid: number }>("SELECT pg_backend_pid() AS pid");
-    expect(key).toEqual({ host: "127.0.0.1", port: nodeLogin("slave1").port, processID: rows[0]!.pid, secretKey: expect.any(Number) });
+    const { port } = nodeLogin("slave1");
+    expect(key).toEqual({ host: "127.0.0.1", port, processID: rows[0]!.pid, secretKey: expect.any(Number) });
     expect(Number.isInteger(key.secretKey) && Math.abs(key.secretKey) < 2 ** 32).toBe(true);
     const sleeping = client.query("SELECT pg_sleep(30)").catch((error: pg.DatabaseError) => error);
-    await waitFor(async () => (await direct("slave1", "SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND wait_event = 'PgSleep'", [key.processID])).length === 1);
+    const asleep = "SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND wait_event = 'PgSleep'";
+    await waitFor(async () => (await direct("slave1", asleep, [key.processID])).length === 1);
     expect(await sendCancel(key)).toBe(true);
     expect(await sleeping).toMatchObject({ code: "57014" });
   });
@@ -48,12 +57,14 @@ describe("pg's private parts the bridge relies on, on a real connection", () => 
     expect(isReadyForQuery(client)).toBe(true);
   });
 
-  it("the wire emits ReadyForQuery with its status as getTransactionStatus() reports it, and ParameterStatus from the start", async () => {
+  it("the wire emits ReadyForQuery with the status getTransactionStatus() reports, and ParameterStatus", async () => {
     const statuses: string[] = [];
     const parameters = new Map<string, string>();
     const client = await connected((wire) => {
       wire.on("readyForQuery", (message: { status: string }) => statuses.push(message.status));
-      wire.on("parameterStatus", (message: { parameterName: string; parameterValue: string }) => parameters.set(message.parameterName, message.parameterValue));
+      wire.on("parameterStatus", (message: { parameterName: string; parameterValue: string }) => {
+        parameters.set(message.parameterName, message.parameterValue);
+      });
     });
     expect(parameters.get("is_superuser")).toBe("on");
     expect(parameters.get("server_version")).toMatch(/^18\./);
@@ -69,7 +80,7 @@ describe("pg's private parts the bridge relies on, on a real connection", () => 
     expect(statuses).toEqual(["I", "T", "E", "I"]);
   });
 
-  it("the socket under a client is the guarded one, and dropping it ends the connection as a server that went away would", async () => {
+  it("the socket under a client is the guarded one; dropping it ends the connection like a lost server", async () => {
     const client = await connected();
     expect(client.connection.stream).toBeInstanceOf(net.Socket);
     expect(guardOf(client)).toBeInstanceOf(GuardedSocket);
@@ -78,17 +89,20 @@ describe("pg's private parts the bridge relies on, on a real connection", () => 
     dropConnection(client);
     await ended;
     await expect(client.query("SELECT 1")).rejects.toThrow();
-    await waitFor(async () => (await direct("slave1", "SELECT 1 FROM pg_stat_activity WHERE pid = $1", [pid])).length === 0);
+    const backend = "SELECT 1 FROM pg_stat_activity WHERE pid = $1";
+    await waitFor(async () => (await direct("slave1", backend, [pid])).length === 0);
   });
 
   it("a submittable writes to the connection with the methods lib/connection.js has, CopyFail included", async () => {
     const client = await connected();
     const wire = protocolOf(client.connection);
-    for (const method of ["parse", "bind", "describe", "execute", "sync", "sendCopyFail"] as const) expect(typeof wire[method]).toBe("function");
+    for (const method of ["parse", "bind", "describe", "execute", "sync", "sendCopyFail"] as const) {
+      expect(typeof wire[method], method).toBe("function");
+    }
     await client.query("CREATE TEMP TABLE copied (id int)");
-    const refused = runCapped(client, "COPY copied FROM STDIN", { limit: 10, maxChars: 1000, copyInRefusal: "no COPY data from here" });
-    await expect(refused.done).rejects.toThrow("no COPY data from here");
-    const capped = runCapped(client, "SELECT g FROM generate_series(1, 5) g", { limit: 3, maxChars: 1000, copyInRefusal: "" });
+    const options = { limit: 3, maxChars: 1000, copyInRefusal: "no COPY data from here" };
+    await expect(runCapped(client, "COPY copied FROM STDIN", options).done).rejects.toThrow("no COPY data from here");
+    const capped = runCapped(client, "SELECT g FROM generate_series(1, 5) g", options);
     expect(await capped.done).toMatchObject({ rows: [["1"], ["2"], ["3"]], truncated: true });
   });
 });

@@ -36,7 +36,16 @@ describe("a domain error as an HTTP answer", () => {
   });
 
   it("a subclass of a domain error (a lesson's start already running) gets its parent's status and code", () => {
-    const busy = new LessonStartBusy({ lesson: 9, how: "replay", phase: "replaying", step: 3, steps: 131, says: "lesson 4", elapsedMs: 10, snapshots: true });
+    const busy = new LessonStartBusy({
+      lesson: 9,
+      how: "replay",
+      phase: "replaying",
+      step: 3,
+      steps: 131,
+      says: "lesson 4",
+      elapsedMs: 10,
+      snapshots: true,
+    });
     expect(busy.name).toBe("LessonStartBusy");
     expect(toHttpError(busy)).toMatchObject({ status: 409, code: "LAB06" });
   });
@@ -47,15 +56,17 @@ describe("a domain error as an HTTP answer", () => {
     expect(error.cause).toBe(spawn);
     expect(toHttpError(error).cause).toBe(error);
     expect(oneLine(toHttpError(error))).toBe(
-      "HttpError: could not run postgres for slave2: spawn EACCES (cause: LabError: could not run postgres for slave2: " +
-        "spawn EACCES (cause: Error: spawn /usr/lib/postgresql/bin/postgres EACCES))",
+      "HttpError: could not run postgres for slave2: spawn EACCES " +
+        "(cause: LabError: could not run postgres for slave2: spawn EACCES " +
+        "(cause: Error: spawn /usr/lib/postgresql/bin/postgres EACCES))",
     );
   });
 
   it("an error that is nobody's refusal is a 500 with a sentence, wrapping it, and no code", () => {
     const bug = new TypeError("Cannot read properties of undefined (reading 'rows')");
     const answer = toHttpError(bug);
-    expect(answer).toMatchObject({ status: 500, message: "The bridge failed to answer; see the terminal running npm start." });
+    const message = "The bridge failed to answer; see the terminal running npm start.";
+    expect(answer).toMatchObject({ status: 500, message });
     expect(answer.code).toBeUndefined();
     expect(answer.cause).toBe(bug);
     expect(JSON.parse(errorJson(answer))).toEqual({ error: { status: 500, message: answer.message } });
@@ -84,22 +95,25 @@ describe("Express's error handler", () => {
     const answer = await serve(() => {
       throw new NotSupportedInMode("external mode can't stop or start slave1 from here: stop the server itself.");
     });
+    const message = "external mode can't stop or start slave1 from here: stop the server itself.";
     expect(answer).toEqual({
       status: 409,
       type: "application/json; charset=utf-8",
-      body: { error: { status: 409, message: "external mode can't stop or start slave1 from here: stop the server itself.", code: "LAB07" } },
+      body: { error: { status: 409, message, code: "LAB07" } },
     });
     expect(log).not.toHaveBeenCalled();
   });
 
-  it("answers a failure of the lab with its sentence, and notes it in the terminal on one line with what it wraps", async () => {
+  it("answers a failure of the lab with its sentence, and tells the terminal in one line with its cause", async () => {
     const log = vi.spyOn(console, "error").mockImplementation(() => {});
+    const message = "The scratch cluster could not be made: initdb for scratch failed";
     const answer = await serve(() => {
-      throw new LabError("The scratch cluster could not be made: initdb for scratch failed", { cause: new Error("No space left on device") });
+      throw new LabError(message, { cause: new Error("No space left on device") });
     });
     expect(answer.status).toBe(500);
-    expect(answer.body).toEqual({ error: { status: 500, message: "The scratch cluster could not be made: initdb for scratch failed", code: "LAB10" } });
+    expect(answer.body).toEqual({ error: { status: 500, message, code: "LAB10" } });
     expect(log).toHaveBeenCalledTimes(1);
-    expect(log.mock.calls[0]![0]).toMatch(/^bridge error: GET \/fails: LabError: The scratch cluster .* \(cause: Error: No space left on device\)$/);
+    const line = `bridge error: GET /fails: LabError: ${message} (cause: Error: No space left on device)`;
+    expect(log.mock.calls[0]![0]).toBe(line);
   });
 });

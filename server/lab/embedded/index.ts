@@ -204,7 +204,9 @@ export class EmbeddedLab extends Lab {
   /** The walkthrough's pitfall, made safe: a second server on this node's data folder, refused by the lock file. */
   async startSecondServer(name: NodeName): Promise<{ refused: boolean; output: string }> {
     const cluster = this.cluster(name);
-    if (!cluster.isRunning) throw new NodeNotRunning(`${name} is not running: start it first, so that its lock file is held.`);
+    if (!cluster.isRunning) {
+      throw new NodeNotRunning(`${name} is not running: start it first, so that its lock file is held.`);
+    }
     const taken = new Set(Object.values(this.ports));
     return cluster.startSecond(await nextFreePort(this.ports[name] + 100, taken));
   }
@@ -215,11 +217,12 @@ export class EmbeddedLab extends Lab {
     const taken = new Set(Object.values(this.ports));
     const first = await nextFreePort(this.ports.master + 200, taken);
     const second = await nextFreePort(first + 1, taken);
+    const options = { binaries, runAs, parentDir: this.dataDir, ports: [first, second] as [number, number] };
     try {
-      return await tryLockFileNamingParent({ binaries, runAs, parentDir: this.dataDir, ports: [first, second], user: LAB_USER, password: this.password });
+      return await tryLockFileNamingParent({ ...options, user: LAB_USER, password: this.password });
     } catch (error) {
-      if (error instanceof LabError) throw new LabError(`The scratch cluster could not be made: ${error.message}`, { cause: error });
-      throw error;
+      if (!(error instanceof LabError)) throw error;
+      throw new LabError(`The scratch cluster could not be made: ${error.message}`, { cause: error });
     }
   }
 

@@ -15,7 +15,11 @@ export function queryNodes(nodes: readonly NodeName[], sql: string, options: Nod
     nodes.map((node, i) => {
       const id = options.ids?.[i];
       return api<QueryResponse>("/api/query", id ? { node, sql, id } : { node, sql }, options.signal).catch(
-        (error: Error): QueryResponse => ({ node, results: [], error: { code: BRIDGE_CODES.unreachable, message: error.message, node } }),
+        (error: Error): QueryResponse => ({
+          node,
+          results: [],
+          error: { code: BRIDGE_CODES.unreachable, message: error.message, node },
+        }),
       );
     }),
   );
