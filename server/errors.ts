@@ -1,7 +1,7 @@
 // One error model for the server. Lab, load and lesson code throws domain errors: a sentence a person can act
-// on, a stable code from README's "Error codes", and the error it wraps as its `cause`. Which HTTP status a
-// domain error becomes is decided in one place, the HTTP layer (server/http-errors.ts); HttpError is that
-// layer's own refusal, a status with a sentence. CliError ends the command line with an exit code and a
+// on, a stable code from README's "Errors and their codes", and the error it wraps as its `cause`. Which HTTP
+// status a domain error becomes is decided in one place, the HTTP layer (server/http-errors.ts); HttpError is
+// that layer's own refusal, a status with a sentence. CliError ends the command line with an exit code and a
 // sentence, never a stack trace.
 import { BRIDGE_CODES, type BridgeCode } from "../src/lib/api-types.ts";
 
@@ -64,7 +64,7 @@ export class HttpError extends Error {
 }
 
 export interface HttpErrorOptions {
-  /** The code the JSON body carries, from README's "Error codes". */
+  /** The code the JSON body carries, from README's "Errors and their codes". */
   code?: BridgeCode;
   /** The error this refusal stands for. */
   cause?: unknown;

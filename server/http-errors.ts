@@ -18,7 +18,7 @@ const STATUS: Record<DomainCode, number> = {
   [BRIDGE_CODES.labFailed]: 500,
 };
 
-export const BRIDGE_FAILED = "The bridge failed to answer; see the terminal running npm start.";
+const BRIDGE_FAILED = "The bridge failed to answer; see the terminal running npm start.";
 
 /**
  * What to answer for a failure: an HttpError as it is; a domain error with its status and code, wrapping it; a

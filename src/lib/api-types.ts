@@ -122,8 +122,8 @@ export interface ApiError {
 /**
  * Every error code of the lab's own, in SQLSTATE's shape so that the page shows them as it shows PostgreSQL's.
  * A cell's or console's error carries one in `error.code` (LAB00 to LAB05, 57014), a refused API call in its
- * JSON body's `error.code` (LAB01, LAB06 to LAB10, outcome-unknown). README's "Error codes" says what each
- * means; test/unit/error-codes.test.ts fails when a code the sources produce is missing there.
+ * JSON body's `error.code` (LAB01, LAB06 to LAB10, outcome-unknown). README's "Errors and their codes" says
+ * what each means; test/unit/error-codes.test.ts fails when a code the sources produce is missing there.
  */
 export const BRIDGE_CODES = {
   /** Set by the page, never by the bridge: the call to the bridge itself failed (no bridge, no key, refused). */
