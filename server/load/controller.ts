@@ -4,6 +4,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { LoadNodeOutcome, LoadRequest, LoadState, LoadSummary, LoadVerdict, MonitorSample, NodeName } from "../../src/lib/api-types.ts";
 import { CATCH_UP_LIMIT_S, judgeOutcome } from "../../src/lib/load-verdict.ts";
+import { InvalidRequest, LabBusy } from "../errors.ts";
 import type { Monitor } from "../monitor/sampler.ts";
 import type { ChildMessage, ChildStart } from "./child.ts";
 import { linkOf, mayCatchUp, type FollowerLinks, type LinksLook } from "./follower-links.ts";
@@ -13,17 +14,6 @@ const CATCH_UP_LIMIT_MS = CATCH_UP_LIMIT_S * 1000;
 /** How often the wait for followers looks at their subscriptions again (each look is one query per follower). */
 const LINKS_INTERVAL_MS = 1000;
 
-/** A load run the controller refuses: `invalid` for a request out of bounds, `busy` while another run goes. */
-export class LoadRunRefused extends Error {
-  constructor(
-    message: string,
-    readonly reason: "invalid" | "busy",
-  ) {
-    super(message);
-    this.name = "LoadRunRefused";
-  }
-}
-
 export const LIMITS = { requests: { min: 1, max: 100_000 }, concurrency: { min: 1, max: 500 } };
 
 export function parseLoadRequest(body: unknown): LoadRequest {
@@ -31,7 +21,7 @@ export function parseLoadRequest(body: unknown): LoadRequest {
   for (const [name, value] of Object.entries({ requests, concurrency })) {
     const { min, max } = LIMITS[name as keyof typeof LIMITS];
     if (!Number.isInteger(value) || (value as number) < min || (value as number) > max) {
-      throw new LoadRunRefused(`"${name}" must be a whole number from ${min} to ${max}.`, "invalid");
+      throw new InvalidRequest(`"${name}" must be a whole number from ${min} to ${max}.`);
     }
   }
   return { requests: requests as number, concurrency: concurrency as number };
@@ -60,7 +50,7 @@ export class LoadController extends EventEmitter<{ state: [LoadState] }> {
 
   start(request: LoadRequest): LoadState {
     if (this.current.phase === "running" || this.current.phase === "verifying") {
-      throw new LoadRunRefused("A load run is already going; wait for it or stop it.", "busy");
+      throw new LabBusy("A load run is already going; wait for it or stop it.");
     }
     this.set({ phase: "running", request, startedAt: Date.now(), progress: { done: 0, total: request.requests, ok: 0, errors: 0, rate: 0 } });
     void this.run(request).catch((error: Error) => this.set({ phase: "failed", request, error: error.message }));

@@ -1,6 +1,6 @@
 import { Router } from "express";
 import { isNodeName, type NodeStatus } from "../../src/lib/api-types.ts";
-import { HttpError, LabError } from "../errors.ts";
+import { HttpError, LabBusy, NotSupportedInMode } from "../errors.ts";
 import { EmbeddedLab } from "../lab/embedded/index.ts";
 import type { Lab } from "../lab/lab.ts";
 import { resetLab } from "../lab/reset.ts";
@@ -37,7 +37,7 @@ export function labRoutes(lab: Lab, busyWith: () => string | null = () => null):
   /** Back to a fresh lab: the lessons' "start over". The page asks for confirmation before calling it. */
   router.post("/api/lab/reset", async (_req, res) => {
     const busy = busyWith();
-    if (busy) throw new HttpError(`The lab can't be reset now: ${busy}.`, 409);
+    if (busy) throw new LabBusy(`The lab can't be reset now: ${busy}.`);
     await resetLab(lab);
     res.json(lab.status());
   });
@@ -47,7 +47,10 @@ export function labRoutes(lab: Lab, busyWith: () => string | null = () => null):
     const { name } = req.params;
     if (!isNodeName(name)) throw new HttpError(`There is no node "${name}".`, 404);
     if (!(lab instanceof EmbeddedLab)) {
-      throw new HttpError(`The lab can only read the embedded nodes' logs; for docker, run: docker compose -f compose/docker-compose-async.yml logs ${name}`, 409);
+      throw new NotSupportedInMode(
+        "The lab can only read the embedded nodes' logs; for docker, run: " +
+          `docker compose -f compose/docker-compose-async.yml logs ${name}`,
+      );
     }
     const lines = Math.min(Math.max(Number(req.query["lines"] ?? 20) || 20, 1), 200);
     const text = String(req.query["match"] ?? "");
@@ -59,7 +62,9 @@ export function labRoutes(lab: Lab, busyWith: () => string | null = () => null):
     const { name } = req.params;
     if (!isNodeName(name)) throw new HttpError(`There is no node "${name}".`, 404);
     if (!(lab instanceof EmbeddedLab)) {
-      throw new HttpError("Only the embedded lab can show this: its servers run on this machine, as this bridge does.", 409);
+      throw new NotSupportedInMode(
+        "Only the embedded lab can show this: its servers run on this machine, as this bridge does.",
+      );
     }
     res.json(await lab.startSecondServer(name));
   });
@@ -67,14 +72,11 @@ export function labRoutes(lab: Lab, busyWith: () => string | null = () => null):
   /** Lesson 9: why containers on one volume get past the lock file, shown on a scratch cluster. */
   router.post("/api/lab/scratch/lock-file-parent-pid", async (_req, res) => {
     if (!(lab instanceof EmbeddedLab)) {
-      throw new HttpError("Only the embedded lab can show this: it starts a throwaway server on this machine, as it does the nodes.", 409);
+      throw new NotSupportedInMode(
+        "Only the embedded lab can show this: it starts a throwaway server on this machine, as it does the nodes.",
+      );
     }
-    try {
-      res.json(await lab.tryLockFileNamingParent());
-    } catch (error) {
-      if (error instanceof LabError) throw new HttpError(`The scratch cluster could not be made: ${error.message}`, 500);
-      throw error;
-    }
+    res.json(await lab.tryLockFileNamingParent());
   });
 
   router.post("/api/lab/nodes/:name/:action", async (req, res) => {

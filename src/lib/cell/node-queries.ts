@@ -1,6 +1,6 @@
 // One cell's SQL sent to each of its nodes at once. A node whose call fails (the bridge unreachable, the call
 // aborted) gets an answer of its own saying so, so one node never hides the others' answers.
-import type { NodeName, QueryResponse } from "../api-types.ts";
+import { BRIDGE_CODES, type NodeName, type QueryResponse } from "../api-types.ts";
 import { api } from "../lab-client.ts";
 
 export interface NodeQueryOptions {
@@ -15,7 +15,11 @@ export function queryNodes(nodes: readonly NodeName[], sql: string, options: Nod
     nodes.map((node, i) => {
       const id = options.ids?.[i];
       return api<QueryResponse>("/api/query", id ? { node, sql, id } : { node, sql }, options.signal).catch(
-        (error: Error): QueryResponse => ({ node, results: [], error: { code: "LAB00", message: error.message, node } }),
+        (error: Error): QueryResponse => ({
+          node,
+          results: [],
+          error: { code: BRIDGE_CODES.unreachable, message: error.message, node },
+        }),
       );
     }),
   );
