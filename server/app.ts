@@ -1,7 +1,7 @@
 import express, { type NextFunction, type Request, type Response } from "express";
-import type { ApiError } from "../shared/api-types.ts";
 import { NodePools } from "./db/pools.ts";
 import { HttpError, oneLine } from "./errors.ts";
+import { isFailure, sendError, toHttpError } from "./http-errors.ts";
 import type { Lab } from "./lab/lab.ts";
 import { LoadController } from "./load-run/controller.ts";
 import { FollowerLinks } from "./load-run/follower-links.ts";
@@ -82,43 +82,13 @@ export function createApp(options: AppOptions) {
 }
 
 /**
- * Every failure becomes JSON with a status and a sentence. A failure of the request itself (a malformed
- * address, say) is the caller's 4xx; anything else is a 500, noted in the terminal on one line.
+ * Every failure becomes JSON with a status and a sentence (server/http-errors.ts decides which). A failure of
+ * the request itself is the caller's 4xx; one of the bridge is a 500, noted in the terminal on one line.
  */
-function errorHandler(error: unknown, req: Request, res: Response, _next: NextFunction) {
-  let status = 500;
-  let message = "The bridge failed to answer; see the terminal running npm start.";
-  let code: string | undefined;
-  if (error instanceof HttpError) {
-    ({ status, message, code } = error);
-  } else if (isBodyParserError(error)) {
-    status = error.status;
-    message =
-      error.type === "entity.too.large"
-        ? `The request body is larger than ${error.limit ? `${Math.round(error.limit / 1024)} kB` : BODY_LIMIT}.`
-        : error.type === "entity.parse.failed"
-          ? "The request body is not valid JSON."
-          : error.message;
-  } else if (error instanceof URIError || clientStatus(error) === 400) {
-    status = 400;
-    message = "The address is not valid: it has a malformed %-escape.";
-  } else if (clientStatus(error) !== undefined) {
-    status = clientStatus(error)!;
-    message = `The request was refused (${status}).`;
-  } else {
+export function errorHandler(error: unknown, req: Request, res: Response, _next: NextFunction) {
+  const answer = toHttpError(error);
+  if (isFailure(error, answer)) {
     console.error(`bridge error: ${req.method} ${req.originalUrl.slice(0, 200)}: ${oneLine(error)}`);
   }
-  if (res.headersSent) return void res.end();
-  const body: ApiError = { error: code ? { status, message, code } : { status, message } };
-  res.status(status).json(body);
-}
-
-/** The 4xx status a library's error carries (the router's for a parameter it can't decode, send's). */
-function clientStatus(error: unknown): number | undefined {
-  const status = typeof error === "object" && error !== null && "status" in error ? Number(error.status) : NaN;
-  return status >= 400 && status < 500 ? status : undefined;
-}
-
-function isBodyParserError(error: unknown): error is { status: number; type: string; message: string; limit?: number } {
-  return typeof error === "object" && error !== null && "type" in error && "status" in error;
+  sendError(res, answer);
 }

@@ -5,7 +5,7 @@ import type { NodeStatus } from "../shared/api-types.ts";
 import { createApp } from "./app.ts";
 import { buildSiteIfNeeded } from "./build-site.ts";
 import { loadConfig } from "./config.ts";
-import { CliError, LabError, oneLine } from "./errors.ts";
+import { CliError, DomainError, oneLine } from "./errors.ts";
 import { EmbeddedLab } from "./lab/embedded/index.ts";
 import { createLab } from "./lab/index.ts";
 import { listen } from "./listen.ts";
@@ -132,7 +132,7 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof CliError || error instanceof LabError) {
+  if (error instanceof CliError || error instanceof DomainError) {
     console.error(`\n${error.message}`);
     process.exit(error instanceof CliError ? error.exitCode : 1);
   }

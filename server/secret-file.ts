@@ -26,7 +26,8 @@ export async function ownSecret(secret: SecretFile, note: (text: string) => void
     return made;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "EEXIST") {
-      throw new LabError(`Could not write ${secret.what} ${secret.file}: ${(error as Error).message}`);
+      const reason = (error as Error).message;
+      throw new LabError(`Could not write ${secret.what} ${secret.file}: ${reason}`, { cause: error });
     }
   }
   return readSecret(secret, note);
@@ -34,7 +35,7 @@ export async function ownSecret(secret: SecretFile, note: (text: string) => void
 
 async function readSecret({ file, what, repair }: SecretFile, note: (text: string) => void): Promise<string> {
   const handle = await fs.open(file, "r").catch((error: Error) => {
-    throw new LabError(`Could not read ${what} ${file}: ${error.message}`);
+    throw new LabError(`Could not read ${what} ${file}: ${error.message}`, { cause: error });
   });
   try {
     const { uid, mode } = await handle.stat();

@@ -119,19 +119,44 @@ export interface QueryResponse {
 }
 
 export interface ApiError {
-  error: { status: number; message: string; code?: string };
+  error: { status: number; message: string; code?: BridgeCode };
 }
 
-/** Bridge-level error codes, in SQLSTATE's shape so the page can show them the same way. */
+/**
+ * Every error code of the lab's own, in SQLSTATE's shape so that the page shows them as it shows PostgreSQL's.
+ * A cell's or console's error carries one in `error.code` (LAB00 to LAB05, 57014), a refused API call in its
+ * JSON body's `error.code` (LAB01, LAB06 to LAB10, outcome-unknown). README's "Errors and their codes" says
+ * what each means; test/unit/error-codes.test.ts fails when a code the sources produce is missing there.
+ */
 export const BRIDGE_CODES = {
+  /** Set by the page, never by the bridge: the call to the bridge itself failed (no bridge, no key, refused). */
+  unreachable: "LAB00",
+  /** A node that is down: a cell's or console's, or a lab action that needs the node running. */
   nodeDown: "LAB01",
+  /** PostgreSQL's own query_canceled, which the bridge also gives a cell cancelled between two statements. */
   cancelled: "57014",
+  /** A psql meta-command the lab does not run. */
   unsupported: "LAB02",
   noAnswer: "LAB03",
+  /** All of the bridge's connections to the node are busy. */
   busy: "LAB04",
   /** A result, or one row of it, larger than the bridge keeps. */
   tooLarge: "LAB05",
+  /** The lab is doing something the request would undo or collide with (a lesson's start, a load run). */
+  labBusy: "LAB06",
+  /** The lab's mode can't do this (stopping a docker node, reading an external node's log). */
+  notInThisMode: "LAB07",
+  /** A request the lab can't carry out as asked (a load run out of bounds). */
+  invalidRequest: "LAB08",
+  /** What the request names does not exist (a lesson). */
+  notFound: "LAB09",
+  /** The lab itself failed: a node that would not start, a scratch cluster that could not be made. */
+  labFailed: "LAB10",
+  /** POST /async-users: master stopped answering after the INSERT was sent; the user may have been written. */
+  outcomeUnknown: "outcome-unknown",
 } as const;
+
+export type BridgeCode = (typeof BRIDGE_CODES)[keyof typeof BRIDGE_CODES];
 
 /** One look at the lab by the live monitor: `users` counts everywhere and each follower's slot on master. */
 export interface MonitorSample {

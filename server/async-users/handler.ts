@@ -5,7 +5,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import pg from "pg";
 import { NodePools } from "../db/pools.ts";
+import { BRIDGE_CODES } from "../../shared/api-types.ts";
 import { HttpError, oneLine } from "../errors.ts";
+import { isFailure, sendError, toHttpError } from "../http-errors.ts";
 import type { Lab } from "../lab/lab.ts";
 import { hostRefusal, jsonRefusal, originRefusal } from "../security.ts";
 import {
@@ -77,31 +79,42 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-function send(res: ServerResponse, status: number, body: unknown) {
-  res.writeHead(status, { "Content-Type": "application/json; charset=utf-8", "X-Content-Type-Options": "nosniff" });
-  res.end(JSON.stringify(body));
+function created(res: ServerResponse, id: number) {
+  res.writeHead(201, { "Content-Type": "application/json; charset=utf-8", "X-Content-Type-Options": "nosniff" });
+  res.end(JSON.stringify({ id }));
 }
 
-/** What a failed write means for the client: refused for its data, not written, or written perhaps. */
+/**
+ * What a failed write means for the client: refused for its data, not written, or written perhaps. These are
+ * the walkthrough's API server's own answers (README's table under "Load and watch"), so they are decided here
+ * rather than in the bridge's mapping of domain errors; anything else goes through that mapping.
+ */
 function writeRefusal(error: unknown): unknown {
+  const cause = { cause: error };
   if (error instanceof WriteOutcomeUnknown) {
     return new HttpError(
       "master stopped answering after the INSERT was sent: the user may or may not have been written. " +
         "Look for it on master before sending it again.",
       504,
-      "outcome-unknown",
+      { code: BRIDGE_CODES.outcomeUnknown, ...cause },
     );
   }
-  if (error instanceof MasterUnreachable)
-    return new HttpError("master is not reachable: the user was not written.", 503);
-  if (isMissingTable(error))
-    return new HttpError("master has no users table yet: run sql/init.sql on it (lesson 3).", 409);
-  if (isRowRefusal(error)) return new HttpError(`master refused this user: ${error.message} (${error.code}).`, 400);
-  if (error instanceof pg.DatabaseError && error.code === "57014") {
-    return new HttpError("master did not finish the write in time (statement_timeout): the user was not written.", 503);
+  if (error instanceof MasterUnreachable) {
+    return new HttpError("master is not reachable: the user was not written.", 503, cause);
   }
-  if (error instanceof pg.DatabaseError)
-    return new HttpError(`master refused the write: ${error.message} (${error.code}).`, 500);
+  if (isMissingTable(error)) {
+    return new HttpError("master has no users table yet: run sql/init.sql on it (lesson 3).", 409, cause);
+  }
+  if (isRowRefusal(error)) {
+    return new HttpError(`master refused this user: ${error.message} (${error.code}).`, 400, cause);
+  }
+  if (error instanceof pg.DatabaseError && error.code === "57014") {
+    const sentence = "master did not finish the write in time (statement_timeout): the user was not written.";
+    return new HttpError(sentence, 503, cause);
+  }
+  if (error instanceof pg.DatabaseError) {
+    return new HttpError(`master refused the write: ${error.message} (${error.code}).`, 500, cause);
+  }
   return error;
 }
 
@@ -134,14 +147,11 @@ export function asyncUsers(lab: Lab, statementTimeoutMs: number) {
   /** Answers POST /async-users; every failure is a JSON sentence with its status, and nothing is half-done. */
   function handle(req: IncomingMessage, res: ServerResponse, port: number): void {
     write(req, port).then(
-      (id) => send(res, 201, { id }),
+      (id) => created(res, id),
       (error: unknown) => {
-        const status = error instanceof HttpError ? error.status : 500;
-        const message =
-          error instanceof HttpError ? error.message : "The API server failed; see the terminal running npm start.";
-        if (!(error instanceof HttpError)) console.error(`async-users: ${oneLine(error)}`);
-        const code = error instanceof HttpError && error.code ? { code: error.code } : {};
-        send(res, status, { error: { status, message, ...code } });
+        const answer = toHttpError(error, "The API server failed; see the terminal running npm start.");
+        if (isFailure(error, answer)) console.error(`async-users: ${oneLine(error)}`);
+        sendError(res, answer);
       },
     );
   }

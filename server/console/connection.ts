@@ -1,12 +1,12 @@
 // A console session's own connection to one node: not from the cells' pools, because a psql session keeps
 // its transaction and its settings from one line to the next.
 import pg from "pg";
-import type { NoticeMessage } from "pg-protocol/dist/messages.js";
 import type { NodeName } from "../../shared/api-types.ts";
 import type { TransactionState } from "../../shared/console-protocol.ts";
 import { sendCancel } from "../db/cancel.ts";
 import { MAX_MESSAGE_BYTES } from "../db/limits.ts";
 import { backendKey, isReadyForQuery, wireOf } from "../db/pg-internals.ts";
+import type { ServerNotice } from "../db/run-cell.ts";
 import { guardedStream } from "../db/wire-guard.ts";
 import { clientConfig, type Lab } from "../lab/lab.ts";
 
@@ -14,15 +14,16 @@ import { clientConfig, type Lab } from "../lab/lab.ts";
 export const CONSOLE_APPLICATION = "replication-lab console";
 
 /** ReadyForQuery's status byte: I idle, T in a transaction block, E in a failed one. */
-const TRANSACTION: Record<string, TransactionState> = { I: "idle", T: "block", E: "failed" };
+const TRANSACTION: Record<"I" | "T" | "E", TransactionState> = { I: "idle", T: "block", E: "failed" };
 
 /** The node can't be reached; the message says why. */
 export class NodeDown extends Error {
   constructor(
     readonly node: NodeName,
     reason: string,
+    options?: ErrorOptions,
   ) {
-    super(reason);
+    super(reason, options);
     this.name = "NodeDown";
   }
 }
@@ -30,13 +31,12 @@ export class NodeDown extends Error {
 export interface ConnectionOptions {
   statementTimeoutMs: number;
   /** Called with each NOTICE or WARNING as it arrives, as psql prints them. */
-  onNotice: (notice: NoticeMessage) => void;
+  onNotice: (notice: ServerNotice) => void;
   /** Called with each NOTIFY on a channel the session LISTENs to. */
   onNotification: (notification: pg.Notification) => void;
 }
 
 export class NodeConnection {
-  transaction: TransactionState = "idle";
   /** psql's %# follows the server's is_superuser, which the server reports again after SET ROLE. */
   superuser = false;
   database = "";
@@ -66,11 +66,7 @@ export class NodeConnection {
       stream: guardedStream(MAX_MESSAGE_BYTES),
     });
     const connection = new NodeConnection(node, client);
-    const wire = wireOf(client);
-    wire.on("readyForQuery", (message: { status: string }) => {
-      connection.transaction = TRANSACTION[message.status] ?? "idle";
-    });
-    wire.on("parameterStatus", (message: { parameterName: string; parameterValue: string }) => {
+    wireOf(client).on("parameterStatus", (message: { parameterName: string; parameterValue: string }) => {
       if (message.parameterName === "is_superuser") connection.superuser = message.parameterValue === "on";
       if (message.parameterName === "server_version") connection.version = message.parameterValue;
     });
@@ -86,7 +82,7 @@ export class NodeConnection {
       connection.user = client.user ?? "";
     } catch (error) {
       await client.end().catch(() => {});
-      throw new NodeDown(node, error instanceof Error ? error.message : String(error));
+      throw new NodeDown(node, error instanceof Error ? error.message : String(error), { cause: error });
     }
     return connection;
   }
@@ -107,6 +103,11 @@ export class NodeConnection {
         resolve();
       }
     });
+  }
+
+  /** Where the session is, from the status of the last ReadyForQuery (the prompt's `=*#` and `=!#`). */
+  get transaction(): TransactionState {
+    return TRANSACTION[this.client.getTransactionStatus() ?? "I"];
   }
 
   get pid(): number | undefined {

@@ -3,9 +3,10 @@
 import { timingSafeEqual } from "node:crypto";
 import { STATUS_CODES, type IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
-import { isNodeName, NODE_NAMES, type ApiError, type NodeName } from "../../shared/api-types.ts";
+import { isNodeName, NODE_NAMES, type NodeName } from "../../shared/api-types.ts";
 import { CONSOLE_PATH } from "../../shared/console-protocol.ts";
 import { HttpError } from "../errors.ts";
+import { errorJson } from "../http-errors.ts";
 import { hostRefusal, originRefusal } from "../security.ts";
 
 /** Checks an upgrade request; the node the session starts on, or the HttpError to answer with. */
@@ -27,10 +28,9 @@ export function checkHandshake(req: IncomingMessage, port: number, token: string
   return node;
 }
 
-/** Answers the upgrade request with an HTTP error and closes the socket. */
+/** Answers the upgrade request with an HTTP error, the body every refusal has, and closes the socket. */
 export function refuse(socket: Duplex, error: HttpError): void {
-  const body: ApiError = { error: { status: error.status, message: error.message } };
-  const json = JSON.stringify(body);
+  const json = errorJson(error);
   socket.end(
     `HTTP/1.1 ${error.status} ${STATUS_CODES[error.status] ?? ""}\r\n` +
       "Content-Type: application/json; charset=utf-8\r\n" +

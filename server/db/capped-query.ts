@@ -6,15 +6,7 @@
 // all is skipped by the socket, see wire-guard.ts, and reported here the same way).
 import { EventEmitter } from "node:events";
 import type pg from "pg";
-
-interface Connection {
-  parse(query: { text: string }): void;
-  bind(config: { portal: string; values: unknown[] }): void;
-  describe(message: { type: "P"; name: string }): void;
-  execute(config: { portal: string; rows: number }): void;
-  sync(): void;
-  sendCopyFail(message: string): void;
-}
+import { protocolOf } from "./pg-internals.ts";
 
 export interface CappedResult {
   fields: { name: string; dataTypeID: number; dataTypeModifier: number }[];
@@ -45,8 +37,11 @@ export interface CapOptions {
   onCap?: () => void;
 }
 
-/** A pg "submittable": pg's Client hands it the connection and the server's messages for its statement. */
-export class CappedQuery extends EventEmitter {
+/**
+ * A pg "submittable", as pg-cursor is: pg's Client hands it the connection and the server's messages for its
+ * statement, calling the handle* methods below by the names lib/client.js gives them.
+ */
+export class CappedQuery extends EventEmitter implements pg.Submittable {
   private readonly result: CappedResult = {
     fields: [],
     rows: [],
@@ -72,15 +67,16 @@ export class CappedQuery extends EventEmitter {
     });
   }
 
-  submit(connection: Connection): void {
-    connection.parse({ text: this.text });
-    connection.bind({ portal: "", values: [] });
-    connection.describe({ type: "P", name: "" });
+  submit(connection: pg.Connection): void {
+    const wire = protocolOf(connection);
+    wire.parse({ text: this.text });
+    wire.bind({ portal: "", values: [] });
+    wire.describe({ type: "P", name: "" });
     // One row more than shown, so that "there were more" is known without counting them.
-    connection.execute({ portal: "", rows: this.limit + 1 });
+    wire.execute({ portal: "", rows: this.limit + 1 });
     // No Close: a COPY FROM STDIN would take it for bad COPY data. The unnamed portal goes at the end of the
     // transaction, or at the next statement's Bind.
-    connection.sync();
+    wire.sync();
   }
 
   handleRowDescription(message: { fields: CappedResult["fields"] }): void {
@@ -128,10 +124,11 @@ export class CappedQuery extends EventEmitter {
 
   handleEmptyQuery(): void {}
 
-  handleCopyInResponse(connection: Connection): void {
+  handleCopyInResponse(connection: pg.Connection): void {
     // The server ignores the Sync already sent while it waits for COPY data: after the refusal, send another.
-    connection.sendCopyFail(this.options.copyInRefusal);
-    connection.sync();
+    const wire = protocolOf(connection);
+    wire.sendCopyFail(this.options.copyInRefusal);
+    wire.sync();
   }
 
   handleCopyData(message: { chunk: Buffer }): void {
@@ -151,6 +148,6 @@ export class CappedQuery extends EventEmitter {
 
 export function runCapped(client: pg.ClientBase, text: string, options: CapOptions): CappedQuery {
   const query = new CappedQuery(text, options);
-  client.query(query as unknown as pg.Submittable);
+  client.query(query);
   return query;
 }

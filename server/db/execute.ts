@@ -61,7 +61,7 @@ export type Execution =
   /** The connection is gone: the node went down. */
   | { lost: Error };
 
-export async function execute(client: pg.ClientBase, text: string, options: ExecuteOptions): Promise<Execution> {
+export async function execute(client: pg.Client, text: string, options: ExecuteOptions): Promise<Execution> {
   const started = performance.now();
   const key = backendKey(client);
   let capCancel: Promise<boolean> | undefined;
@@ -124,7 +124,7 @@ interface FailureContext {
   guardError: Error | undefined;
 }
 
-async function failure(client: pg.ClientBase, error: unknown, context: FailureContext): Promise<Execution> {
+async function failure(client: pg.Client, error: unknown, context: FailureContext): Promise<Execution> {
   const { capped } = context;
   if (context.silent) {
     const how = await context.stopping;
@@ -145,7 +145,7 @@ async function failure(client: pg.ClientBase, error: unknown, context: FailureCo
     return how === "cancelled" ? { stopped } : { stopped, lost: error as Error };
   }
   if (context.guardError) {
-    if (context.key) await terminateBackend(client as pg.Client, context.key.processID);
+    if (context.key) await terminateBackend(client, context.key.processID);
     return { stopped: messageTooLarge(context.guardError), lost: error as Error };
   }
   if (error instanceof pg.DatabaseError && error.severity !== "FATAL" && !CONNECTION_LOST.has(error.code ?? "")) {
@@ -162,7 +162,7 @@ async function failure(client: pg.ClientBase, error: unknown, context: FailureCo
  * paused, or ignores the cancel), drop the connection and terminate the backend from a connection of its own.
  */
 async function stopOnServer(
-  client: pg.ClientBase,
+  client: pg.Client,
   done: Promise<unknown>,
   key: ReturnType<typeof backendKey>,
 ): Promise<"cancelled" | "dropped"> {
@@ -176,7 +176,7 @@ async function stopOnServer(
   ]);
   if (ended) return "cancelled";
   dropConnection(client);
-  if (key) await terminateBackend(client as pg.Client, key.processID);
+  if (key) await terminateBackend(client, key.processID);
   return "dropped";
 }
 

@@ -44,6 +44,11 @@ export class NodePools {
     pool.on("error", () => {
       // The server went away under an idle connection; the pool has already dropped it.
     });
+    // pg-pool takes its own error listener off a new client as it hands it over, while pg is still parsing the
+    // read that finished the start-up: a FATAL in that same read (a node stopping) would be emitted before the
+    // caller of connect() can listen, and end the process. A listener from the client's first moment hears it;
+    // the dead connection then fails its first query, which the caller reports, and the pool drops it.
+    pool.on("connect", (client) => client.on("error", () => {}));
     this.pools.set(name, { key, pool });
     return pool;
   }

@@ -1,5 +1,4 @@
 import pg from "pg";
-import type { NoticeMessage } from "pg-protocol/dist/messages.js";
 import {
   BRIDGE_CODES,
   type NodeName,
@@ -12,7 +11,7 @@ import { formatResult } from "../psql/format.ts";
 import { splitSql, type SqlPiece } from "../psql/split-sql.ts";
 import { runMetaPiece } from "../psql/meta-command.ts";
 import { MAX_RESULT_CHARS, megabytes } from "./limits.ts";
-import { backendKey, wireOf } from "./pg-internals.ts";
+import { backendKey } from "./pg-internals.ts";
 import { execute } from "./execute.ts";
 import type { RunOptions, StatementOutcome } from "./run-types.ts";
 
@@ -33,11 +32,18 @@ const STATELESS = new Set([
   "TABLE",
 ]);
 
-/** The server's reply to ReadyForQuery: I idle, T in a transaction, E in a failed transaction. */
-type TransactionStatus = "I" | "T" | "E";
-
-export interface TrackedClient extends pg.PoolClient {
-  transactionStatus?: TransactionStatus;
+/**
+ * A NOTICE or WARNING as pg's "notice" event gives it: the fields of pg-protocol's NoticeMessage that the lab
+ * reads, written out so that the bridge needs nothing from pg-protocol, which is pg's own dependency.
+ */
+export interface ServerNotice {
+  severity?: string | undefined;
+  message?: string | undefined;
+  detail?: string | undefined;
+  hint?: string | undefined;
+  routine?: string | undefined;
+  file?: string | undefined;
+  line?: string | undefined;
 }
 
 /**
@@ -48,7 +54,7 @@ export async function runCell(pool: pg.Pool, sql: string, options: RunOptions): 
   const { node } = options;
   const pieces = splitSql(sql);
   const results: StatementResult[] = [];
-  let client: TrackedClient;
+  let client: pg.PoolClient;
   try {
     client = await pool.connect();
   } catch (error) {
@@ -63,7 +69,6 @@ export async function runCell(pool: pg.Pool, sql: string, options: RunOptions): 
     }
     return { node, results, error: nodeDown(node, error) };
   }
-  trackTransactionStatus(client);
   const key = backendKey(client);
   if (key) options.onBackend?.(key);
   let broken: Error | undefined;
@@ -112,9 +117,9 @@ export async function runCell(pool: pg.Pool, sql: string, options: RunOptions): 
   return failure ? { node, results, error: failure } : { node, results };
 }
 
-async function runStatement(client: TrackedClient, piece: SqlPiece, options: RunOptions): Promise<StatementOutcome> {
+async function runStatement(client: pg.PoolClient, piece: SqlPiece, options: RunOptions): Promise<StatementOutcome> {
   const notices: Notice[] = [];
-  const onNotice = (message: NoticeMessage) => notices.push(toNotice(message));
+  const onNotice = (message: ServerNotice) => notices.push(toNotice(message));
   client.on("notice", onNotice);
   try {
     const execution = await execute(client, piece.text, { ...options, copyInRefusal: COPY_IN_REFUSAL });
@@ -150,8 +155,10 @@ async function runStatement(client: TrackedClient, piece: SqlPiece, options: Run
  * Leaves the pooled connection as a fresh one: a cell that ends inside a transaction is rolled back (and
  * told so), and session settings a cell changed are discarded so that they don't leak into other cells.
  */
-async function tidy(client: TrackedClient, results: StatementResult[], failure: SqlErrorInfo | undefined) {
-  if (client.transactionStatus !== "I") {
+async function tidy(client: pg.PoolClient, results: StatementResult[], failure: SqlErrorInfo | undefined) {
+  // The status of the last ReadyForQuery pg has read: T in a transaction block, E in a failed one.
+  const status = client.getTransactionStatus();
+  if (status === "T" || status === "E") {
     await client.query("ROLLBACK");
     const warning: Notice = {
       severity: "WARNING",
@@ -163,14 +170,6 @@ async function tidy(client: TrackedClient, results: StatementResult[], failure: 
     else if (last) last.notices.push(warning);
   }
   if (failure || results.some((result) => !STATELESS.has(result.command))) await client.query("DISCARD ALL");
-}
-
-function trackTransactionStatus(client: TrackedClient): void {
-  if (client.transactionStatus !== undefined) return;
-  client.transactionStatus = "I";
-  wireOf(client).on("readyForQuery", (message: { status: TransactionStatus }) => {
-    client.transactionStatus = message.status;
-  });
 }
 
 /** Said with a result cut by size rather than by count, so that the page can tell the two apart. */
@@ -190,7 +189,7 @@ function commandOf(text: string): string {
     : "SELECT";
 }
 
-function toNotice(message: NoticeMessage): Notice {
+function toNotice(message: ServerNotice): Notice {
   const notice: Notice = { severity: message.severity ?? "NOTICE", message: message.message ?? "" };
   if (message.detail) notice.detail = message.detail;
   if (message.hint) notice.hint = message.hint;

@@ -9,7 +9,7 @@ import {
   type LockFileParentPidOutcome,
   type SubscriptionHealth,
 } from "../../shared/api-types.ts";
-import { HttpError } from "../errors.ts";
+import { NotSupportedInMode } from "../errors.ts";
 
 /** How the bridge reaches a node: what a pg client or pool needs. */
 export interface Endpoint {
@@ -148,7 +148,7 @@ export abstract class Lab extends EventEmitter<LabEvents> {
   }
 
   protected refuseNodeControl(name: NodeName, how: string): never {
-    throw new HttpError(`${this.mode} mode can't stop or start ${name} from here: ${how}`, 409);
+    throw new NotSupportedInMode(`${this.mode} mode can't stop or start ${name} from here: ${how}`);
   }
 }
 

@@ -1,7 +1,7 @@
 import pg from "pg";
 import { NODE_NAMES } from "../../shared/api-types.ts";
 import { LAB_DATABASE } from "../config.ts";
-import { HttpError } from "../errors.ts";
+import { NodeNotRunning } from "../errors.ts";
 import { onNode, type Lab } from "./lab.ts";
 
 /**
@@ -15,10 +15,8 @@ import { onNode, type Lab } from "./lab.ts";
 export async function resetLab(lab: Lab): Promise<void> {
   const down = lab.status().nodes.filter((node) => node.state !== "up");
   if (down.length > 0) {
-    throw new HttpError(
-      `Start every node before a reset: ${down.map((node) => node.name).join(", ")} ${down.length === 1 ? "is" : "are"} not up.`,
-      409,
-    );
+    const names = down.map((node) => node.name).join(", ");
+    throw new NodeNotRunning(`Start every node before a reset: ${names} ${down.length === 1 ? "is" : "are"} not up.`);
   }
   const database = lab.endpoint("master").database || LAB_DATABASE;
   await Promise.all(

@@ -6,6 +6,7 @@ import { performance } from "node:perf_hooks";
 import type { LessonStartProgress } from "../../shared/api-types.ts";
 import type { Lesson } from "../../shared/lessons/lesson-files.ts";
 import { runStep, type Post } from "../../shared/lessons/replay.ts";
+import { LabBusy, LabError, NotFound } from "../errors.ts";
 import { EmbeddedLab } from "../lab/embedded/index.ts";
 import type { Lab } from "../lab/lab.ts";
 import { resetLab } from "../lab/reset.ts";
@@ -13,22 +14,16 @@ import { lessonNumber, readLessons, startKey } from "./lessons.ts";
 import { SnapshotStore } from "./snapshots.ts";
 
 /** A second request while one runs: the lab can only be brought to one place at a time. */
-export class LessonStartBusy extends Error {
+export class LessonStartBusy extends LabBusy {
   constructor(readonly current: LessonStartProgress) {
     super(
       `The lab is being brought to the start of lesson ${current.lesson} (${current.says}); wait for it to finish.`,
     );
-    this.name = "LessonStartBusy";
   }
 }
 
-/** A lesson that doesn't exist, or a step of an earlier lesson that did not do what it expects. */
-export class LessonStartError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "LessonStartError";
-  }
-}
+/** A step of an earlier lesson that did not do what it expects: the lab is not where the lessons say. */
+export class LessonStartError extends LabError {}
 
 export class LessonStart {
   private current: LessonStartProgress | null = null;
@@ -59,7 +54,7 @@ export class LessonStart {
   async begin(n: number): Promise<LessonStartProgress> {
     if (this.running && this.current) throw new LessonStartBusy(this.progress()!);
     const lessons = await this.lessons();
-    if (!lessons.some((lesson) => lessonNumber(lesson) === n)) throw new LessonStartError(`There is no lesson ${n}.`);
+    if (!lessons.some((lesson) => lessonNumber(lesson) === n)) throw new NotFound(`There is no lesson ${n}.`);
     if (this.running && this.current) throw new LessonStartBusy(this.progress()!);
     this.running = true;
     const started = performance.now();

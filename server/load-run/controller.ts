@@ -12,6 +12,7 @@ import type {
   NodeName,
 } from "../../shared/api-types.ts";
 import { CATCH_UP_LIMIT_S, judgeOutcome } from "../../shared/load-verdict.ts";
+import { InvalidRequest, LabBusy } from "../errors.ts";
 import type { Monitor } from "../monitor/monitor.ts";
 import type { ChildMessage, ChildStart } from "./child.ts";
 import { linkOf, mayCatchUp, type FollowerLinks, type LinksLook } from "./follower-links.ts";
@@ -21,17 +22,6 @@ const CATCH_UP_LIMIT_MS = CATCH_UP_LIMIT_S * 1000;
 /** How often the wait for followers looks at their subscriptions again (each look is one query per follower). */
 const LINKS_INTERVAL_MS = 1000;
 
-/** A load run the controller refuses: `invalid` for a request out of bounds, `busy` while another run goes. */
-export class LoadRunRefused extends Error {
-  constructor(
-    message: string,
-    readonly reason: "invalid" | "busy",
-  ) {
-    super(message);
-    this.name = "LoadRunRefused";
-  }
-}
-
 export const LIMITS = { requests: { min: 1, max: 100_000 }, concurrency: { min: 1, max: 500 } };
 
 export function parseLoadRequest(body: unknown): LoadRequest {
@@ -39,7 +29,7 @@ export function parseLoadRequest(body: unknown): LoadRequest {
   for (const [name, value] of Object.entries({ requests, concurrency })) {
     const { min, max } = LIMITS[name as keyof typeof LIMITS];
     if (!Number.isInteger(value) || (value as number) < min || (value as number) > max) {
-      throw new LoadRunRefused(`"${name}" must be a whole number from ${min} to ${max}.`, "invalid");
+      throw new InvalidRequest(`"${name}" must be a whole number from ${min} to ${max}.`);
     }
   }
   return { requests: requests as number, concurrency: concurrency as number };
@@ -68,7 +58,7 @@ export class LoadController extends EventEmitter<{ state: [LoadState] }> {
 
   start(request: LoadRequest): LoadState {
     if (this.current.phase === "running" || this.current.phase === "verifying") {
-      throw new LoadRunRefused("A load run is already going; wait for it or stop it.", "busy");
+      throw new LabBusy("A load run is already going; wait for it or stop it.");
     }
     this.set({
       phase: "running",

@@ -1,6 +1,6 @@
 import { Router } from "express";
 import { isNodeName, type NodeStatus } from "../../shared/api-types.ts";
-import { HttpError, LabError } from "../errors.ts";
+import { HttpError, LabBusy, NotSupportedInMode } from "../errors.ts";
 import type { Lab } from "../lab/lab.ts";
 import { resetLab } from "../lab/reset.ts";
 
@@ -36,7 +36,7 @@ export function labRoutes(lab: Lab, busyWith: () => string | null = () => null):
   /** Back to a fresh lab: the lessons' "start over". The page asks for confirmation before calling it. */
   router.post("/api/lab/reset", async (_req, res) => {
     const busy = busyWith();
-    if (busy) throw new HttpError(`The lab can't be reset now: ${busy}.`, 409);
+    if (busy) throw new LabBusy(`The lab can't be reset now: ${busy}.`);
     await resetLab(lab);
     res.json(lab.status());
   });
@@ -47,9 +47,9 @@ export function labRoutes(lab: Lab, busyWith: () => string | null = () => null):
     if (!isNodeName(name)) throw new HttpError(`There is no node "${name}".`, 404);
     const local = lab.localServers();
     if (!local) {
-      throw new HttpError(
-        `The lab can only read the embedded nodes' logs; for docker, run: docker compose -f compose/docker-compose-async.yml logs ${name}`,
-        409,
+      throw new NotSupportedInMode(
+        "The lab can only read the embedded nodes' logs; for docker, run: " +
+          `docker compose -f compose/docker-compose-async.yml logs ${name}`,
       );
     }
     const lines = Math.min(Math.max(Number(req.query["lines"] ?? 20) || 20, 1), 200);
@@ -63,9 +63,8 @@ export function labRoutes(lab: Lab, busyWith: () => string | null = () => null):
     if (!isNodeName(name)) throw new HttpError(`There is no node "${name}".`, 404);
     const local = lab.localServers();
     if (!local) {
-      throw new HttpError(
+      throw new NotSupportedInMode(
         "Only the embedded lab can show this: its servers run on this machine, as this bridge does.",
-        409,
       );
     }
     res.json(await local.startSecondServer(name));
@@ -75,18 +74,11 @@ export function labRoutes(lab: Lab, busyWith: () => string | null = () => null):
   router.post("/api/lab/scratch/lock-file-parent-pid", async (_req, res) => {
     const local = lab.localServers();
     if (!local) {
-      throw new HttpError(
+      throw new NotSupportedInMode(
         "Only the embedded lab can show this: it starts a throwaway server on this machine, as it does the nodes.",
-        409,
       );
     }
-    try {
-      res.json(await local.tryLockFileNamingParent());
-    } catch (error) {
-      if (error instanceof LabError)
-        throw new HttpError(`The scratch cluster could not be made: ${error.message}`, 500);
-      throw error;
-    }
+    res.json(await local.tryLockFileNamingParent());
   });
 
   router.post("/api/lab/nodes/:name/:action", async (req, res) => {

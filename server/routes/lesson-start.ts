@@ -3,7 +3,7 @@ import type { ApiError } from "../../shared/api-types.ts";
 import type { Post } from "../../shared/lessons/replay.ts";
 import { HttpError } from "../errors.ts";
 import type { Lab } from "../lab/lab.ts";
-import { LessonStart, LessonStartBusy, LessonStartError } from "../lesson-start/service.ts";
+import { LessonStart } from "../lesson-start/service.ts";
 
 /**
  * The steps of a replay go through the bridge's own API, with its token, exactly as the page's cells and the
@@ -32,13 +32,7 @@ export function lessonStartRoutes(lab: Lab, post: Post): { router: Router; servi
     if (typeof lesson !== "number" || !Number.isInteger(lesson) || lesson < 1) {
       throw new HttpError('Send { "lesson": N }, N the number of the lesson to start (1 to 9).', 400);
     }
-    try {
-      res.status(202).json(await service.begin(lesson));
-    } catch (error) {
-      if (error instanceof LessonStartBusy) throw new HttpError(error.message, 409);
-      if (error instanceof LessonStartError) throw new HttpError(error.message, 404);
-      throw error;
-    }
+    res.status(202).json(await service.begin(lesson));
   });
 
   /** The last request's progress (null before the first). */

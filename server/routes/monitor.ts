@@ -1,7 +1,6 @@
 import { Router } from "express";
 import type { LoadState, MonitorSample } from "../../shared/api-types.ts";
-import { HttpError } from "../errors.ts";
-import { LoadRunRefused, parseLoadRequest, type LoadController } from "../load-run/controller.ts";
+import { parseLoadRequest, type LoadController } from "../load-run/controller.ts";
 import type { Monitor } from "../monitor/monitor.ts";
 
 export function monitorRoutes(monitor: Monitor, load: LoadController): Router {
@@ -26,12 +25,7 @@ export function monitorRoutes(monitor: Monitor, load: LoadController): Router {
   });
 
   router.post("/api/load", (req, res) => {
-    try {
-      res.status(202).json(load.start(parseLoadRequest(req.body)));
-    } catch (error) {
-      if (error instanceof LoadRunRefused) throw new HttpError(error.message, error.reason === "busy" ? 409 : 400);
-      throw error;
-    }
+    res.status(202).json(load.start(parseLoadRequest(req.body)));
   });
 
   router.post("/api/load/stop", (_req, res) => {

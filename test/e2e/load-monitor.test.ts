@@ -68,7 +68,9 @@ describe("lesson 6 in a real browser", () => {
     try {
       await page.getByRole("button", { name: "Start the load" }).click();
       const between = "the monitor shows master's count between 0 and 4000 while the run is held there";
-      await expect.poll(() => tileCount("master"), { timeout: 15_000, message: between }).toSatisfy((n: number) => n > 0 && n < 4000);
+      await expect
+        .poll(() => tileCount("master"), { timeout: 15_000, message: between })
+        .toSatisfy((n: number) => n > 0 && n < 4000);
       await expect.poll(() => page.locator("load-run").getAttribute("data-phase")).toBe("running");
       await screenshot(page, "lesson-06-monitor");
     } finally {

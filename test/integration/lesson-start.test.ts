@@ -125,6 +125,7 @@ describe("starting a lesson from a known state", () => {
     const missing = await call("/api/lab/lesson-start", { lesson: 42 });
     expect(missing.status).toBe(404);
     expect(missing.json.error.message).toMatch(/no lesson 42/);
+    expect(missing.json.error.code).toBe("LAB09");
   });
 
   it("the first time, replays the lessons before 9 (from the latest start kept, if any) and keeps a snapshot of every lesson start; a second request or a reset meanwhile is refused", async () => {
@@ -133,9 +134,11 @@ describe("starting a lesson from a known state", () => {
     const second = await call("/api/lab/lesson-start", { lesson: 3 });
     expect(second.status).toBe(409);
     expect(second.json.error.message).toMatch(/start of lesson 9 .*wait for it to finish/);
+    expect(second.json.error.code).toBe("LAB06");
     const reset = await call("/api/lab/reset", {});
     expect(reset.status).toBe(409);
     expect(reset.json.error.message).toMatch(/can't be reset now: it is being brought to the start of lesson 9/);
+    expect(reset.json.error.code).toBe("LAB06");
     const done = await finished();
     expect(done.error).toBeUndefined();
     expect(done).toMatchObject({ lesson: 9, how: "replay", phase: "done", snapshots: true });

@@ -148,6 +148,8 @@ describe("the load run and the API server", () => {
     expect(first.status).toBe(202);
     const second = await call("/api/load", { requests: 10, concurrency: 5 });
     expect(second.status).toBe(409);
+    const message = "A load run is already going; wait for it or stop it.";
+    expect(second.json.error).toEqual({ status: 409, message, code: "LAB06" });
     await waitFor(async () => (await call("/api/load")).json.phase === "done", 60_000);
   }, 120_000);
 });

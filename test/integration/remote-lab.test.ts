@@ -3,7 +3,7 @@ import path from "node:path";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { NODE_NAMES } from "../../shared/api-types.ts";
 import { loadConfig } from "../../server/config.ts";
-import { HttpError } from "../../server/errors.ts";
+import { NotSupportedInMode } from "../../server/errors.ts";
 import { EmbeddedLab } from "../../server/lab/embedded/index.ts";
 import { createLab, type Lab } from "../../server/lab/index.ts";
 import { nodeUrl } from "../support/bridge.ts";
@@ -75,7 +75,7 @@ describe("nodes the lab doesn't own", () => {
     const lab = createLab(loadConfig({ LAB_MODE: "docker", LAB_PG_PORT: String(inject("pgPorts")["master"]) }));
     labs.push(lab);
     const attempt = lab.stopNode("slave2");
-    await expect(attempt).rejects.toBeInstanceOf(HttpError);
+    await expect(attempt).rejects.toBeInstanceOf(NotSupportedInMode);
     await expect(attempt).rejects.toThrow("docker compose -f compose/docker-compose-async.yml stop slave2");
   });
 });

@@ -72,6 +72,7 @@ describe("a second server on master's data folder", () => {
       const { status, json } = await call("/api/lab/nodes/slave3/second-postmaster", {});
       expect(status).toBe(409);
       expect(json.error.message).toContain("start it first");
+      expect(json.error.code).toBe("LAB01");
     } finally {
       await call("/api/lab/nodes/slave3/start", {});
     }

@@ -19,10 +19,11 @@ export async function findBinaries(runAs?: RunAs, note: (text: string) => void =
   let found: { initdb: string; postgres: string };
   try {
     found = (await import(platformPackage)) as Binaries;
-  } catch {
+  } catch (error) {
     throw new LabError(
       `No PostgreSQL binaries for ${os.platform()}-${os.arch()}: ${platformPackage} is not installed. ` +
         `Run npm install again, or use LAB_MODE=docker or LAB_MODE=external.`,
+      { cause: error },
     );
   }
   const nativeDir = path.resolve(path.dirname(found.postgres), "..");

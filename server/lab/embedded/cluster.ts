@@ -131,7 +131,7 @@ export class Cluster {
       void watch();
       child.once("error", (error) => {
         clearTimeout(timer);
-        reject(new LabError(`could not run postgres for ${this.options.name}: ${error.message}`));
+        reject(new LabError(`could not run postgres for ${this.options.name}: ${error.message}`, { cause: error }));
       });
       child.once("exit", (code, signal) => {
         exited = true;

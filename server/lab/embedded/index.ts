@@ -4,7 +4,7 @@ import path from "node:path";
 import pg from "pg";
 import { NODE_NAMES, type LockFileParentPidOutcome, type NodeName } from "../../../shared/api-types.ts";
 import { LAB_DATABASE, LAB_USER, type Config } from "../../config.ts";
-import { HttpError, LabError } from "../../errors.ts";
+import { LabError, NodeNotRunning } from "../../errors.ts";
 import { Lab, type Endpoint, type LocalServers } from "../lab.ts";
 import { findBinaries } from "./binaries.ts";
 import { Cluster } from "./cluster.ts";
@@ -236,8 +236,9 @@ export class EmbeddedLab extends Lab implements LocalServers {
   /** The walkthrough's pitfall, made safe: a second server on this node's data folder, refused by the lock file. */
   async startSecondServer(name: NodeName): Promise<{ refused: boolean; output: string }> {
     const cluster = this.cluster(name);
-    if (!cluster.isRunning)
-      throw new HttpError(`${name} is not running: start it first, so that its lock file is held.`, 409);
+    if (!cluster.isRunning) {
+      throw new NodeNotRunning(`${name} is not running: start it first, so that its lock file is held.`);
+    }
     const taken = new Set(Object.values(this.ports));
     return cluster.startSecond(await nextFreePort(this.ports[name] + 100, taken));
   }
@@ -248,19 +249,18 @@ export class EmbeddedLab extends Lab implements LocalServers {
     const taken = new Set(Object.values(this.ports));
     const first = await nextFreePort(this.ports.master + 200, taken);
     const second = await nextFreePort(first + 1, taken);
-    return tryLockFileNamingParent({
-      binaries,
-      runAs,
-      parentDir: this.dataDir,
-      ports: [first, second],
-      user: LAB_USER,
-      password: this.password,
-    });
+    const options = { binaries, runAs, parentDir: this.dataDir, ports: [first, second] as [number, number] };
+    try {
+      return await tryLockFileNamingParent({ ...options, user: LAB_USER, password: this.password });
+    } catch (error) {
+      if (!(error instanceof LabError)) throw error;
+      throw new LabError(`The scratch cluster could not be made: ${error.message}`, { cause: error });
+    }
   }
 
   private cluster(name: NodeName): Cluster {
     const cluster = this.clusters.get(name);
-    if (!cluster) throw new HttpError("the lab has not been started", 409);
+    if (!cluster) throw new NodeNotRunning("the lab has not been started");
     return cluster;
   }
 

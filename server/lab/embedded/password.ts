@@ -47,6 +47,7 @@ export async function adoptLabPassword(name: string, endpoint: Endpoint, file: s
       throw new LabError(
         `${name} refuses the lab's password (in ${file}) and the walkthrough's "postgres": this node was made with ` +
           `another password. Put back the password file this lab was made with.`,
+        { cause: error },
       );
     },
   );

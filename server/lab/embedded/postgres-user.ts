@@ -43,6 +43,7 @@ export async function postgresUser(): Promise<RunAs | undefined> {
       throw new LabError(
         `Running as root, the lab needs a "postgres" user to run the servers as, and could not create one ` +
           `(${(error as Error).message.trim()}). Create it (useradd --system postgres) or run as another user.`,
+        { cause: error },
       );
     }
     uid = await idOf("-u");

@@ -12,7 +12,7 @@ export interface CatalogRows {
   rows: (string | null)[][];
 }
 
-const AS_TEXT = { getTypeParser: () => (value: string) => value } as unknown as pg.CustomTypesConfig;
+const AS_TEXT: pg.CustomTypesConfig = { getTypeParser: () => (value: string) => value };
 
 /** The types describe.c's queries return, by OID, so that most results need no format_type() round trip. */
 const TYPE_NAMES: Record<number, string> = {

@@ -1,6 +1,6 @@
 // One cell's SQL sent to each of its nodes at once. A node whose call fails (the bridge unreachable, the call
 // aborted) gets an answer of its own saying so, so one node never hides the others' answers.
-import type { NodeName, QueryResponse } from "../../../shared/api-types.ts";
+import { BRIDGE_CODES, type NodeName, type QueryResponse } from "../../../shared/api-types.ts";
 import { api } from "../lab-client.ts";
 
 export interface NodeQueryOptions {
@@ -22,7 +22,7 @@ export function queryNodes(
         (error: Error): QueryResponse => ({
           node,
           results: [],
-          error: { code: "LAB00", message: error.message, node },
+          error: { code: BRIDGE_CODES.unreachable, message: error.message, node },
         }),
       );
     }),
