@@ -12,7 +12,7 @@ const INTERNALS = path.join("server", "db", "pg-internals.ts");
 
 async function typescriptFiles(): Promise<{ file: string; text: string }[]> {
   const files: { file: string; text: string }[] = [];
-  for (const dir of ["server", "src", "load", "scripts", "bench", "test"]) {
+  for (const dir of ["shared", "server", "src", "load", "scripts", "bench", "test"]) {
     const entries = await fs.readdir(path.join(ROOT, dir), { withFileTypes: true, recursive: true });
     for (const entry of entries.filter((found) => found.isFile() && found.name.endsWith(".ts"))) {
       const file = path.relative(ROOT, path.join(entry.parentPath, entry.name));
