@@ -1,4 +1,5 @@
-// The words of a load run's verdict, shared by the page and `npm run load` so that both say the same thing.
+// The words of a load run's verdict, shared by the bridge's load runs (server/load-run/), the page and
+// `npm run load`, so that all say the same thing.
 // The verdict tells lost writes (master, or a follower subscribed and streaming, lacks acknowledged rows) from
 // followers that never received them: not subscribed to userpub, subscription disabled, apply worker failing.
 import type { FollowerLink, LoadNodeOutcome, LoadOutcome, LoadSummary, LoadVerdict } from "./api-types.ts";

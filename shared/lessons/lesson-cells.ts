@@ -1,7 +1,7 @@
 // Finds the steps of a lesson in its MDX, in order: `<SqlCell node="..." expect="...">` elements whose SQL is a
 // fenced code block (or plain text) inside them, and `<LabAction action="stop" node="slave2" />` elements that
-// stop or start a node. The site's remark plugin, the catch-up and the lesson replay test all use this, so what
-// the page shows is what the replay runs.
+// stop or start a node. The site's remark plugin, the page, the bridge's lesson starts, `npm run record` and the
+// lesson replay test all use this, so what the page shows is what the replay runs.
 import type { Root } from "mdast";
 import type { MdxJsxAttribute, MdxJsxFlowElement } from "mdast-util-mdx-jsx";
 import { visit } from "unist-util-visit";

@@ -1,4 +1,5 @@
-// Turns the lessons' MDX sources into their steps, for the catch-up (at build time) and the replay test.
+// Turns the lessons' MDX sources into their steps, for the site's build (the catch-up, the lesson index), the
+// bridge's lesson starts (server/lesson-start/) and the replay test.
 import remarkMdx from "remark-mdx";
 import remarkParse from "remark-parse";
 import { unified } from "unified";

@@ -1,6 +1,7 @@
 // Runs one lesson step the way the page does: a SQL cell on its node(s), re-run until its expectation holds
-// (within its time), or a lab action (stop, start or restart a node, the second-server demonstrations). The catch-up
-// button and the lesson replay test share it.
+// (within its time), or a lab action (stop, start or restart a node, the second-server demonstrations). The page's
+// lab actions and state checks, the bridge's lesson starts (server/lesson-start/), `npm run record`, the lesson
+// replay test and the lesson-start benchmark share it.
 import {
   NODE_NAMES,
   type LabStatus,
