@@ -105,7 +105,7 @@ export interface SqlErrorInfo {
   message: string;
   detail?: string;
   hint?: string;
-  /** 1-based character position in the submitted text, as psql's caret uses. */
+  /** 1-based position in the submitted text, in UTF-16 code units as `span`; the page's caret counts characters. */
   position?: number;
   node: NodeName;
   /** Notices raised by the failing statement before it failed. */

@@ -5,7 +5,7 @@ import { BRIDGE_CODES, type NodeName, type SqlErrorInfo, type StatementResult } 
 import { formatResult, type PsqlResult } from "./format.ts";
 import type { MetaOutcome } from "./meta-command.ts";
 import type { StatementOutcome } from "../db/run-types.ts";
-import { errorPosition } from "./error-position.ts";
+import { errorPosition } from "../../shared/psql-error-position.ts";
 
 /** A statement's result as the console keeps it. */
 export interface ConsoleResult extends StatementResult {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { errorPosition } from "../../server/psql/error-position.ts";
+import { errorPosition } from "../../shared/psql-error-position.ts";
 import { readLine } from "../../server/console/input.ts";
 import { errorText, resultText, timingText, watchTitle } from "../../server/psql/print.ts";
 import { scanSql } from "../../server/psql/split-sql.ts";

@@ -8,6 +8,7 @@ import {
   type SqlErrorInfo,
   type StatementResult,
 } from "../../../shared/api-types.ts";
+import { errorPosition } from "../../../shared/psql-error-position.ts";
 
 /** Values longer than this are folded; a click shows them whole. */
 const FOLD_AT = 160;
@@ -113,15 +114,15 @@ export function renderResult(result: StatementResult): HTMLElement {
   return block;
 }
 
-/** psql's way of pointing at an error: the offending line, then a caret under the position. */
-export function errorPointer(sql: string, position: number): { line: number; text: string; caret: string } {
-  const before = sql.slice(0, position - 1);
-  const line = before.split("\n").length;
-  const lineStart = before.lastIndexOf("\n") + 1;
-  const lineEnd = sql.indexOf("\n", lineStart);
-  const text = sql.slice(lineStart, lineEnd === -1 ? undefined : lineEnd);
-  const prefix = `LINE ${line}: `;
-  return { line, text: `${prefix}${text}`, caret: `${" ".repeat(prefix.length + (position - 1 - lineStart))}^` };
+/**
+ * psql's way of pointing at an error, as the console shows it: the offending line, then a caret under the
+ * position; empty past the SQL. The bridge gives the position as an offset into the cell's string (UTF-16 code
+ * units, as `span` is), libpq counts characters, so an emoji before the error counts once.
+ */
+export function errorPointer(sql: string, position: number): string {
+  const past = Math.max(0, position - 1 - sql.length);
+  const characters = Array.from(sql.slice(0, position - 1)).length + past + 1;
+  return errorPosition(sql, characters).replace(/\n$/, "");
 }
 
 export function renderError(error: SqlErrorInfo, sql: string, expected: boolean): HTMLElement {
@@ -140,7 +141,7 @@ export function renderError(error: SqlErrorInfo, sql: string, expected: boolean)
   box.append(head);
   if (error.position) {
     const pointer = errorPointer(sql, error.position);
-    box.append(el("pre", "cell-error__pointer", `${pointer.text}\n${pointer.caret}`));
+    if (pointer) box.append(el("pre", "cell-error__pointer", pointer));
   }
   if (error.detail) box.append(el("div", "cell-error__extra", `DETAIL: ${error.detail}`));
   if (error.hint) box.append(el("div", "cell-error__extra", `HINT: ${error.hint}`));

@@ -1,6 +1,8 @@
 // libpq's reportErrorPosition(): the `LINE n:` line of a statement that failed, and a caret under the
-// character the server pointed at. Lines longer than 60 columns are cut around the caret with `...`.
-import { displayLines } from "../../shared/psql-display.ts";
+// character the server pointed at. Lines longer than 60 columns are cut around the caret with `...`. The console
+// (server/psql/print.ts) and the page's cells (src/lib/cell/render.ts) both show it, so that a cell and psql point
+// at the same column on lines with tabs, wide characters or that psql cuts.
+import { displayLines } from "./psql-display.ts";
 
 const DISPLAY_SIZE = 60;
 const MIN_RIGHT_CUT = 10;
