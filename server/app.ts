@@ -27,6 +27,8 @@ export interface AppOptions {
    * The port the bridge listens on, known once it listens (tests use port 0). Host and Origin are checked against it.
    */
   port: () => number;
+  /** How often an idle event feed sends a keep-alive comment (routes/event-stream.ts); 15 s when not given. */
+  keepAliveMs?: number;
 }
 
 export const BODY_LIMIT = "256kb";
@@ -45,7 +47,7 @@ export function createApp(options: AppOptions) {
   app.use(checkHost(port));
   app.use("/api", checkOrigin(port), checkToken(token), requireJson, express.json({ limit: BODY_LIMIT, strict: true }));
   const lessonStart = lessonStartRoutes(lab, selfPost(port, token));
-  app.use(labRoutes(lab, () => lessonStart.service.busyWith()));
+  app.use(labRoutes(lab, () => lessonStart.service.busyWith(), options.keepAliveMs));
   app.use(lessonStart.router);
   const watch = new SubscriptionWatch(lab);
   watch.start();
@@ -53,7 +55,7 @@ export function createApp(options: AppOptions) {
   const local = lab.localServers();
   const links = new FollowerLinks(lab, local ? (name, lines) => local.logTail(name, lines) : undefined);
   const load = new LoadController(monitor, () => `http://127.0.0.1:${port()}/async-users`, links);
-  app.use(monitorRoutes(monitor, load));
+  app.use(monitorRoutes(monitor, load, options.keepAliveMs));
   app.use(queryRoutes({ lab, pools, rowLimit: options.rowLimit, statementTimeoutMs: options.statementTimeoutMs }));
   app.use("/api", (req, _res, next) => next(new HttpError(`No such API: ${req.method} ${req.originalUrl}`, 404)));
   app.use(siteRoutes(options.siteDir));

@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { randomBytes } from "node:crypto";
 import { NODE_NAMES, type LabMode, type NodeName } from "../shared/api-types.ts";
 import { CliError } from "./errors.ts";
+import { KEEP_ALIVE_MS } from "./routes/event-stream.ts";
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -40,6 +41,8 @@ export interface Config {
   tokenExplicit: boolean;
   statementTimeoutMs: number;
   rowLimit: number;
+  /** How often an idle event feed sends a keep-alive comment. */
+  keepAliveMs: number;
   /** Where the built site is served from. */
   siteDir: string;
 }
@@ -89,6 +92,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tokenExplicit: Boolean(env["LAB_TOKEN"]),
     statementTimeoutMs: integer(env, "LAB_STATEMENT_TIMEOUT", 30_000, 100, 3_600_000),
     rowLimit: integer(env, "LAB_ROW_LIMIT", 1000, 1, 100_000),
+    keepAliveMs: integer(env, "LAB_KEEPALIVE_MS", KEEP_ALIVE_MS, 10, 600_000),
     siteDir: path.resolve(env["LAB_SITE_DIR"] || path.join(PROJECT_ROOT, "dist")),
   };
 }

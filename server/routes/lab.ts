@@ -3,12 +3,13 @@ import { isNodeName, type NodeStatus } from "../../shared/api-types.ts";
 import { HttpError, LabBusy, NotSupportedInMode } from "../errors.ts";
 import type { Lab } from "../lab/lab.ts";
 import { resetLab } from "../lab/reset.ts";
+import { openEventStream } from "./event-stream.ts";
 
 /**
  * `busyWith` says what holds the lab (bringing it to a lesson's start), or null: a reset meanwhile would undo
  * that work halfway, so it is refused with the reason.
  */
-export function labRoutes(lab: Lab, busyWith: () => string | null = () => null): Router {
+export function labRoutes(lab: Lab, busyWith: () => string | null = () => null, keepAliveMs?: number): Router {
   const router = Router();
 
   router.get("/api/lab", (_req, res) => {
@@ -17,20 +18,11 @@ export function labRoutes(lab: Lab, busyWith: () => string | null = () => null):
 
   /** Node states as they change, over server-sent events: the status panel's live feed. */
   router.get("/api/events", (req, res) => {
-    res.writeHead(200, {
-      "Content-Type": "text/event-stream",
-      "Cache-Control": "no-store",
-      Connection: "keep-alive",
-    });
-    const send = (type: string, data: unknown) => res.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
-    send("lab", lab.status());
-    const onNode = (status: NodeStatus) => send("node", status);
+    const stream = openEventStream(req, res, keepAliveMs);
+    stream.send("lab", lab.status());
+    const onNode = (status: NodeStatus) => stream.send("node", status);
     lab.on("node", onNode);
-    const heartbeat = setInterval(() => res.write(": keep-alive\n\n"), 15_000);
-    req.on("close", () => {
-      clearInterval(heartbeat);
-      lab.off("node", onNode);
-    });
+    stream.onClose(() => lab.off("node", onNode));
   });
 
   /** Back to a fresh lab: the lessons' "start over". The page asks for confirmation before calling it. */

@@ -2,19 +2,19 @@ import { Router } from "express";
 import type { LoadState, MonitorSample } from "../../shared/api-types.ts";
 import { parseLoadRequest, type LoadController } from "../load-run/controller.ts";
 import type { Monitor } from "../monitor/monitor.ts";
+import { openEventStream } from "./event-stream.ts";
 
-export function monitorRoutes(monitor: Monitor, load: LoadController): Router {
+export function monitorRoutes(monitor: Monitor, load: LoadController, keepAliveMs?: number): Router {
   const router = Router();
 
   /** The live monitor's feed: a `sample` four times a second and the load run's `load` state as it changes. */
   router.get("/api/monitor", (req, res) => {
-    res.writeHead(200, { "Content-Type": "text/event-stream", "Cache-Control": "no-store", Connection: "keep-alive" });
-    const send = (type: string, data: unknown) => res.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
-    send("load", load.state);
-    const stopWatching = monitor.watch((sample: MonitorSample) => send("sample", sample));
-    const onLoad = (state: LoadState) => send("load", state);
+    const stream = openEventStream(req, res, keepAliveMs);
+    stream.send("load", load.state);
+    const stopWatching = monitor.watch((sample: MonitorSample) => stream.send("sample", sample));
+    const onLoad = (state: LoadState) => stream.send("load", state);
     load.on("state", onLoad);
-    req.on("close", () => {
+    stream.onClose(() => {
       stopWatching();
       load.off("state", onLoad);
     });
