@@ -5,6 +5,7 @@
 // Pages opened from a static host, or without the key, have no token, and every caller is told the lab is
 // unreachable.
 import type { LabStatus, NodeStatus } from "../../shared/api-types.ts";
+import { openFeed, type Feed } from "./event-feed.ts";
 
 const STORAGE_KEY = "replication-lab:token";
 const FRAGMENT = /(^#|&)lab-token=([A-Za-z0-9_-]+)/;
@@ -66,8 +67,7 @@ export type LabListener = (status: LabStatus | null) => void;
 
 const listeners = new Set<LabListener>();
 let current: LabStatus | null = null;
-let source: EventSource | null = null;
-let retry = 1000;
+let feed: Feed | null = null;
 /** The live feed was up, then lost: the next `lab` event means the lab came back (a restart, most often). */
 let lost = false;
 
@@ -78,7 +78,7 @@ export const LAB_BACK = "replication-lab:back";
 export function watchLab(listener: LabListener): () => void {
   listeners.add(listener);
   listener(current);
-  if (!source) connect();
+  if (!feed?.active) feed = openFeed("/api/events", { token: labToken, events, online, retry });
   return () => listeners.delete(listener);
 }
 
@@ -87,33 +87,33 @@ function publish(status: LabStatus | null) {
   for (const listener of listeners) listener(status);
 }
 
-function connect() {
-  const token = labToken();
-  if (!token) return publish(null);
-  source = new EventSource(`/api/events?token=${encodeURIComponent(token)}`);
-  source.addEventListener("lab", (event) => {
-    retry = 1000;
-    publish(JSON.parse((event as MessageEvent).data) as LabStatus);
+const events = {
+  lab(data: unknown) {
+    publish(data as LabStatus);
     if (lost) document.dispatchEvent(new CustomEvent(LAB_BACK));
     lost = false;
-  });
-  source.addEventListener("node", (event) => {
-    const node = JSON.parse((event as MessageEvent).data) as NodeStatus;
+  },
+  node(data: unknown) {
+    const node = data as NodeStatus;
     if (current) publish({ ...current, nodes: current.nodes.map((n) => (n.name === node.name ? node : n)) });
-  });
-  source.onerror = () => {
-    // The bridge stopped (Ctrl+C) or restarted: show it, then try again with backoff. A restarted lab keeps its
-    // token, so the page reconnects by itself; a key the bridge now refuses is forgotten.
-    source?.close();
-    source = null;
-    if (current) lost = true;
-    publish(null);
-    void refused(token).then((no) => {
-      if (no) return forgetKey();
-      setTimeout(connect, retry);
-      retry = Math.min(retry * 2, 15_000);
-    });
-  };
+  },
+};
+
+/** The lab shows as unreachable until its first `lab` event, which says what it is. */
+function online(up: boolean) {
+  if (up) return;
+  if (current) lost = true;
+  publish(null);
+}
+
+/**
+ * The bridge stopped (Ctrl+C) or restarted: the feed tries again with backoff. A restarted lab keeps its token,
+ * so the page reconnects by itself; a key the bridge now refuses is forgotten, and the feed stops.
+ */
+async function retry(token: string): Promise<boolean> {
+  if (!(await refused(token))) return true;
+  forgetKey();
+  return false;
 }
 
 /** Whether the bridge answers, and refuses this key (401); false when it is down or unreachable. */

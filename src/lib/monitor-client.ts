@@ -1,6 +1,7 @@
 // The page's one connection to the live monitor feed: samples of the four nodes and the load run's state,
 // shared by every component that shows them.
 import type { LoadState, MonitorSample } from "../../shared/api-types.ts";
+import { openFeed, type Feed } from "./event-feed.ts";
 import { labToken } from "./lab-client.ts";
 
 export interface MonitorListener {
@@ -11,50 +12,35 @@ export interface MonitorListener {
 }
 
 const listeners = new Set<MonitorListener>();
-let source: EventSource | null = null;
-let retry = 1000;
+let feed: Feed | null = null;
 let lastLoad: LoadState | null = null;
 
 export function watchMonitor(listener: MonitorListener): () => void {
   listeners.add(listener);
   if (lastLoad) listener.load?.(lastLoad);
-  if (!source) connect();
+  if (!feed?.active) feed = openFeed("/api/monitor", { token: labToken, events, online });
   return () => {
     listeners.delete(listener);
     // Nobody watching: close the feed, so the bridge stops sampling.
     if (listeners.size === 0) {
-      source?.close();
-      source = null;
+      feed?.close();
+      feed = null;
     }
   };
 }
 
-function connect() {
-  const token = labToken();
-  if (!token) {
-    for (const listener of listeners) listener.online?.(false);
-    return;
-  }
-  source = new EventSource(`/api/monitor?token=${encodeURIComponent(token)}`);
-  source.addEventListener("open", () => {
-    retry = 1000;
-    for (const listener of listeners) listener.online?.(true);
-  });
-  source.addEventListener("sample", (event) => {
-    const sample = JSON.parse((event as MessageEvent).data) as MonitorSample;
-    for (const listener of listeners) listener.sample?.(sample);
-  });
-  source.addEventListener("load", (event) => {
-    lastLoad = JSON.parse((event as MessageEvent).data) as LoadState;
+const events = {
+  sample(data: unknown) {
+    for (const listener of listeners) listener.sample?.(data as MonitorSample);
+  },
+  load(data: unknown) {
+    lastLoad = data as LoadState;
     for (const listener of listeners) listener.load?.(lastLoad);
-  });
-  source.onerror = () => {
-    source?.close();
-    source = null;
-    for (const listener of listeners) listener.online?.(false);
-    if (listeners.size > 0) setTimeout(connect, retry);
-    retry = Math.min(retry * 2, 15_000);
-  };
+  },
+};
+
+function online(up: boolean) {
+  for (const listener of listeners) listener.online?.(up);
 }
 
 export function formatBytes(bytes: number | null): string {

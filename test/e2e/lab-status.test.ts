@@ -77,6 +77,35 @@ describe("the site shell in a real browser", () => {
     }
   }, 120_000);
 
+  it("the live monitor says when the lab is gone and comes back by itself when it restarts", async () => {
+    const first = await startChildBridge();
+    const port = new URL(first.url).port;
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    try {
+      await page.goto(`${first.url}/lessons/06-load-and-watch/#lab-token=${CHILD_TOKEN}`);
+      const monitor = page.locator("live-monitor").first();
+      const offline = monitor.locator(".monitor__offline");
+      await page.locator('live-monitor[data-online="true"]').first().waitFor();
+      await first.stop();
+      await offline.waitFor({ state: "visible" });
+      await expect(monitor.getAttribute("data-online")).resolves.toBe("false");
+      // Forget what the first bridge said, so that a tile marked up again shows a sample of the second.
+      const master = monitor.locator('.monitor__tile[data-node="master"]');
+      await master.evaluate((tile) => (tile.dataset["state"] = "unknown"));
+      const second = await startChildBridge({ PORT: port });
+      try {
+        await offline.waitFor({ state: "hidden", timeout: 30_000 });
+        await page.locator('live-monitor[data-online="true"]').first().waitFor();
+        // Samples flow again: the tile shows master's state from the new bridge.
+        await master.and(page.locator('[data-state="up"]')).waitFor();
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      await page.close();
+    }
+  }, 120_000);
+
   it("shows all four nodes up with version, port and wal_level, in the page and the sidebar", async () => {
     const page = await labPage(browser, { viewport: { width: 1280, height: 900 } });
     await page.goto(`${inject("bridgeUrl")}/`);
