@@ -9,15 +9,16 @@ export interface JudgedCheck extends CheckResult {
   check: StateCheck;
 }
 
+/**
+ * A node's facts, or why the node couldn't give them (down, refused). When the bridge itself doesn't answer (the
+ * page is being left, the lab stopped), `post` throws and so does this: nothing can be judged, and a verdict of
+ * "off" would be wrong.
+ */
 async function readFacts(node: NodeName, post: Post): Promise<FactsByNode[NodeName]> {
-  try {
-    const response = await post<QueryResponse>("/api/query", { node, sql: FACTS_SQL });
-    if (response.error) return { unreachable: response.error.message };
-    const text = response.results.at(-1)?.rows[0]?.[0];
-    return text ? parseFacts(text) : { unreachable: "it answered nothing" };
-  } catch (error) {
-    return { unreachable: error instanceof Error ? error.message : String(error) };
-  }
+  const response = await post<QueryResponse>("/api/query", { node, sql: FACTS_SQL });
+  if (response.error) return { unreachable: response.error.message };
+  const text = response.results.at(-1)?.rows[0]?.[0];
+  return text ? parseFacts(text) : { unreachable: "it answered nothing" };
 }
 
 export async function evaluateChecks(checks: readonly StateCheck[], post: Post): Promise<JudgedCheck[]> {

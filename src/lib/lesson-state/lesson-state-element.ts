@@ -86,8 +86,10 @@ export class LessonStateElement extends HTMLElement {
   /** One evaluation at a time; a request meanwhile runs once more after it. */
   async evaluate(): Promise<void> {
     if (this.running) {
+      // Wanted after the one in flight: the caller that started it runs one more, and this waits for that too.
       this.again = true;
-      return this.running;
+      while (this.running) await this.running;
+      return;
     }
     this.running = (async () => {
       try {
@@ -115,7 +117,8 @@ export class LessonStateElement extends HTMLElement {
   /** The end-state checks still off after up to `seconds` (replication takes a moment to show). */
   async endOff(seconds: number): Promise<string[]> {
     const judged = await evaluateUntilMet(this.state.end, api, seconds);
-    void this.evaluate();
+    // The checklist (and the learner's progress) shows this verdict before Run all reports it.
+    await this.evaluate();
     return judged.filter((result) => !result.ok).map((result) => `${describeCheck(result.check)}: ${result.off}`);
   }
 
