@@ -1,6 +1,6 @@
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { labPage, launch, screenshot } from "../support/browser.ts";
+import { labPage, launch, openLabPage, screenshot } from "../support/browser.ts";
 
 let browser: Browser;
 let page: Page;
@@ -13,10 +13,7 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function open(path: string) {
-  await page.goto(`${inject("bridgeUrl")}${path}`);
-  await page.locator(".lab-status.compact [data-node='master'][data-state='up']").waitFor();
-}
+const open = (path: string) => openLabPage(page, path);
 
 /** The lesson's own cells, not the learner's scratch cells. */
 const lessonCell = (n: number) => page.locator("sql-cell:not([data-scratch])").nth(n);

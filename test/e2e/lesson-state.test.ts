@@ -4,7 +4,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { call, direct } from "../support/bridge.ts";
-import { labPage, launch, screenshot } from "../support/browser.ts";
+import { labPage, launch, openLabPage, screenshot } from "../support/browser.ts";
 
 let browser: Browser;
 let page: Page;
@@ -18,10 +18,7 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function open(path: string) {
-  await page.goto(`${inject("bridgeUrl")}${path}`);
-  await page.locator(".lab-status.compact [data-node='master'][data-state='up']").waitFor();
-}
+const open = (path: string) => openLabPage(page, path);
 
 const runAllStatus = () => page.locator(".run-all__status").textContent();
 

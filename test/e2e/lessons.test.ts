@@ -1,7 +1,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { call } from "../support/bridge.ts";
-import { ARTIFACTS, labPage, launch, screenshot } from "../support/browser.ts";
+import { ARTIFACTS, labPage, launch, openLabPage, screenshot } from "../support/browser.ts";
 
 let browser: Browser;
 let page: Page;
@@ -19,10 +19,7 @@ const cell = (n: number) => page.locator("sql-cell").nth(n);
 /** The cell's live output: before it runs, a cell may show the answer recorded when the lessons were replayed. */
 const output = (n: number) => cell(n).locator(".sql-cell__output:not(.is-recorded)");
 
-async function open(path: string) {
-  await page.goto(`${inject("bridgeUrl")}${path}`);
-  await page.locator(".lab-status.compact [data-node='master'][data-state='up']").waitFor();
-}
+const open = (path: string) => openLabPage(page, path);
 
 /** Waits until the cell has finished running and shows an answer. */
 async function settled(n: number) {

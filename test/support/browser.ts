@@ -49,3 +49,9 @@ export async function labPage(
   );
   return page;
 }
+
+/** Opens a page of the lab's site and waits until its status panel shows master up: the page has reached the lab. */
+export async function openLabPage(page: Page, path: string): Promise<void> {
+  await page.goto(`${inject("bridgeUrl")}${path}`);
+  await page.locator(".lab-status.compact [data-node='master'][data-state='up']").waitFor();
+}
