@@ -43,6 +43,16 @@ export default tseslint.config(
               message: "The bridge imports shared/, never the site's code: move what both sides need there.",
             },
             {
+              target: ["./server", "./scripts", "./bench", "./load"],
+              from: "./test",
+              message: "The tests use the code, never the other way round: move what both need to server/ or shared/.",
+            },
+            {
+              target: "./scripts",
+              from: "./bench",
+              message: "npm run record and the other scripts use server/ and shared/, not the benchmarks' fixtures.",
+            },
+            {
               target: "./shared",
               from: ["./src", ...NOT_FOR_THE_BROWSER],
               message: "shared/ runs on both sides, so it imports neither.",

@@ -1,13 +1,12 @@
+// The benchmarks' lab: a fresh one and the bridge in front of it (server/start-lab.ts), in a temp folder.
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import type { NodeName } from "../shared/api-types.ts";
-import { createApp } from "../server/app.ts";
 import { loadConfig } from "../server/config.ts";
-import { EmbeddedLab } from "../server/lab/embedded/index.ts";
 import { nextFreePort } from "../server/lab/embedded/ports.ts";
-import { listen } from "../server/listen.ts";
+import { startLab } from "../server/start-lab.ts";
 
 export const BENCH_TOKEN = "bench-token-0123456789";
 
@@ -21,7 +20,7 @@ export async function freeBase(): Promise<number> {
   return nextFreePort(30_000 + Math.floor(Math.random() * 20_000), new Set());
 }
 
-/** A fresh lab and a bridge in front of it, in a temp folder, as the benchmarks need them. */
+/** A fresh embedded lab and a bridge in front of it, in a temp folder, as the benchmarks need them. */
 export async function startLabAndBridge() {
   const dir = await labFolder();
   const config = loadConfig({
@@ -30,12 +29,11 @@ export async function startLabAndBridge() {
     LAB_TOKEN: BENCH_TOKEN,
     PORT: "0",
   });
-  const lab = new EmbeddedLab(config);
-  await lab.start();
-  let port = 0;
-  const bridge = createApp({ ...config, lab, port: () => port });
-  const listening = await listen(bridge.handler, 0, bridge.upgrade);
-  port = listening.port;
+  const started = await startLab(config).catch(async (error) => {
+    await fs.rm(dir, { recursive: true, force: true });
+    throw error;
+  });
+  const { lab } = started;
   const sql = async (node: NodeName, text: string) => {
     const client = new pg.Client(lab.endpoint(node));
     await client.connect();
@@ -46,11 +44,8 @@ export async function startLabAndBridge() {
     }
   };
   const stop = async () => {
-    listening.server.closeAllConnections();
-    await new Promise((resolve) => listening.server.close(resolve));
-    await bridge.close();
-    await lab.stop();
+    await started.stop();
     await fs.rm(dir, { recursive: true, force: true });
   };
-  return { lab, bridge, port, url: `http://127.0.0.1:${port}`, sql, stop };
+  return { ...started, sql, stop };
 }

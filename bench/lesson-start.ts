@@ -15,6 +15,7 @@ import { parseArgs } from "node:util";
 import { performance } from "node:perf_hooks";
 import { NODE_NAMES, type LabStatus, type LessonStartProgress } from "../shared/api-types.ts";
 import { runStep, type Post } from "../shared/lessons/replay.ts";
+import type { EmbeddedLab } from "../server/lab/embedded/index.ts";
 import { diskUse, formatBytes } from "../server/lesson-start/disk-use.ts";
 import { readLessons, stepsBefore } from "../server/lesson-start/lessons.ts";
 import { SnapshotStore } from "../server/lesson-start/snapshots.ts";
@@ -26,7 +27,9 @@ const { values } = parseArgs({
 const lesson = Number(values.lesson);
 const warmRuns = Number(values["warm-runs"]);
 
-const { lab, url, stop } = await startLabAndBridge();
+const started = await startLabAndBridge();
+const { url, stop } = started;
+const lab = started.lab as EmbeddedLab;
 const call = async <T>(path: string, body?: unknown): Promise<T> => {
   const response = await fetch(`${url}${path}`, {
     method: body === undefined ? "GET" : "POST",

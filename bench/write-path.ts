@@ -116,7 +116,8 @@ for (let round = 0; round < rounds; round++) {
 // Catch-up: the product's own load run (child process, verdict) with the monitor open, as a learner sees it.
 await settle();
 const monitor = new Monitor(lab.lab);
-const links = new FollowerLinks(lab.lab, (name, lines) => lab.lab.logTail(name, lines));
+const local = lab.lab.localServers();
+const links = new FollowerLinks(lab.lab, local ? (name, lines) => local.logTail(name, lines) : undefined);
 const controller = new LoadController(monitor, () => `${lab.url}/async-users`, links);
 const stopWatching = monitor.watch(() => {});
 const done = new Promise<Extract<LoadState, { phase: "done" }>>((resolve, reject) =>

@@ -2,21 +2,33 @@
 // which the site shows (marked as recorded) until the reader runs a cell. Run it after changing a lesson; the
 // tests fail while a recording no longer matches its lesson.
 import fs from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import type { LabStatus } from "../shared/api-types.ts";
 import { recordKey } from "../shared/lessons/lesson-cells.ts";
 import { conninfosOf } from "../shared/lessons/placeholders.ts";
 import { maskPassword, type Recording } from "../shared/lessons/recorded.ts";
 import { runStep, type Post } from "../shared/lessons/replay.ts";
-import { PROJECT_ROOT } from "../server/config.ts";
-import { readLessons } from "../test/support/lessons.ts";
-import { BENCH_TOKEN, startLabAndBridge } from "../bench/fixture.ts";
+import { loadConfig, PROJECT_ROOT } from "../server/config.ts";
+import { nextFreePort } from "../server/lab/embedded/ports.ts";
+import { readLessons } from "../server/lesson-start/lessons.ts";
+import { startLab } from "../server/start-lab.ts";
 
-const lab = await startLabAndBridge();
+const TOKEN = "record-token-0123456789";
+// A fresh lab in a temp folder that the postgres user can reach when this runs as root (mkdtemp makes it 0700).
+const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "lab-record-"));
+await fs.chmod(dataDir, 0o755);
+// Ports away from the default ones, which a lab of the reader's own may be using.
+const pgPort = await nextFreePort(30_000 + Math.floor(Math.random() * 20_000), new Set());
+const config = loadConfig({ LAB_DATA_DIR: dataDir, LAB_PG_PORT: String(pgPort), LAB_TOKEN: TOKEN, PORT: "0" });
+const lab = await startLab(config).catch(async (error: unknown) => {
+  await fs.rm(dataDir, { recursive: true, force: true });
+  throw error;
+});
 const post: Post = async <T>(route: string, body: unknown) => {
   const response = await fetch(`${lab.url}${route}`, {
     method: "POST",
-    headers: { Authorization: `Bearer ${BENCH_TOKEN}`, "Content-Type": "application/json" },
+    headers: { Authorization: `Bearer ${TOKEN}`, "Content-Type": "application/json" },
     body: JSON.stringify(body),
   });
   if (!response.ok) throw new Error(`${route} answered ${response.status}: ${await response.text()}`);
@@ -49,4 +61,5 @@ try {
   );
 } finally {
   await lab.stop();
+  await fs.rm(dataDir, { recursive: true, force: true });
 }

@@ -2,7 +2,7 @@
 // would (root on Debian or Ubuntu), and otherwise stops at once, before the lab starts or the site builds, with
 // what is missing and the one command to run. It never lets the tests that need them be skipped.
 import { spawn } from "node:child_process";
-import { prepare, thisMachine, type Run } from "../test/support/prerequisites.ts";
+import { prepare, thisMachine, type Run } from "./prerequisites.ts";
 
 const run: Run = (command, args, env) =>
   new Promise((resolve) => {

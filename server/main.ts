@@ -1,16 +1,14 @@
-// `npm start`: builds the site if it is out of date, starts the lab and the bridge, prints where to go, and
-// stops all four servers cleanly on Ctrl+C.
+// `npm start`: builds the site if it is out of date, starts the lab and the bridge (server/start-lab.ts), prints
+// where to go, leaves bridge.json for `npm run load`, and stops all four servers cleanly on Ctrl+C.
 import fs from "node:fs/promises";
 import type { NodeStatus } from "../shared/api-types.ts";
-import { createApp } from "./app.ts";
-import { buildSiteIfNeeded } from "./build-site.ts";
+import { removeBridgeFile, writeBridgeFile } from "./bridge-file.ts";
 import { loadConfig } from "./config.ts";
 import { CliError, DomainError, oneLine } from "./errors.ts";
 import { EmbeddedLab } from "./lab/embedded/index.ts";
-import { createLab } from "./lab/index.ts";
-import { listen } from "./listen.ts";
+import type { Lab } from "./lab/lab.ts";
+import { startLab, type StartedLab } from "./start-lab.ts";
 import { bridgeToken, tokenFile } from "./token.ts";
-import { removeBridgeFile, writeBridgeFile } from "./bridge-file.ts";
 
 const started = performance.now();
 const seconds = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
@@ -47,31 +45,34 @@ async function main() {
   const config = loaded.tokenExplicit
     ? loaded
     : { ...loaded, token: await bridgeToken(loaded.dataDir, (text) => say(`  note: ${text}`)) };
-  const lab = createLab(config);
+  // Ctrl+C during the start stops the nodes started so far; once the bridge listens, it closes that too.
+  let starting: Lab | undefined;
+  let running: StartedLab | undefined;
   let last = new Map<string, string>();
   // When each node began its current start, so that "up" says how long that start took (a node restarted from
   // a lesson an hour in is up in 0.1 s, not in 3600 s).
   const startingSince = new Map<string, number>();
-  lab.on("node", (status) => {
-    const line = describe(status);
-    if (status.state === "starting" && !startingSince.has(status.name))
-      startingSince.set(status.name, performance.now());
-    // Other fields of a node (its subscriptions) change without its state: say a line only when it reads anew.
-    if (last.get(status.name) !== line) {
-      const since = startingSince.get(status.name);
-      say(
-        status.state === "up" && since !== undefined
-          ? `${line}  (${((performance.now() - since) / 1000).toFixed(1)} s)`
-          : line,
-      );
-    }
-    if (status.state !== "starting") startingSince.delete(status.name);
-    last.set(status.name, line);
-  });
+  const watch = (lab: Lab) => {
+    lab.on("node", (status) => {
+      const line = describe(status);
+      if (status.state === "starting" && !startingSince.has(status.name))
+        startingSince.set(status.name, performance.now());
+      // Other fields of a node (its subscriptions) change without its state: say a line only when it reads anew.
+      if (last.get(status.name) !== line) {
+        const since = startingSince.get(status.name);
+        say(
+          status.state === "up" && since !== undefined
+            ? `${line}  (${((performance.now() - since) / 1000).toFixed(1)} s)`
+            : line,
+        );
+      }
+      if (status.state !== "starting") startingSince.delete(status.name);
+      last.set(status.name, line);
+    });
+    lab.on("note", (text) => say(`  note: ${text}`));
+    starting = lab;
+  };
 
-  lab.on("note", (text) => say(`  note: ${text}`));
-  say(`Replication Lab: starting four PostgreSQL nodes (${config.mode} mode)`);
-  const building = buildSiteIfNeeded(config.siteDir, say);
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) {
@@ -81,36 +82,20 @@ async function main() {
     stopping = true;
     say(`\n${signal}: stopping the lab (Ctrl+C again to force)`);
     last = new Map();
-    await Promise.allSettled([bridge?.close(), closeServer()]);
-    await lab.stop();
+    if (running) {
+      await removeBridgeFile(config.dataDir);
+      await running.stop();
+    } else await starting?.stop();
     say("All nodes stopped. Your data is kept; npm start brings it back.");
     process.exit(0);
   };
   process.on("SIGINT", () => void shutdown("Ctrl+C"));
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
 
-  let bridge: { close: () => Promise<void> } | undefined;
-  let closeServer = async () => {};
-  try {
-    await lab.start();
-  } catch (error) {
-    await lab.stop().catch(() => {});
-    throw error;
-  }
-  await building;
-
-  let port = config.bridgePort;
-  const created = createApp({ ...config, lab, port: () => port });
-  bridge = created;
-  const listening = await listen(created.handler, config.bridgePort, created.upgrade);
-  port = listening.port;
-  await writeBridgeFile(config.dataDir, `http://127.0.0.1:${port}`, config.token);
-  closeServer = async () => {
-    await removeBridgeFile(config.dataDir);
-    // Live feeds (server-sent events) would hold the server open: end them.
-    listening.server.closeAllConnections();
-    await new Promise<void>((resolve) => listening.server.close(() => resolve()));
-  };
+  say(`Replication Lab: starting four PostgreSQL nodes (${config.mode} mode)`);
+  running = await startLab(config, { watch, buildSite: say });
+  const { lab, port } = running;
+  await writeBridgeFile(config.dataDir, running.url, config.token);
 
   const down = lab.status().nodes.filter((node) => node.state !== "up");
   say("");

@@ -9,7 +9,7 @@ import { afterEach, describe, expect, inject, it } from "vitest";
 import { NODE_NAMES, type NodeName } from "../../shared/api-types.ts";
 import { loadConfig } from "../../server/config.ts";
 import { EmbeddedLab } from "../../server/lab/embedded/index.ts";
-import { requirePsql } from "../support/prerequisites.ts";
+import { requirePsql } from "../../scripts/prerequisites.ts";
 import { nodeConninfo, nodeLogin, waitFor } from "../support/bridge.ts";
 import { freeBase, tempDir } from "../support/temp-dir.ts";
 

@@ -12,7 +12,7 @@ import { ObjectStore } from "../../server/lesson-start/object-store.ts";
 import type { Entry } from "../../server/lesson-start/data-folder.ts";
 import { diskUse } from "../../server/lesson-start/disk-use.ts";
 import { bridgeUrl, call, direct, query, waitFor } from "../support/bridge.ts";
-import { readLessons } from "../support/lessons.ts";
+import { readLessons } from "../../server/lesson-start/lessons.ts";
 import { FOLLOWERS } from "../support/replication.ts";
 
 const lessons = await readLessons();

@@ -10,7 +10,7 @@ import { lessonState } from "../../src/lib/lesson-state/lesson-states.ts";
 import { runStep, type Post } from "../../shared/lessons/replay.ts";
 import { PROJECT_ROOT } from "../../server/config.ts";
 import { call } from "../support/bridge.ts";
-import { readLessons } from "../support/lessons.ts";
+import { readLessons } from "../../server/lesson-start/lessons.ts";
 
 const lessons = await readLessons();
 

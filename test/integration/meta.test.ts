@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { MetaError, runMeta } from "../../server/psql/describe/index.ts";
 import type { NodeName } from "../../shared/api-types.ts";
 import { formatResult } from "../../server/psql/format.ts";
-import { requirePsql } from "../support/prerequisites.ts";
+import { requirePsql } from "../../scripts/prerequisites.ts";
 import { nodeConninfo, nodeLogin } from "../support/bridge.ts";
 
 // The describe commands against a real PostgreSQL 18 lab, checked against the real psql where psql 15 (the

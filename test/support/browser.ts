@@ -3,7 +3,7 @@ import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { inject } from "vitest";
 import { PROJECT_ROOT } from "../../server/config.ts";
-import { requireBrowser } from "./prerequisites.ts";
+import { requireBrowser } from "../../scripts/prerequisites.ts";
 
 export const ARTIFACTS = path.join(PROJECT_ROOT, "test-artifacts");
 

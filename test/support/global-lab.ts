@@ -1,13 +1,11 @@
-// Starts one real embedded lab (four PostgreSQL servers) and the bridge in front of it, on free ports in a
-// temp folder, for the whole test run. Test files reach them over HTTP and by port.
+// Starts one real embedded lab (four PostgreSQL servers) and the bridge in front of it (server/start-lab.ts), on
+// free ports in a temp folder, for the whole test run, with the built site that the browser tests and the page
+// checks need. Test files reach them over HTTP and by port.
 import fs from "node:fs/promises";
 import type { TestProject } from "vitest/node";
-import { createApp } from "../../server/app.ts";
-import { buildSiteIfNeeded } from "../../server/build-site.ts";
 import { loadConfig } from "../../server/config.ts";
 import type { EmbeddedLab } from "../../server/lab/embedded/index.ts";
-import { createLab } from "../../server/lab/index.ts";
-import { listen } from "../../server/listen.ts";
+import { startLab } from "../../server/start-lab.ts";
 import { freeBase, tempDir } from "./temp-dir.ts";
 
 export const TEST_TOKEN = "test-token-0123456789abcdef";
@@ -36,23 +34,13 @@ export default async function setup(project: TestProject) {
     LAB_ROW_LIMIT: "500",
     PORT: "0",
   });
-  const lab = createLab(config);
-  // The browser tests and the page checks need the built site; build it alongside the lab's start. If either
-  // fails, the run ends before any teardown: the servers already started must be stopped here, or they outlive it.
-  const [started, built] = await Promise.allSettled([
-    lab.start(),
-    buildSiteIfNeeded(config.siteDir, (line) => console.log(line)),
-  ]);
-  if (started.status === "rejected" || built.status === "rejected") {
-    await lab.stop().catch(() => {});
+  // A failed start has stopped what it started; the run ends before any teardown, so the folder goes here.
+  const started = await startLab(config, { buildSite: (line) => console.log(line) }).catch(async (error) => {
     await fs.rm(dataDir, { recursive: true, force: true });
-    throw started.status === "rejected" ? started.reason : (built as PromiseRejectedResult).reason;
-  }
-  let port = 0;
-  const { handler, upgrade, close } = createApp({ ...config, lab, port: () => port });
-  const listening = await listen(handler, 0, upgrade);
-  port = listening.port;
-  project.provide("bridgeUrl", `http://127.0.0.1:${port}`);
+    throw error;
+  });
+  const { lab, url, port } = started;
+  project.provide("bridgeUrl", url);
   project.provide("bridgePort", port);
   project.provide("token", TEST_TOKEN);
   project.provide("pgPorts", Object.fromEntries(lab.status().nodes.map((node) => [node.name, node.port])));
@@ -60,9 +48,7 @@ export default async function setup(project: TestProject) {
   project.provide("pgPassword", lab.endpoint("master").password);
   project.provide("labDataDir", (lab as EmbeddedLab).dataDir);
   return async () => {
-    await new Promise((resolve) => listening.server.close(resolve));
-    await close();
-    await lab.stop();
+    await started.stop();
     await fs.rm(dataDir, { recursive: true, force: true });
   };
 }

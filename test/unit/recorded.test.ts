@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../../server/config.ts";
 import { recordKey } from "../../shared/lessons/lesson-cells.ts";
 import type { Recording } from "../../shared/lessons/recorded.ts";
-import { readLessons } from "../support/lessons.ts";
+import { readLessons } from "../../server/lesson-start/lessons.ts";
 
 const recording = JSON.parse(await fs.readFile(path.join(PROJECT_ROOT, "src/data/recorded.json"), "utf8")) as Recording;
 

@@ -4,7 +4,7 @@ import { NODE_NAMES } from "../../shared/api-types.ts";
 import { describeCheck, judgeCheck, type FactsByNode, type StateCheck } from "../../src/lib/lesson-state/checks.ts";
 import type { NodeFacts } from "../../src/lib/lesson-state/facts.ts";
 import { builtBy, LESSON_COUNT, lessonState } from "../../src/lib/lesson-state/lesson-states.ts";
-import { readLessons } from "../support/lessons.ts";
+import { readLessons } from "../../server/lesson-start/lessons.ts";
 
 function facts(patch: Partial<NodeFacts> = {}): NodeFacts {
   return {

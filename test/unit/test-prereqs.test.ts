@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { distroWords, findBrowser, plan, prepare, type Machine, type Run } from "../support/prerequisites.ts";
+import { distroWords, findBrowser, plan, prepare, type Machine, type Run } from "../../scripts/prerequisites.ts";
 
 /** A machine with these programs and nothing else; Debian, root, PATH=/usr/bin unless told otherwise. */
 function machine(programs: string[], overrides: Partial<Machine> & { env?: Record<string, string> } = {}): Machine {
