@@ -15,9 +15,9 @@ import { parseArgs } from "node:util";
 import { performance } from "node:perf_hooks";
 import { NODE_NAMES, type LabStatus, type LessonStartProgress } from "../shared/api-types.ts";
 import { runStep, type Post } from "../shared/lessons/replay.ts";
-import type { EmbeddedLab } from "../server/lab/embedded/index.ts";
 import { diskUse, formatBytes } from "../server/lesson-start/disk-use.ts";
 import { readLessons, stepsBefore } from "../server/lesson-start/lessons.ts";
+import type { LocalServers } from "../server/lab/lab.ts";
 import { SnapshotStore } from "../server/lesson-start/snapshots.ts";
 import { BENCH_TOKEN, startLabAndBridge } from "./fixture.ts";
 
@@ -27,9 +27,10 @@ const { values } = parseArgs({
 const lesson = Number(values.lesson);
 const warmRuns = Number(values["warm-runs"]);
 
-const started = await startLabAndBridge();
-const { url, stop } = started;
-const lab = started.lab as EmbeddedLab;
+const { lab, url, stop } = await startLabAndBridge();
+// The benchmark measures the snapshots, which only a lab whose servers' folders are on this machine keeps.
+const local = lab.localServers();
+if (!local) throw new Error(`lesson starts keep snapshots in the embedded lab only; this one is ${lab.mode}`);
 const call = async <T>(path: string, body?: unknown): Promise<T> => {
   const response = await fetch(`${url}${path}`, {
     method: body === undefined ? "GET" : "POST",
@@ -84,12 +85,12 @@ function cpuSeconds(): number {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** The snapshots kept, on disk, against whole copies of the folders they list and the lab's own four folders. */
-async function reportDisk(): Promise<void> {
-  const { starts, bytes, listed } = await new SnapshotStore(lab).usage();
-  const live = await Promise.all(NODE_NAMES.map((name) => diskUse(lab.nodeFolder(name))));
+async function reportDisk(local: LocalServers): Promise<void> {
+  const { starts, bytes, listed } = await new SnapshotStore(lab, local).usage();
+  const live = await Promise.all(NODE_NAMES.map((name) => diskUse(local.nodeFolder(name))));
   const liveBytes = live.reduce((sum, use) => sum + use.bytes, 0);
   const whole = starts * liveBytes;
-  console.log(`  disk: ${starts} lesson starts kept in ${formatBytes(bytes)} (${path.join(lab.dataDir, "snapshots")})`);
+  console.log(`  disk: ${starts} lesson starts kept in ${formatBytes(bytes)} (${path.join(local.dataDir, "snapshots")})`);
   console.log(
     `        the files they list: ${formatBytes(listed)}; whole copies of the lab's four folders (${formatBytes(liveBytes)}) per start, as kept before: about ${formatBytes(whole)}, ${(whole / bytes).toFixed(1)}x more`,
   );
@@ -105,7 +106,7 @@ try {
   console.log(
     `  cold (replay + snapshots kept): ${cold.seconds.toFixed(2)} s   (${(cold.seconds / plain).toFixed(2)} of plain; CPU ${cold.cpu.toFixed(1)} s)`,
   );
-  await reportDisk();
+  await reportDisk(local);
   const warm: number[] = [];
   const warmCpu: number[] = [];
   for (let i = 0; i < warmRuns; i++) {

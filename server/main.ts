@@ -5,7 +5,6 @@ import type { NodeStatus } from "../shared/api-types.ts";
 import { removeBridgeFile, writeBridgeFile } from "./bridge-file.ts";
 import { loadConfig } from "./config.ts";
 import { CliError, DomainError, oneLine } from "./errors.ts";
-import { EmbeddedLab } from "./lab/embedded/index.ts";
 import type { Lab } from "./lab/lab.ts";
 import { startLab, type StartedLab } from "./start-lab.ts";
 import { bridgeToken, tokenFile } from "./token.ts";
@@ -107,10 +106,13 @@ async function main() {
   say(
     `  API token for other clients: ${config.token} (kept in ${config.tokenExplicit ? "LAB_TOKEN" : tokenFile(config.dataDir)})`,
   );
-  if (lab instanceof EmbeddedLab) {
+  // Only a lab whose servers run here has a password file to point psql at; docker and external nodes have
+  // their own ways in.
+  const local = lab.localServers();
+  if (local) {
     const master = lab.endpoint("master");
     say(
-      `  psql on master: PGPASSWORD=$(cat ${shellQuote(lab.passwordFile)}) psql "host=${master.host} port=${master.port} user=${master.user} dbname=${master.database}"`,
+      `  psql on master: PGPASSWORD=$(cat ${shellQuote(local.passwordFile)}) psql "host=${master.host} port=${master.port} user=${master.user} dbname=${master.database}"`,
     );
   }
   say(`  Ctrl+C stops the lab.`);

@@ -24,9 +24,22 @@ export interface Endpoint {
 
 /**
  * What only a lab whose servers run on this machine, started by the bridge, can do: read a node's server log,
- * and the lessons' demonstrations that start servers of their own next to the nodes.
+ * the lessons' demonstrations that start servers of their own next to the nodes, keep and restore the nodes'
+ * data folders (lesson starts' snapshots), and tell the terminal where its password file is.
  */
 export interface LocalServers {
+  /** The folder holding the nodes' data folders, the password file and the server logs. */
+  readonly dataDir: string;
+  /** The file holding the superuser's password, for `PGPASSWORD=$(cat ...)`. */
+  readonly passwordFile: string;
+  /** A node's data folder (PGDATA). */
+  nodeFolder(name: NodeName): string;
+  /** Where each node listens now. */
+  nodePorts(): Record<NodeName, number>;
+  /** Stops every node, runs `work` on their folders, then starts `restart`, even when the work failed. */
+  withNodesStopped(restart: readonly NodeName[], work: () => Promise<void>): Promise<void>;
+  /** Subscriptions made when the nodes listened on `then` are re-pointed at where they listen now. */
+  followPortMoves(then: Record<NodeName, number>): Promise<void>;
   /** The last lines of a node's server log (what postgres printed), optionally only those matching `match`. */
   logTail(name: NodeName, lines: number, match?: { test(line: string): boolean }): Promise<string[]>;
   /** A second server on a node's data folder, which its lock file refuses. */

@@ -1,13 +1,13 @@
 // Brings the lab to the start of a lesson: the state that running every step of the lessons before it, in
 // order, on a fresh lab leaves. In the embedded lab the state is kept as a snapshot of the nodes' data folders
 // the first time it is reached (and at every lesson boundary passed on the way), so later requests restore it
-// in a few seconds instead of replaying; docker and external labs reset and replay every time.
+// in a few seconds instead of replaying; docker and external labs, whose servers' folders the bridge can't reach
+// (Lab.localServers() is null), reset and replay every time.
 import { performance } from "node:perf_hooks";
 import type { LessonStartProgress } from "../../shared/api-types.ts";
 import type { Lesson } from "../../shared/lessons/lesson-files.ts";
 import { runStep, type Post } from "../../shared/lessons/replay.ts";
 import { LabBusy, LabError, NotFound } from "../errors.ts";
-import { EmbeddedLab } from "../lab/embedded/index.ts";
 import type { Lab } from "../lab/lab.ts";
 import { resetLab } from "../lab/reset.ts";
 import { lessonNumber, readLessons, startKey } from "./lessons.ts";
@@ -36,7 +36,8 @@ export class LessonStart {
     private readonly post: Post,
     private readonly lessons: () => Promise<Lesson[]> = readLessons,
   ) {
-    this.snapshots = lab instanceof EmbeddedLab ? new SnapshotStore(lab) : null;
+    const local = lab.localServers();
+    this.snapshots = local ? new SnapshotStore(lab, local) : null;
   }
 
   progress(): LessonStartProgress | null {

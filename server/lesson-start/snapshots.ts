@@ -8,7 +8,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { NODE_NAMES, type NodeName } from "../../shared/api-types.ts";
-import type { EmbeddedLab } from "../lab/embedded/index.ts";
+import type { Lab, LocalServers } from "../lab/lab.ts";
 import { diskUse } from "./disk-use.ts";
 import { allStored, isEntry, readDataFolder, syncDataFolder, type Entry } from "./data-folder.ts";
 import { ObjectStore } from "./object-store.ts";
@@ -29,10 +29,14 @@ export interface LessonStartName {
 }
 
 export class SnapshotStore {
-  constructor(private readonly lab: EmbeddedLab) {}
+  constructor(
+    private readonly lab: Lab,
+    /** The lab's servers on this machine (lab.localServers()): only their folders can be kept and restored. */
+    private readonly local: LocalServers,
+  ) {}
 
   private get root(): string {
-    return path.join(this.lab.dataDir, "snapshots");
+    return path.join(this.local.dataDir, "snapshots");
   }
 
   private get objects(): ObjectStore {
@@ -62,12 +66,12 @@ export class SnapshotStore {
     await fs.chmod(this.root, 0o700);
     const objects = this.objects;
     const folders = {} as Record<NodeName, Entry[]>;
-    await this.lab.withNodesStopped(running, async () => {
+    await this.local.withNodesStopped(running, async () => {
       await Promise.all(
-        NODE_NAMES.map(async (name) => (folders[name] = await readDataFolder(this.lab.nodeFolder(name), objects))),
+        NODE_NAMES.map(async (name) => (folders[name] = await readDataFolder(this.local.nodeFolder(name), objects))),
       );
     });
-    const snapshot: SnapshotFile = { lesson, key, ports: this.lab.nodePorts(), running, folders };
+    const snapshot: SnapshotFile = { lesson, key, ports: this.local.nodePorts(), running, folders };
     const target = this.file(lesson, key);
     await fs.writeFile(`${target}.partial`, JSON.stringify(snapshot), { mode: 0o600 });
     await fs.rename(`${target}.partial`, target);
@@ -89,8 +93,8 @@ export class SnapshotStore {
       await fs.rm(this.file(lesson, key), { force: true });
       return false;
     }
-    await this.lab.withNodesStopped(snapshot.running, async () => {
-      const folders = NODE_NAMES.map((name) => this.lab.nodeFolder(name));
+    await this.local.withNodesStopped(snapshot.running, async () => {
+      const folders = NODE_NAMES.map((name) => this.local.nodeFolder(name));
       try {
         await Promise.all(NODE_NAMES.map((name, i) => syncDataFolder(snapshot.folders[name], folders[i]!, objects)));
       } catch (error) {
@@ -98,7 +102,7 @@ export class SnapshotStore {
         throw error;
       }
     });
-    await this.lab.followPortMoves(snapshot.ports);
+    await this.local.followPortMoves(snapshot.ports);
     return true;
   }
 

@@ -59,7 +59,7 @@ describe("the WAL in a snapshot", () => {
       "recycled segments wait under future names",
     ).toBe(true);
 
-    const store = new SnapshotStore(lab);
+    const store = new SnapshotStore(lab, lab.localServers());
     await store.save(2, "wal-test");
     const snapshot = JSON.parse(
       await fs.readFile(path.join(dataDir, "snapshots", "lesson-02-wal-test.json"), "utf8"),

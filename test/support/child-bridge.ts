@@ -14,7 +14,8 @@ export interface ChildBridge {
   /** Its LAB_DATA_DIR, where it writes bridge.json. */
   dataDir: string;
   pid: number;
-  /** Everything the bridge printed on stderr so far. */
+  /** Everything the bridge printed on stdout (what npm start shows) and on stderr so far. */
+  stdout: () => string;
   stderr: () => string;
   /** Null while the process runs; its exit code or signal once it ended. */
   exited: () => string | null;
@@ -66,6 +67,7 @@ export async function startChildBridge(env: Record<string, string> = {}): Promis
     url,
     dataDir,
     pid,
+    stdout: () => stdout,
     stderr: () => stderr,
     exited: () => exited,
     async peakRss() {

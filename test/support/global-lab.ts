@@ -4,7 +4,6 @@
 import fs from "node:fs/promises";
 import type { TestProject } from "vitest/node";
 import { loadConfig } from "../../server/config.ts";
-import type { EmbeddedLab } from "../../server/lab/embedded/index.ts";
 import { startLab } from "../../server/start-lab.ts";
 import { freeBase, tempDir } from "./temp-dir.ts";
 
@@ -40,13 +39,18 @@ export default async function setup(project: TestProject) {
     throw error;
   });
   const { lab, url, port } = started;
+  const local = lab.localServers();
+  if (!local) {
+    await started.stop();
+    throw new Error(`the test lab is an embedded one, whose servers run here; it is ${lab.mode}`);
+  }
   project.provide("bridgeUrl", url);
   project.provide("bridgePort", port);
   project.provide("token", TEST_TOKEN);
   project.provide("pgPorts", Object.fromEntries(lab.status().nodes.map((node) => [node.name, node.port])));
   project.provide("rowLimit", config.rowLimit);
   project.provide("pgPassword", lab.endpoint("master").password);
-  project.provide("labDataDir", (lab as EmbeddedLab).dataDir);
+  project.provide("labDataDir", local.dataDir);
   return async () => {
     await started.stop();
     await fs.rm(dataDir, { recursive: true, force: true });
