@@ -10,7 +10,7 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs, promisify } from "node:util";
-import type { LoadState } from "../shared/api-types.ts";
+import { FOLLOWERS, NODE_NAMES, type LoadState } from "../shared/api-types.ts";
 import { nodeOutcome, verdictHeadline } from "../shared/load-verdict.ts";
 import { runLoad } from "../server/load-run/runner.ts";
 import { LoadController } from "../server/load-run/controller.ts";
@@ -33,14 +33,14 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 const lab = await startLabAndBridge();
 const master = lab.lab.endpoint("master");
-for (const node of ["master", "slave1", "slave2", "slave3"] as const) {
+for (const node of NODE_NAMES) {
   await lab.sql(
     node,
     "CREATE TABLE users (id serial PRIMARY KEY, name text NOT NULL, email text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())",
   );
 }
 await lab.sql("master", "CREATE PUBLICATION userpub FOR TABLE users");
-for (const node of ["slave1", "slave2", "slave3"] as const) {
+for (const node of FOLLOWERS) {
   await lab.sql(
     node,
     `CREATE SUBSCRIPTION sub_${node} CONNECTION '${lab.lab.node("master").conninfo}' PUBLICATION userpub`,
@@ -51,9 +51,7 @@ async function settle() {
   // Each measurement starts from an empty table with every follower caught up.
   await lab.sql("master", "TRUNCATE users");
   for (;;) {
-    const counts = await Promise.all(
-      (["slave1", "slave2", "slave3"] as const).map((n) => lab.sql(n, "SELECT count(*)::int AS n FROM users")),
-    );
+    const counts = await Promise.all(FOLLOWERS.map((n) => lab.sql(n, "SELECT count(*)::int AS n FROM users")));
     if (counts.every((rows) => rows[0]?.n === 0)) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

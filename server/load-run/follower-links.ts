@@ -1,14 +1,13 @@
 // Whether each follower can receive the load run's rows at all: its subscription to userpub, looked at on the
 // follower itself. A follower that lacks rows because it was never subscribed, or because its subscription is
 // disabled or its apply worker keeps failing, has lost nothing; only one that is subscribed and streaming can.
-import type { FollowerLink, NodeName, SubscriptionHealth } from "../../shared/api-types.ts";
+import { FOLLOWERS, type FollowerLink, type NodeName, type SubscriptionHealth } from "../../shared/api-types.ts";
 import { NodePools } from "../db/pools.ts";
 import type { Lab } from "../lab/lab.ts";
 import { lastApplyError } from "./apply-errors.ts";
 
 /** The publication lesson 4 creates and lesson 5's subscriptions follow: the one POST /async-users's rows travel by. */
 export const PUBLICATION = "userpub";
-export const FOLLOWERS: readonly NodeName[] = ["slave1", "slave2", "slave3"];
 /** How many lines at the end of a follower's log are searched for its subscription's last error. */
 const LOG_LINES = 400;
 

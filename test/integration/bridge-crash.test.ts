@@ -7,10 +7,10 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../../server/config.ts";
 import { isAlive, readLockFile } from "../../server/lab/embedded/leftover-server.ts";
+import { NODE_NAMES } from "../../shared/api-types.ts";
 import { waitFor } from "../support/bridge.ts";
 import { freeBase, tempDir } from "../support/temp-dir.ts";
 
-const NODES = ["master", "slave1", "slave2", "slave3"] as const;
 const TOKEN = "crash-test-token-0123456789";
 
 interface Bridge {
@@ -86,7 +86,7 @@ async function replicates(ports: number[], id: number): Promise<void> {
 }
 
 async function postmasters(): Promise<number[]> {
-  const locks = await Promise.all(NODES.map((name) => readLockFile(path.join(dataDir, name))));
+  const locks = await Promise.all(NODE_NAMES.map((name) => readLockFile(path.join(dataDir, name))));
   return locks.flatMap((lock) => (lock && isAlive(lock.pid) ? [lock.pid] : []));
 }
 

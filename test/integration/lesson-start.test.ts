@@ -6,14 +6,13 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { inject } from "vitest";
-import type { LabStatus, LessonStartProgress, NodeName } from "../../shared/api-types.ts";
+import { FOLLOWERS, NODE_NAMES, type LabStatus, type LessonStartProgress } from "../../shared/api-types.ts";
 import { runStep, type Post } from "../../shared/lessons/replay.ts";
 import { ObjectStore } from "../../server/lesson-start/object-store.ts";
 import type { Entry } from "../../server/lesson-start/data-folder.ts";
 import { diskUse } from "../../server/lesson-start/disk-use.ts";
 import { bridgeUrl, call, direct, query, waitFor } from "../support/bridge.ts";
 import { readLessons } from "../../server/lesson-start/lessons.ts";
-import { FOLLOWERS } from "../support/replication.ts";
 
 const lessons = await readLessons();
 
@@ -89,7 +88,7 @@ async function sharedFiles(): Promise<string[]> {
     if (stat.isDirectory()) for (const name of await fs.readdir(entry)) await visit(path.join(entry, name));
     else if (stat.isFile() && stat.nlink > 1) shared.push(entry);
   };
-  for (const node of ["master", ...FOLLOWERS]) await visit(path.join(inject("labDataDir"), node));
+  for (const node of NODE_NAMES) await visit(path.join(inject("labDataDir"), node));
   return shared;
 }
 
@@ -238,7 +237,7 @@ describe("starting a lesson from a known state", () => {
     await watching;
     expect(cells).toBeGreaterThan(0);
     expect(done).toMatchObject({ lesson: 9, how: "restore", phase: "done" });
-    for (const node of ["master", "slave1", "slave2", "slave3"] satisfies NodeName[]) {
+    for (const node of NODE_NAMES) {
       expect(states[node], node).toEqual(expect.arrayContaining(["stopping", "down", "up"]));
       expect(states[node]!.at(-1), node).toBe("up");
     }

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, inject, it } from "vitest";
-import type { LoadState } from "../../shared/api-types.ts";
+import { FOLLOWERS, type LoadState } from "../../shared/api-types.ts";
 import { call, direct, rawRequest, waitFor } from "../support/bridge.ts";
-import { counts, FOLLOWERS, setUpReplication } from "../support/replication.ts";
+import { counts, setUpReplication } from "../support/replication.ts";
 
 const post = (body: string, headers: Record<string, string> = { "Content-Type": "application/json" }) =>
   rawRequest({

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import type { NodeStatus } from "../../shared/api-types.ts";
+import { NODE_NAMES, type NodeStatus } from "../../shared/api-types.ts";
 import { call, direct, query, waitFor } from "../support/bridge.ts";
 
 describe("the lab's nodes through the bridge", () => {
@@ -22,7 +22,7 @@ describe("the lab's nodes through the bridge", () => {
   });
 
   it("has the walkthrough's database on every node", async () => {
-    for (const node of ["master", "slave1", "slave2", "slave3"] as const) {
+    for (const node of NODE_NAMES) {
       const { results } = await query(node, "SELECT current_database(), current_user");
       expect(results[0]?.rows).toEqual([["replication", "postgres"]]);
     }

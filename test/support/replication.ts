@@ -1,8 +1,6 @@
 import { expect } from "vitest";
-import { NODE_NAMES, type NodeName } from "../../shared/api-types.ts";
+import { FOLLOWERS, NODE_NAMES, type NodeName } from "../../shared/api-types.ts";
 import { call, direct, query, waitFor } from "./bridge.ts";
-
-export const FOLLOWERS = ["slave1", "slave2", "slave3"] as const;
 
 /** The state lesson 5 leaves: users everywhere, userpub on master, one subscription per follower, in sync. */
 export function setUpReplication(): Promise<void> {

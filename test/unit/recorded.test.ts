@@ -2,6 +2,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../../server/config.ts";
+import { NODE_NAMES } from "../../shared/api-types.ts";
 import { recordKey } from "../../shared/lessons/lesson-cells.ts";
 import type { Recording } from "../../shared/lessons/recorded.ts";
 import { readLessons } from "../../server/lesson-start/lessons.ts";
@@ -14,7 +15,7 @@ describe("the recorded outputs the site shows before a cell runs", () => {
   });
 
   it("keep each node's connection string with its password masked, never the recording lab's own", () => {
-    for (const node of ["master", "slave1", "slave2", "slave3"] as const) {
+    for (const node of NODE_NAMES) {
       expect(recording.conninfo?.[node], node).toMatch(
         /^host=127\.0\.0\.1 port=\d+ user=postgres password=\*+ dbname=replication$/,
       );

@@ -1,6 +1,7 @@
 // Runs the catalog queries psql's describe.c runs, keeping every value as the text the server sent (psql
 // prints PQgetvalue's text) and each column's type as format_type() names it.
 import type pg from "pg";
+import { BUILT_IN_TYPE_NAMES } from "../../db/type-names.ts";
 
 export interface Field {
   name: string;
@@ -14,26 +15,9 @@ export interface CatalogRows {
 
 const AS_TEXT: pg.CustomTypesConfig = { getTypeParser: () => (value: string) => value };
 
-/** The types describe.c's queries return, by OID, so that most results need no format_type() round trip. */
-const TYPE_NAMES: Record<number, string> = {
-  16: "boolean",
-  18: '"char"',
-  19: "name",
-  20: "bigint",
-  21: "smallint",
-  23: "integer",
-  25: "text",
-  26: "oid",
-  1003: "name[]",
-  1009: "text[]",
-  1043: "character varying",
-  2205: "regclass",
-  3220: "pg_lsn",
-};
-
 export async function catalog(client: pg.ClientBase, text: string, values: unknown[] = []): Promise<CatalogRows> {
   const result = await client.query({ text, values, rowMode: "array", types: AS_TEXT });
-  const missing = result.fields.filter((field) => TYPE_NAMES[field.dataTypeID] === undefined);
+  const missing = result.fields.filter((field) => BUILT_IN_TYPE_NAMES[field.dataTypeID] === undefined);
   const named = new Map<number, string>();
   if (missing.length > 0) {
     const { rows } = await client.query<{ oid: number; name: string }>({
@@ -45,7 +29,7 @@ export async function catalog(client: pg.ClientBase, text: string, values: unkno
   return {
     fields: result.fields.map((field) => ({
       name: field.name,
-      type: TYPE_NAMES[field.dataTypeID] ?? named.get(field.dataTypeID) ?? String(field.dataTypeID),
+      type: BUILT_IN_TYPE_NAMES[field.dataTypeID] ?? named.get(field.dataTypeID) ?? String(field.dataTypeID),
     })),
     rows: result.rows as (string | null)[][],
   };

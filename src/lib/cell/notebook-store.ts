@@ -2,9 +2,9 @@
 // the cells they edited, the scratch cells they added and the last answer each cell got. One entry per lesson,
 // keyed by the page's path. Storage is a convenience: when the browser refuses it (private mode, quota), the
 // page works as before and simply forgets on reload.
-import type { NodeName, QueryResponse } from "../../../shared/api-types.ts";
+import type { NodeOrAll, QueryResponse } from "../../../shared/api-types.ts";
 
-export type CellNode = NodeName | "all";
+export type CellNode = NodeOrAll;
 
 /** A cell's last live answer, as the cell showed it. */
 export interface SavedOutput {

@@ -1,7 +1,7 @@
 // The markup of a scratch cell: the learner's own cell, added below any cell with "+ cell". It is the same
 // <sql-cell> as a lesson's (SqlCell.astro), built here because it is made in the browser, with no expectation
 // and a Delete button in place of Restore.
-import { NODE_NAMES } from "../../../shared/api-types.ts";
+import { NODE_OR_ALL } from "../../../shared/api-types.ts";
 import type { CellNode } from "./notebook-store.ts";
 
 function element<K extends keyof HTMLElementTagNameMap>(
@@ -27,7 +27,7 @@ function nodePicker(node: CellNode): HTMLLabelElement {
   label.append(element("span", "sr-only", "Run on"));
   const select = element("select", "");
   select.setAttribute("aria-label", "Node to run on");
-  for (const name of [...NODE_NAMES, "all"] as const) {
+  for (const name of NODE_OR_ALL) {
     const option = element("option", "", name === "all" ? "all nodes" : name);
     option.value = name;
     option.selected = name === node;

@@ -266,8 +266,8 @@ export class SqlCellElement extends HTMLElement implements NotebookCell {
     this.stopWatching();
   }
 
-  get node(): NodeName | "all" {
-    return this.picker.value as NodeName | "all";
+  get node(): CellNode {
+    return this.picker.value as CellNode;
   }
 
   focusEditor() {

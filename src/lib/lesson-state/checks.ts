@@ -1,7 +1,7 @@
 // State checks: what must be true of the lab at a point of a lesson, declared as data (lesson-states.ts) and
 // judged against the facts read from each node (facts.ts). A check that fails says what is off in the
 // learner's words ("slave2 has no subscription usersub"), not what a query returned.
-import type { NodeName } from "../../../shared/api-types.ts";
+import { NODE_NAMES, type NodeName } from "../../../shared/api-types.ts";
 import type { NodeFacts, PublicationFacts } from "./facts.ts";
 
 export type PublishAction = "insert" | "update" | "delete" | "truncate";
@@ -126,7 +126,7 @@ export function checkNodes(check: StateCheck): NodeName[] {
     case "no-table":
       return [...check.nodes];
     case "counts-equal":
-      return ["master", "slave1", "slave2", "slave3"];
+      return [...NODE_NAMES];
     case "publication":
     case "only-publications":
     case "only-slots":

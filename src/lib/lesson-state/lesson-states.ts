@@ -2,11 +2,10 @@
 // leaves the lab. Each check a lesson adds names the cell that makes it true (`cell`, 1-based as #cell-N counts),
 // the fix the page offers when it is off. The lesson replay test holds every lesson to its end state, and each
 // of these checks to hold right after its cell ran.
-import { NODE_NAMES, type NodeName } from "../../../shared/api-types.ts";
+import { FOLLOWERS, NODE_NAMES } from "../../../shared/api-types.ts";
 import type { StateCheck } from "./checks.ts";
 
 const ALL = NODE_NAMES;
-const FOLLOWERS: readonly NodeName[] = ["slave1", "slave2", "slave3"];
 const USERS_COLUMNS = ["id", "name", "email", "created_at"];
 const EVERY_ACTION = ["insert", "update", "delete", "truncate"] as const;
 const SLOTS = ["usersub", "usersub3", "usersub_slave2"];

@@ -12,7 +12,8 @@ const COLORS: Record<NodeName, string> = { master: "#3b82f6", slave1: "#16a34a",
 
 class LiveMonitorElement extends HTMLElement {
   private chart: uPlot | undefined;
-  private readonly data: number[][] = [[], [], [], [], []];
+  /** The chart's series: the times, then each node's counts. */
+  private readonly data: number[][] = [[], ...NODE_NAMES.map(() => [])];
   private stop: (() => void) | undefined;
   private resize: ResizeObserver | undefined;
 
