@@ -57,4 +57,24 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The request schemas give the page its types; importing one as a value would put zod in the page's bundle.
+    files: ["src/**/*.ts"],
+    plugins: { "@typescript-eslint": tseslint.plugin },
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          paths: [{ name: "zod", message: "The page checks no requests: zod stays out of its bundles." }],
+          patterns: [
+            {
+              group: ["**/shared/api-schemas.ts", "**/shared/console-schemas.ts", "**/shared/schema-errors.ts"],
+              allowTypeImports: true,
+              message: "The page takes the schemas' types only (import type): zod stays out of its bundles.",
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -2,12 +2,13 @@
 // (the linter holds them to it): the site never imports server code, and the server refers to the site only
 // by its build folder.
 
-export const NODE_NAMES = ["master", "slave1", "slave2", "slave3"] as const;
-export type NodeName = (typeof NODE_NAMES)[number];
+import type { LoadRequest } from "./api-schemas.ts";
+import type { NodeName } from "./nodes.ts";
 
-export function isNodeName(value: unknown): value is NodeName {
-  return typeof value === "string" && (NODE_NAMES as readonly string[]).includes(value);
-}
+export { isNodeName, NODE_NAMES, type NodeName } from "./nodes.ts";
+// The request bodies are zod schemas in api-schemas.ts, which give their types; only the types come through here,
+// so that a page importing this module never bundles zod.
+export type { LoadRequest, QueryRequest } from "./api-schemas.ts";
 
 export type LabMode = "embedded" | "docker" | "external";
 
@@ -51,13 +52,6 @@ export interface SubscriptionHealth {
 export interface LabStatus {
   mode: LabMode;
   nodes: NodeStatus[];
-}
-
-export interface QueryRequest {
-  node: NodeName;
-  sql: string;
-  /** Chosen by the caller so that `POST /api/cancel` can name the query while it runs. */
-  id?: string;
 }
 
 export interface Field {
@@ -175,11 +169,6 @@ export interface MonitorSample {
     /** pg_stat_replication.replay_lag, when master has a recent measurement. */
     replayLagMs: number | null;
   }[];
-}
-
-export interface LoadRequest {
-  requests: number;
-  concurrency: number;
 }
 
 export interface LoadProgress {
