@@ -4,7 +4,7 @@ import type { Duplex } from "node:stream";
 import { CliError } from "./errors.ts";
 
 /** The bridge only ever listens on loopback: it runs SQL as a superuser for whoever can reach it. */
-export const BRIDGE_HOST = "127.0.0.1";
+const BRIDGE_HOST = "127.0.0.1";
 
 export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;

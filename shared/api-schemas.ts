@@ -5,11 +5,11 @@ import { z } from "zod";
 import { NODE_NAMES } from "./nodes.ts";
 
 /** The most SQL one cell may send; a lesson's longest cell is a few kB. */
-export const MAX_SQL_LENGTH = 100_000;
+const MAX_SQL_LENGTH = 100_000;
 /** Ids are chosen by the page (a UUID); this bounds what a careless caller can make the bridge keep. */
-export const MAX_QUERY_ID_LENGTH = 100;
+const MAX_QUERY_ID_LENGTH = 100;
 /** The sizes a load run may have: enough for the walkthrough's 10,000 and far from what would drown the lab. */
-export const LOAD_LIMITS = { requests: { min: 1, max: 100_000 }, concurrency: { min: 1, max: 500 } };
+const LOAD_LIMITS = { requests: { min: 1, max: 100_000 }, concurrency: { min: 1, max: 500 } };
 
 const nodeName = z.enum(NODE_NAMES);
 

@@ -15,7 +15,7 @@ export type LabMode = "embedded" | "docker" | "external";
 /**
  * starting: being initialised or started; up: accepting queries; stopping; down: stopped; error: failed, see `error`.
  */
-export type NodeState = "starting" | "up" | "stopping" | "down" | "error";
+type NodeState = "starting" | "up" | "stopping" | "down" | "error";
 
 export interface NodeStatus {
   name: NodeName;

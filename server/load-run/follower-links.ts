@@ -7,8 +7,8 @@ import type { Lab } from "../lab/lab.ts";
 import { lastApplyError } from "./apply-errors.ts";
 
 /** The publication lesson 4 creates and lesson 5's subscriptions follow: the one POST /async-users's rows travel by. */
-export const PUBLICATION = "userpub";
-export const FOLLOWERS: readonly NodeName[] = ["slave1", "slave2", "slave3"];
+const PUBLICATION = "userpub";
+const FOLLOWERS: readonly NodeName[] = ["slave1", "slave2", "slave3"];
 /** How many lines at the end of a follower's log are searched for its subscription's last error. */
 const LOG_LINES = 400;
 

@@ -2,7 +2,7 @@
 // prints PQgetvalue's text) and each column's type as format_type() names it.
 import type pg from "pg";
 
-export interface Field {
+interface Field {
   name: string;
   type: string;
 }
