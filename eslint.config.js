@@ -28,6 +28,9 @@ export default tseslint.config(
     },
     rules: {
       "import/no-cycle": ["error", { ignoreExternal: true }],
+      // Every package a module imports is listed in package.json, types included: one that is installed only as
+      // another package's dependency can disappear with that package's next version.
+      "import/no-extraneous-dependencies": ["error", { includeTypes: true, devDependencies: true }],
       "import/no-restricted-paths": [
         "error",
         {
