@@ -28,6 +28,9 @@ export default tseslint.config(
     },
     rules: {
       "import/no-cycle": ["error", { ignoreExternal: true }],
+      // Every package a module imports is listed in package.json, types included: one that is installed only as
+      // another package's dependency can disappear with that package's next version.
+      "import/no-extraneous-dependencies": ["error", { includeTypes: true, devDependencies: true }],
       "import/no-restricted-paths": [
         "error",
         {
@@ -64,6 +67,26 @@ export default tseslint.config(
       "max-len": [
         "error",
         { code: 120, ignoreUrls: true, ignoreRegExpLiterals: true, ignoreStrings: true, ignoreTemplateLiterals: true },
+      ],
+    },
+  },
+  {
+    // The request schemas give the page its types; importing one as a value would put zod in the page's bundle.
+    files: ["src/**/*.ts"],
+    plugins: { "@typescript-eslint": tseslint.plugin },
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          paths: [{ name: "zod", message: "The page checks no requests: zod stays out of its bundles." }],
+          patterns: [
+            {
+              group: ["**/shared/api-schemas.ts", "**/shared/console-schemas.ts", "**/shared/schema-errors.ts"],
+              allowTypeImports: true,
+              message: "The page takes the schemas' types only (import type): zod stays out of its bundles.",
+            },
+          ],
+        },
       ],
     },
   },

@@ -15,7 +15,7 @@ export interface Machine {
 }
 
 /** Where a browser usually is, after CHROMIUM_PATH: Debian's chromium first, as CI installs it. */
-export const BROWSER_PLACES = [
+const BROWSER_PLACES = [
   "/usr/bin/chromium",
   "/usr/bin/chromium-browser",
   "/usr/bin/google-chrome",
@@ -27,7 +27,7 @@ export const BROWSER_PLACES = [
 const BROWSER_NAMES = ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"];
 
 /** The Debian packages that give each program, as .ci/run has always installed them. */
-export const PACKAGES = { browser: "chromium", psql: "postgresql-client" } as const;
+const PACKAGES = { browser: "chromium", psql: "postgresql-client" } as const;
 
 export function thisMachine(): Machine {
   return {
@@ -88,7 +88,7 @@ function usualBrowser(machine: Machine): string | undefined {
   return undefined;
 }
 
-export function findPsql(machine: Machine): string | undefined {
+function findPsql(machine: Machine): string | undefined {
   return onPath(machine, "psql");
 }
 

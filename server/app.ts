@@ -31,7 +31,7 @@ export interface AppOptions {
   keepAliveMs?: number;
 }
 
-export const BODY_LIMIT = "256kb";
+const BODY_LIMIT = "256kb";
 
 /** The bridge: the built site and the JSON API on one origin. `listen` is the caller's business. */
 export function createApp(options: AppOptions) {

@@ -19,7 +19,7 @@ export function hostRefusal(headers: IncomingHttpHeaders, port: number): HttpErr
 }
 
 /** The origins the lab's own pages have: loopback names on the bridge's port. */
-export function allowedOrigins(port: number): Set<string> {
+function allowedOrigins(port: number): Set<string> {
   return new Set([...LOOPBACK_NAMES].map((name) => `http://${name}:${port}`));
 }
 

@@ -2,30 +2,29 @@
 // (the linter holds them to it): the site never imports server code, and the server refers to the site only
 // by its build folder.
 
-// The lab's nodes, written out here only (test/unit/node-list.test.ts holds the rest of the code to it): master
-// publishes, the followers subscribe. Everything that lists nodes, from the bridge's lab drivers to the
-// components' props, takes them from here, so that a node added or renamed here is one everywhere.
-export const FOLLOWERS = ["slave1", "slave2", "slave3"] as const;
-export const NODE_NAMES = ["master", ...FOLLOWERS] as const;
-export type NodeName = (typeof NODE_NAMES)[number];
-export type Follower = (typeof FOLLOWERS)[number];
+import type { LoadRequest } from "./api-schemas.ts";
+import type { NodeName } from "./nodes.ts";
 
-/** What a cell may run on: one node, or `all` of them side by side. */
-export const NODE_OR_ALL = [...NODE_NAMES, "all"] as const;
-export type NodeOrAll = (typeof NODE_OR_ALL)[number];
-/** What the subscriber's health check may look at: one follower, or `all` nodes. */
-export const FOLLOWER_OR_ALL = [...FOLLOWERS, "all"] as const;
-
-export function isNodeName(value: unknown): value is NodeName {
-  return typeof value === "string" && (NODE_NAMES as readonly string[]).includes(value);
-}
+export {
+  FOLLOWER_OR_ALL,
+  FOLLOWERS,
+  isNodeName,
+  NODE_NAMES,
+  NODE_OR_ALL,
+  type Follower,
+  type NodeName,
+  type NodeOrAll,
+} from "./nodes.ts";
+// The request bodies are zod schemas in api-schemas.ts, which give their types; only the types come through here,
+// so that a page importing this module never bundles zod.
+export type { LoadRequest, QueryRequest } from "./api-schemas.ts";
 
 export type LabMode = "embedded" | "docker" | "external";
 
 /**
  * starting: being initialised or started; up: accepting queries; stopping; down: stopped; error: failed, see `error`.
  */
-export type NodeState = "starting" | "up" | "stopping" | "down" | "error";
+type NodeState = "starting" | "up" | "stopping" | "down" | "error";
 
 export interface NodeStatus {
   name: NodeName;
@@ -62,13 +61,6 @@ export interface SubscriptionHealth {
 export interface LabStatus {
   mode: LabMode;
   nodes: NodeStatus[];
-}
-
-export interface QueryRequest {
-  node: NodeName;
-  sql: string;
-  /** Chosen by the caller so that `POST /api/cancel` can name the query while it runs. */
-  id?: string;
 }
 
 export interface Field {
@@ -186,11 +178,6 @@ export interface MonitorSample {
     /** pg_stat_replication.replay_lag, when master has a recent measurement. */
     replayLagMs: number | null;
   }[];
-}
-
-export interface LoadRequest {
-  requests: number;
-  concurrency: number;
 }
 
 export interface LoadProgress {

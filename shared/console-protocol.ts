@@ -33,11 +33,8 @@ export interface PromptState {
   continuation: "-" | Exclude<Unclosed, null> | null;
 }
 
-export type ClientMessage =
-  /** One line the learner entered, without its newline. */
-  | { type: "line"; text: string }
-  /** Ctrl+C: cancels what runs (a statement, a \watch); at the prompt, empties the query buffer. */
-  | { type: "cancel" };
+/** What the page sends: a line or a Ctrl+C, checked by the bridge against its schema in console-schemas.ts. */
+export type { ClientMessage } from "./console-schemas.ts";
 
 export type ServerMessage =
   /** Text as psql prints it, lines ending in \n. */

@@ -19,7 +19,7 @@ export function withinBounds(gained: number | null, summary: Pick<LoadSummary, "
 }
 
 /** A follower that is up and subscribed and streaming: the only kind of follower that can lose a write. */
-export function isHealthy(link: FollowerLink | null | undefined): boolean {
+function isHealthy(link: FollowerLink | null | undefined): boolean {
   return link?.state === "streaming";
 }
 

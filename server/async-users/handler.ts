@@ -5,10 +5,12 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import pg from "pg";
 import { NodePools } from "../db/pools.ts";
+import { newUserSchema } from "../../shared/api-schemas.ts";
 import { BRIDGE_CODES } from "../../shared/api-types.ts";
 import { HttpError, oneLine } from "../errors.ts";
 import { isFailure, sendError, toHttpError } from "../http-errors.ts";
 import type { Lab } from "../lab/lab.ts";
+import { parseBody } from "../request-body.ts";
 import { hostRefusal, jsonRefusal, originRefusal } from "../security.ts";
 import {
   isMissingTable,
@@ -16,44 +18,12 @@ import {
   MasterUnreachable,
   UserWriter,
   WriteOutcomeUnknown,
-  type NewUser,
 } from "./user-writer.ts";
 
 export const ASYNC_USERS_PATH = "/async-users";
 const BODY_LIMIT = 4096;
-const EMAIL = /^[^\s@]+@[^\s@]+$/;
 /** Strict: bytes that are not UTF-8 are refused, not replaced with U+FFFD behind the sender's back. */
 const UTF8 = new TextDecoder("utf-8", { fatal: true });
-
-export function parseUser(body: unknown): NewUser {
-  if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    throw new HttpError('Send a JSON object: { "name": "...", "email": "..." }.', 400);
-  }
-  const { name, email } = body as Record<string, unknown>;
-  if (typeof name !== "string" || name.trim() === "") throw new HttpError('"name" must be a non-empty string.', 400);
-  if (name.length > 200) throw new HttpError('"name" must be at most 200 characters.', 400);
-  if (typeof email !== "string" || !EMAIL.test(email)) throw new HttpError('"email" must be an email address.', 400);
-  if (email.length > 320) throw new HttpError('"email" must be at most 320 characters.', 400);
-  checkStorable("name", name);
-  checkStorable("email", email);
-  return { name, email };
-}
-
-/**
- * Refuses, before any INSERT, text PostgreSQL would refuse or change: a NUL character (text can't hold one)
- * and a lone UTF-16 surrogate (JSON allows "\ud800"; encoded to UTF-8 it would silently become U+FFFD).
- */
-function checkStorable(field: string, value: string): void {
-  if (value.includes("\u0000")) {
-    throw new HttpError(`"${field}" contains a NUL character (\\u0000), which PostgreSQL text can't hold.`, 400);
-  }
-  if (!value.isWellFormed()) {
-    throw new HttpError(
-      `"${field}" is not valid Unicode: it has a lone surrogate (\\ud800-\\udfff without its pair).`,
-      400,
-    );
-  }
-}
 
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -135,7 +105,7 @@ export function asyncUsers(lab: Lab, statementTimeoutMs: number) {
     } catch {
       throw new HttpError("The request body is not valid JSON.", 400);
     }
-    const user = parseUser(body);
+    const user = parseBody(newUserSchema, body);
     if (lab.node("master").state !== "up") throw new HttpError("master is down: the user was not written.", 503);
     try {
       return await writer.write(user);

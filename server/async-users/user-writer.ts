@@ -1,10 +1,6 @@
 import pg from "pg";
+import type { NewUser } from "../../shared/api-schemas.ts";
 import type { NodePools } from "../db/pools.ts";
-
-export interface NewUser {
-  name: string;
-  email: string;
-}
 
 interface Pending {
   user: NewUser;

@@ -11,7 +11,7 @@ import { guardedStream } from "../db/wire-guard.ts";
 import { clientConfig, type Lab } from "../lab/lab.ts";
 
 /** Shown in pg_stat_activity, so that a learner (and a test) can tell console sessions apart. */
-export const CONSOLE_APPLICATION = "replication-lab console";
+const CONSOLE_APPLICATION = "replication-lab console";
 
 /** ReadyForQuery's status byte: I idle, T in a transaction block, E in a failed one. */
 const TRANSACTION: Record<"I" | "T" | "E", TransactionState> = { I: "idle", T: "block", E: "failed" };

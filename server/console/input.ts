@@ -2,7 +2,7 @@
 // semicolon) and every meta-command on it runs in order, and what is left waits for the next line.
 import { scanSql, type MetaPiece, type SqlPiece, type Unclosed } from "../psql/split-sql.ts";
 
-export type Step = SqlPiece | MetaPiece;
+type Step = SqlPiece | MetaPiece;
 
 /** A query buffer this large is a runaway paste, not a statement being typed: it is emptied. */
 export const MAX_BUFFER = 100 * 1024;

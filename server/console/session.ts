@@ -3,6 +3,8 @@
 import { WebSocket, type RawData } from "ws";
 import type { NodeName } from "../../shared/api-types.ts";
 import type { ClientMessage, ServerMessage } from "../../shared/console-protocol.ts";
+import { clientMessageSchema } from "../../shared/console-schemas.ts";
+import { describeIssues, expectedInWords } from "../../shared/schema-errors.ts";
 import { oneLine } from "../errors.ts";
 import { Psql, type PsqlOptions } from "./psql.ts";
 
@@ -42,7 +44,9 @@ export class ConsoleSession {
 
   private receive(data: RawData, isBinary: boolean): void {
     const message = parse(data, isBinary);
-    if (!message) return this.send({ type: "output", text: "psql: error: the console got a message it can't read\n" });
+    if (typeof message === "string") {
+      return this.send({ type: "output", text: `psql: error: the console got a message it can't read: ${message}\n` });
+    }
     if (message.type === "cancel") {
       this.waiting.length = 0;
       const idle = !this.busy;
@@ -101,17 +105,15 @@ export class ConsoleSession {
   }
 }
 
-function parse(data: RawData, isBinary: boolean): ClientMessage | undefined {
-  if (isBinary) return undefined;
+/** The message, or what is wrong with it in words (the page sends only what the schema allows). */
+function parse(data: RawData, isBinary: boolean): ClientMessage | string {
+  if (isBinary) return "expected a text message, got a binary one";
   let value: unknown;
   try {
     value = JSON.parse(data.toString());
   } catch {
-    return undefined;
+    return "expected JSON";
   }
-  if (typeof value !== "object" || value === null) return undefined;
-  const { type, text } = value as { type?: unknown; text?: unknown };
-  if (type === "cancel") return { type };
-  if (type === "line" && typeof text === "string") return { type, text };
-  return undefined;
+  const result = clientMessageSchema.safeParse(value, { error: expectedInWords });
+  return result.success ? result.data : describeIssues(result.error);
 }

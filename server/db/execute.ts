@@ -29,7 +29,7 @@ export interface ExecuteOptions {
   copyInRefusal: string;
 }
 
-export interface Executed {
+interface Executed {
   rows: (string | null)[][];
   truncated: boolean;
   /** Set when the rows were cut by size, not by count. */
@@ -45,7 +45,7 @@ export interface Executed {
 }
 
 /** Why the bridge stopped a statement: LAB03 (no answer in time) or LAB05 (a result over the size limit). */
-export interface Stopped {
+interface Stopped {
   code: string;
   message: string;
   detail: string;

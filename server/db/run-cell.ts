@@ -173,7 +173,7 @@ async function tidy(client: pg.PoolClient, results: StatementResult[], failure: 
 }
 
 /** Said with a result cut by size rather than by count, so that the page can tell the two apart. */
-export function sizeCapWarning(rows: number): Notice {
+function sizeCapWarning(rows: number): Notice {
   return {
     severity: "WARNING",
     message: `The result is larger than the bridge's limit of ${megabytes(MAX_RESULT_CHARS)}: only its first ${rows} rows are shown.`,

@@ -3,7 +3,7 @@ import { EmbeddedLab } from "./embedded/index.ts";
 import type { Lab } from "./lab.ts";
 import { dockerLab, externalLab } from "./remote.ts";
 
-export type { Lab, Endpoint } from "./lab.ts";
+export type { Lab } from "./lab.ts";
 
 export function createLab(config: Config): Lab {
   switch (config.mode) {

@@ -189,7 +189,3 @@ export async function onNode<T>(
     await client.end().catch(() => {});
   }
 }
-
-export function describeEndpoint(endpoint: Endpoint): { host: string; port: number } {
-  return { host: endpoint.host, port: endpoint.port };
-}

@@ -23,7 +23,7 @@ export class LessonStartBusy extends LabBusy {
 }
 
 /** A step of an earlier lesson that did not do what it expects: the lab is not where the lessons say. */
-export class LessonStartError extends LabError {}
+class LessonStartError extends LabError {}
 
 export class LessonStart {
   private current: LessonStartProgress | null = null;

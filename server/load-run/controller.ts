@@ -12,7 +12,7 @@ import type {
   NodeName,
 } from "../../shared/api-types.ts";
 import { CATCH_UP_LIMIT_S, judgeOutcome } from "../../shared/load-verdict.ts";
-import { InvalidRequest, LabBusy } from "../errors.ts";
+import { LabBusy } from "../errors.ts";
 import type { Monitor } from "../monitor/monitor.ts";
 import type { ChildMessage, ChildStart } from "./child.ts";
 import { linkOf, mayCatchUp, type FollowerLinks, type LinksLook } from "./follower-links.ts";
@@ -21,19 +21,6 @@ const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), "child.ts"
 const CATCH_UP_LIMIT_MS = CATCH_UP_LIMIT_S * 1000;
 /** How often the wait for followers looks at their subscriptions again (each look is one query per follower). */
 const LINKS_INTERVAL_MS = 1000;
-
-export const LIMITS = { requests: { min: 1, max: 100_000 }, concurrency: { min: 1, max: 500 } };
-
-export function parseLoadRequest(body: unknown): LoadRequest {
-  const { requests, concurrency } = (body ?? {}) as Record<string, unknown>;
-  for (const [name, value] of Object.entries({ requests, concurrency })) {
-    const { min, max } = LIMITS[name as keyof typeof LIMITS];
-    if (!Number.isInteger(value) || (value as number) < min || (value as number) > max) {
-      throw new InvalidRequest(`"${name}" must be a whole number from ${min} to ${max}.`);
-    }
-  }
-  return { requests: requests as number, concurrency: concurrency as number };
-}
 
 /**
  * One load run at a time: baseline counts and subscriptions, the requests (in a child process), then the

@@ -1,11 +1,10 @@
 import { EventEmitter } from "node:events";
-import pg from "pg";
 import { NODE_NAMES, type MonitorSample, type NodeName } from "../../shared/api-types.ts";
 import { NodePools } from "../db/pools.ts";
 import type { Lab } from "../lab/lab.ts";
 
 /** Four samples a second: enough to see counts move, cheap enough not to slow what is being watched. */
-export const SAMPLE_INTERVAL_MS = 250;
+const SAMPLE_INTERVAL_MS = 250;
 /** Which follower owns which slot changes rarely; it is looked up every few seconds, not every sample. */
 const SLOT_MAP_INTERVAL_MS = 2000;
 
@@ -27,15 +26,10 @@ export class Monitor extends EventEmitter<{ sample: [MonitorSample] }> {
   private busy = false;
   private slotOwners = new Map<string, NodeName>();
   private slotsCheckedAt = 0;
-  private latest: MonitorSample | undefined;
 
   constructor(private readonly lab: Lab) {
     super();
     this.pools = new NodePools(lab, { statementTimeoutMs: 2000, max: 2, applicationName: "replication-lab monitor" });
-  }
-
-  get last(): MonitorSample | undefined {
-    return this.latest;
   }
 
   watch(listener: (sample: MonitorSample) => void): () => void {
@@ -67,7 +61,7 @@ export class Monitor extends EventEmitter<{ sample: [MonitorSample] }> {
       Promise.all(NODE_NAMES.map((name) => (up(name) ? this.count(name) : Promise.resolve(null)))),
       up("master") ? this.slots() : Promise.resolve([]),
     ]);
-    const sample: MonitorSample = {
+    return {
       at: Date.now(),
       nodes: NODE_NAMES.map((name, i) => {
         const node = this.lab.node(name);
@@ -83,8 +77,6 @@ export class Monitor extends EventEmitter<{ sample: [MonitorSample] }> {
         replayLagMs: slot.replay_lag_ms === null ? null : Number(slot.replay_lag_ms),
       })),
     };
-    this.latest = sample;
-    return sample;
   }
 
   private async tick(): Promise<void> {
@@ -104,8 +96,8 @@ export class Monitor extends EventEmitter<{ sample: [MonitorSample] }> {
     try {
       const { rows } = await this.pools.get(name).query<{ n: string }>("SELECT count(*) AS n FROM users");
       return Number(rows[0]?.n ?? 0);
-    } catch (error) {
-      if (error instanceof pg.DatabaseError && error.code === "42P01") return null;
+    } catch {
+      // No users table yet (42P01), or the node went down mid-sample: either way there is no count to show.
       return null;
     }
   }

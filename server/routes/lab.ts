@@ -90,7 +90,7 @@ export function labRoutes(lab: Lab, busyWith: () => string | null = () => null, 
  * plain text. Not a regular expression: a pattern such as `(a+)+$` would backtrack for minutes on the event
  * loop, and the lessons only ever look for words.
  */
-export function plainMatch(text: string): { test(line: string): boolean } {
+function plainMatch(text: string): { test(line: string): boolean } {
   const alternatives = text.split("|").filter((alternative) => alternative !== "");
   return { test: (line) => alternatives.some((alternative) => line.includes(alternative)) };
 }

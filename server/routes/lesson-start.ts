@@ -1,9 +1,10 @@
 import { Router } from "express";
+import { lessonStartRequestSchema } from "../../shared/api-schemas.ts";
 import type { ApiError } from "../../shared/api-types.ts";
 import type { Post } from "../../shared/lessons/replay.ts";
-import { HttpError } from "../errors.ts";
 import type { Lab } from "../lab/lab.ts";
 import { LessonStart } from "../lesson-start/service.ts";
+import { parseBody } from "../request-body.ts";
 
 /**
  * The steps of a replay go through the bridge's own API, with its token, exactly as the page's cells and the
@@ -28,10 +29,7 @@ export function lessonStartRoutes(lab: Lab, post: Post): { router: Router; servi
 
   /** Starts bringing the lab to a lesson's start; 202 with the progress, which GET then follows. */
   router.post("/api/lab/lesson-start", async (req, res) => {
-    const lesson = (req.body as { lesson?: unknown } | undefined)?.lesson;
-    if (typeof lesson !== "number" || !Number.isInteger(lesson) || lesson < 1) {
-      throw new HttpError('Send { "lesson": N }, N the number of the lesson to start (1 to 9).', 400);
-    }
+    const { lesson } = parseBody(lessonStartRequestSchema, req.body);
     res.status(202).json(await service.begin(lesson));
   });
 

@@ -1,7 +1,9 @@
 import { Router } from "express";
+import { loadRequestSchema } from "../../shared/api-schemas.ts";
 import type { LoadState, MonitorSample } from "../../shared/api-types.ts";
-import { parseLoadRequest, type LoadController } from "../load-run/controller.ts";
+import type { LoadController } from "../load-run/controller.ts";
 import type { Monitor } from "../monitor/monitor.ts";
+import { parseBody } from "../request-body.ts";
 import { openEventStream } from "./event-stream.ts";
 
 export function monitorRoutes(monitor: Monitor, load: LoadController, keepAliveMs?: number): Router {
@@ -25,7 +27,7 @@ export function monitorRoutes(monitor: Monitor, load: LoadController, keepAliveM
   });
 
   router.post("/api/load", (req, res) => {
-    res.status(202).json(load.start(parseLoadRequest(req.body)));
+    res.status(202).json(load.start(parseBody(loadRequestSchema, req.body)));
   });
 
   router.post("/api/load/stop", (_req, res) => {

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Router } from "express";
-import { isNodeName, NODE_NAMES, type QueryResponse } from "../../shared/api-types.ts";
+import { cancelRequestSchema, queryRequestSchema } from "../../shared/api-schemas.ts";
+import { NODE_NAMES, type QueryResponse } from "../../shared/api-types.ts";
 import { sendCancel } from "../db/cancel.ts";
 import { NO_ANSWER_GRACE_MS } from "../db/limits.ts";
 import { nodeDown, runCell } from "../db/run-cell.ts";
@@ -8,6 +9,7 @@ import type { NodePools } from "../db/pools.ts";
 import { TypeNames } from "../db/type-names.ts";
 import { HttpError } from "../errors.ts";
 import type { Lab } from "../lab/lab.ts";
+import { parseBody } from "../request-body.ts";
 import { RunningQueries } from "../running-queries.ts";
 
 export interface QueryRouteOptions {
@@ -16,8 +18,6 @@ export interface QueryRouteOptions {
   rowLimit: number;
   statementTimeoutMs: number;
 }
-
-const MAX_SQL_LENGTH = 100_000;
 
 export function queryRoutes({ lab, pools, rowLimit, statementTimeoutMs }: QueryRouteOptions): Router {
   const router = Router();
@@ -35,12 +35,7 @@ export function queryRoutes({ lab, pools, rowLimit, statementTimeoutMs }: QueryR
   }
 
   router.post("/api/query", async (req, res) => {
-    const { node, sql, id = randomUUID() } = req.body ?? {};
-    if (!isNodeName(node)) throw new HttpError(`"node" must be one of ${NODE_NAMES.join(", ")}.`, 400);
-    if (typeof sql !== "string" || sql.trim() === "") throw new HttpError(`"sql" must be a non-empty string.`, 400);
-    if (sql.length > MAX_SQL_LENGTH) throw new HttpError(`"sql" is longer than ${MAX_SQL_LENGTH} characters.`, 413);
-    if (typeof id !== "string" || id.length > 100)
-      throw new HttpError(`"id" must be a string of at most 100 characters.`, 400);
+    const { node, sql, id = randomUUID() } = parseBody(queryRequestSchema, req.body);
     if (running.has(id)) throw new HttpError(`A query with id "${id}" is already running.`, 409);
 
     const status = lab.node(node);
@@ -79,8 +74,7 @@ export function queryRoutes({ lab, pools, rowLimit, statementTimeoutMs }: QueryR
   });
 
   router.post("/api/cancel", async (req, res) => {
-    const { id } = req.body ?? {};
-    if (typeof id !== "string") throw new HttpError(`"id" must be the id the query was started with.`, 400);
+    const { id } = parseBody(cancelRequestSchema, req.body);
     res.json({ id, cancelled: await cancel(id) });
   });
 

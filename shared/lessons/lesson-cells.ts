@@ -8,15 +8,15 @@ import { visit } from "unist-util-visit";
 import { SUBSCRIPTION_HEALTH_SQL } from "./subscription-health.ts";
 
 /** Cell components, and the SQL of those whose SQL is fixed rather than written inside them. */
-export const CELL_COMPONENTS = new Map<string, string | undefined>([
+const CELL_COMPONENTS = new Map<string, string | undefined>([
   ["SqlCell", undefined],
   ["SubscriptionHealth", SUBSCRIPTION_HEALTH_SQL],
 ]);
-export const ACTION_COMPONENT = "LabAction";
+const ACTION_COMPONENT = "LabAction";
 export const LAB_ACTIONS = ["stop", "start", "restart", "second-postmaster", "lock-file-parent-pid"] as const;
 export type LabActionName = (typeof LAB_ACTIONS)[number];
 
-export interface LessonCell {
+interface LessonCell {
   kind: "sql";
   node: string;
   expect: string | undefined;
@@ -25,7 +25,7 @@ export interface LessonCell {
   code: string;
 }
 
-export interface LessonAction {
+interface LessonAction {
   kind: "action";
   action: LabActionName;
   node: string;

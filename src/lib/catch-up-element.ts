@@ -10,7 +10,7 @@ function seconds(ms: number): string {
 }
 
 /** The sentence a finished run ends with: how the state was reached and what it took. */
-export function outcome(progress: LessonStartProgress): string {
+function outcome(progress: LessonStartProgress): string {
   if (progress.how === "restore")
     return `✓ The lab is at the start of this lesson: restored from its snapshot in ${seconds(progress.elapsedMs)}.`;
   const kept = progress.snapshots

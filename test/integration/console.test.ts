@@ -301,6 +301,26 @@ describe("a psql session over the console's WebSocket", () => {
     await waitFor(async () => !(await consoleBackends()).some((b) => b.query.includes("console gone")));
   });
 
+  it("answers a malformed message with an error, and stays open for the next line", async () => {
+    const t = await terminal();
+    const malformed: [string, string][] = [
+      ["not json", "expected JSON"],
+      [JSON.stringify({ type: "line" }), "text: expected a string, got nothing"],
+      [JSON.stringify({ type: "line", text: 42 }), "text: expected a string, got a number"],
+      [JSON.stringify({ type: "shout", text: "hi" }), "type: expected one of line, cancel"],
+      [JSON.stringify([{ type: "line", text: "SELECT 1;" }]), "body: expected a JSON object, got an array"],
+      [JSON.stringify({ type: "cancel", extra: "x".repeat(50_000) }), "extra: not an expected field"],
+    ];
+    for (const [message, reason] of malformed) {
+      const start = t.output.length;
+      t.socket.send(message);
+      await t.until(() => t.output.length > start);
+      expect(t.output.slice(start)).toBe(`psql: error: the console got a message it can't read: ${reason}\n`);
+    }
+    expect(await t.type("SELECT 40 + 2 AS answer;")).toContain("     42");
+    expect(t.closed).toBe(false);
+  });
+
   it("quits on \\q", async () => {
     const t = await terminal();
     await t.type("\\q");

@@ -32,7 +32,7 @@ describe("a refusal of lab code, through the bridge", () => {
   it("a load run out of bounds is 400 with code LAB08, and none starts", async () => {
     const { status, json } = await call("/api/load", { requests: 0, concurrency: 50 });
     expect(status).toBe(400);
-    const message = '"requests" must be a whole number from 1 to 100000.';
+    const message = "requests: expected a whole number from 1 to 100000.";
     expect(json).toEqual({ error: { status: 400, message, code: "LAB08" } });
     expect((await call("/api/load")).json.phase).not.toBe("running");
   });

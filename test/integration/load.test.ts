@@ -65,12 +65,17 @@ describe("the load run and the API server", () => {
     const before = (await counts())["master"];
     const cases: [string, Record<string, string> | undefined, number, string][] = [
       ["{not json", undefined, 400, "not valid JSON"],
-      [JSON.stringify({ name: "Ada" }), undefined, 400, '"email"'],
-      [JSON.stringify({ email: "ada@example.com" }), undefined, 400, '"name"'],
-      [JSON.stringify({ name: 42, email: "ada@example.com" }), undefined, 400, '"name"'],
-      [JSON.stringify({ name: "Ada", email: ["a@b.c"] }), undefined, 400, '"email"'],
-      [JSON.stringify({ name: "Ada", email: "not-an-email" }), undefined, 400, '"email"'],
-      [JSON.stringify(["Ada", "ada@example.com"]), undefined, 400, "JSON object"],
+      [JSON.stringify({ name: "Ada" }), undefined, 400, "email: expected a string, got nothing."],
+      [JSON.stringify({ email: "ada@example.com" }), undefined, 400, "name: expected a string, got nothing."],
+      [JSON.stringify({ name: 42, email: "ada@example.com" }), undefined, 400, "name: expected a string, got a number."],
+      [JSON.stringify({ name: "Ada", email: ["a@b.c"] }), undefined, 400, "email: expected a string, got an array."],
+      [JSON.stringify({ name: "Ada", email: "not-an-email" }), undefined, 400, "email: expected an email address."],
+      [JSON.stringify({ name: " ", email: "ada@example.com" }), undefined, 400, "name: expected a name, got only"],
+      [JSON.stringify({ name: "A".repeat(201), email: "a@b.c" }), undefined, 400, "name: expected at most 200 characters"],
+      [JSON.stringify(["Ada", "ada@example.com"]), undefined, 400, "body: expected a JSON object, got an array."],
+      [JSON.stringify(null), undefined, 400, "body: expected a JSON object, got null."],
+      [JSON.stringify({ name: "Ada", email: "ada@example.com", admin: true }), undefined, 400, "admin: not an expected"],
+      [JSON.stringify({ name: "Ada", email: "ada@example.com", pad: "x".repeat(3000) }), undefined, 400, "pad: not an"],
       [JSON.stringify({ name: "x".repeat(10_000), email: "ada@example.com" }), undefined, 413, "larger than"],
       [JSON.stringify({ name: "Ada", email: "ada@example.com" }), { "Content-Type": "text/plain" }, 415, "JSON"],
       [
@@ -83,7 +88,10 @@ describe("the load run and the API server", () => {
     for (const [body, headers, status, reason] of cases) {
       const answer = await post(body, headers);
       expect(answer.status, body.slice(0, 60)).toBe(status);
-      expect(JSON.parse(answer.body).error.message).toContain(reason);
+      const { error } = JSON.parse(answer.body);
+      expect(error.message).toContain(reason);
+      // A body that doesn't fit the schema is the caller's mistake, with the code every such refusal has.
+      if (reason.includes(": ")) expect(error.code, body.slice(0, 60)).toBe("LAB08");
     }
     expect((await counts())["master"]).toBe(before);
   });
@@ -144,6 +152,16 @@ describe("the load run and the API server", () => {
     expect((await call("/api/load", { requests: 0, concurrency: 50 })).status).toBe(400);
     expect((await call("/api/load", { requests: 10, concurrency: 5000 })).status).toBe(400);
     expect((await call("/api/load", { requests: "many", concurrency: 5 })).status).toBe(400);
+    const malformed: [unknown, string][] = [
+      [{ requests: 10 }, "concurrency: expected a whole number from 1 to 500."],
+      [{ requests: 2.5, concurrency: 5 }, "requests: expected a whole number from 1 to 100000."],
+      [[10, 5], "body: expected a JSON object, got an array."],
+      [{ requests: 10, concurrency: 5, rate: "x".repeat(100_000) }, "rate: not an expected field."],
+    ];
+    for (const [body, message] of malformed) {
+      const { status, json } = await call("/api/load", JSON.stringify(body));
+      expect({ status, json }).toEqual({ status: 400, json: { error: { status: 400, message, code: "LAB08" } } });
+    }
     const first = await call("/api/load", { requests: 3000, concurrency: 5 });
     expect(first.status).toBe(202);
     const second = await call("/api/load", { requests: 10, concurrency: 5 });

@@ -190,3 +190,39 @@ describe("POST /api/query against a real node", () => {
     expect(unknown.json.error.message).toContain("master, slave1, slave2, slave3");
   });
 });
+
+describe("a malformed POST /api/query is 400 with code LAB08, naming the field and what it expected", () => {
+  const cases: [string, unknown, string][] = [
+    ["an unknown node", { node: "slave9", sql: "SELECT 1" }, "node: expected one of master, slave1, slave2, slave3."],
+    ["a node of the wrong type", { node: 1, sql: "SELECT 1" }, "node: expected one of master, slave1, slave2, slave3."],
+    ["no sql", { node: "master" }, "sql: expected a string, got nothing."],
+    ["sql as an array", { node: "master", sql: ["SELECT 1"] }, "sql: expected a string, got an array."],
+    ["sql of white space", { node: "master", sql: " \n " }, "sql: expected SQL to run, got only white space."],
+    ["too much sql", { node: "master", sql: "x".repeat(100_001) }, "sql: expected at most 100000 characters of SQL."],
+    ["an id that is a number", { node: "master", sql: "SELECT 1", id: 7 }, "id: expected a string, got a number."],
+    ["an id too long", { node: "master", sql: "SELECT 1", id: "i".repeat(101) }, "id: expected at most 100 characters."],
+    ["an array for a body", [{ node: "master", sql: "SELECT 1" }], "body: expected a JSON object, got an array."],
+    [
+      "a huge extra field",
+      { node: "master", sql: "SELECT 1", [`x${"y".repeat(1000)}`]: "z".repeat(100_000) },
+      `x${"y".repeat(39)}...: not an expected field.`,
+    ],
+    [
+      "several fields wrong at once",
+      { node: "slave9", sql: 1 },
+      "node: expected one of master, slave1, slave2, slave3; sql: expected a string, got a number.",
+    ],
+  ];
+  for (const [what, body, message] of cases) {
+    it(what, async () => {
+      const { status, json } = await call("/api/query", JSON.stringify(body));
+      expect({ status, json }).toEqual({ status: 400, json: { error: { status: 400, message, code: "LAB08" } } });
+    });
+  }
+
+  it("POST /api/cancel without an id is refused the same way", async () => {
+    const { status, json } = await call("/api/cancel", {});
+    const message = "id: expected a string, got nothing.";
+    expect({ status, json }).toEqual({ status: 400, json: { error: { status: 400, message, code: "LAB08" } } });
+  });
+});

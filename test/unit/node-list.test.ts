@@ -1,4 +1,4 @@
-// The lab's node list has one home, shared/api-types.ts (NODE_NAMES, FOLLOWERS, NODE_OR_ALL, FOLLOWER_OR_ALL).
+// The lab's node list has one home, shared/nodes.ts (NODE_NAMES, FOLLOWERS, NODE_OR_ALL, FOLLOWER_OR_ALL).
 // A copy written out elsewhere goes stale silently the day a node is added or renamed, so this test fails on
 // any array literal in the code that names every follower: the whole list, the followers, or either with "all".
 // An array naming some of the nodes (`["master", "slave1"]`: where a lesson created a table) is a fact about
@@ -11,7 +11,7 @@ import { FOLLOWERS, NODE_NAMES } from "../../shared/api-types.ts";
 const ROOT = path.resolve(import.meta.dirname, "../..");
 /** Where code lives: the bridge, the site, shared code, the load tool, benchmarks, scripts, test support. */
 const FOLDERS = ["server", "src", "shared", "load", "bench", "scripts", path.join("test", "support")];
-const HOME = path.join("shared", "api-types.ts");
+const HOME = path.join("shared", "nodes.ts");
 /** An array literal with no array inside it: `[...]` across lines too. */
 const ARRAY = /\[[^[\]]*\]/g;
 const NODE = new RegExp(`["'\`](${NODE_NAMES.join("|")})["'\`]`, "g");
@@ -33,7 +33,7 @@ export function nodeLists(text: string): string[] {
 }
 
 describe("the node list", () => {
-  it("is written out only in shared/api-types.ts", () => {
+  it("is written out only in shared/nodes.ts", () => {
     const files = FOLDERS.flatMap(sources).filter((file) => file !== HOME);
     expect(files.length).toBeGreaterThan(100);
     const copies = files.flatMap((file) =>

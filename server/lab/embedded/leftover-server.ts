@@ -19,13 +19,13 @@ const CLOCK_TICKS_PER_SECOND = 100;
 /** The lock file's start time is taken a moment after the process began. */
 const START_TIME_SLACK_S = 2;
 
-export type LockFileOwner =
+type LockFileOwner =
   | { kind: "none" }
   | { kind: "postmaster"; pid: number; port: number }
   | { kind: "before-boot"; pid: number }
   | { kind: "stranger"; pid: number; command: string };
 
-export function lockFilePath(dataDir: string): string {
+function lockFilePath(dataDir: string): string {
   return path.join(dataDir, "postmaster.pid");
 }
 
@@ -38,7 +38,7 @@ export async function readLockFile(dataDir: string): Promise<LockFile | null> {
 }
 
 /** Who holds the lock file of a data folder, if anyone does. */
-export async function lockFileOwner(dataDir: string): Promise<LockFileOwner> {
+async function lockFileOwner(dataDir: string): Promise<LockFileOwner> {
   const lock = await readLockFile(dataDir);
   // No file, or its process is gone: PostgreSQL itself takes over a lock file whose process is dead.
   if (!lock || !isAlive(lock.pid)) return { kind: "none" };

@@ -3,7 +3,7 @@
 import type pg from "pg";
 import { BUILT_IN_TYPE_NAMES } from "../../db/type-names.ts";
 
-export interface Field {
+interface Field {
   name: string;
   type: string;
 }

@@ -1,6 +1,6 @@
 // One cell's SQL sent to each of its nodes at once. A node whose call fails (the bridge unreachable, the call
 // aborted) gets an answer of its own saying so, so one node never hides the others' answers.
-import { BRIDGE_CODES, type NodeName, type QueryResponse } from "../../../shared/api-types.ts";
+import { BRIDGE_CODES, type NodeName, type QueryRequest, type QueryResponse } from "../../../shared/api-types.ts";
 import { api } from "../lab-client.ts";
 
 export interface NodeQueryOptions {
@@ -18,7 +18,8 @@ export function queryNodes(
   return Promise.all(
     nodes.map((node, i) => {
       const id = options.ids?.[i];
-      return api<QueryResponse>("/api/query", id ? { node, sql, id } : { node, sql }, options.signal).catch(
+      const body: QueryRequest = id ? { node, sql, id } : { node, sql };
+      return api<QueryResponse>("/api/query", body, options.signal).catch(
         (error: Error): QueryResponse => ({
           node,
           results: [],

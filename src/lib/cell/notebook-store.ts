@@ -21,7 +21,7 @@ export interface SavedOutput {
  * A lesson cell as the learner left it. `lesson` is the cell's SQL in the lesson, to drop edits of a cell the lesson
  * has since changed.
  */
-export interface SavedCell {
+interface SavedCell {
   lesson: string;
   /** The learner's SQL and node, when they edited the cell. */
   edit?: { sql: string; node: CellNode };
@@ -29,7 +29,7 @@ export interface SavedCell {
 }
 
 /** A scratch cell, placed after the lesson cell `after` (in page order when several follow the same one). */
-export interface SavedScratch {
+interface SavedScratch {
   after: string;
   sql: string;
   node: CellNode;
@@ -42,7 +42,7 @@ export interface SavedNotebook {
 }
 
 /** An answer larger than this (as JSON) is not kept: a few such cells would fill the browser's quota. */
-export const MAX_SAVED_OUTPUT_CHARS = 200_000;
+const MAX_SAVED_OUTPUT_CHARS = 200_000;
 
 const PREFIX = "replication-lab:notebook:";
 

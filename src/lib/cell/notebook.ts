@@ -75,7 +75,7 @@ function collect(): SavedNotebook {
   return notebook;
 }
 
-export function saveNow(): void {
+function saveNow(): void {
   clearTimeout(timer);
   timer = undefined;
   const notebook = collect();

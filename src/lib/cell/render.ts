@@ -65,7 +65,7 @@ function table(result: StatementResult): HTMLElement {
   return wrap;
 }
 
-export function renderNotices(notices: Notice[]): HTMLElement[] {
+function renderNotices(notices: Notice[]): HTMLElement[] {
   return notices.map((notice) => {
     const line = el("div", `cell-notice cell-notice--${notice.severity.toLowerCase()}`);
     line.append(el("strong", undefined, `${notice.severity}:`), ` ${notice.message}`);
@@ -94,7 +94,7 @@ function summary(result: StatementResult): string {
   return `${result.command} · ${count}`;
 }
 
-export function renderResult(result: StatementResult): HTMLElement {
+function renderResult(result: StatementResult): HTMLElement {
   const block = el("section", "cell-result");
   block.append(...renderNotices(result.notices));
   if (result.message) block.append(el("div", "cell-message", result.message));
@@ -125,7 +125,7 @@ export function errorPointer(sql: string, position: number): string {
   return errorPosition(sql, characters).replace(/\n$/, "");
 }
 
-export function renderError(error: SqlErrorInfo, sql: string, expected: boolean): HTMLElement {
+function renderError(error: SqlErrorInfo, sql: string, expected: boolean): HTMLElement {
   const box = el("div", `cell-error${expected ? " cell-error--expected" : ""}`);
   box.setAttribute("role", expected ? "status" : "alert");
   if (error.notices) box.append(...renderNotices(error.notices));

@@ -1,7 +1,7 @@
 // What the learner typed, from the bytes xterm hands over: printable text, and the keys a readline-style
 // line editor knows (arrows, Home/End, Ctrl+A/E/U/K/W, Ctrl+C/D/L), as xterm encodes them.
 
-export type KeyName =
+type KeyName =
   | "enter"
   | "backspace"
   | "delete"

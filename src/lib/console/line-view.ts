@@ -2,7 +2,7 @@
 // the cursor where the editor has it. Pure: it returns the escape sequences and where it left the cursor.
 import { displayLines } from "../../../shared/psql-display.ts";
 
-export function textWidth(text: string): number {
+function textWidth(text: string): number {
   return displayLines(text).reduce((width, line) => width + line.width, 0);
 }
 

@@ -4,7 +4,7 @@
 import { NODE_NAMES, type NodeName } from "../../../shared/api-types.ts";
 import type { NodeFacts, PublicationFacts } from "./facts.ts";
 
-export type PublishAction = "insert" | "update" | "delete" | "truncate";
+type PublishAction = "insert" | "update" | "delete" | "truncate";
 
 export type StateCheck = (
   | { kind: "up"; nodes: readonly NodeName[] }
@@ -59,7 +59,7 @@ function off(text: string): CheckResult {
 }
 
 /** "slave1, slave2 and slave3" */
-export function listed(items: readonly string[]): string {
+function listed(items: readonly string[]): string {
   if (items.length <= 1) return items.join("");
   return `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
 }

@@ -10,7 +10,7 @@ export interface PublicationFacts {
   publish: { insert: boolean; update: boolean; delete: boolean; truncate: boolean };
 }
 
-export interface SubscriptionFacts {
+interface SubscriptionFacts {
   name: string;
   enabled: boolean;
   publications: string[];
@@ -21,7 +21,7 @@ export interface SubscriptionFacts {
   workerRunning: boolean;
 }
 
-export interface SlotFacts {
+interface SlotFacts {
   name: string;
   active: boolean;
   /** reserved, extended, unreserved, lost; null for a slot that never reserved WAL. */
@@ -44,7 +44,7 @@ export interface NodeFacts {
 }
 
 /** The settings that lessons 2 and 8 change and put back. */
-export const WATCHED_SETTINGS = [
+const WATCHED_SETTINGS = [
   "wal_level",
   "max_wal_senders",
   "max_replication_slots",

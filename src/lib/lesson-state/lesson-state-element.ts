@@ -15,7 +15,7 @@ const POLL_MS = 4000;
 const SOON_MS = 300;
 
 /** Fired on document after each evaluation: `detail` says the lesson's file and whether its end state holds. */
-export const LESSON_STATE_CHECKED = "lab-lesson-state-checked";
+const LESSON_STATE_CHECKED = "lab-lesson-state-checked";
 
 /** A lesson step on the page, as Run all drives it. */
 interface Step extends HTMLElement {
@@ -28,7 +28,7 @@ export function lessonSteps(): Step[] {
 }
 
 /** "what it asks: what is off", one line per check that is off. */
-export function offLines(judged: JudgedCheck[]): string[] {
+function offLines(judged: JudgedCheck[]): string[] {
   return judged.filter((result) => !result.ok).map((result) => result.off);
 }
 

@@ -1,5 +1,5 @@
 // <load-run>: starts a load run and shows its progress, its summary and the verdict.
-import type { LoadState, LoadSummary, LoadVerdict } from "../../../shared/api-types.ts";
+import type { LoadRequest, LoadState, LoadSummary, LoadVerdict } from "../../../shared/api-types.ts";
 import { api, labToken } from "../lab-client.ts";
 import { nodeOutcome, verdictHeadline, verdictNote } from "../../../shared/load-verdict.ts";
 import { watchMonitor } from "../monitor-client.ts";
@@ -42,7 +42,7 @@ class LoadRunElement extends HTMLElement {
         await api<LoadState>("/api/load", {
           requests: Number(data.get("requests")),
           concurrency: Number(data.get("concurrency")),
-        }),
+        } satisfies LoadRequest),
       );
     } catch (error) {
       this.querySelector<HTMLElement>(".load-run__progress")!.hidden = false;

@@ -105,7 +105,7 @@ function shortTitle(lesson: LessonSummary): string {
 }
 
 /** The lesson's number, from its file name (05-subscriptions.mdx). */
-export function lessonNumber(lesson: LessonSummary): number {
+function lessonNumber(lesson: LessonSummary): number {
   return Number.parseInt(lesson.file, 10);
 }
 
