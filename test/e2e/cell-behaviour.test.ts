@@ -4,11 +4,10 @@ import path from "node:path";
 import express from "express";
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { PROJECT_ROOT } from "../../server/config.ts";
 import recorded from "../../src/data/recorded.json" with { type: "json" };
 import type { Recording } from "../../shared/lessons/recorded.ts";
 import { call, direct, nodeConninfo } from "../support/bridge.ts";
-import { ARTIFACTS, labPage, launch, screenshot } from "../support/browser.ts";
+import { ARTIFACTS, labPage, launch, openLabPage, screenshot } from "../support/browser.ts";
 
 let browser: Browser;
 let page: Page;
@@ -22,10 +21,14 @@ afterAll(async () => {
   await browser?.close();
 });
 
-/** Lesson 1's second cell, rewritten for the test: every cell is editable. */
+/** The cells fixture page (test/fixtures/site/pages/cells.mdx), opened with the lab up. */
+async function openCells(): Promise<void> {
+  await openLabPage(page, "/test-fixtures/cells/");
+}
+
+/** The fixture page's second cell, rewritten for the test: every cell is editable. */
 async function cellWith(sql: string, node = "master"): Promise<Locator> {
-  await page.goto(`${inject("bridgeUrl")}/lessons/01-logical-replication/`);
-  await page.locator(".lab-status.compact [data-node='master'][data-state='up']").waitFor();
+  await openCells();
   const cell = page.locator("sql-cell").nth(1);
   await cell.locator("select").selectOption(node);
   await cell.locator("textarea").fill(sql);
@@ -50,6 +53,27 @@ describe("a cell in a real browser", () => {
     const unfold = table.getByRole("button", { name: "show all 400 characters" });
     await unfold.click();
     await expect(table.locator("td").nth(1).textContent()).resolves.toBe("x".repeat(400));
+  });
+
+  it("runs with Shift+Enter and moves to the next cell; a failing statement shows its SQLSTATE and a caret under the position", async () => {
+    await openCells();
+    const third = page.locator("sql-cell").nth(2);
+    const failing = page.locator("sql-cell").nth(3);
+    const live = (cell: Locator) => cell.locator(".sql-cell__output:not(.is-recorded)");
+    await third.locator("textarea").focus();
+    await page.keyboard.press("Shift+Enter");
+    await expect.poll(() => live(third).locator("td").first().textContent().catch(() => null)).toBe("third");
+    await expect(failing.locator("textarea").evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+    await page.keyboard.press("Shift+Enter");
+    const error = live(failing).locator(".cell-error");
+    await expect.poll(() => error.locator(".cell-error__code").textContent().catch(() => null)).toBe("42703");
+    const [line, caret] = ((await error.locator(".cell-error__pointer").textContent()) ?? "").split("\n");
+    expect(line).toBe("LINE 1: SELECT relname, no_such_column FROM pg_class LIMIT 1");
+    expect(line!.slice(caret!.indexOf("^"))).toMatch(/^no_such_column/);
+    // The fixture expects this error: the verdict says it was expected.
+    await expect(live(failing).locator(".cell-verdict--met").textContent()).resolves.toContain("expected");
+    await failing.scrollIntoViewIfNeeded();
+    await screenshot(page, "fixture-cells-error-caret");
   });
 
   it("shows a running cell as running, and Cancel really cancels it on the server", async () => {
@@ -126,7 +150,7 @@ describe("a cell in a real browser", () => {
   });
 
   it("reads well from a static host, and says how to start the lab when run", async () => {
-    const app = express().use(express.static(path.join(PROJECT_ROOT, "dist")));
+    const app = express().use(express.static(inject("siteDir")));
     const server: Server = await new Promise((resolve) => {
       const s = app.listen(0, "127.0.0.1", () => resolve(s));
     });
@@ -162,7 +186,7 @@ describe("a cell in a real browser", () => {
     const recording = recorded as unknown as Recording;
     const master = recording.conninfo?.master ?? "";
     expect(master).toMatch(/^host=127\.0\.0\.1 port=\d+ user=postgres password=\*+ dbname=replication$/);
-    const app = express().use(express.static(path.join(PROJECT_ROOT, "dist")));
+    const app = express().use(express.static(inject("siteDir")));
     const server: Server = await new Promise((resolve) => {
       const s = app.listen(0, "127.0.0.1", () => resolve(s));
     });

@@ -1,10 +1,8 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import path from "node:path";
 import express from "express";
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { PROJECT_ROOT } from "../../server/config.ts";
 import { direct } from "../support/bridge.ts";
 import { labPage, launch, screenshot } from "../support/browser.ts";
 
@@ -163,7 +161,7 @@ describe("the psql console in a real browser", () => {
 
 describe("the psql console away from the lab", () => {
   it("says how to start the lab on a static host, and a foreign page's WebSocket is refused", async () => {
-    const app = express().use(express.static(path.join(PROJECT_ROOT, "dist")));
+    const app = express().use(express.static(inject("siteDir")));
     const server: Server = await new Promise((resolve) => {
       const s = app.listen(0, "127.0.0.1", () => resolve(s));
     });

@@ -17,6 +17,8 @@ afterAll(async () => {
 });
 
 const panel = ".lab-status:not(.compact)";
+/** The lab actions fixture page (test/fixtures/site/pages/lab-actions.mdx): the two second-server demonstrations. */
+const LAB_ACTIONS = "/test-fixtures/lab-actions/";
 
 describe("lab controls in a real browser", () => {
   it("the status panel's Stop and Start change the node's state on screen", async () => {
@@ -102,8 +104,8 @@ describe("lab controls in a real browser", () => {
       .toEqual(["usersub", "usersub", "usersub3"]);
   }, 120_000);
 
-  it("lesson 9 shows PostgreSQL refusing a second server on master's data folder", async () => {
-    await page.goto(`${inject("bridgeUrl")}/lessons/09-pitfalls-and-security/`);
+  it("a second server on master's data folder is refused by PostgreSQL, shown in place", async () => {
+    await page.goto(`${inject("bridgeUrl")}${LAB_ACTIONS}`);
     const action = page.locator("lab-action[data-action='second-postmaster']");
     await action.getByRole("button").click();
     await expect.poll(() => action.getAttribute("data-met"), { timeout: 15_000 }).toBe("true");
@@ -112,11 +114,11 @@ describe("lab controls in a real browser", () => {
     );
     await expect(action.locator(".lab-action__status").textContent()).resolves.toBe("✓ Refused: master is untouched.");
     await action.scrollIntoViewIfNeeded();
-    await screenshot(page, "lesson-09-second-server");
+    await screenshot(page, "lab-action-second-server");
   });
 
-  it("lesson 9 shows, on a scratch cluster, the PID check passing and the shared-memory check refusing", async () => {
-    await page.goto(`${inject("bridgeUrl")}/lessons/09-pitfalls-and-security/`);
+  it("a scratch cluster shows the PID check passing and the shared-memory check refusing", async () => {
+    await page.goto(`${inject("bridgeUrl")}${LAB_ACTIONS}`);
     const action = page.locator("lab-action[data-action='lock-file-parent-pid']");
     await action
       .getByRole("button", { name: "Try it on a scratch cluster, with a lock file that names the new server's parent" })
@@ -129,6 +131,6 @@ describe("lab controls in a real browser", () => {
       "✓ The PID check let it through; the shared-memory check refused it. The scratch cluster is gone.",
     );
     await action.scrollIntoViewIfNeeded();
-    await screenshot(page, "lesson-09-lock-file-parent-pid");
+    await screenshot(page, "lab-action-lock-file-parent-pid");
   });
 });

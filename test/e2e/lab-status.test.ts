@@ -1,10 +1,8 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import path from "node:path";
 import express from "express";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { PROJECT_ROOT } from "../../server/config.ts";
 import { call, query } from "../support/bridge.ts";
 import { CHILD_TOKEN, startChildBridge } from "../support/child-bridge.ts";
 import { setUpReplication } from "../support/replication.ts";
@@ -162,7 +160,7 @@ describe("the site shell in a real browser", () => {
   }, 60_000);
 
   it("reads fine from a static host with no lab, and says how to start one", async () => {
-    const app = express().use(express.static(path.join(PROJECT_ROOT, "dist")));
+    const app = express().use(express.static(inject("siteDir")));
     const server: Server = await new Promise((resolve) => {
       const s = app.listen(0, "127.0.0.1", () => resolve(s));
     });
