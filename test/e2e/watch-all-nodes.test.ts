@@ -1,20 +1,18 @@
 import path from "node:path";
-import type { Browser, Locator, Page } from "playwright-core";
+import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { NODE_NAMES } from "../../shared/api-types.ts";
 import { call, direct } from "../support/bridge.ts";
-import { ARTIFACTS, labPage, launch, screenshot } from "../support/browser.ts";
+import { ARTIFACTS, labPage, screenshot, useBrowser } from "../support/browser.ts";
 import { counts, setUpReplication } from "../support/replication.ts";
 
-let browser: Browser;
+const { browser } = useBrowser();
 
 beforeAll(async () => {
-  browser = await launch();
   await setUpReplication();
 }, 120_000);
 afterAll(async () => {
   await call("/api/lab/nodes/slave3/start", {});
-  await browser?.close();
 });
 
 /**
@@ -22,7 +20,7 @@ afterAll(async () => {
  * watch.mdx: two cells), with the lab up.
  */
 async function watchPage(viewport = { width: 1440, height: 900 }): Promise<Page> {
-  const page = await labPage(browser, { viewport });
+  const page = await labPage(browser(), { viewport });
   await page.goto(`${inject("bridgeUrl")}/test-fixtures/watch/`);
   // Narrow screens fold the compact status away: it is there, not necessarily seen.
   await page.locator(".lab-status.compact [data-node='master'][data-state='up']").waitFor({ state: "attached" });
