@@ -3,10 +3,19 @@ import { defineConfig } from "astro/config";
 import starlight from "@astrojs/starlight";
 import { remarkLessonCells } from "./shared/lessons/lesson-cells.ts";
 
+// The browser tests' fixture pages (test/fixtures/site/) are added to the test run's build only, which goes to a
+// folder of its own (server/build-site.ts): the product's site never has them.
+const testFixtures = process.env.LAB_TEST_FIXTURES === "1";
+const fixtureIntegrations = testFixtures
+  ? [(await import("./test/fixtures/site/integration.ts")).testFixturePages()]
+  : [];
+
 export default defineConfig({
   // The bridge serves the built site from dist/ on 127.0.0.1; the site is fully static.
   site: "http://127.0.0.1:4321",
   markdown: { remarkPlugins: [remarkLessonCells] },
+  // Each build keeps its own cache, so that the product's and the tests' builds don't invalidate each other's.
+  ...(testFixtures ? { cacheDir: "./node_modules/.astro-test-fixtures" } : {}),
   integrations: [
     starlight({
       title: "Replication Lab",
@@ -29,5 +38,6 @@ export default defineConfig({
         },
       ],
     }),
+    ...fixtureIntegrations,
   ],
 });

@@ -16,20 +16,34 @@ async function newestChange(entry: string): Promise<number> {
   return Math.max(stat.mtimeMs, ...times);
 }
 
-/** Builds the site with Astro unless dist/ is newer than everything it is built from. */
-export async function buildSiteIfNeeded(siteDir: string, say: (line: string) => void): Promise<void> {
+/** A build other than the product's: the test run's, with its fixture pages. */
+export interface SiteBuildOptions {
+  /** Environment variables for the build (astro.config.mjs reads LAB_TEST_FIXTURES). */
+  env?: Record<string, string>;
+  /** More files or folders, relative to the project, that this build depends on. */
+  sources?: string[];
+}
+
+/** Builds the site with Astro into siteDir unless it is newer than everything it is built from. */
+export async function buildSiteIfNeeded(
+  siteDir: string,
+  say: (line: string) => void,
+  options: SiteBuildOptions = {},
+): Promise<void> {
   const built = await fs.stat(path.join(siteDir, "index.html")).catch(() => null);
-  const sources = Math.max(
-    ...(await Promise.all(SOURCES.map((entry) => newestChange(path.join(PROJECT_ROOT, entry))))),
-  );
+  const entries = [...SOURCES, ...(options.sources ?? [])];
+  const times = await Promise.all(entries.map((entry) => newestChange(path.join(PROJECT_ROOT, entry))));
+  const sources = Math.max(...times);
   if (built && built.mtimeMs >= sources) return;
   say(built ? "  site: sources changed, rebuilding..." : "  site: building (the first start takes a little longer)...");
   const started = performance.now();
   const astro = path.join(PROJECT_ROOT, "node_modules", "astro", "astro.js");
   const output = await new Promise<{ code: number | null; text: string }>((resolve) => {
-    const child = spawn(process.execPath, [astro, "build", "--silent"], {
+    // Into siteDir, wherever it is (LAB_SITE_DIR, the tests' own folder), not Astro's default dist/.
+    const child = spawn(process.execPath, [astro, "build", "--silent", "--outDir", siteDir], {
       cwd: PROJECT_ROOT,
-      env: { ...process.env, ASTRO_TELEMETRY_DISABLED: "1" },
+      // The product's build never has the tests' fixture pages, whatever the shell exported.
+      env: { ...process.env, LAB_TEST_FIXTURES: "0", ...options.env, ASTRO_TELEMETRY_DISABLED: "1" },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let text = "";

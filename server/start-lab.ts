@@ -2,7 +2,7 @@
 // (server/main.ts), the test run (test/support/global-lab.ts), the benchmarks and `npm run record`
 // (bench/fixture.ts). What is about a terminal (lines printed, signals, bridge.json) stays with the caller.
 import { createApp } from "./app.ts";
-import { buildSiteIfNeeded } from "./build-site.ts";
+import { buildSiteIfNeeded, type SiteBuildOptions } from "./build-site.ts";
 import type { Config } from "./config.ts";
 import { createLab } from "./lab/index.ts";
 import type { Lab } from "./lab/lab.ts";
@@ -13,6 +13,8 @@ export interface StartLabOptions {
   watch?: (lab: Lab) => void;
   /** When given, the site is built (if out of date) alongside the lab's start, saying its progress here. */
   buildSite?: (line: string) => void;
+  /** How the site is built when it is: the test run adds its fixture pages (test/fixtures/site/). */
+  siteBuild?: SiteBuildOptions;
 }
 
 export interface StartedLab {
@@ -35,7 +37,7 @@ export async function startLab(config: Config, options: StartLabOptions = {}): P
   const say = options.buildSite;
   const [started, built] = await Promise.allSettled([
     lab.start(),
-    say ? buildSiteIfNeeded(config.siteDir, say) : Promise.resolve(),
+    say ? buildSiteIfNeeded(config.siteDir, say, options.siteBuild) : Promise.resolve(),
   ]);
   if (started.status === "rejected" || built.status === "rejected") {
     await lab.stop().catch(() => {});

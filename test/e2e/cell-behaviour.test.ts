@@ -2,31 +2,28 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import express from "express";
-import type { Browser, Locator, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { PROJECT_ROOT } from "../../server/config.ts";
+import type { Locator, Page } from "playwright-core";
+import { afterAll, describe, expect, inject, it } from "vitest";
 import recorded from "../../src/data/recorded.json" with { type: "json" };
 import type { Recording } from "../../shared/lessons/recorded.ts";
 import { call, direct, nodeConninfo } from "../support/bridge.ts";
-import { ARTIFACTS, labPage, launch, screenshot } from "../support/browser.ts";
+import { ARTIFACTS, openLabPage, screenshot, useBrowser } from "../support/browser.ts";
 
-let browser: Browser;
-let page: Page;
+const { page } = useBrowser();
 
-beforeAll(async () => {
-  browser = await launch();
-  page = await labPage(browser, { viewport: { width: 1280, height: 900 } });
-});
 afterAll(async () => {
   await call("/api/lab/nodes/slave2/start", {});
-  await browser?.close();
 });
 
-/** Lesson 1's second cell, rewritten for the test: every cell is editable. */
+/** The cells fixture page (test/fixtures/site/pages/cells.mdx), opened with the lab up. */
+async function openCells(): Promise<void> {
+  await openLabPage(page(), "/test-fixtures/cells/");
+}
+
+/** The fixture page's second cell, rewritten for the test: every cell is editable. */
 async function cellWith(sql: string, node = "master"): Promise<Locator> {
-  await page.goto(`${inject("bridgeUrl")}/lessons/01-logical-replication/`);
-  await page.locator(".lab-status.compact [data-node='master'][data-state='up']").waitFor();
-  const cell = page.locator("sql-cell").nth(1);
+  await openCells();
+  const cell = page().locator("sql-cell").nth(1);
   await cell.locator("select").selectOption(node);
   await cell.locator("textarea").fill(sql);
   return cell;
@@ -52,6 +49,27 @@ describe("a cell in a real browser", () => {
     await expect(table.locator("td").nth(1).textContent()).resolves.toBe("x".repeat(400));
   });
 
+  it("runs with Shift+Enter and moves to the next cell; a failing statement shows its SQLSTATE and a caret under the position", async () => {
+    await openCells();
+    const third = page().locator("sql-cell").nth(2);
+    const failing = page().locator("sql-cell").nth(3);
+    const live = (cell: Locator) => cell.locator(".sql-cell__output:not(.is-recorded)");
+    await third.locator("textarea").focus();
+    await page().keyboard.press("Shift+Enter");
+    await expect.poll(() => live(third).locator("td").first().textContent().catch(() => null)).toBe("third");
+    await expect(failing.locator("textarea").evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+    await page().keyboard.press("Shift+Enter");
+    const error = live(failing).locator(".cell-error");
+    await expect.poll(() => error.locator(".cell-error__code").textContent().catch(() => null)).toBe("42703");
+    const [line, caret] = ((await error.locator(".cell-error__pointer").textContent()) ?? "").split("\n");
+    expect(line).toBe("LINE 1: SELECT relname, no_such_column FROM pg_class LIMIT 1");
+    expect(line!.slice(caret!.indexOf("^"))).toMatch(/^no_such_column/);
+    // The fixture expects this error: the verdict says it was expected.
+    await expect(live(failing).locator(".cell-verdict--met").textContent()).resolves.toContain("expected");
+    await failing.scrollIntoViewIfNeeded();
+    await screenshot(page(), "fixture-cells-error-caret");
+  });
+
   it("shows a running cell as running, and Cancel really cancels it on the server", async () => {
     const cell = await cellWith("SELECT pg_sleep(20) /* cancel me */");
     await cell.locator(".sql-cell__run").click();
@@ -59,7 +77,7 @@ describe("a cell in a real browser", () => {
     const active =
       "SELECT 1 FROM pg_stat_activity WHERE query LIKE '%cancel me%' AND state = 'active' AND pid <> pg_backend_pid()";
     await expect.poll(async () => (await direct("master", active)).length).toBe(1);
-    await screenshot(page, "cell-running");
+    await screenshot(page(), "cell-running");
     await cell.getByRole("button", { name: "Cancel" }).click();
     await expect
       .poll(() =>
@@ -94,7 +112,7 @@ describe("a cell in a real browser", () => {
     await expect(cell.locator(".cell-fanout__node.differs .cell-fanout__head").textContent()).resolves.toContain(
       "slave2",
     );
-    await screenshot(page, "cell-node-down");
+    await screenshot(page(), "cell-node-down");
     await call("/api/lab/nodes/slave2/start", {});
   });
 
@@ -111,7 +129,7 @@ describe("a cell in a real browser", () => {
     const stopped = await title.textContent();
     // Nothing may re-run once stopped. Rather than a fixed pause, let another cell's \watch at the same interval
     // show two more runs after its first: a loop of the stopped cell would have changed its title meanwhile.
-    const control = page.locator("sql-cell").nth(2);
+    const control = page().locator("sql-cell").nth(2);
     await control.locator("select").selectOption("master");
     await control.locator("textarea").fill("SELECT 2 AS control\n\\watch 1");
     await control.locator(".sql-cell__run").click();
@@ -126,13 +144,13 @@ describe("a cell in a real browser", () => {
   });
 
   it("reads well from a static host, and says how to start the lab when run", async () => {
-    const app = express().use(express.static(path.join(PROJECT_ROOT, "dist")));
+    const app = express().use(express.static(inject("siteDir")));
     const server: Server = await new Promise((resolve) => {
       const s = app.listen(0, "127.0.0.1", () => resolve(s));
     });
     try {
-      await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/lessons/04-publication/`);
-      const cell = page.locator("sql-cell").first();
+      await page().goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/lessons/04-publication/`);
+      const cell = page().locator("sql-cell").first();
       await expect(cell.locator(".sql-cell__highlight").textContent()).resolves.toContain(
         "CREATE PUBLICATION userpub FOR TABLE users;",
       );
@@ -140,19 +158,19 @@ describe("a cell in a real browser", () => {
       await expect(cell.locator(".cell-recorded").textContent()).resolves.toMatch(
         /^Recorded on PostgreSQL 18\.\d+ when the lessons were last replayed/,
       );
-      await expect(page.locator("sql-cell").nth(1).locator(".cell-psql").textContent()).resolves.toContain(
+      await expect(page().locator("sql-cell").nth(1).locator(".cell-psql").textContent()).resolves.toContain(
         "Publication userpub",
       );
       await cell.locator(".sql-cell__run").click();
       await expect(cell.locator(".cell-offline").textContent()).resolves.toContain("npm start");
       await expect(cell.locator(".cell-recorded").count()).resolves.toBe(1);
       // Run all says the lab is missing, not that the lesson went wrong, and runs nothing.
-      await page.getByRole("button", { name: "Run all cells" }).click();
-      await expect(page.locator(".run-all__status").textContent()).resolves.toMatch(
+      await page().getByRole("button", { name: "Run all cells" }).click();
+      await expect(page().locator(".run-all__status").textContent()).resolves.toMatch(
         /^Run all needs the running lab: start it with npm start/,
       );
-      await expect(page.locator(".cell-offline").count()).resolves.toBe(1);
-      await screenshot(page, "lesson-static-offline");
+      await expect(page().locator(".cell-offline").count()).resolves.toBe(1);
+      await screenshot(page(), "lesson-static-offline");
     } finally {
       server.close();
     }
@@ -162,16 +180,16 @@ describe("a cell in a real browser", () => {
     const recording = recorded as unknown as Recording;
     const master = recording.conninfo?.master ?? "";
     expect(master).toMatch(/^host=127\.0\.0\.1 port=\d+ user=postgres password=\*+ dbname=replication$/);
-    const app = express().use(express.static(path.join(PROJECT_ROOT, "dist")));
+    const app = express().use(express.static(inject("siteDir")));
     const server: Server = await new Promise((resolve) => {
       const s = app.listen(0, "127.0.0.1", () => resolve(s));
     });
     const subscription = (on: Page) => on.locator("sql-cell", { hasText: "CREATE SUBSCRIPTION usersub" }).first();
     try {
       for (const width of [1440, 390]) {
-        await page.setViewportSize({ width, height: 900 });
-        await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/lessons/05-subscriptions/`);
-        const cell = subscription(page);
+        await page().setViewportSize({ width, height: 900 });
+        await page().goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/lessons/05-subscriptions/`);
+        const cell = subscription(page());
         await expect(cell.locator("textarea").inputValue()).resolves.toBe(
           `CREATE SUBSCRIPTION usersub\n    CONNECTION '${master}'\n    PUBLICATION userpub;`,
         );
@@ -187,8 +205,8 @@ describe("a cell in a real browser", () => {
         await cell.screenshot({ path: path.join(ARTIFACTS, `cell-recorded-conninfo-${width}.png`) });
       }
       // A password the lesson gives itself is shown as the lesson has it, and the note doesn't call it masked.
-      await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/lessons/09-pitfalls-and-security/`);
-      const own = page.locator("sql-cell", { hasText: "CREATE SUBSCRIPTION as_replicator" }).first();
+      await page().goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/lessons/09-pitfalls-and-security/`);
+      const own = page().locator("sql-cell", { hasText: "CREATE SUBSCRIPTION as_replicator" }).first();
       await expect(own.locator("textarea").inputValue()).resolves.toContain(
         " user=replicator password=replicator dbname=replication'",
       );
@@ -197,11 +215,11 @@ describe("a cell in a real browser", () => {
       );
     } finally {
       server.close();
-      await page.setViewportSize({ width: 1280, height: 900 });
+      await page().setViewportSize({ width: 1280, height: 900 });
     }
     // From the lab, the live connection string takes its place, and the note is gone.
-    await page.goto(`${inject("bridgeUrl")}/lessons/05-subscriptions/`);
-    const live = subscription(page);
+    await page().goto(`${inject("bridgeUrl")}/lessons/05-subscriptions/`);
+    const live = subscription(page());
     await expect
       .poll(() => live.locator("textarea").inputValue())
       .toContain(`CONNECTION '${await nodeConninfo("master")}'`);

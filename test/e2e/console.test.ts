@@ -1,24 +1,16 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import path from "node:path";
 import express from "express";
-import type { Browser, Locator, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { PROJECT_ROOT } from "../../server/config.ts";
+import type { Locator, Page } from "playwright-core";
+import { describe, expect, inject, it } from "vitest";
 import { direct } from "../support/bridge.ts";
-import { labPage, launch, screenshot } from "../support/browser.ts";
+import { labPage, screenshot, useBrowser } from "../support/browser.ts";
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const { browser } = useBrowser();
 
 /** The console page with its four terminals open; `requests` records every URL the page fetched. */
 async function openFour(): Promise<{ page: Page; four: Locator; requests: string[] }> {
-  const page = await labPage(browser, { viewport: { width: 1280, height: 1000 } });
+  const page = await labPage(browser(), { viewport: { width: 1280, height: 1000 } });
   const requests: string[] = [];
   page.on("request", (request) => requests.push(request.url()));
   await page.goto(`${inject("bridgeUrl")}/console/`);
@@ -40,7 +32,7 @@ async function typeInto(page: Page, terminal: Locator, pane: number, text: strin
 
 describe("the psql console in a real browser", () => {
   it("keeps xterm out of the first page load, and loads it when a terminal is opened", async () => {
-    const page = await labPage(browser);
+    const page = await labPage(browser());
     const requests: string[] = [];
     page.on("request", (request) => requests.push(request.url()));
     await page.goto(`${inject("bridgeUrl")}/console/`);
@@ -140,7 +132,7 @@ describe("the psql console in a real browser", () => {
   });
 
   it("switches node with the buttons of a single terminal, by typing \\c", async () => {
-    const page = await labPage(browser, { viewport: { width: 1280, height: 900 } });
+    const page = await labPage(browser(), { viewport: { width: 1280, height: 900 } });
     await page.goto(`${inject("bridgeUrl")}/console/`);
     const single = page.locator("psql-terminal[data-layout='single']");
     await single.getByRole("button", { name: "Open psql on master" }).click();
@@ -163,12 +155,12 @@ describe("the psql console in a real browser", () => {
 
 describe("the psql console away from the lab", () => {
   it("says how to start the lab on a static host, and a foreign page's WebSocket is refused", async () => {
-    const app = express().use(express.static(path.join(PROJECT_ROOT, "dist")));
+    const app = express().use(express.static(inject("siteDir")));
     const server: Server = await new Promise((resolve) => {
       const s = app.listen(0, "127.0.0.1", () => resolve(s));
     });
     try {
-      const page = await labPage(browser, { viewport: { width: 1280, height: 900 } });
+      const page = await labPage(browser(), { viewport: { width: 1280, height: 900 } });
       const requests: string[] = [];
       page.on("request", (request) => requests.push(request.url()));
       await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/console/`);

@@ -1,30 +1,21 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import path from "node:path";
 import express from "express";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { PROJECT_ROOT } from "../../server/config.ts";
+import { describe, expect, inject, it } from "vitest";
 import { call, query } from "../support/bridge.ts";
 import { CHILD_TOKEN, startChildBridge } from "../support/child-bridge.ts";
 import { setUpReplication } from "../support/replication.ts";
 import { withPort } from "../../server/lab/conninfo.ts";
 import { freeBase } from "../support/temp-dir.ts";
-import { labPage, launch, screenshot } from "../support/browser.ts";
+import { labPage, screenshot, useBrowser } from "../support/browser.ts";
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const { browser } = useBrowser();
 
 const panel = ".lab-status:not(.compact)";
 
 describe("the site shell in a real browser", () => {
   it("takes the lab's key from the address npm start prints, keeps it, and drops it from the address; without it, the lab is closed", async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await browser().newPage({ viewport: { width: 1280, height: 900 } });
     const offline = page.locator(`${panel} .lab-status__offline`);
     // A browser (or another account on this machine) that only knows the port gets the page, not the lab.
     await page.goto(`${inject("bridgeUrl")}/`);
@@ -52,7 +43,7 @@ describe("the site shell in a real browser", () => {
   it("an open page comes back by itself when the lab restarts, and says so once", async () => {
     const first = await startChildBridge();
     const port = new URL(first.url).port;
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await browser().newPage({ viewport: { width: 1280, height: 900 } });
     try {
       await page.goto(`${first.url}/#lab-token=${CHILD_TOKEN}`);
       const master = page.locator(`${panel} [data-node="master"]`);
@@ -80,7 +71,7 @@ describe("the site shell in a real browser", () => {
   it("the live monitor says when the lab is gone and comes back by itself when it restarts", async () => {
     const first = await startChildBridge();
     const port = new URL(first.url).port;
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await browser().newPage({ viewport: { width: 1280, height: 900 } });
     try {
       await page.goto(`${first.url}/lessons/06-load-and-watch/#lab-token=${CHILD_TOKEN}`);
       const monitor = page.locator("live-monitor").first();
@@ -107,7 +98,7 @@ describe("the site shell in a real browser", () => {
   }, 120_000);
 
   it("shows all four nodes up with version, port and wal_level, in the page and the sidebar", async () => {
-    const page = await labPage(browser, { viewport: { width: 1280, height: 900 } });
+    const page = await labPage(browser(), { viewport: { width: 1280, height: 900 } });
     await page.goto(`${inject("bridgeUrl")}/`);
     for (const name of ["master", "slave1", "slave2", "slave3"]) {
       await page.locator(`${panel} [data-node="${name}"][data-state="up"]`).waitFor();
@@ -123,7 +114,7 @@ describe("the site shell in a real browser", () => {
   });
 
   it("shows a node going down and coming back, live", async () => {
-    const page = await labPage(browser, { viewport: { width: 1280, height: 900 } });
+    const page = await labPage(browser(), { viewport: { width: 1280, height: 900 } });
     await page.goto(`${inject("bridgeUrl")}/lab/`);
     await page.locator(`${panel} [data-node="slave2"][data-state="up"]`).waitFor();
     await call("/api/lab/nodes/slave2/stop", {});
@@ -137,7 +128,7 @@ describe("the site shell in a real browser", () => {
 
   it("shows a node whose subscription can't reach its publisher as broken, not up", async () => {
     await setUpReplication();
-    const page = await labPage(browser, { viewport: { width: 1280, height: 900 } });
+    const page = await labPage(browser(), { viewport: { width: 1280, height: 900 } });
     await page.goto(`${inject("bridgeUrl")}/lab/`);
     const slave3 = page.locator(`${panel} [data-node="slave3"]`);
     await page.locator(`${panel} [data-node="slave3"][data-state="up"]`).waitFor();
@@ -162,12 +153,12 @@ describe("the site shell in a real browser", () => {
   }, 60_000);
 
   it("reads fine from a static host with no lab, and says how to start one", async () => {
-    const app = express().use(express.static(path.join(PROJECT_ROOT, "dist")));
+    const app = express().use(express.static(inject("siteDir")));
     const server: Server = await new Promise((resolve) => {
       const s = app.listen(0, "127.0.0.1", () => resolve(s));
     });
     try {
-      const page = await labPage(browser, { viewport: { width: 1280, height: 900 } });
+      const page = await labPage(browser(), { viewport: { width: 1280, height: 900 } });
       await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
       const offline = page.locator(`${panel} .lab-status__offline`);
       await offline.waitFor({ state: "visible" });

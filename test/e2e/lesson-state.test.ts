@@ -1,29 +1,22 @@
 // The lessons' live state checks in a real browser: Run all is safe to repeat, a drifted lab is named line by
 // line with its fix, and each fix works. Repros of issue 11: lesson 3 run twice doubled its row and lesson 5
 // then failed at its third cell with nothing saying why.
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { beforeAll, describe, expect, inject, it } from "vitest";
 import { call, direct } from "../support/bridge.ts";
-import { labPage, launch, openLabPage, screenshot } from "../support/browser.ts";
+import { openLabPage, screenshot, useBrowser } from "../support/browser.ts";
 
-let browser: Browser;
-let page: Page;
+const { browser, page } = useBrowser();
 
 beforeAll(async () => {
   expect((await call("/api/lab/reset", {})).status).toBe(200);
-  browser = await launch();
-  page = await labPage(browser, { viewport: { width: 1280, height: 900 } });
-});
-afterAll(async () => {
-  await browser?.close();
 });
 
-const open = (path: string) => openLabPage(page, path);
+const open = (path: string) => openLabPage(page(), path);
 
-const runAllStatus = () => page.locator(".run-all__status").textContent();
+const runAllStatus = () => page().locator(".run-all__status").textContent();
 
 async function runAll(expected: RegExp, timeout = 120_000) {
-  await page.getByRole("button", { name: "Run all cells" }).click();
+  await page().getByRole("button", { name: "Run all cells" }).click();
   await expect.poll(runAllStatus, { timeout }).toMatch(expected);
 }
 
@@ -31,7 +24,7 @@ async function usersOn(node: "master" | "slave1" | "slave2" | "slave3"): Promise
   return Number((await direct(node, "SELECT count(*)::int AS n FROM users"))[0].n);
 }
 
-const check = (n: number) => page.locator(`lesson-state [data-check="built-${n}"]`);
+const check = (n: number) => page().locator(`lesson-state [data-check="built-${n}"]`);
 
 describe("state checks on the lesson pages", () => {
   it("lesson 3 run twice leaves one row on master, and its checks say so", async () => {
@@ -41,9 +34,9 @@ describe("state checks on the lesson pages", () => {
     await runAll(/^All 5 cells ran as expected, and the lab is in the state this lesson builds\.$/);
     await runAll(/^All 5 cells ran as expected, and the lab is in the state this lesson builds\.$/);
     expect(await usersOn("master")).toBe(1);
-    await expect.poll(() => page.locator("lesson-state").getAttribute("data-met")).toBe("true");
+    await expect.poll(() => page().locator("lesson-state").getAttribute("data-met")).toBe("true");
     await expect(
-      page
+      page()
         .locator("lesson-state [data-check]")
         .evaluateAll((items) => items.map((item) => item.getAttribute("data-state"))),
     ).resolves.not.toContain("off");
@@ -55,12 +48,12 @@ describe("state checks on the lesson pages", () => {
     // As lesson 3 used to do when run twice: a second Grace on master.
     await direct("master", "INSERT INTO users (name, email) VALUES ('Grace', 'grace@example.com')");
     await open("/lessons/05-subscriptions/");
-    const start = page.locator("lesson-state .lesson-state__start");
+    const start = page().locator("lesson-state .lesson-state__start");
     await expect.poll(() => start.getAttribute("data-verdict")).toBe("off");
     await expect(start.locator(".lesson-state__start-verdict").textContent()).resolves.toContain(
       "master's users holds 2 rows, not 1",
     );
-    await screenshot(page, "lesson-state-drifted");
+    await screenshot(page(), "lesson-state-drifted");
 
     // Run all says why it won't run, and runs nothing.
     await runAll(
@@ -69,14 +62,14 @@ describe("state checks on the lesson pages", () => {
     expect((await direct("slave1", "SELECT count(*)::int AS n FROM pg_subscription"))[0].n).toBe(0);
 
     // The offered fix: the lesson's start, then Run all, which now passes.
-    await page.getByRole("button", { name: "Start from a known state, then run all" }).click();
+    await page().getByRole("button", { name: "Start from a known state, then run all" }).click();
     await expect
       .poll(runAllStatus, { timeout: 240_000 })
       .toMatch(/^All \d+ cells ran as expected, and the lab is in the state this lesson builds\.$/);
-    await expect(page.locator("catch-up .lab-reset__status").textContent()).resolves.toMatch(
+    await expect(page().locator("catch-up .lab-reset__status").textContent()).resolves.toMatch(
       /^✓ The lab is at the start of this lesson/,
     );
-    await expect.poll(() => page.locator("lesson-state").getAttribute("data-met")).toBe("true");
+    await expect.poll(() => page().locator("lesson-state").getAttribute("data-met")).toBe("true");
     for (const node of ["master", "slave1", "slave2", "slave3"] as const) expect(await usersOn(node)).toBe(0);
   }, 300_000);
 
@@ -92,14 +85,14 @@ describe("state checks on the lesson pages", () => {
     );
     await expect.poll(() => item.getAttribute("data-state"), { timeout: 15_000 }).toBe("off");
     await expect(item.locator(".lesson-state__off").textContent()).resolves.toBe("slave3 has no subscription usersub3");
-    await page.locator("lesson-state").screenshot({ path: `${process.cwd()}/test-artifacts/lesson-state-off.png` });
+    await page().locator("lesson-state").screenshot({ path: `${process.cwd()}/test-artifacts/lesson-state-off.png` });
     await item.getByRole("button", { name: "Run cell 11" }).click();
     await expect.poll(() => item.getAttribute("data-state"), { timeout: 20_000 }).toBe("met");
-    await expect.poll(() => page.locator("lesson-state").getAttribute("data-met"), { timeout: 20_000 }).toBe("true");
+    await expect.poll(() => page().locator("lesson-state").getAttribute("data-met"), { timeout: 20_000 }).toBe("true");
   });
 
   it("without a lab, the checklist says what each lesson expects and that it needs the lab to check", async () => {
-    const plain = await browser.newPage();
+    const plain = await browser().newPage();
     await plain.goto(`${inject("bridgeUrl")}/lessons/05-subscriptions/`);
     await expect(plain.locator(".lesson-state__live").textContent()).resolves.toBe(
       "not checked: needs the running lab",

@@ -1,13 +1,14 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { beforeAll, describe, expect, inject, it } from "vitest";
 import { PROJECT_ROOT } from "../../server/config.ts";
 import { lessonsFromSources } from "../../shared/lessons/lesson-files.ts";
 import { call, direct } from "../support/bridge.ts";
-import { ARTIFACTS, labPage, launch, screenshot } from "../support/browser.ts";
+import { ARTIFACTS, labPage, screenshot, useBrowser } from "../support/browser.ts";
 
-let browser: Browser;
+const { browser } = useBrowser();
+
 /** One learner's browser: its tabs share localStorage, where progress is kept. */
 let learner: BrowserContext;
 let page: Page;
@@ -15,12 +16,8 @@ let page: Page;
 beforeAll(async () => {
   // Lesson 1's cells and lesson 3's first one run on any lab, but all four nodes must be up and answer alike.
   expect((await call("/api/lab/reset", {})).status).toBe(200);
-  browser = await launch();
   learner = await labContext({ viewport: { width: 1440, height: 900 } });
   page = await learner.newPage();
-});
-afterAll(async () => {
-  await browser?.close();
 });
 
 const url = (path: string) => `${inject("bridgeUrl")}${path}`;
@@ -191,7 +188,7 @@ describe("progress through the lessons", () => {
   });
 
   it("without scripts the home page says to start with lesson 1, and lists the lessons", async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, javaScriptEnabled: false });
+    const context = await browser().newContext({ viewport: { width: 1280, height: 900 }, javaScriptEnabled: false });
     const plain = await context.newPage();
     await plain.goto(url("/"));
     await expect(plain.locator(".where-to-go-on__next a").textContent()).resolves.toBe(
@@ -268,7 +265,7 @@ async function lessonSources(): Promise<Record<string, string>> {
  * A browser profile of its own (its own localStorage) holding the lab's key, as labPage's pages do, for several tabs.
  */
 async function labContext(options: Parameters<Browser["newContext"]>[0]): Promise<BrowserContext> {
-  const context = await browser.newContext(options);
+  const context = await browser().newContext(options);
   await context.addInitScript(
     ({ origin, token }) => {
       if (location.origin === origin) localStorage.setItem("replication-lab:token", token);
@@ -301,7 +298,7 @@ describe("deep links to a lesson's steps", () => {
     { width: 390, height: 844 },
   ]) {
     it(`/lessons/03-schema/#cell-4 opens at that cell, below the sticky header, outlined for a moment (${viewport.width} px)`, async () => {
-      const linked = await labPage(browser, { viewport, hasTouch: viewport.width < 500 });
+      const linked = await labPage(browser(), { viewport, hasTouch: viewport.width < 500 });
       await linked.goto(url("/lessons/03-schema/#cell-4"));
       const target = linked.locator("#cell-4");
       await expect.poll(() => target.getAttribute("class")).toContain("is-flashed");
@@ -343,7 +340,7 @@ describe("deep links to a lesson's steps", () => {
   }
 
   it("the target stays below the header while content above it grows after the page loaded", async () => {
-    const linked = await labPage(browser, { viewport: { width: 1280, height: 900 } });
+    const linked = await labPage(browser(), { viewport: { width: 1280, height: 900 } });
     await linked.addInitScript(() => {
       // What a live part of a lesson does once its data arrives (the live monitor's chart, a server log's lines):
       // content above the target grows after the page loaded. Timed in the page, so a busy machine can't delay it.
@@ -369,7 +366,7 @@ describe("deep links to a lesson's steps", () => {
   });
 
   it("with reduced motion the outline shows without fading, then goes", async () => {
-    const still = await labPage(browser, { viewport: { width: 1280, height: 900 }, reducedMotion: "reduce" });
+    const still = await labPage(browser(), { viewport: { width: 1280, height: 900 }, reducedMotion: "reduce" });
     await still.goto(url("/lessons/03-schema/#cell-4"));
     const target = still.locator("#cell-4");
     await expect.poll(() => target.getAttribute("class")).toContain("is-flashed");

@@ -1,32 +1,33 @@
 import path from "node:path";
-import type { Browser, Locator, Page } from "playwright-core";
+import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { NODE_NAMES } from "../../shared/api-types.ts";
 import { call, direct } from "../support/bridge.ts";
-import { ARTIFACTS, labPage, launch, screenshot } from "../support/browser.ts";
+import { ARTIFACTS, labPage, screenshot, useBrowser } from "../support/browser.ts";
 import { counts, setUpReplication } from "../support/replication.ts";
 
-let browser: Browser;
+const { browser } = useBrowser();
 
 beforeAll(async () => {
-  browser = await launch();
   await setUpReplication();
 }, 120_000);
 afterAll(async () => {
   await call("/api/lab/nodes/slave3/start", {});
-  await browser?.close();
 });
 
-/** A fresh browser page (nothing kept from another test) on lesson 1, with the lab up. */
-async function lessonPage(viewport = { width: 1440, height: 900 }): Promise<Page> {
-  const page = await labPage(browser, { viewport });
-  await page.goto(`${inject("bridgeUrl")}/lessons/01-logical-replication/`);
+/**
+ * A fresh browser page (nothing kept from another test) on the \watch fixture page (test/fixtures/site/pages/
+ * watch.mdx: two cells), with the lab up.
+ */
+async function watchPage(viewport = { width: 1440, height: 900 }): Promise<Page> {
+  const page = await labPage(browser(), { viewport });
+  await page.goto(`${inject("bridgeUrl")}/test-fixtures/watch/`);
   // Narrow screens fold the compact status away: it is there, not necessarily seen.
   await page.locator(".lab-status.compact [data-node='master'][data-state='up']").waitFor({ state: "attached" });
   return page;
 }
 
-/** "+ cell" under the lesson's first cell, set to run `sql` on all nodes. */
+/** "+ cell" under the page's first cell, set to run `sql` on all nodes. */
 async function scratchOnAllNodes(page: Page, sql: string): Promise<Locator> {
   await page.locator("sql-cell").first().getByRole("button", { name: "Add a scratch cell below" }).click();
   const scratch = page.locator("sql-cell[data-scratch]").first();
@@ -77,7 +78,7 @@ async function expectNoNewRound(page: Page, cell: Locator) {
 
 describe("\\watch on a cell that runs on all nodes", () => {
   it("re-runs on the four nodes, side by side, follows a row written on master to every follower, and stops with Stop", async () => {
-    const page = await lessonPage();
+    const page = await watchPage();
     const cell = await scratchOnAllNodes(page, "SELECT count(*) FROM users \\watch 1");
     await cell.getByRole("button", { name: /Run/ }).click();
     const title = cell.locator(".cell-watch-title");
@@ -124,7 +125,7 @@ describe("\\watch on a cell that runs on all nodes", () => {
   });
 
   it("is readable at 390 px: the four nodes' answers, no sideways scrolling of the page", async () => {
-    const page = await lessonPage({ width: 390, height: 844 });
+    const page = await watchPage({ width: 390, height: 844 });
     const cell = await scratchOnAllNodes(page, "SELECT count(*) AS users, now()::time(0) AS at FROM users \\watch 1");
     await cell.getByRole("button", { name: /Run/ }).click();
     await expect.poll(() => round(cell), { timeout: 5000 }).toBeGreaterThanOrEqual(2);
@@ -148,8 +149,8 @@ describe("\\watch on a cell that runs on all nodes", () => {
   });
 
   it("shows a node that is down, or that errs, in its own column and goes on with the others", async () => {
-    const page = await lessonPage();
-    // An edited lesson cell this time; the table exists on master alone, so the followers err from the start.
+    const page = await watchPage();
+    // An edited cell of the page this time; the table exists on master alone, so the followers err from the start.
     await direct("master", "DROP TABLE IF EXISTS watch_master_only; CREATE TABLE watch_master_only (id int)");
     const cell = page.locator("sql-cell:not([data-scratch])").nth(1);
     await cell.locator("select").selectOption("all");
@@ -183,7 +184,7 @@ describe("\\watch on a cell that runs on all nodes", () => {
   });
 
   it("never has two rounds in flight, even when a round takes longer than the interval", async () => {
-    const page = await lessonPage();
+    const page = await watchPage();
     // Each round sleeps 1.5 s under a 0.5 s watch, and reports how many of its kind run on that node meanwhile.
     const cell = await scratchOnAllNodes(
       page,
@@ -219,7 +220,7 @@ describe("\\watch on a cell that runs on all nodes", () => {
       await page.waitForTimeout(2500);
       expect(await rounds()).toBe(before);
     };
-    const page = await lessonPage();
+    const page = await watchPage();
     const cell = await scratchOnAllNodes(page, "INSERT INTO watch_rounds DEFAULT VALUES RETURNING id \\watch 1");
     const run = cell.getByRole("button", { name: /Run/ });
 
@@ -248,7 +249,7 @@ describe("\\watch on a cell that runs on all nodes", () => {
     await cell.locator("textarea").fill("INSERT INTO watch_rounds DEFAULT VALUES RETURNING id \\watch 1");
     await run.click();
     await expect.poll(() => round(cell), { timeout: 5000 }).toBeGreaterThanOrEqual(2);
-    await page.goto(`${inject("bridgeUrl")}/lessons/02-settings/`);
+    await page.goto(`${inject("bridgeUrl")}/lab/`);
     await stillFor(page);
     await page.close();
   });

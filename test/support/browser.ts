@@ -1,7 +1,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { inject } from "vitest";
+import { afterAll, beforeAll, beforeEach, inject } from "vitest";
 import { PROJECT_ROOT } from "../../server/config.ts";
 import { requireBrowser } from "../../scripts/prerequisites.ts";
 
@@ -32,13 +32,52 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return file;
 }
 
+type PageOptions = Parameters<Browser["newPage"]>[0];
+
+/** The getters useBrowser gives: valid from the file's first test to its last. */
+export interface BrowserSession {
+  /** The file's browser. */
+  browser: () => Browser;
+  /** A page holding the lab's key (labPage), opened with the browser, for files that use one page throughout. */
+  page: () => Page;
+}
+
+/**
+ * The browser of a test file: launched before its first test, closed after its last (and after the file's own
+ * afterAll hooks registered later, which run first), with a screenshot of every page open when a test fails,
+ * kept in test-artifacts/ as failed-<test>-<n>.png.
+ */
+export function useBrowser(pageOptions: PageOptions = { viewport: { width: 1280, height: 900 } }): BrowserSession {
+  let browser: Browser | undefined;
+  let page: Page | undefined;
+  beforeAll(async () => {
+    browser = await launch();
+    page = await labPage(browser, pageOptions);
+  });
+  beforeEach(({ onTestFailed, task }) => {
+    onTestFailed(async () => {
+      const pages = browser?.contexts().flatMap((context) => context.pages()) ?? [];
+      const name = task.name.replace(/[^a-z0-9]+/gi, "-").slice(0, 80);
+      for (const [i, open] of pages.entries()) await screenshot(open, `failed-${name}-${i}`).catch(() => {});
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error("useBrowser's browser is there from the file's first test on");
+    return value;
+  };
+  return { browser: () => started(browser), page: () => started(page) };
+}
+
 /**
  * A page whose browser holds the lab's key, as a learner's does after opening the address npm start prints
  * (#lab-token=..., kept in localStorage for the bridge's origin only). Pages of other origins get nothing.
  */
 export async function labPage(
   browser: Browser,
-  options: Parameters<Browser["newPage"]>[0] = { viewport: { width: 1280, height: 900 } },
+  options: PageOptions = { viewport: { width: 1280, height: 900 } },
 ): Promise<Page> {
   const page = await browser.newPage(options);
   await page.addInitScript(

@@ -1,6 +1,7 @@
 // A second bridge in a process of its own, in front of the test lab's nodes (external mode): for the tests
 // that must watch the bridge's own memory (its RSS is that process's alone), read what it prints on stderr,
 // or see whether it survives at all.
+import { inject } from "vitest";
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs/promises";
 import { NODE_NAMES } from "../../shared/api-types.ts";
@@ -38,6 +39,8 @@ export async function startChildBridge(env: Record<string, string> = {}): Promis
       // Long enough for the server to build a 600 MB value on a loaded machine.
       LAB_STATEMENT_TIMEOUT: "60000",
       PORT: "0",
+      // The test run's site, built by its global setup: a child never builds one of its own (a minute or more).
+      LAB_SITE_DIR: inject("siteDir"),
       ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],

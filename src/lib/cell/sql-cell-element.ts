@@ -1,8 +1,9 @@
 // <sql-cell>: the behaviour of a runnable SQL cell. The markup comes from SqlCell.astro (or scratch-cell.ts for
-// a learner's own cell) and reads well without this script; this adds editing with highlighting, running on the
-// chosen node(s), cancel, \watch (on one node or all four), keyboard shortcuts, the expectation verdict, and the
-// learner's notebook: an edited cell is marked, not judged, and can be restored; "+ cell" adds a scratch cell
-// below; edits, scratch cells and last answers are kept per lesson (notebook.ts) and come back on reload.
+// a learner's own cell) and reads well without this script; this adds editing with highlighting and keyboard
+// shortcuts (cell-editor.ts), running on the chosen node(s), cancel, \watch on one node or all four
+// (cell-watch.ts), the expectation verdict, and the learner's notebook: an edited cell is marked, not judged, and
+// can be restored; "+ cell" adds a scratch cell below; edits, scratch cells and last answers are kept per lesson
+// (notebook.ts) and come back on reload.
 import type { LabStatus, NodeName, QueryResponse } from "../../../shared/api-types.ts";
 import { NODE_NAMES } from "../../../shared/api-types.ts";
 import {
@@ -16,14 +17,15 @@ import { api, labToken, watchLab } from "../lab-client.ts";
 import { fillPlaceholders } from "../../../shared/lessons/placeholders.ts";
 import { parseStepKey, recordStepRan } from "../progress.ts";
 import { renderAnswer } from "./answer.ts";
-import { highlightSql, plainHtml } from "./highlight.ts";
+import { CellEditor } from "./cell-editor.ts";
+import { CellWatch } from "./cell-watch.ts";
 import { savedNotebook, scheduleSave, type NotebookCell } from "./notebook.ts";
 import type { CellNode, SavedOutput } from "./notebook-store.ts";
 import { queryNodes } from "./node-queries.ts";
 import { duration, el, watchTitle, type WatchRoundTitle } from "./render.ts";
 import { createScratchCell } from "./scratch-cell.ts";
 import type { Grading } from "./verdict.ts";
-import { repeatRounds, watchRequested, type WatchRequest, type WatchRounds } from "./watch-rounds.ts";
+import { watchRequested, type WatchRequest } from "./watch-rounds.ts";
 
 export interface RunOptions {
   /** Run a `\watch` once instead of repeating it (Run all does this). */
@@ -33,8 +35,7 @@ export interface RunOptions {
 const UNJUDGED: Expectation = { kind: "ok" };
 
 export class SqlCellElement extends HTMLElement implements NotebookCell {
-  private input!: HTMLTextAreaElement;
-  private layer!: HTMLElement;
+  private editor!: CellEditor;
   private picker!: HTMLSelectElement;
   private output!: HTMLElement;
   private state!: HTMLElement;
@@ -56,10 +57,7 @@ export class SqlCellElement extends HTMLElement implements NotebookCell {
   private lastRun: SavedOutput | undefined;
   private lab: LabStatus | null = null;
   private running: { ids: string[]; controller: AbortController } | null = null;
-  private watching: WatchRounds | null = null;
-  /** Leaving the page ends a watch (a page kept in the back-forward cache must not resume it unseen). */
-  private readonly stopOnLeave = () => this.stopWatching();
-  private highlightToken = 0;
+  private readonly watching = new CellWatch((seconds) => this.showWatching(seconds));
   private ready = false;
 
   get key(): string {
@@ -88,8 +86,7 @@ export class SqlCellElement extends HTMLElement implements NotebookCell {
     // A cell moved in the page is connected again; its behaviour is set up once.
     if (this.ready) return;
     this.ready = true;
-    this.input = this.querySelector("textarea")!;
-    this.layer = this.querySelector(".sql-cell__highlight")!;
+    this.editor = new CellEditor(this.querySelector("textarea")!, this.querySelector(".sql-cell__highlight")!);
     this.picker = this.querySelector("select")!;
     this.output = this.querySelector(".sql-cell__output")!;
     this.state = this.querySelector(".sql-cell__state")!;
@@ -99,13 +96,13 @@ export class SqlCellElement extends HTMLElement implements NotebookCell {
     this.restoreButton = this.querySelector(".sql-cell__restore");
     this.expectation = this.isScratch ? UNJUDGED : parseExpectation(this.dataset["expect"]);
     this.recordedNote = this.querySelector(".sql-cell__recorded-conninfo");
-    this.template = this.isScratch ? "" : (this.dataset["template"] ?? this.input.value);
-    this.lessonText = this.isScratch ? "" : this.input.value;
+    this.template = this.isScratch ? "" : (this.dataset["template"] ?? this.editor.text);
+    this.lessonText = this.isScratch ? "" : this.editor.text;
     this.classList.add("is-live");
     this.listen();
     const restored = this.isScratch ? false : this.restoreSaved();
     watchLab((status) => this.onLab(status));
-    this.refresh();
+    this.editor.refresh();
     if (!restored) this.showRecorded();
     if (!this.isScratch) this.restoreScratchBelow();
   }
@@ -113,13 +110,13 @@ export class SqlCellElement extends HTMLElement implements NotebookCell {
   private listen() {
     this.runButton.addEventListener("click", () => void this.run());
     this.cancelButton.addEventListener("click", () => void this.cancel());
-    this.input.addEventListener("input", () => {
+    this.editor.input.addEventListener("input", () => {
       this.stopWatching();
-      this.refresh();
+      this.editor.refresh();
       this.updateEdited();
       scheduleSave();
     });
-    this.input.addEventListener("keydown", (event) => this.onKey(event));
+    this.editor.bindRunKeys({ run: () => void this.run(), runAndMoveOn: () => this.runAndMoveOn() });
     this.picker.addEventListener("change", () => {
       this.stopWatching();
       this.labelEditor();
@@ -132,7 +129,7 @@ export class SqlCellElement extends HTMLElement implements NotebookCell {
   }
 
   private labelEditor() {
-    this.input.setAttribute("aria-label", `${this.isScratch ? "Scratch SQL" : "SQL"} to run on ${this.picker.value}`);
+    this.editor.label(this.picker.value, this.isScratch);
   }
 
   /** The placeholders follow the lab (its ports), unless the learner has made the SQL their own. */
@@ -143,17 +140,14 @@ export class SqlCellElement extends HTMLElement implements NotebookCell {
     this.recordedNote = null;
     this.classList.remove("has-recorded-conninfo");
     const filled = fillPlaceholders(this.template, status);
-    if (this.input.value === this.lessonText && this.input.value !== filled) {
-      this.input.value = filled;
-      this.refresh();
-    }
+    if (this.editor.text === this.lessonText && this.editor.text !== filled) this.editor.setText(filled);
     this.lessonText = filled;
     this.updateEdited();
   }
 
   private updateEdited() {
     if (this.isScratch) return;
-    this.edited = this.input.value !== this.lessonText || this.picker.value !== this.lessonNode;
+    this.edited = this.editor.text !== this.lessonText || this.picker.value !== this.lessonNode;
     this.classList.toggle("is-edited", this.edited);
     if (this.editedMark) this.editedMark.hidden = !this.edited;
     if (this.restoreButton) this.restoreButton.hidden = !this.edited;
@@ -183,7 +177,7 @@ export class SqlCellElement extends HTMLElement implements NotebookCell {
     // A cell the lesson has changed since is the lesson's again.
     if (!saved || saved.lesson !== this.template) return false;
     if (saved.edit) {
-      this.input.value = saved.edit.sql;
+      this.editor.input.value = saved.edit.sql;
       this.picker.value = saved.edit.node;
       this.labelEditor();
     }
@@ -222,22 +216,22 @@ export class SqlCellElement extends HTMLElement implements NotebookCell {
 
   notebookState() {
     const node = this.picker.value as CellNode;
-    return { lesson: this.template, sql: this.input.value, node, edited: this.edited, output: this.lastRun };
+    return { lesson: this.template, sql: this.editor.text, node, edited: this.edited, output: this.lastRun };
   }
 
   /** Restore: the lesson's SQL (placeholders filled for this lab) and node again, and its recorded answer. */
   restore() {
     this.resetToLesson();
     scheduleSave();
-    this.input.focus();
+    this.editor.input.focus();
   }
 
   resetToLesson() {
     this.stopWatching();
-    this.input.value = this.lessonText;
+    this.editor.input.value = this.lessonText;
     this.picker.value = this.lessonNode;
     this.labelEditor();
-    this.refresh();
+    this.editor.refresh();
     this.updateEdited();
     this.lastRun = undefined;
     this.output.replaceChildren();
@@ -271,46 +265,22 @@ export class SqlCellElement extends HTMLElement implements NotebookCell {
   }
 
   focusEditor() {
-    this.input.focus();
-    this.input.setSelectionRange(0, 0);
+    this.editor.focus();
     this.scrollIntoView({ block: "nearest", behavior: "smooth" });
   }
 
-  private onKey(event: KeyboardEvent) {
-    if (event.key !== "Enter") return;
-    if (event.shiftKey) {
-      event.preventDefault();
-      void this.run();
-      const cells = [...document.querySelectorAll<SqlCellElement>("sql-cell")];
-      cells[cells.indexOf(this) + 1]?.focusEditor();
-    } else if (event.ctrlKey || event.metaKey) {
-      event.preventDefault();
-      void this.run();
-    }
-  }
-
-  /** Keeps the highlighted layer under the textarea in step with its text, and the box as tall as the text. */
-  private refresh() {
-    const code = this.input.value;
-    this.layer.innerHTML = plainHtml(code);
-    this.fit();
-    const token = ++this.highlightToken;
-    void highlightSql(code)
-      .then((html) => {
-        if (token === this.highlightToken) this.layer.innerHTML = html;
-      })
-      .catch(() => {});
-  }
-
-  private fit() {
-    this.input.rows = Math.max(1, this.input.value.split("\n").length);
+  /** Shift+Enter: run, and go on to the next cell's editor while this one runs. */
+  private runAndMoveOn() {
+    void this.run();
+    const cells = [...document.querySelectorAll<SqlCellElement>("sql-cell")];
+    cells[cells.indexOf(this) + 1]?.focusEditor();
   }
 
   /** Runs the cell; resolves to whether the result met the cell's expectation. */
   async run(options: RunOptions = {}): Promise<boolean> {
     if (this.running) return false;
     this.stopWatching();
-    const sql = this.input.value;
+    const sql = this.editor.text;
     if (!labToken() || !this.lab) {
       this.showOffline();
       return false;
@@ -380,8 +350,8 @@ export class SqlCellElement extends HTMLElement implements NotebookCell {
   private setRunning(running: boolean) {
     this.classList.toggle("is-running", running);
     this.runButton.disabled = running;
-    this.cancelButton.hidden = !running && this.watching === null;
-    if (!running && this.watching === null) this.state.textContent = "";
+    this.cancelButton.hidden = !running && !this.watching.active;
+    if (!running && !this.watching.active) this.state.textContent = "";
   }
 
   /** Shows an answer; a \watch round is titled and keeps one column per node. */
@@ -422,48 +392,31 @@ export class SqlCellElement extends HTMLElement implements NotebookCell {
   }
 
   /**
-   * psql's \watch: the query again every N seconds on the cell's node, or on all four side by side, until
-   * stopped, showing the newest round. A node that errs or is down shows it in its column, and the watch goes
-   * on for the others. Each round is the cell's last answer, so the notebook keeps the last one.
+   * psql's \watch on this cell: each round is shown as the cell's answer, judged as the run that asked for it
+   * was, and is the cell's last answer, so the notebook keeps the last one.
    */
   private startWatching(nodes: NodeName[], watch: WatchRequest, startedAt: number) {
     const grading = this.grading;
     const expectation = grading === "lesson" ? this.expectation : UNJUDGED;
-    const where = this.where(nodes);
     const node = this.node;
-    let round = 1;
-    const nextRound = async (signal: AbortSignal) => {
-      const at = new Date();
-      const responses = await queryNodes(nodes, watch.sql, { signal });
-      if (signal.aborted) return;
-      round += 1;
-      this.show(responses, judgeAll(expectation, responses), watch.sql, grading, {
-        seconds: watch.seconds,
-        at,
-        where,
-        round,
-      });
-      this.lastRun = { sql: watch.sql, node, at: at.toISOString(), responses, graded: grading === "lesson" };
+    this.watching.start(nodes, watch, startedAt, this.where(nodes), (responses, title) => {
+      this.show(responses, judgeAll(expectation, responses), watch.sql, grading, title);
+      this.lastRun = { sql: watch.sql, node, at: title.at.toISOString(), responses, graded: grading === "lesson" };
       scheduleSave();
-    };
-    this.watching = repeatRounds(nextRound, watch.seconds * 1000, startedAt);
-    addEventListener("pagehide", this.stopOnLeave);
-    this.state.textContent = `watching every ${watch.seconds} s`;
-    this.cancelButton.hidden = false;
-    this.cancelButton.textContent = "Stop";
-    this.classList.add("is-watching");
+    });
   }
 
-  /** Ends a watch: no round after this one, and the round in flight is cancelled on the server. */
+  /** No round after this one, and the round in flight is cancelled on the server. */
   private stopWatching() {
-    if (!this.watching) return;
     this.watching.stop();
-    this.watching = null;
-    removeEventListener("pagehide", this.stopOnLeave);
-    this.classList.remove("is-watching");
-    this.cancelButton.hidden = true;
-    this.cancelButton.textContent = "Cancel";
-    this.state.textContent = "stopped watching";
+  }
+
+  /** The cell's controls while it watches (`seconds`) and once it stopped (null): Cancel is Stop meanwhile. */
+  private showWatching(seconds: number | null) {
+    this.classList.toggle("is-watching", seconds !== null);
+    this.cancelButton.hidden = seconds === null;
+    this.cancelButton.textContent = seconds === null ? "Cancel" : "Stop";
+    this.state.textContent = seconds === null ? "stopped watching" : `watching every ${seconds} s`;
   }
 }
 
