@@ -90,7 +90,9 @@ async function reportDisk(local: LocalServers): Promise<void> {
   const live = await Promise.all(NODE_NAMES.map((name) => diskUse(local.nodeFolder(name))));
   const liveBytes = live.reduce((sum, use) => sum + use.bytes, 0);
   const whole = starts * liveBytes;
-  console.log(`  disk: ${starts} lesson starts kept in ${formatBytes(bytes)} (${path.join(local.dataDir, "snapshots")})`);
+  console.log(
+    `  disk: ${starts} lesson starts kept in ${formatBytes(bytes)} (${path.join(local.dataDir, "snapshots")})`,
+  );
   console.log(
     `        the files they list: ${formatBytes(listed)}; whole copies of the lab's four folders (${formatBytes(liveBytes)}) per start, as kept before: about ${formatBytes(whole)}, ${(whole / bytes).toFixed(1)}x more`,
   );

@@ -12,13 +12,7 @@ import { isFailure, sendError, toHttpError } from "../http-errors.ts";
 import type { Lab } from "../lab/lab.ts";
 import { parseBody } from "../request-body.ts";
 import { hostRefusal, jsonRefusal, originRefusal } from "../security.ts";
-import {
-  isMissingTable,
-  isRowRefusal,
-  MasterUnreachable,
-  UserWriter,
-  WriteOutcomeUnknown,
-} from "./user-writer.ts";
+import { isMissingTable, isRowRefusal, MasterUnreachable, UserWriter, WriteOutcomeUnknown } from "./user-writer.ts";
 
 export const ASYNC_USERS_PATH = "/async-users";
 const BODY_LIMIT = 4096;

@@ -56,11 +56,26 @@ describe("a cell in a real browser", () => {
     const live = (cell: Locator) => cell.locator(".sql-cell__output:not(.is-recorded)");
     await third.locator("textarea").focus();
     await page().keyboard.press("Shift+Enter");
-    await expect.poll(() => live(third).locator("td").first().textContent().catch(() => null)).toBe("third");
+    await expect
+      .poll(() =>
+        live(third)
+          .locator("td")
+          .first()
+          .textContent()
+          .catch(() => null),
+      )
+      .toBe("third");
     await expect(failing.locator("textarea").evaluate((el) => el === document.activeElement)).resolves.toBe(true);
     await page().keyboard.press("Shift+Enter");
     const error = live(failing).locator(".cell-error");
-    await expect.poll(() => error.locator(".cell-error__code").textContent().catch(() => null)).toBe("42703");
+    await expect
+      .poll(() =>
+        error
+          .locator(".cell-error__code")
+          .textContent()
+          .catch(() => null),
+      )
+      .toBe("42703");
     const [line, caret] = ((await error.locator(".cell-error__pointer").textContent()) ?? "").split("\n");
     expect(line).toBe("LINE 1: SELECT relname, no_such_column FROM pg_class LIMIT 1");
     expect(line!.slice(caret!.indexOf("^"))).toMatch(/^no_such_column/);

@@ -85,7 +85,9 @@ describe("state checks on the lesson pages", () => {
     );
     await expect.poll(() => item.getAttribute("data-state"), { timeout: 15_000 }).toBe("off");
     await expect(item.locator(".lesson-state__off").textContent()).resolves.toBe("slave3 has no subscription usersub3");
-    await page().locator("lesson-state").screenshot({ path: `${process.cwd()}/test-artifacts/lesson-state-off.png` });
+    await page()
+      .locator("lesson-state")
+      .screenshot({ path: `${process.cwd()}/test-artifacts/lesson-state-off.png` });
     await item.getByRole("button", { name: "Run cell 11" }).click();
     await expect.poll(() => item.getAttribute("data-state"), { timeout: 20_000 }).toBe("met");
     await expect.poll(() => page().locator("lesson-state").getAttribute("data-met"), { timeout: 20_000 }).toBe("true");

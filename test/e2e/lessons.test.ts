@@ -34,7 +34,9 @@ describe("lessons in a real browser", () => {
     await expect(narrow.isVisible()).resolves.toBe(true);
     const box = await narrow.boundingBox();
     expect(box!.width).toBeLessThanOrEqual(390);
-    await page().locator(".replication-diagram").screenshot({ path: `${ARTIFACTS}/lesson-01-diagram-390.png` });
+    await page()
+      .locator(".replication-diagram")
+      .screenshot({ path: `${ARTIFACTS}/lesson-01-diagram-390.png` });
     await page().setViewportSize({ width: 1280, height: 900 });
     // The glossary comes before the first cell, so every term is defined before a cell uses it.
     const glossaryFirst = await page().evaluate(() => {

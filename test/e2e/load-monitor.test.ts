@@ -146,7 +146,9 @@ describe("lesson 6's verdict on a lab where lesson 5 was not run to its end", ()
     // A phone's width; tall enough that the whole run fits in one shot.
     await page().setViewportSize({ width: 390, height: 1600 });
     await page().locator("load-run").scrollIntoViewIfNeeded();
-    await page().locator("load-run").screenshot({ path: path.join(ARTIFACTS, "lesson-06-verdict-unsubscribed-390.png") });
+    await page()
+      .locator("load-run")
+      .screenshot({ path: path.join(ARTIFACTS, "lesson-06-verdict-unsubscribed-390.png") });
     // At 390 px the verdict wraps inside the page: nothing sticks out sideways.
     const overflow = await page().evaluate(
       () => document.documentElement.scrollWidth - document.documentElement.clientWidth,

@@ -200,7 +200,11 @@ describe("a malformed POST /api/query is 400 with code LAB08, naming the field a
     ["sql of white space", { node: "master", sql: " \n " }, "sql: expected SQL to run, got only white space."],
     ["too much sql", { node: "master", sql: "x".repeat(100_001) }, "sql: expected at most 100000 characters of SQL."],
     ["an id that is a number", { node: "master", sql: "SELECT 1", id: 7 }, "id: expected a string, got a number."],
-    ["an id too long", { node: "master", sql: "SELECT 1", id: "i".repeat(101) }, "id: expected at most 100 characters."],
+    [
+      "an id too long",
+      { node: "master", sql: "SELECT 1", id: "i".repeat(101) },
+      "id: expected at most 100 characters.",
+    ],
     ["an array for a body", [{ node: "master", sql: "SELECT 1" }], "body: expected a JSON object, got an array."],
     [
       "a huge extra field",

@@ -19,13 +19,11 @@ export function queryNodes(
     nodes.map((node, i) => {
       const id = options.ids?.[i];
       const body: QueryRequest = id ? { node, sql, id } : { node, sql };
-      return api<QueryResponse>("/api/query", body, options.signal).catch(
-        (error: Error): QueryResponse => ({
-          node,
-          results: [],
-          error: { code: BRIDGE_CODES.unreachable, message: error.message, node },
-        }),
-      );
+      return api<QueryResponse>("/api/query", body, options.signal).catch((error: Error): QueryResponse => ({
+        node,
+        results: [],
+        error: { code: BRIDGE_CODES.unreachable, message: error.message, node },
+      }));
     }),
   );
 }

@@ -44,12 +44,7 @@ export interface NodeFacts {
 }
 
 /** The settings that lessons 2 and 8 change and put back. */
-const WATCHED_SETTINGS = [
-  "wal_level",
-  "max_wal_senders",
-  "max_replication_slots",
-  "max_slot_wal_keep_size",
-] as const;
+const WATCHED_SETTINGS = ["wal_level", "max_wal_senders", "max_replication_slots", "max_slot_wal_keep_size"] as const;
 
 /**
  * One row, one column: the facts as JSON text. `users` is counted only when the table exists (CASE evaluates
