@@ -6,7 +6,7 @@ import { promisify } from "node:util";
 import pg from "pg";
 import type { NodeName } from "../../shared/api-types.ts";
 import { loadConfig } from "../../server/config.ts";
-import type { Lab } from "../../server/lab/lab.ts";
+import type { Endpoint, Lab } from "../../server/lab/lab.ts";
 import { LocalProvider, type LocalProviderOptions } from "../../server/workshop/provision/local.ts";
 import { freeBase, tempDir } from "./temp-dir.ts";
 
@@ -29,8 +29,13 @@ export async function localProvider(dir: string, options: Partial<LocalProviderO
 }
 
 /** Runs `text` on a node of `lab` as its superuser and gives the rows; a failure rejects with PostgreSQL's error. */
-export async function sql(lab: Lab, node: NodeName, text: string, values: unknown[] = []) {
-  const client = new pg.Client({ ...lab.endpoint(node), connectionTimeoutMillis: 10_000 });
+export function sql(lab: Lab, node: NodeName, text: string, values: unknown[] = []) {
+  return sqlAt(lab.endpoint(node), text, values);
+}
+
+/** Runs `text` as whoever `endpoint` says, wherever it says. */
+export async function sqlAt(endpoint: Endpoint, text: string, values: unknown[] = []) {
+  const client = new pg.Client({ ...endpoint, connectionTimeoutMillis: 10_000 });
   client.on("error", () => {});
   await client.connect();
   try {
