@@ -124,20 +124,22 @@ export class LocalProvider implements LabProvider {
     this.assertRunning();
     const entry = this.handedOut(id);
     for (;;) {
-      await entry.work.catch(() => {});
+      const work = entry.work;
+      await work.catch(() => {});
+      // Another call started or parked it meanwhile: wait for that instead.
+      if (entry.work !== work) continue;
       if (entry.state === "assigned") return provided(entry);
-      if (entry.state === "parked") {
-        entry.state = "starting";
-        entry.work = this.bringUp(entry).then(
-          () => void (entry.state = "assigned"),
-          (error: unknown) => {
-            entry.state = "parked";
-            throw error;
-          },
-        );
-        await entry.work;
-        return provided(entry);
-      }
+      if (entry.state !== "parked") throw new LabError(`Lab ${id} did not start; the hub's output says why.`);
+      entry.state = "starting";
+      entry.work = this.bringUp(entry).then(
+        () => void (entry.state = "assigned"),
+        (error: unknown) => {
+          entry.state = "parked";
+          throw error;
+        },
+      );
+      await entry.work;
+      return provided(entry);
     }
   }
 
