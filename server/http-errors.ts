@@ -16,6 +16,8 @@ const STATUS: Record<DomainCode, number> = {
   [BRIDGE_CODES.invalidRequest]: 400,
   [BRIDGE_CODES.notFound]: 404,
   [BRIDGE_CODES.labFailed]: 500,
+  // The hub can take no one else until a lab is freed: the server is at its capacity, not the request at fault.
+  [BRIDGE_CODES.workshopFull]: 503,
 };
 
 const BRIDGE_FAILED = "The bridge failed to answer; see the terminal running npm start.";

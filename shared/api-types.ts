@@ -155,6 +155,8 @@ export const BRIDGE_CODES = {
   notFound: "LAB09",
   /** The lab itself failed: a node that would not start, a scratch cluster that could not be made. */
   labFailed: "LAB10",
+  /** Workshop mode: every lab the workshop may run is handed out. */
+  workshopFull: "LAB11",
   /** POST /async-users: master stopped answering after the INSERT was sent; the user may have been written. */
   outcomeUnknown: "outcome-unknown",
 } as const;

@@ -5,7 +5,7 @@ import path from "node:path";
 import { LabError } from "../../errors.ts";
 import type { Binaries } from "./binaries.ts";
 import { LogFile } from "./log-file.ts";
-import type { RunAs } from "./postgres-user.ts";
+import { spawnIdentity, type RunAs } from "./postgres-user.ts";
 
 /** Settings every lab node gets, written into postgresql.conf once, at initialisation. */
 const LAB_SETTINGS = `
@@ -25,6 +25,13 @@ export interface ClusterOptions {
   runAs: RunAs | undefined;
   user: string;
   password: string;
+  /**
+   * Settings given on the server's command line (`-c name=value`), which outrank postgresql.conf and what
+   * ALTER SYSTEM writes: workshop mode's per-lab limits. None for the single-user lab.
+   */
+  settings?: Readonly<Record<string, string>>;
+  /** The environment the server runs with: the bridge's own unless said (workshop labs get a bare one). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** Messages PostgreSQL prints in English whatever the machine's locale, so they can be matched and shown. */
@@ -91,9 +98,9 @@ export class Cluster {
     this.recent = [];
     let child: ChildProcess;
     try {
-      child = spawn(binaries.postgres, ["-D", dataDir, "-p", String(port)], {
-        ...(runAs ?? {}),
-        env: { ...process.env, ...ENGLISH },
+      child = spawn(binaries.postgres, ["-D", dataDir, "-p", String(port), ...this.settingArgs()], {
+        ...spawnIdentity(runAs),
+        env: this.env(),
         stdio: ["ignore", "ignore", handle.fd],
       });
     } finally {
@@ -156,9 +163,9 @@ export class Cluster {
    */
   async startSecond(port: number): Promise<{ refused: boolean; output: string }> {
     const { dataDir, binaries, runAs } = this.options;
-    const child = spawn(binaries.postgres, ["-D", dataDir, "-p", String(port)], {
-      ...(runAs ?? {}),
-      env: { ...process.env, ...ENGLISH },
+    const child = spawn(binaries.postgres, ["-D", dataDir, "-p", String(port), ...this.settingArgs()], {
+      ...spawnIdentity(runAs),
+      env: this.env(),
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";
@@ -181,6 +188,14 @@ export class Cluster {
     const late = setTimeout(() => child.kill("SIGQUIT"), 30_000);
     await exited;
     clearTimeout(late);
+  }
+
+  private settingArgs(): string[] {
+    return Object.entries(this.options.settings ?? {}).flatMap(([name, value]) => ["-c", `${name}=${value}`]);
+  }
+
+  private env(): NodeJS.ProcessEnv {
+    return { ...(this.options.env ?? process.env), ...ENGLISH };
   }
 
   private remember(chunk: string): void {
@@ -215,8 +230,8 @@ export class Cluster {
   private runToEnd(command: string, args: string[]): Promise<{ code: number | null; text: string }> {
     return new Promise((resolve, reject) => {
       const child = spawn(command, args, {
-        ...(this.options.runAs ?? {}),
-        env: { ...process.env, ...ENGLISH },
+        ...spawnIdentity(this.options.runAs),
+        env: this.env(),
         stdio: ["ignore", "pipe", "pipe"],
       });
       let text = "";

@@ -13,7 +13,7 @@ import { isPortFree, nextFreePort } from "./ports.ts";
 import { adoptLabPassword, labPassword, passwordFile, WALKTHROUGH_PASSWORD } from "./password.ts";
 import { followMoves, followPassword, rewriteSubscriptions, type Change } from "./repoint.ts";
 import { privateLogs } from "./log-file.ts";
-import { checkReachable, closedFolders, postgresUser, type RunAs } from "./postgres-user.ts";
+import { checkReachable, closedFolders, osUser, type RunAs } from "./postgres-user.ts";
 import { tryLockFileNamingParent } from "./scratch-lock.ts";
 
 type Ports = Record<NodeName, number>;
@@ -21,6 +21,16 @@ type Ports = Record<NodeName, number>;
 /** What the lab remembers between starts, in <dataDir>/lab.json. */
 interface LabFile {
   ports: Ports;
+}
+
+/** How a lab differs from the single-user one: workshop mode's labs (server/workshop/provision/local.ts). */
+export interface EmbeddedOptions {
+  /** The OS user the servers run as when we are root: "postgres" unless said. */
+  osUser?: string;
+  /** Every server's command-line settings (see ClusterOptions.settings): none unless said. */
+  serverSettings?: Readonly<Record<string, string>>;
+  /** The servers' environment: the bridge's own unless said. */
+  serverEnv?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -42,7 +52,10 @@ export class EmbeddedLab extends Lab implements LocalServers {
     this.emit("note", text);
   };
 
-  constructor(private readonly config: Config) {
+  constructor(
+    private readonly config: Config,
+    private readonly options: EmbeddedOptions = {},
+  ) {
     super();
     this.dataDir = config.dataDir;
     this.ports = Object.fromEntries(NODE_NAMES.map((name, i) => [name, config.pgPort + i])) as Ports;
@@ -74,7 +87,7 @@ export class EmbeddedLab extends Lab implements LocalServers {
   }
 
   async start(): Promise<void> {
-    const runAs = await postgresUser();
+    const runAs = await osUser(this.options.osUser ?? "postgres");
     if (runAs) this.dataDir = await reachableDataDir(this.config, runAs, this.note);
     const { dataDir } = this;
     await fs.mkdir(dataDir, { recursive: true, mode: 0o755 });
@@ -98,6 +111,8 @@ export class EmbeddedLab extends Lab implements LocalServers {
         runAs,
         user: LAB_USER,
         password: this.password,
+        ...(this.options.serverSettings && { settings: this.options.serverSettings }),
+        ...(this.options.serverEnv && { env: this.options.serverEnv }),
       });
       cluster.onUnexpectedExit = (reason) => this.update(name, { state: "error", error: reason });
       this.clusters.set(name, cluster);

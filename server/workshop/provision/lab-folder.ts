@@ -1,0 +1,70 @@
+// Where a workshop lab lives and whom its servers run as. Attendees are superusers of their own lab, and a
+// superuser can run programs and open files as the server's OS user (COPY ... TO PROGRAM, pg_read_file,
+// lo_import; see README "Labs and isolation"). So each lab's servers run as an OS user of its own,
+// `rlab-<id>`, and its folder is mode 0700 owned by that user: another lab's servers, running as another
+// user, can neither list it nor open anything in it. Only root can start a process as another user, so the
+// hub must run as root, as JupyterHub does with system users.
+import fs from "node:fs/promises";
+import path from "node:path";
+import { LabError } from "../../errors.ts";
+import { osUser, type RunAs } from "../../lab/embedded/postgres-user.ts";
+
+/** Lab ids are numbers, zero-padded to three digits: "001" runs as OS user "rlab-001". */
+export const LAB_ID = /^\d{3,}$/;
+
+export function labUser(id: string): string {
+  return `rlab-${id}`;
+}
+
+export function labsFolder(workshopDir: string): string {
+  return path.join(workshopDir, "labs");
+}
+
+export function labFolder(workshopDir: string, id: string): string {
+  return path.join(labsFolder(workshopDir), id);
+}
+
+/** Refuses, with what to do instead, unless we are root: every lab needs a user of its own. */
+export function requireRoot(): void {
+  if (typeof process.getuid === "function" && process.getuid() === 0) return;
+  throw notRoot();
+}
+
+function notRoot(): LabError {
+  const uid = typeof process.getuid === "function" ? process.getuid() : undefined;
+  return new LabError(
+    `Workshop mode's local labs run each lab's PostgreSQL servers as an OS user of its own (rlab-<id>), so that ` +
+      `one attendee's superuser SQL can't read another's lab; only root can start processes as other users, and ` +
+      `the hub runs as ${uid === undefined ? "a user without ids" : `uid ${uid}`}. Start the hub as root ` +
+      `(sudo npm run workshop), or use the inventory driver with labs run elsewhere.`,
+  );
+}
+
+/**
+ * The workshop's labs folder: root's, mode 0711, so that every lab's user can pass through to its own lab
+ * but none can list the others.
+ */
+export async function prepareLabsFolder(workshopDir: string): Promise<string> {
+  const folder = labsFolder(workshopDir);
+  await fs.mkdir(folder, { recursive: true, mode: 0o711 });
+  await fs.chown(folder, 0, 0);
+  await fs.chmod(folder, 0o711);
+  return folder;
+}
+
+/** Makes (or takes back) lab `id`'s user and folder: the folder mode 0700, owned by that user. */
+export async function prepareLabFolder(workshopDir: string, id: string): Promise<RunAs> {
+  const runAs = await osUser(labUser(id));
+  if (!runAs) throw notRoot();
+  const folder = labFolder(workshopDir, id);
+  await fs.mkdir(folder, { recursive: true, mode: 0o700 });
+  await fs.chown(folder, runAs.uid, runAs.gid);
+  await fs.chmod(folder, 0o700);
+  return runAs;
+}
+
+/** The ids of the lab folders there are. */
+export async function existingLabIds(workshopDir: string): Promise<string[]> {
+  const entries = await fs.readdir(labsFolder(workshopDir), { withFileTypes: true }).catch(() => []);
+  return entries.filter((entry) => entry.isDirectory() && LAB_ID.test(entry.name)).map((entry) => entry.name);
+}

@@ -1,0 +1,266 @@
+// The `local` driver: embedded labs on this machine, each in <workshopDir>/labs/<id>/ with its servers running
+// as OS user rlab-<id> (lab-folder.ts says why). A warm pool keeps `poolSize` labs started ahead, so that a
+// new attendee gets one at once while another starts in the background; `maxLabs` caps how many there are.
+// An idle attendee's lab can be parked (its servers stopped, its data kept) and is started again on `get`.
+import path from "node:path";
+import fs from "node:fs/promises";
+import { NODE_NAMES } from "../../../shared/api-types.ts";
+import type { Config } from "../../config.ts";
+import { LabError, NotFound, WorkshopFull } from "../../errors.ts";
+import { EmbeddedLab } from "../../lab/embedded/index.ts";
+import { stopLeftoverServer } from "../../lab/embedded/leftover-server.ts";
+import type { LabProvider, ProvidedLab, ProviderStatus } from "../provider.ts";
+import {
+  existingLabIds,
+  LAB_ID,
+  labFolder,
+  labUser,
+  prepareLabFolder,
+  prepareLabsFolder,
+  requireRoot,
+} from "./lab-folder.ts";
+
+/**
+ * Fair use, per lab, given on each server's command line so that ALTER SYSTEM can't raise them for good:
+ * max_connections and shared_buffers are fixed until the next start; statement_timeout, temp_file_limit and
+ * work_mem are defaults a superuser may still SET in a session (they guard against accidents, not attendees).
+ * max_connections leaves room for the bridge's pools (10 for cells, 4 for the API, the monitor's and the
+ * subscription watch's) and the console's sessions.
+ */
+export const DEFAULT_LAB_LIMITS: Readonly<Record<string, string>> = {
+  statement_timeout: "60s",
+  temp_file_limit: "256MB",
+  max_connections: "30",
+  shared_buffers: "16MB",
+  work_mem: "4MB",
+};
+
+/** Pinned the same way: a lab listens on loopback only, whatever an attendee writes with ALTER SYSTEM. */
+const PINNED_SETTINGS = { listen_addresses: "127.0.0.1" };
+
+/** Ports a lab's block spans from its first: its four nodes, with room to move past a port taken by another program. */
+export const PORTS_PER_LAB = 10;
+
+export interface LocalProviderOptions {
+  /** LAB_WORKSHOP_DIR: the labs live in <workshopDir>/labs/<id>/. */
+  workshopDir: string;
+  /** Labs kept started ahead, unassigned. */
+  poolSize: number;
+  /** The most labs there may be at once, handed out or not. */
+  maxLabs: number;
+  /** Where the first lab's ports start; lab n's block starts PORTS_PER_LAB × (n − 1) above. */
+  basePort: number;
+  /** The configuration each lab's is made from (everything but its folder and ports). */
+  config: Config;
+  /** Settings over DEFAULT_LAB_LIMITS. */
+  limits?: Readonly<Record<string, string>>;
+  /** Told what happens in the background: a lab that did not start, folders of an earlier run discarded. */
+  note?: (text: string) => void;
+}
+
+type State = "starting" | "ready" | "assigned" | "parking" | "parked";
+
+interface Entry {
+  readonly id: string;
+  readonly lab: EmbeddedLab;
+  state: State;
+  /** Handed to an attendee (or promised to an acquire() waiting for it to start). */
+  claimed: boolean;
+  /** What the lab is doing now (starting or stopping), for the next caller to wait on. */
+  work: Promise<void>;
+}
+
+export class LocalProvider implements LabProvider {
+  readonly driver = "local";
+  private readonly labs = new Map<string, Entry>();
+  private lastNumber = 0;
+  private started = false;
+  private stopping = false;
+  private readonly note: (text: string) => void;
+
+  constructor(private readonly options: LocalProviderOptions) {
+    this.note = options.note ?? (() => {});
+  }
+
+  async start(assigned: readonly string[]): Promise<void> {
+    requireRoot();
+    await prepareLabsFolder(this.options.workshopDir);
+    for (const id of assigned) {
+      if (!LAB_ID.test(id)) throw new NotFound(`"${id}" is not the id of a local lab.`);
+      this.labs.set(id, { id, lab: this.newLab(id), state: "parked", claimed: true, work: Promise.resolve() });
+    }
+    const existing = await existingLabIds(this.options.workshopDir);
+    this.lastNumber = Math.max(0, ...[...existing, ...assigned].map(Number));
+    // A folder no attendee has is a pool lab of an earlier run, or one whose hand-out was never recorded: what
+    // is in it may be someone's, so it is discarded rather than handed to a new attendee.
+    for (const id of existing) if (!this.labs.has(id)) await this.discard(id);
+    this.started = true;
+    this.fill();
+  }
+
+  async acquire(): Promise<ProvidedLab> {
+    this.assertRunning();
+    const ready = this.find((entry) => !entry.claimed && entry.state === "ready");
+    if (ready) {
+      ready.claimed = true;
+      ready.state = "assigned";
+      this.fill();
+      return provided(ready);
+    }
+    let entry = this.find((candidate) => !candidate.claimed && candidate.state === "starting");
+    if (entry) entry.claimed = true;
+    else if (this.labs.size < this.options.maxLabs) entry = this.launch(true);
+    else {
+      throw new WorkshopFull(
+        `Every lab of this workshop is handed out (${this.options.maxLabs} at most): ask the instructor for room.`,
+      );
+    }
+    this.fill();
+    await entry.work;
+    return provided(entry);
+  }
+
+  async get(id: string): Promise<ProvidedLab> {
+    this.assertRunning();
+    const entry = this.handedOut(id);
+    for (;;) {
+      const work = entry.work;
+      await work.catch(() => {});
+      // Another call started or parked it meanwhile: wait for that instead.
+      if (entry.work !== work) continue;
+      if (entry.state === "assigned") return provided(entry);
+      if (entry.state !== "parked") throw new LabError(`Lab ${id} did not start; the hub's output says why.`);
+      entry.state = "starting";
+      entry.work = this.bringUp(entry).then(
+        () => void (entry.state = "assigned"),
+        (error: unknown) => {
+          entry.state = "parked";
+          throw error;
+        },
+      );
+      await entry.work;
+      return provided(entry);
+    }
+  }
+
+  async park(id: string): Promise<void> {
+    this.assertRunning();
+    const entry = this.handedOut(id);
+    await entry.work.catch(() => {});
+    if (entry.state !== "assigned") return;
+    entry.state = "parking";
+    entry.work = entry.lab.stop().finally(() => void (entry.state = "parked"));
+    await entry.work;
+  }
+
+  status(): ProviderStatus {
+    const entries = [...this.labs.values()];
+    const count = (test: (entry: Entry) => boolean) => entries.filter(test).length;
+    return {
+      ready: count((entry) => entry.state === "ready"),
+      starting: count((entry) => entry.state === "starting"),
+      assigned: count((entry) => entry.state === "assigned"),
+      parked: count((entry) => entry.state === "parked" || entry.state === "parking"),
+      capacityLeft: this.options.maxLabs - count((entry) => entry.claimed),
+    };
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    const entries = [...this.labs.values()];
+    await Promise.all(entries.map((entry) => entry.work.catch(() => {})));
+    await Promise.all(entries.map((entry) => entry.lab.stop().catch(() => {})));
+  }
+
+  /** Lab `id`'s folder (its data, password file, logs and lab.json). */
+  labFolder(id: string): string {
+    return labFolder(this.options.workshopDir, id);
+  }
+
+  /** Starts labs until the pool holds poolSize unclaimed ones, within maxLabs. */
+  private fill(): void {
+    if (!this.started || this.stopping) return;
+    const spare = () => this.count((entry) => !entry.claimed && ["starting", "ready"].includes(entry.state));
+    while (spare() < this.options.poolSize && this.labs.size < this.options.maxLabs) this.launch(false);
+  }
+
+  /** A new lab, starting: an acquire() waiting for it claims it at once, a refill of the pool does not. */
+  private launch(claimed: boolean): Entry {
+    const id = String(++this.lastNumber).padStart(3, "0");
+    const entry: Entry = { id, lab: this.newLab(id), state: "starting", claimed, work: Promise.resolve() };
+    this.labs.set(id, entry);
+    entry.work = this.bringUp(entry).then(
+      () => void (entry.state = entry.claimed ? "assigned" : "ready"),
+      (error: unknown) => {
+        // Its folder stays until the next start discards it; the pool refills on the next acquire().
+        this.labs.delete(id);
+        this.note(`lab ${id} did not start: ${(error as Error).message}`);
+        throw error;
+      },
+    );
+    // A refill nobody waits for must not be an unhandled rejection; acquire() awaits the same promise.
+    entry.work.catch(() => {});
+    return entry;
+  }
+
+  private async bringUp(entry: Entry): Promise<void> {
+    await prepareLabFolder(this.options.workshopDir, entry.id);
+    try {
+      await entry.lab.start();
+    } catch (error) {
+      await entry.lab.stop().catch(() => {});
+      throw error;
+    }
+  }
+
+  private newLab(id: string): EmbeddedLab {
+    const { config, basePort, limits } = this.options;
+    const blocks = Math.floor((65_536 - basePort) / PORTS_PER_LAB);
+    const pgPort = basePort + ((Number(id) - 1) % blocks) * PORTS_PER_LAB;
+    const dataDir = this.labFolder(id);
+    return new EmbeddedLab(
+      { ...config, mode: "embedded", dataDir, dataDirExplicit: true, pgPort, pgPortExplicit: false },
+      {
+        osUser: labUser(id),
+        serverSettings: { ...DEFAULT_LAB_LIMITS, ...limits, ...PINNED_SETTINGS },
+        // The hub's environment may hold its secrets; an attendee's COPY ... FROM PROGRAM 'env' must not see them.
+        serverEnv: { PATH: process.env["PATH"] ?? "/usr/bin:/bin" },
+      },
+    );
+  }
+
+  /** Removes a lab folder of an earlier run, stopping any server a killed hub left running on it first. */
+  private async discard(id: string): Promise<void> {
+    const folder = this.labFolder(id);
+    try {
+      for (const name of NODE_NAMES) await stopLeftoverServer(name, path.join(folder, name), () => {});
+    } catch (error) {
+      this.note(`lab ${id}, left by an earlier run, is kept: ${(error as Error).message}`);
+      return;
+    }
+    await fs.rm(folder, { recursive: true, force: true });
+    this.note(`lab ${id}, left unassigned by an earlier run, was discarded`);
+  }
+
+  private handedOut(id: string): Entry {
+    const entry = this.labs.get(id);
+    if (!entry?.claimed) throw new NotFound(`No lab "${id}" has been handed out.`);
+    return entry;
+  }
+
+  private assertRunning(): void {
+    if (!this.started || this.stopping) throw new LabError("The local lab provider is not running: start() it first.");
+  }
+
+  private find(test: (entry: Entry) => boolean): Entry | undefined {
+    return [...this.labs.values()].find(test);
+  }
+
+  private count(test: (entry: Entry) => boolean): number {
+    return [...this.labs.values()].filter(test).length;
+  }
+}
+
+function provided(entry: Entry): ProvidedLab {
+  return { id: entry.id, lab: entry.lab };
+}
