@@ -7,7 +7,7 @@ import { BRIDGE_CODES, type BridgeCode } from "../shared/api-types.ts";
 
 /** The codes domain errors carry: each has its status in server/http-errors.ts, which the compiler holds to it. */
 export type DomainCode = (typeof BRIDGE_CODES)[
-  "nodeDown" | "labBusy" | "notInThisMode" | "invalidRequest" | "notFound" | "labFailed"];
+  "nodeDown" | "labBusy" | "notInThisMode" | "invalidRequest" | "notFound" | "labFailed" | "workshopFull"];
 
 export abstract class DomainError extends Error {
   abstract readonly code: DomainCode;
@@ -46,6 +46,11 @@ export class NotFound extends DomainError {
 /** A failure of the lab itself (a node that can't start, a folder postgres can't reach), shown to the user as is. */
 export class LabError extends DomainError {
   readonly code = BRIDGE_CODES.labFailed;
+}
+
+/** Workshop mode: no lab is left to hand a new attendee (the configured maximum, or the inventory, is used up). */
+export class WorkshopFull extends DomainError {
+  readonly code = BRIDGE_CODES.workshopFull;
 }
 
 export class HttpError extends Error {

@@ -16,6 +16,8 @@ const STATUS: Record<DomainCode, number> = {
   [BRIDGE_CODES.invalidRequest]: 400,
   [BRIDGE_CODES.notFound]: 404,
   [BRIDGE_CODES.labFailed]: 500,
+  // Nothing is wrong with the request, and it may succeed later (a lab handed back, more labs listed).
+  [BRIDGE_CODES.workshopFull]: 503,
 };
 
 const BRIDGE_FAILED = "The bridge failed to answer; see the terminal running npm start.";
