@@ -73,7 +73,14 @@ export function labManifests(spec: LabSpec): LabManifest[] {
   ];
 }
 
+/**
+ * In: the hub and the lab's own nodes, on PostgreSQL's port. Out: the lab's own nodes and the cluster's DNS only,
+ * so that an attendee's superuser SQL (COPY ... TO PROGRAM) can't reach another lab, the hub's pod or anything
+ * beyond the cluster from the node it runs on. The hub's connections in are answered whatever the egress rules.
+ */
 function networkPolicy(namespace: string, hubNamespace: string, labels: Record<string, string>): INetworkPolicy {
+  // A podSelector alone means pods of this namespace: the lab's nodes, which subscribe to each other.
+  const ownNodes = { podSelector: {} };
   return {
     apiVersion: "networking.k8s.io/v1",
     kind: "NetworkPolicy",
@@ -81,15 +88,22 @@ function networkPolicy(namespace: string, hubNamespace: string, labels: Record<s
     spec: {
       // Every pod of the lab's namespace: its four nodes.
       podSelector: {},
-      policyTypes: ["Ingress"],
+      policyTypes: ["Ingress", "Egress"],
       ingress: [
         {
-          from: [
-            // A podSelector alone means pods of this namespace: the lab's nodes subscribing to each other.
-            { podSelector: {} },
-            { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": hubNamespace } } },
-          ],
+          from: [ownNodes, { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": hubNamespace } } }],
           ports: [{ protocol: "TCP", port: PG_PORT }],
+        },
+      ],
+      egress: [
+        { to: [ownNodes], ports: [{ protocol: "TCP", port: PG_PORT }] },
+        {
+          // The connection strings name Services, so the nodes need the cluster's DNS (in kube-system).
+          to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } } }],
+          ports: [
+            { protocol: "UDP", port: 53 },
+            { protocol: "TCP", port: 53 },
+          ],
         },
       ],
     },

@@ -13,8 +13,11 @@ const PARK_NOTE = "inventory labs run elsewhere: the hub can't stop an idle one,
 export class InventoryProvider implements LabProvider {
   readonly driver = "inventory";
   private readonly assigned = new Set<string>();
-  /** The labs this hub has connected to (an external Lab watches its nodes), by id. */
-  private readonly connected = new Map<string, Lab>();
+  /**
+   * The labs this hub has connected to (an external Lab watches its nodes), by id: the promise, so that two
+   * requests for a lab not connected yet share one Lab rather than each starting a watch of its own.
+   */
+  private readonly connected = new Map<string, Promise<Lab>>();
 
   constructor(private readonly labs: readonly InventoryLab[]) {}
 
@@ -45,7 +48,7 @@ export class InventoryProvider implements LabProvider {
         entry ? `Lab ${id} of the inventory is not assigned to anyone.` : `The inventory lists no lab ${id}.`,
       );
     }
-    return { id, lab: this.connected.get(id) ?? (await this.connect(entry)) };
+    return { id, lab: await this.connect(entry) };
   }
 
   /** Nothing to do: the servers are not the hub's to stop (see PARK_NOTE, which status() carries). */
@@ -61,7 +64,7 @@ export class InventoryProvider implements LabProvider {
   async stop(): Promise<void> {
     const labs = [...this.connected.values()];
     this.connected.clear();
-    await Promise.all(labs.map((lab) => lab.stop()));
+    await Promise.all(labs.map(async (lab) => (await lab).stop()));
   }
 
   private entry(id: string): InventoryLab | undefined {
@@ -69,10 +72,13 @@ export class InventoryProvider implements LabProvider {
   }
 
   /** Connects to a lab's four nodes and starts watching them, once per id. */
-  private async connect(entry: InventoryLab): Promise<Lab> {
-    const lab = externalLabAt(entry.urls);
-    this.connected.set(entry.id, lab);
-    await lab.start();
-    return lab;
+  private connect(entry: InventoryLab): Promise<Lab> {
+    let connecting = this.connected.get(entry.id);
+    if (!connecting) {
+      const lab = externalLabAt(entry.urls);
+      connecting = lab.start().then(() => lab);
+      this.connected.set(entry.id, connecting);
+    }
+    return connecting;
   }
 }
