@@ -48,7 +48,7 @@ export class LabError extends DomainError {
   readonly code = BRIDGE_CODES.labFailed;
 }
 
-/** Workshop mode: every lab the workshop may run is handed out; the message says how many. */
+/** Workshop mode: no lab is left to hand a new attendee (the configured maximum, or the inventory, is used up). */
 export class WorkshopFull extends DomainError {
   readonly code = BRIDGE_CODES.workshopFull;
 }

@@ -16,7 +16,7 @@ const STATUS: Record<DomainCode, number> = {
   [BRIDGE_CODES.invalidRequest]: 400,
   [BRIDGE_CODES.notFound]: 404,
   [BRIDGE_CODES.labFailed]: 500,
-  // The hub can take no one else until a lab is freed: the server is at its capacity, not the request at fault.
+  // Nothing is wrong with the request, and it may succeed later (a lab handed back, more labs listed).
   [BRIDGE_CODES.workshopFull]: 503,
 };
 

@@ -155,7 +155,7 @@ export const BRIDGE_CODES = {
   notFound: "LAB09",
   /** The lab itself failed: a node that would not start, a scratch cluster that could not be made. */
   labFailed: "LAB10",
-  /** Workshop mode: every lab the workshop may run is handed out. */
+  /** Workshop mode: every lab the hub may hand out is taken (the pool's maximum, or the inventory's last line). */
   workshopFull: "LAB11",
   /** POST /async-users: master stopped answering after the INSERT was sent; the user may have been written. */
   outcomeUnknown: "outcome-unknown",

@@ -82,7 +82,13 @@ export function dockerLab(config: Config): RemoteLab {
 }
 
 export function externalLab(config: Config): RemoteLab {
-  const endpoints = Object.fromEntries(NODE_NAMES.map((name) => [name, parseUrl(config.urls[name] ?? "")])) as Record<
+  const urls = Object.fromEntries(NODE_NAMES.map((name) => [name, config.urls[name] ?? ""]));
+  return externalLabAt(urls as Record<NodeName, string>);
+}
+
+/** An external lab from its four connection strings (workshop mode's inventory lists labs as these). */
+export function externalLabAt(urls: Readonly<Record<NodeName, string>>): RemoteLab {
+  const endpoints = Object.fromEntries(NODE_NAMES.map((name) => [name, parseUrl(urls[name])])) as Record<
     NodeName,
     Endpoint
   >;

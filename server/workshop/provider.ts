@@ -23,6 +23,8 @@ export interface ProviderStatus {
   parked: number;
   /** How many more labs this provider can ever hand out (inventory: lines left; local: the configured maximum). */
   capacityLeft: number;
+  /** What the driver wants the instructor to know about these numbers (inventory: that parking stops nothing). */
+  note?: string;
 }
 
 export interface LabProvider {

@@ -1,0 +1,100 @@
+// Workshop mode's `inventory` driver against two real labs started here, as deploy/kubernetes/ would run them
+// elsewhere: the provider reads an inventory file of their connection strings and hands out each lab in turn.
+import fs from "node:fs/promises";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { NODE_NAMES } from "../../shared/api-types.ts";
+import { loadConfig } from "../../server/config.ts";
+import { NotFound, WorkshopFull } from "../../server/errors.ts";
+import { EmbeddedLab } from "../../server/lab/embedded/index.ts";
+import { onNode, type Endpoint } from "../../server/lab/lab.ts";
+import { InventoryProvider } from "../../server/workshop/provision/inventory.ts";
+import { freeBase, tempDir } from "../support/temp-dir.ts";
+
+const labs: EmbeddedLab[] = [];
+const dirs: string[] = [];
+let inventory = "";
+
+function url({ host, port, user, password, database }: Endpoint): string {
+  return `postgres://${user}:${encodeURIComponent(password)}@${host}:${port}/${database}`;
+}
+
+beforeAll(async () => {
+  // One after the other: two labs' eight initdb runs at once would crowd the machine's two cores.
+  for (let i = 0; i < 2; i++) {
+    const dir = await tempDir(`lab-inventory-${i}`);
+    dirs.push(dir);
+    const lab = new EmbeddedLab(loadConfig({ LAB_DATA_DIR: dir, LAB_PG_PORT: String(await freeBase()) }));
+    labs.push(lab);
+    await lab.start();
+  }
+  const lines = ["# Two labs started by the test, in the order the hub hands them out.", "labs:"];
+  labs.forEach((lab, i) => {
+    lines.push(`  - id: lab-${i + 1}`);
+    for (const name of NODE_NAMES) lines.push(`    ${name}: ${url(lab.endpoint(name))}`);
+  });
+  inventory = path.join(dirs[0]!, "inventory.yaml");
+  await fs.writeFile(inventory, lines.join("\n") + "\n");
+}, 240_000);
+
+afterAll(async () => {
+  for (const lab of labs) await lab.stop();
+  for (const dir of dirs) await fs.rm(dir, { recursive: true, force: true });
+});
+
+describe("the inventory provider", () => {
+  it("hands out the file's labs in order, each lab's nodes answering SQL, and refuses a third", async () => {
+    const provider = await InventoryProvider.fromFile(inventory);
+    try {
+      await provider.start([]);
+      expect(provider.status()).toMatchObject({ ready: 2, assigned: 0, capacityLeft: 2 });
+      const first = await provider.acquire();
+      const second = await provider.acquire();
+      expect([first.id, second.id]).toEqual(["lab-1", "lab-2"]);
+      for (const [i, provided] of [first, second].entries()) {
+        expect(provided.lab.status().nodes.map((node) => node.state)).toEqual(["up", "up", "up", "up"]);
+        for (const name of NODE_NAMES) {
+          // Each node of the provided lab is that lab's own server: its data folder is under the lab's folder.
+          const { data_directory } = await onNode(provided.lab.endpoint(name), "replication", async (client) => {
+            const { rows } = await client.query<{ data_directory: string }>(
+              "SELECT current_setting('data_directory') AS data_directory",
+            );
+            return rows[0]!;
+          });
+          expect(await fs.realpath(data_directory)).toContain(await fs.realpath(dirs[i]!));
+          expect(provided.lab.endpoint(name).port).toBe(labs[i]!.endpoint(name).port);
+        }
+      }
+      await expect(provider.acquire()).rejects.toBeInstanceOf(WorkshopFull);
+      await expect(provider.acquire()).rejects.toThrow("Every lab of the inventory (2) is taken");
+      expect(provider.status()).toMatchObject({ ready: 0, assigned: 2, capacityLeft: 0 });
+      expect((await provider.get("lab-2")).lab).toBe(second.lab);
+    } finally {
+      await provider.stop();
+    }
+  });
+
+  it("after a hub restart gives back the labs its database says are assigned; parking stops nothing, and says so", async () => {
+    const provider = await InventoryProvider.fromFile(inventory);
+    try {
+      await provider.start(["lab-1"]);
+      await expect(provider.get("lab-2")).rejects.toBeInstanceOf(NotFound);
+      await expect(provider.get("lab-9")).rejects.toThrow("The inventory lists no lab lab-9.");
+      // Two requests at once for a lab the hub has not connected to yet share one connection to it.
+      const [again, same] = await Promise.all([provider.get("lab-1"), provider.get("lab-1")]);
+      expect(same.lab).toBe(again.lab);
+      expect(again.lab.status().nodes.every((node) => node.state === "up")).toBe(true);
+      await provider.park("lab-1");
+      expect(provider.status().note).toMatch(/can't stop an idle one/);
+      const rows = await onNode(
+        again.lab.endpoint("master"),
+        "replication",
+        async (c) => (await c.query("SELECT 1 AS one")).rows,
+      );
+      expect(rows).toEqual([{ one: 1 }]);
+      expect((await provider.acquire()).id).toBe("lab-2");
+    } finally {
+      await provider.stop();
+    }
+  });
+});
