@@ -7,7 +7,17 @@ import { BRIDGE_CODES, type BridgeCode } from "../shared/api-types.ts";
 
 /** The codes domain errors carry: each has its status in server/http-errors.ts, which the compiler holds to it. */
 export type DomainCode = (typeof BRIDGE_CODES)[
-  "nodeDown" | "labBusy" | "notInThisMode" | "invalidRequest" | "notFound" | "labFailed"];
+  | "nodeDown"
+  | "labBusy"
+  | "notInThisMode"
+  | "invalidRequest"
+  | "notFound"
+  | "labFailed"
+  | "workshopFull"
+  | "notAllowed"
+  | "sessionExpired"
+  | "tooManyAttempts"
+];
 
 export abstract class DomainError extends Error {
   abstract readonly code: DomainCode;
@@ -46,6 +56,26 @@ export class NotFound extends DomainError {
 /** A failure of the lab itself (a node that can't start, a folder postgres can't reach), shown to the user as is. */
 export class LabError extends DomainError {
   readonly code = BRIDGE_CODES.labFailed;
+}
+
+/** Workshop mode: every lab the workshop may hand out is taken (the provider's configured number). */
+export class WorkshopFull extends DomainError {
+  readonly code = BRIDGE_CODES.workshopFull;
+}
+
+/** Workshop mode: a join code that is unknown, expired or revoked, or a wrong instructor passphrase. */
+export class NotAllowed extends DomainError {
+  readonly code = BRIDGE_CODES.notAllowed;
+}
+
+/** Workshop mode: the request has no session, or its session expired or is unknown. */
+export class SessionExpired extends DomainError {
+  readonly code = BRIDGE_CODES.sessionExpired;
+}
+
+/** Workshop mode: too many passphrase attempts from one address; the message says when to try again. */
+export class TooManyAttempts extends DomainError {
+  readonly code = BRIDGE_CODES.tooManyAttempts;
 }
 
 export class HttpError extends Error {

@@ -16,6 +16,10 @@ const STATUS: Record<DomainCode, number> = {
   [BRIDGE_CODES.invalidRequest]: 400,
   [BRIDGE_CODES.notFound]: 404,
   [BRIDGE_CODES.labFailed]: 500,
+  [BRIDGE_CODES.workshopFull]: 503,
+  [BRIDGE_CODES.notAllowed]: 403,
+  [BRIDGE_CODES.sessionExpired]: 401,
+  [BRIDGE_CODES.tooManyAttempts]: 429,
 };
 
 const BRIDGE_FAILED = "The bridge failed to answer; see the terminal running npm start.";

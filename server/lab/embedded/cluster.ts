@@ -25,6 +25,8 @@ export interface ClusterOptions {
   runAs: RunAs | undefined;
   user: string;
   password: string;
+  /** What initialise() appends to postgresql.conf; the lab node's settings when not given. */
+  settings?: string;
 }
 
 /** Messages PostgreSQL prints in English whatever the machine's locale, so they can be matched and shown. */
@@ -78,7 +80,7 @@ export class Cluster {
     } finally {
       await fs.rm(path.dirname(passwordFile), { recursive: true, force: true });
     }
-    await fs.appendFile(path.join(dataDir, "postgresql.conf"), LAB_SETTINGS);
+    await fs.appendFile(path.join(dataDir, "postgresql.conf"), this.options.settings ?? LAB_SETTINGS);
   }
 
   /** Starts the postmaster and resolves once it accepts connections. */

@@ -11,9 +11,9 @@ export interface RunAs {
   gid: number;
 }
 
-async function idOf(flag: "-u" | "-g"): Promise<number | null> {
+async function idOf(flag: "-u" | "-g", user: string): Promise<number | null> {
   try {
-    const { stdout } = await run("id", [flag, "postgres"]);
+    const { stdout } = await run("id", [flag, user]);
     return Number.parseInt(stdout, 10);
   } catch {
     return null;
@@ -26,30 +26,30 @@ async function idOf(flag: "-u" | "-g"): Promise<number | null> {
  */
 export async function postgresUser(): Promise<RunAs | undefined> {
   if (typeof process.getuid !== "function" || process.getuid() !== 0) return undefined;
-  let uid = await idOf("-u");
+  return systemUser("postgres");
+}
+
+/**
+ * The system user (no login shell, no home folder) of this name, with a group of its own, created if missing.
+ * Only root can create one; workshop mode runs the hub's database and each lab as one of these.
+ */
+export async function systemUser(user: string): Promise<RunAs> {
+  let uid = await idOf("-u", user);
   if (uid === null) {
     try {
-      await run("groupadd", ["--system", "postgres"]).catch(() => {});
-      await run("useradd", [
-        "--system",
-        "--gid",
-        "postgres",
-        "--no-create-home",
-        "--shell",
-        "/usr/sbin/nologin",
-        "postgres",
-      ]);
+      await run("groupadd", ["--system", user]).catch(() => {});
+      await run("useradd", ["--system", "--gid", user, "--no-create-home", "--shell", "/usr/sbin/nologin", user]);
     } catch (error) {
       throw new LabError(
-        `Running as root, the lab needs a "postgres" user to run the servers as, and could not create one ` +
-          `(${(error as Error).message.trim()}). Create it (useradd --system postgres) or run as another user.`,
+        `Running as root, the lab needs a "${user}" user to run the servers as, and could not create one ` +
+          `(${(error as Error).message.trim()}). Create it (useradd --system ${user}) or run as another user.`,
         { cause: error },
       );
     }
-    uid = await idOf("-u");
+    uid = await idOf("-u", user);
   }
-  const gid = await idOf("-g");
-  if (uid === null || gid === null) throw new LabError('Could not look up the "postgres" user.');
+  const gid = await idOf("-g", user);
+  if (uid === null || gid === null) throw new LabError(`Could not look up the "${user}" user.`);
   return { uid, gid };
 }
 
