@@ -64,7 +64,9 @@ export function createHub(options: HubOptions) {
   app.set("query parser", "simple");
   app.set("trust proxy", false);
   app.use((req, res, next) => {
-    res.set({ "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer", "X-Frame-Options": "DENY" });
+    // "same-origin", not the bridge's "no-referrer": under no-referrer a browser sends `Origin: null` with a form's
+    // POST (the join form, the instructor's), which the Origin check must refuse; nothing goes to other sites.
+    res.set({ "X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin", "X-Frame-Options": "DENY" });
     next(publicHostRefusal(address, req.headers) ?? publicOriginRefusal(address, req));
   });
   const forms = [express.urlencoded({ extended: false, limit: "8kb" }), express.json({ limit: "8kb" })];

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { PROJECT_ROOT } from "../../server/config.ts";
 import { serveHub, type RunningHub } from "../../server/workshop/serve.ts";
+import { launch } from "../support/browser.ts";
 import { tempDir } from "../support/temp-dir.ts";
 import { FolderLabs } from "../support/workshop-labs.ts";
 
@@ -81,7 +82,7 @@ function sql(port: number, who: Attendee, text: string, headers: Record<string, 
 function startHub(workshopDir: string): Promise<RunningHub> {
   return serveHub({
     workshopDir,
-    provider: new FolderLabs(workshopDir, 3),
+    provider: new FolderLabs(workshopDir, 4),
     listenAddress: "127.0.0.1",
     port: 0,
     publicHosts: ["workshop.test"],
@@ -182,6 +183,36 @@ describe("joining", () => {
     });
     expect(withoutToken).toBe("refused 403");
   });
+});
+
+describe("in a browser", () => {
+  it("joins from the join page into the lessons, with the attendee's name in the header and a working lab", async () => {
+    const browser = await launch();
+    try {
+      const page = await browser.newPage();
+      await page.goto(`http://127.0.0.1:${hub.port}/join?code=${hub.joinCode}`);
+      await page.fill("#name", "Dee");
+      await page.click("button[type=submit]");
+      await page.locator(".lab-status.compact [data-node='master'][data-state='up']").waitFor({ timeout: 60_000 });
+      await expect.poll(() => page.locator("workshop-attendee [data-name]").textContent()).toBe("Dee");
+      // The page's own call, as a cell makes it: the cookie from the join, the CSRF token the fragment gave it.
+      const answer = await page.evaluate(async () => {
+        const token = localStorage.getItem("replication-lab:token");
+        const response = await fetch("/api/query", {
+          method: "POST",
+          headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+          body: JSON.stringify({ node: "master", sql: "SELECT to_regclass('ada_notes') IS NULL AS fresh" }),
+        });
+        return { status: response.status, body: await response.json() };
+      });
+      expect(answer.status).toBe(200);
+      // Dee's lab is not Ada's: Ada's table is not there.
+      expect(answer.body.results[0].rows).toEqual([["t"]]);
+      expect(await page.evaluate(() => document.cookie)).toBe("");
+    } finally {
+      await browser.close();
+    }
+  }, 120_000);
 });
 
 describe("refusals", () => {
