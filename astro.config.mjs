@@ -16,7 +16,6 @@ export default defineConfig({
       components: {
         Sidebar: "./src/components/overrides/Sidebar.astro",
         MarkdownContent: "./src/components/overrides/MarkdownContent.astro",
-        SiteTitle: "./src/components/overrides/SiteTitle.astro",
       },
       sidebar: [
         { label: "Welcome", link: "/" },

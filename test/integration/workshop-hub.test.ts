@@ -186,7 +186,7 @@ describe("joining", () => {
 });
 
 describe("in a browser", () => {
-  it("joins from the join page into the lessons, with the attendee's name in the header and a working lab", async () => {
+  it("joins from the join page into the lessons, with a working lab of its own and its name at /workshop/me", async () => {
     const browser = await launch();
     try {
       const page = await browser.newPage();
@@ -194,7 +194,8 @@ describe("in a browser", () => {
       await page.fill("#name", "Dee");
       await page.click("button[type=submit]");
       await page.locator(".lab-status.compact [data-node='master'][data-state='up']").waitFor({ timeout: 60_000 });
-      await expect.poll(() => page.locator("workshop-attendee [data-name]").textContent()).toBe("Dee");
+      const me = await page.evaluate(async () => (await fetch("/workshop/me")).json());
+      expect(me.name).toBe("Dee");
       // The page's own call, as a cell makes it: the cookie from the join, the CSRF token the fragment gave it.
       const answer = await page.evaluate(async () => {
         const token = localStorage.getItem("replication-lab:token");
