@@ -9,7 +9,7 @@ const NOT_FOR_THE_BROWSER = ["./server", "./load", "./bench", "./scripts", "./te
 
 export default tseslint.config(
   {
-    ignores: ["dist/", "dist-test/", "node_modules/", ".astro/", ".lab/", "test-artifacts/", "scratch/"],
+    ignores: ["dist/", "dist-test/", "node_modules/", ".astro/", ".lab/", ".workshop/", "test-artifacts/", "scratch/"],
   },
   {
     files: ["**/*.ts", "**/*.js", "**/*.mjs"],

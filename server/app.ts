@@ -14,7 +14,7 @@ import { queryRoutes } from "./routes/query.ts";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { ASYNC_USERS_PATH, asyncUsers } from "./async-users/handler.ts";
 import { createConsole } from "./console/index.ts";
-import { checkHost, checkOrigin, checkToken, requireJson } from "./security.ts";
+import { checkAuth, checkHost, checkOrigin, loopbackPolicy, requireJson, type AccessPolicy } from "./security.ts";
 import { siteRoutes } from "./site.ts";
 
 export interface AppOptions {
@@ -29,6 +29,11 @@ export interface AppOptions {
   port: () => number;
   /** How often an idle event feed sends a keep-alive comment (routes/event-stream.ts); 15 s when not given. */
   keepAliveMs?: number;
+  /**
+   * Who may call and from where: single-user mode's loopback names and token when not given; the workshop hub
+   * gives each lab's app a policy of sessions and public names (server/workshop/lab-policy.ts).
+   */
+  policy?: AccessPolicy;
 }
 
 const BODY_LIMIT = "256kb";
@@ -36,6 +41,7 @@ const BODY_LIMIT = "256kb";
 /** The bridge: the built site and the JSON API on one origin. `listen` is the caller's business. */
 export function createApp(options: AppOptions) {
   const { lab, token, port } = options;
+  const policy = options.policy ?? loopbackPolicy(port, token);
   const pools = new NodePools(lab, { statementTimeoutMs: options.statementTimeoutMs });
   const app = express();
   app.disable("x-powered-by");
@@ -44,8 +50,14 @@ export function createApp(options: AppOptions) {
     res.set({ "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer", "X-Frame-Options": "DENY" });
     next();
   });
-  app.use(checkHost(port));
-  app.use("/api", checkOrigin(port), checkToken(token), requireJson, express.json({ limit: BODY_LIMIT, strict: true }));
+  app.use(checkHost(policy));
+  app.use(
+    "/api",
+    checkOrigin(policy),
+    checkAuth(policy),
+    requireJson,
+    express.json({ limit: BODY_LIMIT, strict: true }),
+  );
   const lessonStart = lessonStartRoutes(lab, selfPost(port, token));
   app.use(labRoutes(lab, () => lessonStart.service.busyWith(), options.keepAliveMs));
   app.use(lessonStart.router);
@@ -64,14 +76,13 @@ export function createApp(options: AppOptions) {
   // any API; it only ever inserts a user on master, and still refuses other origins and non-JSON bodies.
   const api = asyncUsers(lab, options.statementTimeoutMs);
   const handler = (req: IncomingMessage, res: ServerResponse) => {
-    if (req.url?.split("?")[0] === ASYNC_USERS_PATH) api.handle(req, res, port());
+    if (req.url?.split("?")[0] === ASYNC_USERS_PATH) api.handle(req, res, policy);
     else app(req, res);
   };
   // The psql console talks over WebSocket: its upgrade requests are checked and served in server/console.
   const psqlConsole = createConsole({
     lab,
-    token,
-    port,
+    policy,
     statementTimeoutMs: options.statementTimeoutMs,
     rowLimit: options.rowLimit,
   });

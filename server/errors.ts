@@ -7,7 +7,16 @@ import { BRIDGE_CODES, type BridgeCode } from "../shared/api-types.ts";
 
 /** The codes domain errors carry: each has its status in server/http-errors.ts, which the compiler holds to it. */
 export type DomainCode = (typeof BRIDGE_CODES)[
-  "nodeDown" | "labBusy" | "notInThisMode" | "invalidRequest" | "notFound" | "labFailed" | "workshopFull"];
+  | "nodeDown"
+  | "labBusy"
+  | "notInThisMode"
+  | "invalidRequest"
+  | "notFound"
+  | "labFailed"
+  | "workshopFull"
+  | "notAllowed"
+  | "sessionExpired"
+  | "tooManyAttempts"];
 
 export abstract class DomainError extends Error {
   abstract readonly code: DomainCode;
@@ -48,9 +57,24 @@ export class LabError extends DomainError {
   readonly code = BRIDGE_CODES.labFailed;
 }
 
-/** Workshop mode: no lab is left to hand a new attendee (the configured maximum, or the inventory, is used up). */
+/** Workshop mode: every lab the workshop may hand out is taken (the provider's configured number). */
 export class WorkshopFull extends DomainError {
   readonly code = BRIDGE_CODES.workshopFull;
+}
+
+/** Workshop mode: a join code that is unknown, expired or revoked, or a wrong instructor passphrase. */
+export class NotAllowed extends DomainError {
+  readonly code = BRIDGE_CODES.notAllowed;
+}
+
+/** Workshop mode: the request has no session, or its session expired or is unknown. */
+export class SessionExpired extends DomainError {
+  readonly code = BRIDGE_CODES.sessionExpired;
+}
+
+/** Workshop mode: too many passphrase attempts from one address; the message says when to try again. */
+export class TooManyAttempts extends DomainError {
+  readonly code = BRIDGE_CODES.tooManyAttempts;
 }
 
 export class HttpError extends Error {

@@ -18,6 +18,9 @@ const STATUS: Record<DomainCode, number> = {
   [BRIDGE_CODES.labFailed]: 500,
   // Nothing is wrong with the request, and it may succeed later (a lab handed back, more labs listed).
   [BRIDGE_CODES.workshopFull]: 503,
+  [BRIDGE_CODES.notAllowed]: 403,
+  [BRIDGE_CODES.sessionExpired]: 401,
+  [BRIDGE_CODES.tooManyAttempts]: 429,
 };
 
 const BRIDGE_FAILED = "The bridge failed to answer; see the terminal running npm start.";

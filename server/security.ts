@@ -1,5 +1,5 @@
 import { timingSafeEqual } from "node:crypto";
-import type { IncomingHttpHeaders } from "node:http";
+import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
 import type { NextFunction, Request, Response } from "express";
 import { HttpError } from "./errors.ts";
 
@@ -40,41 +40,72 @@ export function jsonRefusal(method: string | undefined, headers: IncomingHttpHea
   return type === "application/json" ? undefined : new HttpError("Send JSON (Content-Type: application/json).", 415);
 }
 
-export function checkHost(getPort: () => number) {
-  return (req: Request, _res: Response, next: NextFunction) => next(hostRefusal(req.headers, getPort()));
+/**
+ * Who may call the bridge and from where. Single-user mode answers loopback names on its port and the per-start
+ * token (loopbackPolicy, below); workshop mode answers the hub's public names and an attendee's session
+ * (server/workshop/lab-policy.ts). The routes, the console and the walkthrough's API server ask the policy they
+ * were given, so both modes run the same bridge code with the same checks in the same order.
+ */
+export interface AccessPolicy {
+  /** A Host the bridge doesn't answer to (DNS rebinding). */
+  hostRefusal(req: IncomingMessage): HttpError | undefined;
+  /** A browser request made by a page of another origin. */
+  originRefusal(req: IncomingMessage): HttpError | undefined;
+  /** Missing or wrong credentials: an API call's, or a console WebSocket's upgrade request's. */
+  authRefusal(req: IncomingMessage, where: "api" | "console"): HttpError | undefined;
 }
 
-export function checkOrigin(getPort: () => number) {
-  return (req: Request, _res: Response, next: NextFunction) => next(originRefusal(req.headers, getPort()));
+/** Single-user mode: loopback names on the bridge's port, and the per-start token. */
+export function loopbackPolicy(getPort: () => number, token: string): AccessPolicy {
+  const expected = Buffer.from(token);
+  const matches = (given: string) => {
+    const offered = Buffer.from(given);
+    return offered.length === expected.length && timingSafeEqual(offered, expected);
+  };
+  return {
+    hostRefusal: (req) => hostRefusal(req.headers, getPort()),
+    originRefusal: (req) => originRefusal(req.headers, getPort()),
+    authRefusal(req, where) {
+      if (where === "console") {
+        return matches(offeredToken(req, "query"))
+          ? undefined
+          : new HttpError("Missing or wrong lab token: open the console from a page of the running lab.", 401);
+      }
+      return matches(offeredToken(req, "api"))
+        ? undefined
+        : new HttpError(
+            "Missing or wrong lab token. Open the lab from the URL npm start printed, or pass Authorization: Bearer <token>.",
+            401,
+          );
+    },
+  };
+}
+
+/**
+ * The token a request offers. API calls send it as a Bearer token; EventSource and WebSocket can't set headers,
+ * so GET requests may carry it in the query string instead, and a console's upgrade request only there.
+ */
+export function offeredToken(req: IncomingMessage, where: "api" | "query"): string {
+  const fromQuery = () => new URL(req.url ?? "/", "http://lab").searchParams.get("token") ?? "";
+  if (where === "query") return fromQuery();
+  const header = req.headers.authorization ?? "";
+  if (header.startsWith("Bearer ")) return header.slice(7);
+  return req.method === "GET" ? fromQuery() : "";
+}
+
+export function checkHost(policy: AccessPolicy) {
+  return (req: Request, _res: Response, next: NextFunction) => next(policy.hostRefusal(req));
+}
+
+export function checkOrigin(policy: AccessPolicy) {
+  return (req: Request, _res: Response, next: NextFunction) => next(policy.originRefusal(req));
 }
 
 export function requireJson(req: Request, _res: Response, next: NextFunction) {
   next(jsonRefusal(req.method, req.headers));
 }
 
-/**
- * API requests need the per-start token: the pages the bridge serves carry it in a meta tag and send it as
- * a Bearer token; other clients get it from the terminal.
- */
-export function checkToken(token: string) {
-  const expected = Buffer.from(token);
-  return (req: Request, _res: Response, next: NextFunction) => {
-    const header = req.headers.authorization ?? "";
-    // EventSource can't set headers, so the live feeds take the token in the query string.
-    const given = header.startsWith("Bearer ")
-      ? header.slice(7)
-      : req.method === "GET"
-        ? String(req.query["token"] ?? "")
-        : "";
-    const offered = Buffer.from(given);
-    if (offered.length !== expected.length || !timingSafeEqual(offered, expected)) {
-      return next(
-        new HttpError(
-          "Missing or wrong lab token. Open the lab from the URL npm start printed, or pass Authorization: Bearer <token>.",
-          401,
-        ),
-      );
-    }
-    next();
-  };
+/** API requests need the policy's credentials: in single-user mode, the per-start token (see loopbackPolicy). */
+export function checkAuth(policy: AccessPolicy) {
+  return (req: Request, _res: Response, next: NextFunction) => next(policy.authRefusal(req, "api"));
 }

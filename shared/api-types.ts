@@ -155,8 +155,14 @@ export const BRIDGE_CODES = {
   notFound: "LAB09",
   /** The lab itself failed: a node that would not start, a scratch cluster that could not be made. */
   labFailed: "LAB10",
-  /** Workshop mode: every lab the hub may hand out is taken (the pool's maximum, or the inventory's last line). */
+  /** Workshop mode: every lab the workshop may hand out is taken. */
   workshopFull: "LAB11",
+  /** Workshop mode: the join code is unknown, expired or revoked, or the passphrase is wrong. */
+  notAllowed: "LAB12",
+  /** Workshop mode: no session, or one that expired: join again (or use the personal rejoin link). */
+  sessionExpired: "LAB13",
+  /** Workshop mode: too many instructor passphrase attempts from one address in a minute. */
+  tooManyAttempts: "LAB14",
   /** POST /async-users: master stopped answering after the INSERT was sent; the user may have been written. */
   outcomeUnknown: "outcome-unknown",
 } as const;

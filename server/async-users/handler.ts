@@ -11,7 +11,7 @@ import { HttpError, oneLine } from "../errors.ts";
 import { isFailure, sendError, toHttpError } from "../http-errors.ts";
 import type { Lab } from "../lab/lab.ts";
 import { parseBody } from "../request-body.ts";
-import { hostRefusal, jsonRefusal, originRefusal } from "../security.ts";
+import { jsonRefusal, type AccessPolicy } from "../security.ts";
 import { isMissingTable, isRowRefusal, MasterUnreachable, UserWriter, WriteOutcomeUnknown } from "./user-writer.ts";
 
 export const ASYNC_USERS_PATH = "/async-users";
@@ -86,10 +86,10 @@ export function asyncUsers(lab: Lab, statementTimeoutMs: number) {
   const pools = new NodePools(lab, { statementTimeoutMs, max: 4, applicationName: "replication-lab api" });
   const writer = new UserWriter(pools);
 
-  async function write(req: IncomingMessage, port: number): Promise<number> {
+  async function write(req: IncomingMessage, policy: AccessPolicy): Promise<number> {
     const refusal =
-      hostRefusal(req.headers, port) ??
-      originRefusal(req.headers, port) ??
+      policy.hostRefusal(req) ??
+      policy.originRefusal(req) ??
       (req.method === "POST" ? jsonRefusal(req.method, req.headers) : new HttpError("POST a user here.", 405));
     if (refusal) throw refusal;
     const text = await readBody(req);
@@ -109,8 +109,8 @@ export function asyncUsers(lab: Lab, statementTimeoutMs: number) {
   }
 
   /** Answers POST /async-users; every failure is a JSON sentence with its status, and nothing is half-done. */
-  function handle(req: IncomingMessage, res: ServerResponse, port: number): void {
-    write(req, port).then(
+  function handle(req: IncomingMessage, res: ServerResponse, policy: AccessPolicy): void {
+    write(req, policy).then(
       (id) => created(res, id),
       (error: unknown) => {
         const answer = toHttpError(error, "The API server failed; see the terminal running npm start.");

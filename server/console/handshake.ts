@@ -1,28 +1,24 @@
 // The checks a console WebSocket passes before it is one: the same as for every API call, made on the
 // upgrade request, and a refusal is a plain HTTP answer, so that nothing is ever upgraded for a stranger.
-import { timingSafeEqual } from "node:crypto";
 import { STATUS_CODES, type IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { isNodeName, NODE_NAMES, type NodeName } from "../../shared/api-types.ts";
 import { CONSOLE_PATH } from "../../shared/console-protocol.ts";
 import { HttpError } from "../errors.ts";
 import { errorJson } from "../http-errors.ts";
-import { hostRefusal, originRefusal } from "../security.ts";
+import type { AccessPolicy } from "../security.ts";
 
 /** Checks an upgrade request; the node the session starts on, or the HttpError to answer with. */
-export function checkHandshake(req: IncomingMessage, port: number, token: string): NodeName | HttpError {
-  const refusal = hostRefusal(req.headers, port);
+export function checkHandshake(req: IncomingMessage, policy: AccessPolicy): NodeName | HttpError {
+  const refusal = policy.hostRefusal(req);
   if (refusal) return refusal;
   const url = new URL(req.url ?? "/", "http://lab");
   if (url.pathname !== CONSOLE_PATH) return new HttpError(`No such WebSocket: ${url.pathname}`, 404);
-  const foreign = originRefusal(req.headers, port);
+  const foreign = policy.originRefusal(req);
   if (foreign) return foreign;
   // Browsers can't set headers on a WebSocket, so the token comes in the query string, as for EventSource.
-  const offered = Buffer.from(url.searchParams.get("token") ?? "");
-  const expected = Buffer.from(token);
-  if (offered.length !== expected.length || !timingSafeEqual(offered, expected)) {
-    return new HttpError("Missing or wrong lab token: open the console from a page of the running lab.", 401);
-  }
+  const unauthorised = policy.authRefusal(req, "console");
+  if (unauthorised) return unauthorised;
   const node = url.searchParams.get("node") ?? "master";
   if (!isNodeName(node)) return new HttpError(`"node" must be one of ${NODE_NAMES.join(", ")}.`, 400);
   return node;

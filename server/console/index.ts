@@ -5,13 +5,14 @@ import type { Duplex } from "node:stream";
 import { WebSocketServer } from "ws";
 import { MAX_MESSAGE_BYTES } from "../../shared/console-protocol.ts";
 import type { Lab } from "../lab/lab.ts";
+import type { AccessPolicy } from "../security.ts";
 import { checkHandshake, refuse } from "./handshake.ts";
 import { ConsoleSession } from "./session.ts";
 
 export interface ConsoleOptions {
   lab: Lab;
-  token: string;
-  port: () => number;
+  /** The same checks as the API's: Host, Origin, then the token (or, in workshop mode, the session). */
+  policy: AccessPolicy;
   statementTimeoutMs: number;
   /** Rows printed per result at most (the bridge's LAB_ROW_LIMIT); 1000 when not given. */
   rowLimit?: number;
@@ -27,7 +28,7 @@ export function createConsole(options: ConsoleOptions) {
   return {
     upgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
       socket.on("error", () => {});
-      const node = checkHandshake(req, options.port(), options.token);
+      const node = checkHandshake(req, options.policy);
       if (typeof node !== "string") return refuse(socket, node);
       server.handleUpgrade(req, socket, head, (ws) => {
         if (sessions.size >= MAX_SESSIONS) {

@@ -69,7 +69,7 @@ describe("error codes", () => {
     expect(Object.fromEntries(literals)).toEqual({});
   });
 
-  it("every domain error of server/errors.ts has a code, and the seven are there", () => {
+  it("every domain error of server/errors.ts has a code, and the ten are there", () => {
     expect(Object.fromEntries(domainErrorCodes())).toEqual({
       NodeNotRunning: "LAB01",
       LabBusy: "LAB06",
@@ -78,6 +78,9 @@ describe("error codes", () => {
       NotFound: "LAB09",
       LabError: "LAB10",
       WorkshopFull: "LAB11",
+      NotAllowed: "LAB12",
+      SessionExpired: "LAB13",
+      TooManyAttempts: "LAB14",
     });
   });
 });

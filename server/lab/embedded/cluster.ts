@@ -32,6 +32,9 @@ export interface ClusterOptions {
   settings?: Readonly<Record<string, string>>;
   /** The environment the server runs with: the bridge's own unless said (workshop labs get a bare one). */
   env?: NodeJS.ProcessEnv;
+  /** What initialise() appends to postgresql.conf: the lab node's settings when not given (the hub's database
+   * has its own). */
+  conf?: string;
 }
 
 /** Messages PostgreSQL prints in English whatever the machine's locale, so they can be matched and shown. */
@@ -85,7 +88,7 @@ export class Cluster {
     } finally {
       await fs.rm(path.dirname(passwordFile), { recursive: true, force: true });
     }
-    await fs.appendFile(path.join(dataDir, "postgresql.conf"), LAB_SETTINGS);
+    await fs.appendFile(path.join(dataDir, "postgresql.conf"), this.options.conf ?? LAB_SETTINGS);
   }
 
   /** Starts the postmaster and resolves once it accepts connections. */

@@ -1,0 +1,86 @@
+// One bridge app (server/app.ts createApp, the same routes single-user mode serves) per attendee's lab, made
+// the first time that attendee calls and kept while the lab is the same. Each also listens on a private
+// loopback port of its own, because a lesson's replay and a load run call the bridge over HTTP with a token.
+import { randomBytes } from "node:crypto";
+import { createApp } from "../app.ts";
+import type { Lab } from "../lab/lab.ts";
+import { listen } from "../listen.ts";
+import { loopbackPolicy } from "../security.ts";
+import { labPolicy } from "./lab-policy.ts";
+import type { LabProvider } from "./provider.ts";
+import type { PublicAddress } from "./web-security.ts";
+
+export interface LabAppOptions {
+  siteDir: string;
+  statementTimeoutMs: number;
+  rowLimit: number;
+  keepAliveMs?: number;
+}
+
+type App = ReturnType<typeof createApp>;
+
+interface Entry {
+  lab: Lab;
+  app: App;
+  closeListener: () => Promise<void>;
+}
+
+export class LabApps {
+  private readonly entries = new Map<string, Promise<Entry>>();
+
+  constructor(
+    private readonly provider: LabProvider,
+    private readonly address: PublicAddress,
+    private readonly options: LabAppOptions,
+  ) {}
+
+  /** The app serving this lab; the provider starts the lab again first if it was parked or the hub restarted. */
+  async get(labId: string): Promise<App> {
+    const provided = await this.provider.get(labId);
+    const known = this.entries.get(labId);
+    if (known) {
+      const entry = await known.catch(() => undefined);
+      if (entry && entry.lab === provided.lab) return entry.app;
+      // The provider handed out another Lab for this id (a parked lab started again): serve that one.
+      if (this.entries.get(labId) === known) this.entries.delete(labId);
+      if (entry) void this.closeEntry(entry);
+    }
+    let made = this.entries.get(labId);
+    if (!made) {
+      made = this.make(labId, provided.lab);
+      this.entries.set(labId, made);
+      made.catch(() => this.entries.delete(labId));
+    }
+    return (await made).app;
+  }
+
+  private async make(labId: string, lab: Lab): Promise<Entry> {
+    const token = randomBytes(24).toString("base64url");
+    let port = 0;
+    const internal = loopbackPolicy(() => port, token);
+    const app = createApp({
+      ...this.options,
+      lab,
+      token,
+      port: () => port,
+      policy: labPolicy(labId, this.address, internal),
+    });
+    const listening = await listen(app.handler, 0, app.upgrade);
+    port = listening.port;
+    const closeListener = async () => {
+      listening.server.closeAllConnections();
+      await new Promise<void>((resolve) => listening.server.close(() => resolve()));
+    };
+    return { lab, app, closeListener };
+  }
+
+  private async closeEntry(entry: Entry): Promise<void> {
+    await Promise.allSettled([entry.app.close(), entry.closeListener()]);
+  }
+
+  async close(): Promise<void> {
+    const entries = await Promise.allSettled([...this.entries.values()]);
+    this.entries.clear();
+    await Promise.all(entries.map((entry) => (entry.status === "fulfilled" ? this.closeEntry(entry.value) : null)));
+  }
+}
