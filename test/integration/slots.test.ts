@@ -35,7 +35,7 @@ describe("a follower that is down, and its slot", () => {
       await waitFor(async () => {
         const now = await counts(["master", "slave1", "slave3"]);
         return now["master"] === 1500 && now["slave1"] === 1500 && now["slave3"] === 1500;
-      });
+      }, 30_000);
     } finally {
       expect((await call("/api/lab/nodes/slave2/start", {})).json.state).toBe("up");
     }
