@@ -2,14 +2,17 @@
 // elsewhere: the provider reads an inventory file of their connection strings and hands out each lab in turn.
 import fs from "node:fs/promises";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { spawn } from "node:child_process";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { NODE_NAMES } from "../../shared/api-types.ts";
 import { loadConfig } from "../../server/config.ts";
 import { NotFound, WorkshopFull } from "../../server/errors.ts";
 import { EmbeddedLab } from "../../server/lab/embedded/index.ts";
 import { onNode, type Endpoint } from "../../server/lab/lab.ts";
 import { InventoryProvider } from "../../server/workshop/provision/inventory.ts";
+import { PROJECT_ROOT } from "../../server/config.ts";
 import { freeBase, tempDir } from "../support/temp-dir.ts";
+import { join, request } from "../support/workshop-hub.ts";
 
 const labs: EmbeddedLab[] = [];
 const dirs: string[] = [];
@@ -97,4 +100,65 @@ describe("the inventory provider", () => {
       await provider.stop();
     }
   });
+});
+
+describe("npm run workshop -- --driver inventory", () => {
+  it("serves each joiner a lab of the inventory, whose SQL runs on that lab's servers, and refuses one too many", async () => {
+    const workshopDir = await tempDir("workshop-inventory-hub");
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", "server/workshop/main.ts", "--listen", "127.0.0.1:0", "--inventory", inventory],
+      {
+        cwd: PROJECT_ROOT,
+        env: { ...process.env, LAB_WORKSHOP_DIR: workshopDir, LAB_SITE_DIR: inject("siteDir") },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    let output = "";
+    child.stdout.on("data", (chunk) => (output += chunk));
+    child.stderr.on("data", (chunk) => (output += chunk));
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    try {
+      const started = await new Promise<{ port: number; code: string }>((resolve, reject) => {
+        const look = setInterval(() => {
+          const port = /listening on 127\.0\.0\.1:(\d+)/.exec(output)?.[1];
+          const code = /Join code:\s+(\S+)/.exec(output)?.[1];
+          if (port && code) {
+            clearInterval(look);
+            resolve({ port: Number(port), code });
+          }
+        }, 100);
+        child.once("exit", (status) => {
+          clearInterval(look);
+          reject(new Error(`the hub exited (${status}): ${output}`));
+        });
+      });
+      const ada = await join(started.port, started.code, "Ada");
+      const bo = await join(started.port, started.code, "Bo");
+      expect([ada.lab, bo.lab]).toEqual(["lab-1", "lab-2"]);
+      for (const [i, who] of [ada, bo].entries()) {
+        const answer = await request(started.port, {
+          path: "/api/query",
+          method: "POST",
+          body: { node: "slave2", sql: "SELECT current_setting('data_directory') AS dir" },
+          headers: { Cookie: who.cookie, Authorization: `Bearer ${who.csrf}` },
+        });
+        expect(answer.status, JSON.stringify(answer.json)).toBe(200);
+        const dir = answer.json.results[0].rows[0][0] as string;
+        expect(await fs.realpath(dir)).toBe(await fs.realpath(path.join(dirs[i]!, "slave2")));
+      }
+      const third = await request(started.port, {
+        path: "/workshop/join",
+        method: "POST",
+        body: { code: started.code, name: "Cy" },
+      });
+      expect(third.status).toBe(503);
+      expect(third.json.error.code).toBe("LAB11");
+    } finally {
+      child.kill("SIGINT");
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 30_000))]);
+      if (child.exitCode === null) child.kill("SIGKILL");
+      await fs.rm(workshopDir, { recursive: true, force: true });
+    }
+  }, 180_000);
 });
