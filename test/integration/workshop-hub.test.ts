@@ -171,6 +171,32 @@ describe("refusals", () => {
     expect(table.json.error?.code).toBe("42P01");
   });
 
+  it("A's superuser SQL can't read the hub's secrets or data, nor log in to the hub's database", async () => {
+    const hubDir = `${dir}/hub`;
+    const secrets = await fs.readdir(`${hubDir}/secrets`);
+    expect(secrets).toContain("database-password");
+    for (const file of secrets) {
+      const read = await sql(hub.port, ada, `SELECT pg_read_file('${hubDir}/secrets/${file}')`);
+      expect(read.json.error?.code, file).toBe("42501");
+    }
+    const listed = await sql(hub.port, ada, `SELECT pg_ls_dir('${hubDir}/pgdata')`);
+    expect(listed.json.error?.code).toBe("42501");
+    // From the lab's own server, as its OS user: psql to the hub's database, without and with a guessed password.
+    const port = hub.store.databasePort;
+    const tries = await sql(
+      hub.port,
+      ada,
+      `CREATE TEMP TABLE tried (line text);
+       COPY tried FROM PROGRAM 'PGCONNECT_TIMEOUT=5 psql -w "host=127.0.0.1 port=${port} user=hub dbname=postgres" -c "SELECT 1" 2>&1; PGPASSWORD=postgres psql "host=127.0.0.1 port=${port} user=hub dbname=postgres" -c "SELECT 1" 2>&1; true';
+       SELECT string_agg(line, ' | ') FROM tried`,
+    );
+    expect(tries.json.error, JSON.stringify(tries.json.error)).toBeUndefined();
+    const said = String(tries.json.results.at(-1).rows[0][0]);
+    expect(said).toContain("no password supplied");
+    expect(said).toContain('password authentication failed for user "hub"');
+    expect(said).not.toMatch(/\(1 row\)/);
+  });
+
   it("refuses a foreign Host, a foreign Origin, a missing Origin, no session and a missing CSRF token", async () => {
     const foreignHost = await sql(hub.port, ada, "SELECT 1", { Host: "evil.example" });
     expect(foreignHost.status).toBe(403);

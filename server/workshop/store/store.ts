@@ -50,6 +50,11 @@ export class HubStore {
     return this.database.pool;
   }
 
+  /** The loopback port of the hub's own cluster (tests check that no attendee's lab can log in to it). */
+  get databasePort(): number {
+    return this.database.port;
+  }
+
   close(): Promise<void> {
     return this.database.close();
   }
