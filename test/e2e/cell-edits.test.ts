@@ -73,7 +73,7 @@ describe("the learner's own changes to a lesson", () => {
   });
 
   it(
-    "edits, scratch cells and their answers come back on reload, and Clear my changes brings back the " + "lesson",
+    "edits, scratch cells and their answers come back on reload, " + "and Clear my changes brings back the lesson",
     async () => {
       await open(NOTEBOOK);
       const edited = lessonCell(1);

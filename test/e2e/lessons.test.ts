@@ -63,7 +63,7 @@ describe("lessons in a real browser", () => {
   });
 
   it(
-    "lesson 3 by keyboard: Shift+Enter runs each cell and moves on; the fan-out marks the nodes that " + "differ",
+    "lesson 3 by keyboard: Shift+Enter runs each cell and moves on; " + "the fan-out marks the nodes that differ",
     async () => {
       await open("/lessons/03-schema/");
       const count = await page().locator("sql-cell").count();
@@ -115,7 +115,7 @@ describe("lessons in a real browser", () => {
   });
 
   it(
-    "lesson 5 with Run all: the duplicate slot error is expected, explained, and the row reaches every " + "node",
+    "lesson 5 with Run all: the duplicate slot error is expected, " + "explained, and the row reaches every node",
     async () => {
       await open("/lessons/05-subscriptions/");
       await page().getByRole("button", { name: "Run all cells" }).click();

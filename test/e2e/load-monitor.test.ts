@@ -50,7 +50,7 @@ async function holdHalfway(): Promise<{ release(): Promise<void>; remove(): Prom
 describe("lesson 6 in a real browser", () => {
   // This one took 10 s to 29 s on a busy 2-core machine, against the default 30 s: its waits bound each step.
   it(
-    "a run started from the page moves the monitor's counts, which converge; the verdict says nothing " + "was lost",
+    "a run started from the page moves the monitor's counts, " + "which converge; the verdict says nothing was lost",
     async () => {
       await page().goto(`${inject("bridgeUrl")}/lessons/06-load-and-watch/`);
       await expect.poll(() => tileCount("slave3"), { timeout: 10_000 }).toBe(0);

@@ -78,7 +78,7 @@ describe("progress through the lessons", () => {
   });
 
   it(
-    "one cell of lesson 3 puts it in progress, live in this tab and another; an edited run does " + "not count",
+    "one cell of lesson 3 puts it in progress, " + "live in this tab and another; an edited run does not count",
     async () => {
       const other = await learner.newPage();
       await open(other, "/");

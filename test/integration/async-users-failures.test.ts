@@ -49,7 +49,7 @@ describe("POST /async-users: a bad request fails alone", () => {
   });
 
   it(
-    "a row PostgreSQL refuses (a CHECK constraint) among 300 good ones: 300 × 201 and one 400 with the " + "reason",
+    "a row PostgreSQL refuses (a CHECK constraint) " + "among 300 good ones: 300 × 201 and one 400 with the reason",
     async () => {
       const session = await masterSession();
       await session.query("ALTER TABLE users ADD CONSTRAINT no_mallory CHECK (name <> 'Mallory')");
@@ -119,7 +119,7 @@ describe("POST /async-users: an answer lost after the INSERT was sent", () => {
   });
 
   it(
-    "a load run whose writes are cut off mid-flight: the verdict bounds master's rows by acknowledged + " + "unknown",
+    "a load run whose writes are cut off mid-flight: " + "the verdict bounds master's rows by acknowledged + unknown",
     async () => {
       const killer = await masterSession();
       try {

@@ -139,7 +139,7 @@ describe("the embedded lab", () => {
   });
 
   it(
-    "with LAB_PG_PORT and master's port taken by another program, master moves and its subscriptions " + "follow",
+    "with LAB_PG_PORT and master's port taken by another program, " + "master moves and its subscriptions follow",
     async () => {
       const dir = await labFolder();
       const base = await freeBase();

@@ -149,7 +149,7 @@ describe("a lab made with the walkthrough's password", () => {
   }
 
   it(
-    "is moved to a password of its own at start, subscriptions included, said once; replication still " + "works",
+    "is moved to a password of its own at start, " + "subscriptions included, said once; replication still works",
     async () => {
       const dir = await tempDir("lab-migrate");
       cleanups.push(() => fs.rm(dir, { recursive: true, force: true }));

@@ -42,7 +42,7 @@ describe("npm run load", () => {
   });
 
   it(
-    "says, in the page's words, that a follower with no subscription never received the rows, " + "and exits 1",
+    "says, in the page's words, " + "that a follower with no subscription never received the rows, and exits 1",
     async () => {
       const { error } = await query("slave3", "DROP SUBSCRIPTION sub_slave3");
       expect(error).toBeUndefined();

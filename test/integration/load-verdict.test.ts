@@ -37,7 +37,7 @@ describe("the load verdict with followers that can't receive the rows", () => {
   afterAll(setUpReplication, 60_000);
 
   it(
-    "a follower with no subscription to userpub never received the rows: not subscribed, and " + "nothing lost",
+    "a follower with no subscription to userpub never received the rows: " + "not subscribed, and nothing lost",
     async () => {
       await sql("slave2", "DROP SUBSCRIPTION sub_slave2");
       const done = await runLoad(300, 10);

@@ -138,7 +138,7 @@ describe("the load run and the API server", () => {
   }, 120_000);
 
   it(
-    "with slave2 stopped during the run and started after it, still 10,000 everywhere once it " + "catches up",
+    "with slave2 stopped during the run and started after it, " + "still 10,000 everywhere once it catches up",
     async () => {
       const before = await inSync();
       const done = await runLoad(10_000, 50, async () => {

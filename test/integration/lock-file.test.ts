@@ -18,7 +18,7 @@ async function processesUsing(folder: string): Promise<string[]> {
 
 describe("a lock file that names the second server's parent, on a scratch cluster", () => {
   it(
-    "gets the second server past the PID check; the shared-memory check refuses it; nothing is left " + "behind",
+    "gets the second server past the PID check; " + "the shared-memory check refuses it; nothing is left behind",
     async () => {
       const masterBefore = await direct("master", "SELECT pg_postmaster_start_time()::text AS started");
       const { status, json } = await call("/api/lab/scratch/lock-file-parent-pid", {});

@@ -147,7 +147,7 @@ describe("describe commands print what psql prints", () => {
 
 describe("where psql 18 prints more than psql 15 (from 18's describe.c)", () => {
   it(
-    "\\dRp+ adds `Generated columns` before `Via root`, and lists the tables with their column lists and " + "filters",
+    "\\dRp+ adds `Generated columns` before `Via root`, " + "and lists the tables with their column lists and filters",
     async () => {
       const [filtered, plain] = await runMeta(await client("master"), { command: "dRp+", args: ["metatest_*"] });
       expect(filtered).toEqual({
@@ -267,7 +267,7 @@ describe("where psql 18 prints more than psql 15 (from 18's describe.c)", () => 
   });
 
   it(
-    "an x in the command shows a list expanded, as psql 18's \\dRpx does, but never a table's " + "description",
+    "an x in the command shows a list expanded, " + "as psql 18's \\dRpx does, but never a table's description",
     async () => {
       const [list] = await runMeta(await client("master"), { command: "dRpx", args: ["metatest_pub"] });
       expect(list?.expanded).toBe(true);

@@ -68,7 +68,7 @@ describe("the lab's nodes through the bridge", () => {
   });
 
   it(
-    "a node that stops answering mid-statement gets a clear error after the deadline, and the bridge " + "goes on",
+    "a node that stops answering mid-statement gets a " + "clear error after the deadline, and the bridge goes on",
     async () => {
       await query("slave3", "SELECT 1");
       const backends = await direct<{ pid: number }>(

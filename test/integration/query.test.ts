@@ -65,7 +65,7 @@ describe("POST /api/query against a real node", () => {
   });
 
   it(
-    "reports a SQL error with its SQLSTATE and a position inside the whole cell, after the results " + "before it",
+    "reports a SQL error with its SQLSTATE and a position inside the whole cell, " + "after the results before it",
     async () => {
       const sql = "SELECT 1;\nSELECT nosuch FROM pg_class;\nSELECT 3;";
       const { results, error } = await query("master", sql);

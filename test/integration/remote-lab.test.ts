@@ -37,7 +37,7 @@ describe("nodes the lab doesn't own", () => {
   });
 
   it(
-    "docker mode connects to the compose file's consecutive ports on 127.0.0.1, with the walkthrough's " + "password",
+    "docker mode connects to the compose file's consecutive ports on 127.0.0.1, " + "with the walkthrough's password",
     async () => {
       // The compose file's containers keep the walkthrough's postgres/postgres; the shared test lab has a
       // password of its own, so an embedded lab given that password stands in for them.

@@ -109,7 +109,7 @@ describe("the bridge refuses what doesn't come from the lab's own pages", () => 
   });
 
   it(
-    "serves its pages without the token: any local account can fetch them, and gets nothing to call the " + "API with",
+    "serves its pages without the token: any local account can fetch them, " + "and gets nothing to call the API with",
     async () => {
       for (const path of ["/", "/lessons/05-subscriptions/", "/console/", "/no-such-page/"]) {
         const page = await fetch(`${inject("bridgeUrl")}${path}`);

@@ -98,7 +98,7 @@ describe("a data folder in the object store", () => {
   });
 
   it(
-    "brings a folder that drifted back: changed, added, removed files, a mode, a file where a " + "folder was",
+    "brings a folder that drifted back: changed, added, " + "removed files, a mode, a file where a folder was",
     async () => {
       const drifted = path.join(dir, "drifted");
       await makeFolder(drifted);

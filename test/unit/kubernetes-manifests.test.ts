@@ -145,7 +145,7 @@ describe("deploy/kubernetes manifests", () => {
   });
 
   it(
-    "each lab's NetworkPolicy: in, the lab's own pods and the hub's namespace on 5432; out, its own pods " + "and DNS",
+    "each lab's NetworkPolicy: in, " + "the lab's own pods and the hub's namespace on 5432; out, its own pods and DNS",
     () => {
       const policy = documents(generated().get("labs/lab-01.yaml")!).find((m) => m.kind === "NetworkPolicy")!;
       expect(policy["spec"]).toEqual({

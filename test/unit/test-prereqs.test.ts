@@ -34,7 +34,7 @@ describe("finding the browser and psql the lab's tests need", () => {
   });
 
   it(
-    "never looks past a CHROMIUM_PATH that names nothing: it stops, even as root on Debian, and says to " + "unset it",
+    "never looks past a CHROMIUM_PATH that names nothing: " + "it stops, even as root on Debian, and says to unset it",
     () => {
       const found = plan(machine([CHROMIUM, PSQL, APT], { env: { CHROMIUM_PATH: "/nonexistent" } }));
       expect(found).toEqual({

@@ -34,7 +34,7 @@ describe("the WAL segments a snapshot leaves out", () => {
   });
 
   it(
-    "leaves out a recycled segment (old WAL renamed to a future name) and a zero-filled " + "preallocated one",
+    "leaves out a recycled segment (old WAL renamed to a future name) " + "and a zero-filled preallocated one",
     async () => {
       expect(await spare(await segment("000000010000000000000013", 0x0a000000n))).toBe(true);
       expect(await spare(await segment("000000010000000000000014", 0n))).toBe(true);

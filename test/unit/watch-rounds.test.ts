@@ -24,7 +24,7 @@ describe("a \\watch's rounds", () => {
   afterEach(() => vi.useRealTimers());
 
   it(
-    "start every interval, counted from the start of the round before, the first one interval after the " + "run",
+    "start every interval, counted from the start of the round before, " + "the first one interval after the run",
     async () => {
       const t0 = Date.now();
       const { seen, round } = slowRound(300, t0);
