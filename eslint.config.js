@@ -1,6 +1,7 @@
 // The checks that hold the layout to what README's architecture section says: the browser's code (src/) and the
 // bridge (server/) share only shared/, no module imports itself back through others, and no line is wider than
-// 120 characters. Type checking is tsc's job (npm run check); this config adds no style rules beyond those.
+// 120 characters, strings included. Type checking is tsc's job (npm run check); this config adds no style rules
+// beyond those.
 import importPlugin from "eslint-plugin-import";
 import tseslint from "typescript-eslint";
 
@@ -63,11 +64,10 @@ export default tseslint.config(
           ],
         },
       ],
-      // Long string literals (messages, SQL, test names) stay whole, so that they can be searched for.
-      "max-len": [
-        "error",
-        { code: 120, ignoreUrls: true, ignoreRegExpLiterals: true, ignoreStrings: true, ignoreTemplateLiterals: true },
-      ],
+      // Strings and template literals count too: a long message, SQL text or test name is split into a
+      // concatenation (or the SQL over lines, where its whitespace doesn't matter). URLs and regular expressions
+      // can't be split without changing what they mean or match, so their lines may run longer.
+      "max-len": ["error", { code: 120, ignoreUrls: true, ignoreRegExpLiterals: true }],
     },
   },
   {

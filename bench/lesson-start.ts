@@ -94,7 +94,9 @@ async function reportDisk(local: LocalServers): Promise<void> {
     `  disk: ${starts} lesson starts kept in ${formatBytes(bytes)} (${path.join(local.dataDir, "snapshots")})`,
   );
   console.log(
-    `        the files they list: ${formatBytes(listed)}; whole copies of the lab's four folders (${formatBytes(liveBytes)}) per start, as kept before: about ${formatBytes(whole)}, ${(whole / bytes).toFixed(1)}x more`,
+    `        the files they list: ${formatBytes(listed)}; whole copies of the lab's four folders ` +
+      `(${formatBytes(liveBytes)}) per start, as kept before: about ${formatBytes(whole)}, ` +
+      `${(whole / bytes).toFixed(1)}x more`,
   );
 }
 
@@ -106,7 +108,8 @@ try {
   const cold = await lessonStart();
   if (cold.progress.how !== "replay") throw new Error("the cold run restored a snapshot: the lab was not fresh");
   console.log(
-    `  cold (replay + snapshots kept): ${cold.seconds.toFixed(2)} s   (${(cold.seconds / plain).toFixed(2)} of plain; CPU ${cold.cpu.toFixed(1)} s)`,
+    `  cold (replay + snapshots kept): ${cold.seconds.toFixed(2)} s   ` +
+      `(${(cold.seconds / plain).toFixed(2)} of plain; CPU ${cold.cpu.toFixed(1)} s)`,
   );
   await reportDisk(local);
   const warm: number[] = [];
@@ -118,13 +121,16 @@ try {
     warmCpu.push(run.cpu);
   }
   console.log(
-    `  warm (restore the snapshot):    median ${median(warm).toFixed(2)} s   runs ${warm.map((s) => s.toFixed(2)).join(", ")}`,
+    `  warm (restore the snapshot):    median ${median(warm).toFixed(2)} s   runs ` +
+      `${warm.map((s) => s.toFixed(2)).join(", ")}`,
   );
   console.log(
-    `                                  CPU median ${median(warmCpu).toFixed(2)} s   runs ${warmCpu.map((s) => s.toFixed(2)).join(", ")}`,
+    `                                  CPU median ${median(warmCpu).toFixed(2)} s   runs ` +
+      `${warmCpu.map((s) => s.toFixed(2)).join(", ")}`,
   );
   console.log(
-    `  warm is ${(median(warm) / plain).toFixed(3)} of plain (${(plain / median(warm)).toFixed(1)}x faster); goal: lesson 9 in 5 s or less`,
+    `  warm is ${(median(warm) / plain).toFixed(3)} of plain (${(plain / median(warm)).toFixed(1)}x ` +
+      `faster); goal: lesson 9 in 5 s or less`,
   );
 } finally {
   await stop();

@@ -93,7 +93,8 @@ async function benchRoundTrip() {
     `  HTTP alone (GET /api/lab, no SQL): median ${ms(median(httpOnly))}, so HTTP is most of what the bridge adds`,
   );
   console.log(
-    `  the bridge adds ${ms(added)} at the median (ratio ${(median(bridged) / median(direct)).toFixed(2)}x); target < 1 ms`,
+    `  the bridge adds ${ms(added)} at the median (ratio ` +
+      `${(median(bridged) / median(direct)).toFixed(2)}x); target < 1 ms`,
   );
 }
 

@@ -36,7 +36,8 @@ const master = lab.lab.endpoint("master");
 for (const node of NODE_NAMES) {
   await lab.sql(
     node,
-    "CREATE TABLE users (id serial PRIMARY KEY, name text NOT NULL, email text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())",
+    "CREATE TABLE users (id serial PRIMARY KEY, name text NOT NULL, email text NOT NULL, created_at " +
+      "timestamptz NOT NULL DEFAULT now())",
   );
 }
 await lab.sql("master", "CREATE PUBLICATION userpub FOR TABLE users");

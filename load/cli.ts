@@ -31,7 +31,8 @@ const config = loadConfig();
 const found = await findLab(config.dataDir, config.dataDirExplicit, PROJECT_ROOT);
 if (found.kind === "several") {
   fail(
-    `Several labs of this checkout are running; say which: ${found.dataDirs.map((dir) => `LAB_DATA_DIR=${dir} npm run load`).join(" or ")}`,
+    `Several labs of this checkout are running; say which: ` +
+      `${found.dataDirs.map((dir) => `LAB_DATA_DIR=${dir} npm run load`).join(" or ")}`,
   );
 }
 if (found.kind === "none") {
@@ -71,7 +72,9 @@ function bar(done: number, total: number, width = 30): string {
 
 function showProgress(state: Extract<LoadState, { phase: "running" }>, final = false) {
   const { done, total, rate, errors } = state.progress;
-  const line = `${bar(done, total)} ${String(Math.round((done / total) * 100)).padStart(3)}%  ${done}/${total}  ${rate} req/s  errors ${errors}  ${counts}`;
+  const line =
+    `${bar(done, total)} ${String(Math.round((done / total) * 100)).padStart(3)}%  ${done}/${total}  ` +
+    `${rate} req/s  errors ${errors}  ${counts}`;
   if (tty)
     process.stdout.write(
       `\r${line.padEnd(process.stdout.columns ?? 120).slice(0, (process.stdout.columns ?? 120) - 1)}`,
@@ -135,7 +138,8 @@ for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>)
         if (!announced) {
           announced = true;
           console.log(
-            `POST ${bridge.url}/async-users: ${state.request.requests} requests, ${state.request.concurrency} at a time`,
+            `POST ${bridge.url}/async-users: ${state.request.requests} requests, ${state.request.concurrency} at ` +
+              `a time`,
           );
         }
         showProgress(state);

@@ -17,7 +17,8 @@ export async function findLab(dataDir: string, explicit: boolean, projectRoot: s
   const why =
     own.kind === "missing"
       ? `${dataDir}/bridge.json is missing`
-      : `${dataDir}/bridge.json was left by a lab that is no longer running (pid ${own.bridge.pid}; it was killed, or crashed)`;
+      : `${dataDir}/bridge.json was left by a lab that is no longer running (pid ${own.bridge.pid}; it was ` +
+        `killed, or crashed)`;
   if (explicit) return { kind: "none", why };
   const running: { bridge: BridgeFile; dataDir: string }[] = [];
   for (const other of await bridgeDataDirs(projectRoot)) {

@@ -140,7 +140,8 @@ function explain(machine: Machine, missing: Missing): string {
     lines.push(`  - CHROMIUM_PATH is ${missing.badChoice}, which is not a program this user can run.`);
   else if (missing.browser) {
     lines.push(
-      `  - Chromium or Chrome, for the browser tests (looked at CHROMIUM_PATH, ${BROWSER_PLACES.slice(0, 3).join(", ")}..., and on PATH).`,
+      `  - Chromium or Chrome, for the browser tests (looked at CHROMIUM_PATH, ` +
+        `${BROWSER_PLACES.slice(0, 3).join(", ")}..., and on PATH).`,
     );
   }
   if (missing.psql)
@@ -213,7 +214,8 @@ export async function prepare(
     if (code !== 0) {
       const tail = output.trim().split("\n").slice(-10).join("\n");
       throw new Error(
-        `apt-get ${args[0]} failed (exit code ${code}):\n${tail}\nFix that, or run this yourself, then npm test again:\n  ${install}`,
+        `apt-get ${args[0]} failed (exit code ${code}):\n${tail}\nFix that, or run this yourself, then npm ` +
+          `test again:\n  ${install}`,
       );
     }
   }
@@ -221,6 +223,7 @@ export async function prepare(
   const after = plan(machine);
   if (after.kind === "ready") return { browser: after.browser, psql: after.psql };
   throw new Error(
-    `apt-get installed ${first.packages.join(" and ")}, yet the tests still can't find them.\n${explain(machine, whatIsMissing(machine))}`,
+    `apt-get installed ${first.packages.join(" and ")}, yet the tests still can't find ` +
+      `them.\n${explain(machine, whatIsMissing(machine))}`,
   );
 }

@@ -57,7 +57,8 @@ try {
   // The lab's own password is in every connection string and in what some cells show (\dRs+, subconninfo).
   await fs.writeFile(file, `${maskPassword(JSON.stringify(recording), lab.lab.endpoint("master").password)}\n`);
   console.log(
-    `wrote ${path.relative(PROJECT_ROOT, file)}: ${Object.keys(recording.cells).length} cells, PostgreSQL ${recording.version}`,
+    `wrote ${path.relative(PROJECT_ROOT, file)}: ${Object.keys(recording.cells).length} cells, ` +
+      `PostgreSQL ${recording.version}`,
   );
 } finally {
   await lab.stop();

@@ -17,7 +17,10 @@ function describe(status: NodeStatus): string {
   const name = status.name.padEnd(7);
   switch (status.state) {
     case "up":
-      return `  ${name} up        PostgreSQL ${status.version} on ${status.host}:${status.port}, wal_level=${status.walLevel}`;
+      return (
+        `  ${name} up        PostgreSQL ${status.version} on ${status.host}:${status.port}, ` +
+        `wal_level=${status.walLevel}`
+      );
     case "starting":
       return `  ${name} ${status.detail ?? "starting"}...`;
     case "stopping":
@@ -104,7 +107,8 @@ async function main() {
   say(`  Open http://127.0.0.1:${port}/#lab-token=${config.token}  (ready in ${seconds()})`);
   if (down.length > 0) say(`  Not up yet: ${down.map((node) => node.name).join(", ")}; the status panel shows them.`);
   say(
-    `  API token for other clients: ${config.token} (kept in ${config.tokenExplicit ? "LAB_TOKEN" : tokenFile(config.dataDir)})`,
+    `  API token for other clients: ${config.token} (kept in ` +
+      `${config.tokenExplicit ? "LAB_TOKEN" : tokenFile(config.dataDir)})`,
   );
   // Only a lab whose servers run here has a password file to point psql at; docker and external nodes have
   // their own ways in.
@@ -112,7 +116,8 @@ async function main() {
   if (local) {
     const master = lab.endpoint("master");
     say(
-      `  psql on master: PGPASSWORD=$(cat ${shellQuote(local.passwordFile)}) psql "host=${master.host} port=${master.port} user=${master.user} dbname=${master.database}"`,
+      `  psql on master: PGPASSWORD=$(cat ${shellQuote(local.passwordFile)}) psql "host=${master.host} ` +
+        `port=${master.port} user=${master.user} dbname=${master.database}"`,
     );
   }
   say(`  Ctrl+C stops the lab.`);

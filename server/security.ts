@@ -74,7 +74,8 @@ export function loopbackPolicy(getPort: () => number, token: string): AccessPoli
       return matches(offeredToken(req, "api"))
         ? undefined
         : new HttpError(
-            "Missing or wrong lab token. Open the lab from the URL npm start printed, or pass Authorization: Bearer <token>.",
+            "Missing or wrong lab token. Open the lab from the URL npm start printed, or pass Authorization: " +
+              "Bearer <token>.",
             401,
           );
     },

@@ -49,7 +49,11 @@ export function verdictHeadline(verdict: LoadVerdict, format: Format = String): 
       return lostHeadline(verdict, format);
     case "extra": {
       const gained = verdict.nodes[0]?.gained ?? 0;
-      return `✗ master gained ${format(gained)} rows, more than the ${format(verdict.acknowledged)} acknowledged writes and ${format(verdict.unknown)} of unknown outcome: something else wrote to users during the run.`;
+      return (
+        `✗ master gained ${format(gained)} rows, more than the ${format(verdict.acknowledged)} acknowledged ` +
+        `writes and ${format(verdict.unknown)} of unknown outcome: something else wrote to users during the ` +
+        `run.`
+      );
     }
   }
 }
@@ -60,11 +64,15 @@ function replicatedHeadline(verdict: LoadVerdict, format: Format): string {
   const everyNode =
     notUp.length === 0
       ? "every node has them"
-      : `every node that is up has them (${names(notUp.map((node) => node.name))} ${notUp.length === 1 ? "is" : "are"} ${state})`;
+      : `every node that is up has them (${names(notUp.map((node) => node.name))} ` +
+        `${notUp.length === 1 ? "is" : "are"} ${state})`;
   const headline = `✓ Nothing lost: ${format(verdict.acknowledged)} acknowledged writes, and ${everyNode}.`;
   const gained = verdict.nodes[0]?.gained;
   if (verdict.unknown === 0 || gained === null || gained === undefined) return headline;
-  return `${headline} Of ${format(verdict.unknown)} writes whose outcome was unknown, ${format(gained - verdict.acknowledged)} were committed.`;
+  return (
+    `${headline} Of ${format(verdict.unknown)} writes whose outcome was unknown, ` +
+    `${format(gained - verdict.acknowledged)} were committed.`
+  );
 }
 
 function lostHeadline(verdict: LoadVerdict, format: Format): string {
@@ -72,12 +80,16 @@ function lostHeadline(verdict: LoadVerdict, format: Format): string {
   if (master?.gained === null || master?.gained === undefined)
     return "✗ master could not be counted after the run, so the writes can't be checked.";
   if (master.gained < verdict.acknowledged) {
-    return `✗ Writes lost: master gained ${format(master.gained)} rows for ${format(verdict.acknowledged)} acknowledged writes.`;
+    return (
+      `✗ Writes lost: master gained ${format(master.gained)} rows for ${format(verdict.acknowledged)} ` +
+      `acknowledged writes.`
+    );
   }
   const behind = verdict.nodes.filter((node) => lacking(node) && isHealthy(node.link));
   const one = behind.length === 1;
   return (
-    `✗ Writes lost: ${names(behind.map((node) => node.name))} ${one ? "is" : "are"} subscribed to userpub and streaming, yet ` +
+    `✗ Writes lost: ${names(behind.map((node) => node.name))} ${one ? "is" : "are"} subscribed to ` +
+    `userpub and streaming, yet ` +
     `${one ? "lacks" : "lack"} acknowledged writes ${CATCH_UP_LIMIT_S} s after the run.`
   );
 }
@@ -105,7 +117,8 @@ function unreplicatedHeadline(verdict: LoadVerdict): string {
   const unknown = of("unknown");
   if (unknown.length > 0)
     broken.push(
-      `${names(unknown)} ${unknown.length === 1 ? "is" : "are"} not caught up, and ${unknown.length === 1 ? "its" : "their"} subscription could not be looked at`,
+      `${names(unknown)} ${unknown.length === 1 ? "is" : "are"} not caught up, and ` +
+        `${unknown.length === 1 ? "its" : "their"} subscription could not be looked at`,
     );
   const sentences = setUp.length > 0 ? [`${setUp.join(". ")} (${FROM_KNOWN_STATE})`, ...broken] : broken;
   return `✗ ${sentences.join(". ")}.`;
@@ -115,7 +128,10 @@ function unreplicatedHeadline(verdict: LoadVerdict): string {
 export function verdictNote(verdict: LoadVerdict, format: Format = String): string | undefined {
   if (verdict.outcome !== "unreplicated") return undefined;
   const whole = verdict.nodes.filter((node) => node.state === "up" && !lacking(node)).map((node) => node.name);
-  return `Nothing was lost: ${names(whole)} ${whole.length === 1 ? "has" : "have"} all ${format(verdict.acknowledged)} acknowledged writes.`;
+  return (
+    `Nothing was lost: ${names(whole)} ${whole.length === 1 ? "has" : "have"} all ` +
+    `${format(verdict.acknowledged)} acknowledged writes.`
+  );
 }
 
 function disabledSubscriptions(nodes: LoadNodeOutcome[]): string {
@@ -124,7 +140,8 @@ function disabledSubscriptions(nodes: LoadNodeOutcome[]): string {
     ? `ALTER SUBSCRIPTION ${nodes[0]!.link!.subscription} ENABLE on ${nodes[0]!.name}`
     : "ALTER SUBSCRIPTION ... ENABLE on each";
   return (
-    `${possessive(nodes.map((node) => node.name))} subscription${one ? " is" : "s are"} disabled, so ${one ? "it" : "they"} did not ` +
+    `${possessive(nodes.map((node) => node.name))} subscription${one ? " is" : "s are"} disabled, so ` +
+    `${one ? "it" : "they"} did not ` +
     `receive these rows: ${enable} turns ${one ? "it" : "them"} back on`
   );
 }
@@ -135,14 +152,17 @@ function notApplying(nodes: LoadNodeOutcome[], one: string, several: string): st
     ? `${single ? "its" : "their"} last error, below, says why`
     : `${single ? "its" : "their"} server log says why`;
   return (
-    `${possessive(nodes.map((node) => node.name))} ${single ? one : several}, so ${single ? "it" : "they"} stopped applying changes: ` +
+    `${possessive(nodes.map((node) => node.name))} ${single ? one : several}, so ` +
+    `${single ? "it" : "they"} stopped applying changes: ` +
     `${why} (lesson 7 shows the ways past an apply error)`
   );
 }
 
 function notSubscribed(nodes: string[], noPublication: boolean): string {
   const one = nodes.length === 1;
-  const lead = `${names(nodes)} ${one ? "is" : "are"} not subscribed to userpub, so ${one ? "it" : "they"} never received these rows`;
+  const lead =
+    `${names(nodes)} ${one ? "is" : "are"} not subscribed to userpub, so ${one ? "it" : "they"} never ` +
+    `received these rows`;
   if (noPublication)
     return `${lead}: master has no publication userpub either; lesson 4 creates it and lesson 5 the subscriptions`;
   return `${lead}: lesson 5 creates ${one ? "its subscription" : "their subscriptions"}`;
@@ -174,7 +194,10 @@ function linkWords(link: FollowerLink | null | undefined): string {
     case "disabled":
       return `subscription ${link.subscription} is disabled${error}`;
     case "stopped":
-      return `subscription ${link.subscription} has no apply worker running${link.errorsDuringRun > 0 ? ` (${errors})` : ""}${error}`;
+      return (
+        `subscription ${link.subscription} has no apply worker ` +
+        `running${link.errorsDuringRun > 0 ? ` (${errors})` : ""}${error}`
+      );
     case "failing":
       return `subscription ${link.subscription}'s apply worker failed (${errors})${error}`;
     case "streaming":

@@ -96,7 +96,9 @@ export class UserWriter {
     try {
       // RETURNING gives the rows in the order they were inserted, which ORDER BY i makes the request order.
       const { rows } = await client.query<{ id: number }>({
-        text: "INSERT INTO users (name, email) SELECT n, e FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t(n, e, i) ORDER BY i RETURNING id",
+        text:
+          "INSERT INTO users (name, email) SELECT n, e FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS " +
+          "t(n, e, i) ORDER BY i RETURNING id",
         values: [users.map((user) => user.name), users.map((user) => user.email)],
       });
       if (rows.length !== users.length) throw new Error(`inserted ${rows.length} rows for ${users.length} requests`);

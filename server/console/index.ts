@@ -32,7 +32,9 @@ export function createConsole(options: ConsoleOptions) {
       if (typeof node !== "string") return refuse(socket, node);
       server.handleUpgrade(req, socket, head, (ws) => {
         if (sessions.size >= MAX_SESSIONS) {
-          const text = `psql: error: the lab already has ${MAX_SESSIONS} console sessions open; close a terminal and try again\n`;
+          const text =
+            `psql: error: the lab already has ${MAX_SESSIONS} console sessions open; close a terminal and try ` +
+            `again\n`;
           ws.send(JSON.stringify({ type: "output", text }));
           ws.close(1013, "too many console sessions");
           return;

@@ -133,14 +133,17 @@ async function failure(client: pg.Client, error: unknown, context: FailureContex
       how === "cancelled"
         ? {
             code: BRIDGE_CODES.noAnswer,
-            message: `node "${context.options.node}" gave no reply within ${seconds} s, so the bridge cancelled the statement`,
+            message:
+              `node "${context.options.node}" gave no reply within ${seconds} s, so the bridge cancelled the ` +
+              `statement`,
             detail: "It ran past the lab's statement_timeout, which the session had lifted; the server has stopped it.",
           }
         : {
             code: BRIDGE_CODES.noAnswer,
             message: `node "${context.options.node}" stopped answering: no reply within ${seconds} s`,
             detail:
-              "The bridge closed the connection and ended its backend. If the node is overloaded or paused, it may come back by itself.",
+              "The bridge closed the connection and ended its backend. If the node is overloaded or paused, it may " +
+              "come back by itself.",
           };
     return how === "cancelled" ? { stopped } : { stopped, lost: error as Error };
   }
@@ -185,7 +188,9 @@ const SELECT_LESS = "Select fewer rows or a part of each value: LIMIT, left(colu
 function rowTooLarge(bytes: number): Stopped {
   return {
     code: BRIDGE_CODES.tooLarge,
-    message: `a row of the result is ${megabytes(bytes)}, larger than the bridge's limit of ${megabytes(MAX_RESULT_CHARS)} per result`,
+    message:
+      `a row of the result is ${megabytes(bytes)}, larger than the bridge's limit of ` +
+      `${megabytes(MAX_RESULT_CHARS)} per result`,
     detail: "The bridge let it pass without reading it, and cancelled the rest of the statement on the server.",
     hint: SELECT_LESS,
   };
@@ -194,7 +199,9 @@ function rowTooLarge(bytes: number): Stopped {
 function resultTooLarge(): Stopped {
   return {
     code: BRIDGE_CODES.tooLarge,
-    message: `the result is larger than the bridge's limit of ${megabytes(MAX_RESULT_CHARS)}, so the bridge cancelled the statement`,
+    message:
+      `the result is larger than the bridge's limit of ${megabytes(MAX_RESULT_CHARS)}, so the bridge ` +
+      `cancelled the statement`,
     detail: "The statement was cancelled on the server, as Cancel does: it had no effect.",
     hint: SELECT_LESS,
   };
@@ -204,9 +211,12 @@ function messageTooLarge(error: Error): Stopped {
   const bytes = "bytes" in error ? Number(error.bytes) : MAX_MESSAGE_BYTES;
   return {
     code: BRIDGE_CODES.tooLarge,
-    message: `the server's answer holds a message of ${megabytes(bytes)}, larger than the bridge's limit of ${megabytes(MAX_RESULT_CHARS)}`,
+    message:
+      `the server's answer holds a message of ${megabytes(bytes)}, larger than the bridge's limit of ` +
+      `${megabytes(MAX_RESULT_CHARS)}`,
     detail:
-      "The bridge closed the connection rather than read it, and ended its backend. An error that quotes a huge value does this.",
+      "The bridge closed the connection rather than read it, and ended its backend. An error that quotes a " +
+      "huge value does this.",
     hint: SELECT_LESS,
   };
 }

@@ -16,7 +16,8 @@ import { execute } from "./execute.ts";
 import type { RunOptions, StatementOutcome } from "./run-types.ts";
 
 const COPY_IN_REFUSAL =
-  "a cell can't send COPY data: use INSERT, or COPY FROM a file on the server (the psql console can run COPY ... TO STDOUT)";
+  "a cell can't send COPY data: use INSERT, or COPY FROM a file on the server (the psql console can " +
+  "run COPY ... TO STDOUT)";
 
 /** Commands after which a pooled connection is known to hold no session state worth resetting. */
 const STATELESS = new Set([
@@ -176,7 +177,9 @@ async function tidy(client: pg.PoolClient, results: StatementResult[], failure: 
 function sizeCapWarning(rows: number): Notice {
   return {
     severity: "WARNING",
-    message: `The result is larger than the bridge's limit of ${megabytes(MAX_RESULT_CHARS)}: only its first ${rows} rows are shown.`,
+    message:
+      `The result is larger than the bridge's limit of ${megabytes(MAX_RESULT_CHARS)}: only its first ` +
+      `${rows} rows are shown.`,
     hint: "Select fewer rows or a part of each value: LIMIT, left(column, 1000).",
   };
 }

@@ -65,7 +65,9 @@ export class TypeNames {
     });
     if (missing.length > 0) {
       const { rows } = await client.query<{ name: string }>({
-        text: "SELECT format_type(t.oid, t.typmod) AS name FROM unnest($1::oid[], $2::int[]) WITH ORDINALITY AS t(oid, typmod, i) ORDER BY i",
+        text:
+          "SELECT format_type(t.oid, t.typmod) AS name FROM unnest($1::oid[], $2::int[]) WITH ORDINALITY AS " +
+          "t(oid, typmod, i) ORDER BY i",
         values: [missing.map((f) => f.dataTypeID), missing.map((f) => f.dataTypeModifier)],
       });
       missing.forEach((f, i) => this.cache.set(key(f), rows[i]?.name ?? String(f.dataTypeID)));

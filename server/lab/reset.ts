@@ -23,7 +23,8 @@ export async function resetLab(lab: Lab): Promise<void> {
     NODE_NAMES.map((name) =>
       onNode(lab.endpoint(name), database, async (client) => {
         const { rows } = await client.query<{ subname: string }>(
-          "SELECT subname FROM pg_subscription WHERE subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())",
+          "SELECT subname FROM pg_subscription WHERE subdbid = (SELECT oid FROM pg_database WHERE datname = " +
+            "current_database())",
         );
         for (const { subname } of rows) {
           const sub = client.escapeIdentifier(subname);
@@ -82,7 +83,8 @@ async function resetServer(client: pg.Client): Promise<boolean> {
   const { rows: restart } = await client.query(
     `SELECT 1 FROM pg_settings s
      WHERE s.pending_restart
-        OR (s.context = 'postmaster' AND s.name IN (SELECT name FROM pg_file_settings WHERE sourcefile LIKE '%postgresql.auto.conf'))`,
+        OR (s.context = 'postmaster'
+            AND s.name IN (SELECT name FROM pg_file_settings WHERE sourcefile LIKE '%postgresql.auto.conf'))`,
   );
   await client.query("ALTER SYSTEM RESET ALL");
   await client.query("SELECT pg_reload_conf()");

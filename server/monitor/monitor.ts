@@ -128,7 +128,8 @@ export class Monitor extends EventEmitter<{ sample: [MonitorSample] }> {
           const { rows } = await this.pools
             .get(name)
             .query<{ slot: string }>(
-              "SELECT coalesce(subslotname, subname) AS slot FROM pg_subscription WHERE subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())",
+              "SELECT coalesce(subslotname, subname) AS slot FROM pg_subscription WHERE subdbid = (SELECT oid FROM " +
+                "pg_database WHERE datname = current_database())",
             );
           for (const [slot, owner] of this.slotOwners) if (owner === name) this.slotOwners.delete(slot);
           for (const { slot } of rows) this.slotOwners.set(slot, name);

@@ -59,7 +59,8 @@ export function resultText(result: ConsoleResult, expanded: boolean, title?: str
       const shown = result.rows.length;
       table.footers = [
         result.cutBySize
-          ? `(first ${shown} rows: the rest passed the bridge's limit of ${megabytes(MAX_RESULT_CHARS)} per result, and was cancelled)`
+          ? `(first ${shown} rows: the rest passed the bridge's limit of ${megabytes(MAX_RESULT_CHARS)} per ` +
+            `result, and was cancelled)`
           : `(first ${shown} rows: the console prints at most ${shown} rows of a result)`,
       ];
     }
@@ -129,7 +130,10 @@ export function notificationText(notification: {
   processId: number;
 }): string {
   const payload = notification.payload ? ` with payload "${notification.payload}"` : "";
-  return `Asynchronous notification "${notification.channel}"${payload} received from server process with PID ${notification.processId}.\n`;
+  return (
+    `Asynchronous notification "${notification.channel}"${payload} received from server process with PID ` +
+    `${notification.processId}.\n`
+  );
 }
 
 /** psql's PrintTiming(): milliseconds, and from one second on also the time as [[hh:]mm:]ss.fff. */

@@ -22,7 +22,8 @@ export function parseExpectation(text: string | undefined): Expectation {
   const rows = /^rows\s*(>=|<=|=|>|<)\s*(\d+)$/.exec(value);
   if (rows) return { kind: "rows", op: rows[1] as "=", count: Number(rows[2]) };
   throw new Error(
-    `expect="${value}" is not an expectation: use ok, same, error, error:SQLSTATE, notice:FUNCTION, or rows>=N (=, >, <, <=)`,
+    `expect="${value}" is not an expectation: use ok, same, error, error:SQLSTATE, notice:FUNCTION, or ` +
+      `rows>=N (=, >, <, <=)`,
   );
 }
 
@@ -37,7 +38,10 @@ export function describeExpectation(expectation: Expectation): string {
     case "notice":
       return `a notice raised by ${expectation.routine}() on this node`;
     case "rows":
-      return `returns ${expectation.op === "=" ? "" : `${expectation.op} `}${expectation.count} row${expectation.count === 1 ? "" : "s"}`;
+      return (
+        `returns ${expectation.op === "=" ? "" : `${expectation.op} `}${expectation.count} ` +
+        `row${expectation.count === 1 ? "" : "s"}`
+      );
   }
 }
 

@@ -16,7 +16,10 @@ function outcome(progress: LessonStartProgress): string {
   const kept = progress.snapshots
     ? " A snapshot was kept: next time this takes seconds."
     : " (This lab is not embedded, so it is replayed every time.)";
-  return `✓ The lab is at the start of this lesson: ${progress.steps} cells replayed in ${seconds(progress.elapsedMs)}.${kept}`;
+  return (
+    `✓ The lab is at the start of this lesson: ${progress.steps} cells replayed in ` +
+    `${seconds(progress.elapsedMs)}.${kept}`
+  );
 }
 
 export class CatchUpElement extends HTMLElement {
@@ -34,7 +37,8 @@ export class CatchUpElement extends HTMLElement {
     const progress = this.querySelector("progress")!;
     if (!labToken())
       throw new Error(
-        "Starting from a known state needs the running lab: start it with npm start and open this page from the address it prints.",
+        "Starting from a known state needs the running lab: start it with npm start and open this page from " +
+          "the address it prints.",
       );
     delete this.dataset["done"];
     this.dataset["busy"] = "";

@@ -49,41 +49,45 @@ describe("a cell in a real browser", () => {
     await expect(table.locator("td").nth(1).textContent()).resolves.toBe("x".repeat(400));
   });
 
-  it("runs with Shift+Enter and moves to the next cell; a failing statement shows its SQLSTATE and a caret under the position", async () => {
-    await openCells();
-    const third = page().locator("sql-cell").nth(2);
-    const failing = page().locator("sql-cell").nth(3);
-    const live = (cell: Locator) => cell.locator(".sql-cell__output:not(.is-recorded)");
-    await third.locator("textarea").focus();
-    await page().keyboard.press("Shift+Enter");
-    await expect
-      .poll(() =>
-        live(third)
-          .locator("td")
-          .first()
-          .textContent()
-          .catch(() => null),
-      )
-      .toBe("third");
-    await expect(failing.locator("textarea").evaluate((el) => el === document.activeElement)).resolves.toBe(true);
-    await page().keyboard.press("Shift+Enter");
-    const error = live(failing).locator(".cell-error");
-    await expect
-      .poll(() =>
-        error
-          .locator(".cell-error__code")
-          .textContent()
-          .catch(() => null),
-      )
-      .toBe("42703");
-    const [line, caret] = ((await error.locator(".cell-error__pointer").textContent()) ?? "").split("\n");
-    expect(line).toBe("LINE 1: SELECT relname, no_such_column FROM pg_class LIMIT 1");
-    expect(line!.slice(caret!.indexOf("^"))).toMatch(/^no_such_column/);
-    // The fixture expects this error: the verdict says it was expected.
-    await expect(live(failing).locator(".cell-verdict--met").textContent()).resolves.toContain("expected");
-    await failing.scrollIntoViewIfNeeded();
-    await screenshot(page(), "fixture-cells-error-caret");
-  });
+  it(
+    "runs with Shift+Enter and moves to the next cell; a failing statement shows its SQLSTATE and a " +
+      "caret under the position",
+    async () => {
+      await openCells();
+      const third = page().locator("sql-cell").nth(2);
+      const failing = page().locator("sql-cell").nth(3);
+      const live = (cell: Locator) => cell.locator(".sql-cell__output:not(.is-recorded)");
+      await third.locator("textarea").focus();
+      await page().keyboard.press("Shift+Enter");
+      await expect
+        .poll(() =>
+          live(third)
+            .locator("td")
+            .first()
+            .textContent()
+            .catch(() => null),
+        )
+        .toBe("third");
+      await expect(failing.locator("textarea").evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+      await page().keyboard.press("Shift+Enter");
+      const error = live(failing).locator(".cell-error");
+      await expect
+        .poll(() =>
+          error
+            .locator(".cell-error__code")
+            .textContent()
+            .catch(() => null),
+        )
+        .toBe("42703");
+      const [line, caret] = ((await error.locator(".cell-error__pointer").textContent()) ?? "").split("\n");
+      expect(line).toBe("LINE 1: SELECT relname, no_such_column FROM pg_class LIMIT 1");
+      expect(line!.slice(caret!.indexOf("^"))).toMatch(/^no_such_column/);
+      // The fixture expects this error: the verdict says it was expected.
+      await expect(live(failing).locator(".cell-verdict--met").textContent()).resolves.toContain("expected");
+      await failing.scrollIntoViewIfNeeded();
+      await screenshot(page(), "fixture-cells-error-caret");
+    },
+  );
 
   it("shows a running cell as running, and Cancel really cancels it on the server", async () => {
     const cell = await cellWith("SELECT pg_sleep(20) /* cancel me */");
@@ -191,54 +195,60 @@ describe("a cell in a real browser", () => {
     }
   });
 
-  it("shows a placeholder as the recorded connection string on a static host, marked as such, and the lab's own from the lab", async () => {
-    const recording = recorded as unknown as Recording;
-    const master = recording.conninfo?.master ?? "";
-    expect(master).toMatch(/^host=127\.0\.0\.1 port=\d+ user=postgres password=\*+ dbname=replication$/);
-    const app = express().use(express.static(inject("siteDir")));
-    const server: Server = await new Promise((resolve) => {
-      const s = app.listen(0, "127.0.0.1", () => resolve(s));
-    });
-    const subscription = (on: Page) => on.locator("sql-cell", { hasText: "CREATE SUBSCRIPTION usersub" }).first();
-    try {
-      for (const width of [1440, 390]) {
-        await page().setViewportSize({ width, height: 900 });
-        await page().goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/lessons/05-subscriptions/`);
-        const cell = subscription(page());
-        await expect(cell.locator("textarea").inputValue()).resolves.toBe(
-          `CREATE SUBSCRIPTION usersub\n    CONNECTION '${master}'\n    PUBLICATION userpub;`,
+  it(
+    "shows a placeholder as the recorded connection string on a static host, marked as such, and the " +
+      "lab's own from the lab",
+    async () => {
+      const recording = recorded as unknown as Recording;
+      const master = recording.conninfo?.master ?? "";
+      expect(master).toMatch(/^host=127\.0\.0\.1 port=\d+ user=postgres password=\*+ dbname=replication$/);
+      const app = express().use(express.static(inject("siteDir")));
+      const server: Server = await new Promise((resolve) => {
+        const s = app.listen(0, "127.0.0.1", () => resolve(s));
+      });
+      const subscription = (on: Page) => on.locator("sql-cell", { hasText: "CREATE SUBSCRIPTION usersub" }).first();
+      try {
+        for (const width of [1440, 390]) {
+          await page().setViewportSize({ width, height: 900 });
+          await page().goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/lessons/05-subscriptions/`);
+          const cell = subscription(page());
+          await expect(cell.locator("textarea").inputValue()).resolves.toBe(
+            `CREATE SUBSCRIPTION usersub\n    CONNECTION '${master}'\n    PUBLICATION userpub;`,
+          );
+          await expect(cell.locator(".sql-cell__highlight").textContent()).resolves.not.toContain("{{");
+          const note = cell.locator(".sql-cell__recorded-conninfo");
+          await expect(note.isVisible()).resolves.toBe(true);
+          await expect(note.textContent()).resolves.toMatch(
+            /^\s*Recorded connection string \(password masked\): the one the lessons were recorded with\./,
+          );
+          // Filled-in placeholders are not an edit, recorded ones neither.
+          await expect(cell.locator(".sql-cell__edited").isHidden()).resolves.toBe(true);
+          await cell.scrollIntoViewIfNeeded();
+          await cell.screenshot({ path: path.join(ARTIFACTS, `cell-recorded-conninfo-${width}.png`) });
+        }
+        // A password the lesson gives itself is shown as the lesson has it, and the note doesn't call it masked.
+        await page().goto(
+          `http://127.0.0.1:${(server.address() as AddressInfo).port}/lessons/09-pitfalls-and-security/`,
         );
-        await expect(cell.locator(".sql-cell__highlight").textContent()).resolves.not.toContain("{{");
-        const note = cell.locator(".sql-cell__recorded-conninfo");
-        await expect(note.isVisible()).resolves.toBe(true);
-        await expect(note.textContent()).resolves.toMatch(
-          /^\s*Recorded connection string \(password masked\): the one the lessons were recorded with\./,
+        const own = page().locator("sql-cell", { hasText: "CREATE SUBSCRIPTION as_replicator" }).first();
+        await expect(own.locator("textarea").inputValue()).resolves.toContain(
+          " user=replicator password=replicator dbname=replication'",
         );
-        // Filled-in placeholders are not an edit, recorded ones neither.
-        await expect(cell.locator(".sql-cell__edited").isHidden()).resolves.toBe(true);
-        await cell.scrollIntoViewIfNeeded();
-        await cell.screenshot({ path: path.join(ARTIFACTS, `cell-recorded-conninfo-${width}.png`) });
+        await expect(own.locator(".sql-cell__recorded-conninfo").textContent()).resolves.toMatch(
+          /^\s*Recorded connection string: the one/,
+        );
+      } finally {
+        server.close();
+        await page().setViewportSize({ width: 1280, height: 900 });
       }
-      // A password the lesson gives itself is shown as the lesson has it, and the note doesn't call it masked.
-      await page().goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/lessons/09-pitfalls-and-security/`);
-      const own = page().locator("sql-cell", { hasText: "CREATE SUBSCRIPTION as_replicator" }).first();
-      await expect(own.locator("textarea").inputValue()).resolves.toContain(
-        " user=replicator password=replicator dbname=replication'",
-      );
-      await expect(own.locator(".sql-cell__recorded-conninfo").textContent()).resolves.toMatch(
-        /^\s*Recorded connection string: the one/,
-      );
-    } finally {
-      server.close();
-      await page().setViewportSize({ width: 1280, height: 900 });
-    }
-    // From the lab, the live connection string takes its place, and the note is gone.
-    await page().goto(`${inject("bridgeUrl")}/lessons/05-subscriptions/`);
-    const live = subscription(page());
-    await expect
-      .poll(() => live.locator("textarea").inputValue())
-      .toContain(`CONNECTION '${await nodeConninfo("master")}'`);
-    await expect(live.locator(".sql-cell__recorded-conninfo").count()).resolves.toBe(0);
-    await expect(live.locator(".sql-cell__edited").isHidden()).resolves.toBe(true);
-  });
+      // From the lab, the live connection string takes its place, and the note is gone.
+      await page().goto(`${inject("bridgeUrl")}/lessons/05-subscriptions/`);
+      const live = subscription(page());
+      await expect
+        .poll(() => live.locator("textarea").inputValue())
+        .toContain(`CONNECTION '${await nodeConninfo("master")}'`);
+      await expect(live.locator(".sql-cell__recorded-conninfo").count()).resolves.toBe(0);
+      await expect(live.locator(".sql-cell__edited").isHidden()).resolves.toBe(true);
+    },
+  );
 });

@@ -57,7 +57,8 @@ describe("the psql console in a real browser", () => {
     await expect
       .poll(() => screen(four))
       .toContain(
-        "replication=*# SELECT 'typed' AS what,\nreplication-*# 42 AS answer;\n what  | answer \n-------+--------\n typed |     42\n(1 row)\n\nreplication=*# ",
+        "replication=*# SELECT 'typed' AS what,\nreplication-*# 42 AS answer;\n what  | answer " +
+          "\n-------+--------\n typed |     42\n(1 row)\n\nreplication=*# ",
       );
     await page.keyboard.type("SELEC 1;\n");
     await expect
@@ -103,7 +104,8 @@ describe("the psql console in a real browser", () => {
     const { page, four } = await openFour();
     await typeInto(page, four, 0, "SELECT pg_sleep(20) /* browser cancel */;\n");
     const running =
-      "SELECT 1 FROM pg_stat_activity WHERE query LIKE '%browser cancel%' AND state = 'active' AND pid <> pg_backend_pid()";
+      "SELECT 1 FROM pg_stat_activity WHERE query LIKE '%browser cancel%' AND state = 'active' AND pid <> " +
+      "pg_backend_pid()";
     await expect.poll(async () => (await direct("master", running)).length).toBe(1);
     await expect.poll(() => four.locator(".psql-pane").first().getAttribute("data-state")).toBe("busy");
     await page.keyboard.press("Control+C");
@@ -141,7 +143,8 @@ describe("the psql console in a real browser", () => {
     await expect
       .poll(() => screen(single))
       .toContain(
-        'replication=# \\c slave2\nYou are now connected to database "replication" as user "postgres" on node "slave2".',
+        'replication=# \\c slave2\nYou are now connected to database "replication" as user "postgres" on ' +
+          'node "slave2".',
       );
     await expect(single.getByRole("button", { name: "slave2" }).getAttribute("aria-pressed")).resolves.toBe("true");
     await page.keyboard.type("SELECT current_setting('port') AS port;\n");

@@ -45,34 +45,39 @@ describe("lab controls in a real browser", () => {
     expect(await direct("master", "SELECT slot_name FROM pg_replication_slots")).toEqual([]);
   });
 
-  it("lesson 3 starts from a known state: replayed with a progress bar the first time, restored from its snapshot the next", async () => {
-    await direct("master", "CREATE TABLE IF NOT EXISTS users (id int)");
-    await page().goto(`${inject("bridgeUrl")}/lessons/03-schema/`);
-    const catchUp = page().locator("catch-up");
-    const status = catchUp.locator(".lab-reset__status");
-    const start = async () => {
-      await catchUp.getByRole("button", { name: "Start this lesson from a known state…" }).click();
-      await catchUp.getByRole("button", { name: "Replace the lab's state" }).click();
-      await expect.poll(() => catchUp.getAttribute("data-done"), { timeout: 90_000 }).not.toBeNull();
-      await expect(
-        catchUp.locator("progress").evaluate((el: HTMLProgressElement) => !el.hidden && el.value === el.max),
-      ).resolves.toBe(true);
-      return (await status.textContent()) ?? "";
-    };
-    // Another test file may already have kept lesson 3's start; whichever way it was reached, the page says so.
-    expect(await start()).toMatch(
-      /^✓ The lab is at the start of this lesson: (\d+ cells replayed in [\d.]+ s\. A snapshot was kept|restored from its snapshot in [\d.]+ s)/,
-    );
-    expect(await direct("master", "SELECT to_regclass('users') AS users")).toEqual([{ users: null }]);
-    await direct("master", "CREATE TABLE users (id int)");
-    expect(await start()).toMatch(
-      /^✓ The lab is at the start of this lesson: restored from its snapshot in [\d.]+ s\.$/,
-    );
-    await expect(catchUp.getAttribute("data-done")).resolves.toBe("restore");
-    expect(await direct("master", "SELECT to_regclass('users') AS users")).toEqual([{ users: null }]);
-    await catchUp.scrollIntoViewIfNeeded();
-    await screenshot(page(), "lesson-03-known-state");
-  }, 120_000);
+  it(
+    "lesson 3 starts from a known state: replayed with a progress bar the first time, restored from its " +
+      "snapshot the next",
+    async () => {
+      await direct("master", "CREATE TABLE IF NOT EXISTS users (id int)");
+      await page().goto(`${inject("bridgeUrl")}/lessons/03-schema/`);
+      const catchUp = page().locator("catch-up");
+      const status = catchUp.locator(".lab-reset__status");
+      const start = async () => {
+        await catchUp.getByRole("button", { name: "Start this lesson from a known state…" }).click();
+        await catchUp.getByRole("button", { name: "Replace the lab's state" }).click();
+        await expect.poll(() => catchUp.getAttribute("data-done"), { timeout: 90_000 }).not.toBeNull();
+        await expect(
+          catchUp.locator("progress").evaluate((el: HTMLProgressElement) => !el.hidden && el.value === el.max),
+        ).resolves.toBe(true);
+        return (await status.textContent()) ?? "";
+      };
+      // Another test file may already have kept lesson 3's start; whichever way it was reached, the page says so.
+      expect(await start()).toMatch(
+        /^✓ The lab is at the start of this lesson: (\d+ cells replayed in [\d.]+ s\. A snapshot was kept|restored from its snapshot in [\d.]+ s)/,
+      );
+      expect(await direct("master", "SELECT to_regclass('users') AS users")).toEqual([{ users: null }]);
+      await direct("master", "CREATE TABLE users (id int)");
+      expect(await start()).toMatch(
+        /^✓ The lab is at the start of this lesson: restored from its snapshot in [\d.]+ s\.$/,
+      );
+      await expect(catchUp.getAttribute("data-done")).resolves.toBe("restore");
+      expect(await direct("master", "SELECT to_regclass('users') AS users")).toEqual([{ users: null }]);
+      await catchUp.scrollIntoViewIfNeeded();
+      await screenshot(page(), "lesson-03-known-state");
+    },
+    120_000,
+  );
 
   it("lesson 6 starts from a known state: lessons 1 to 5's subscriptions stream", async () => {
     await page().goto(`${inject("bridgeUrl")}/lessons/06-load-and-watch/`);

@@ -14,31 +14,35 @@ const { browser } = useBrowser();
 const panel = ".lab-status:not(.compact)";
 
 describe("the site shell in a real browser", () => {
-  it("takes the lab's key from the address npm start prints, keeps it, and drops it from the address; without it, the lab is closed", async () => {
-    const page = await browser().newPage({ viewport: { width: 1280, height: 900 } });
-    const offline = page.locator(`${panel} .lab-status__offline`);
-    // A browser (or another account on this machine) that only knows the port gets the page, not the lab.
-    await page.goto(`${inject("bridgeUrl")}/`);
-    await offline.waitFor({ state: "visible" });
-    await expect(offline.textContent()).resolves.toContain("#lab-token=");
-    // Nothing offers to act on a lab this page can't reach.
-    await expect(page.getByRole("button", { name: "Reset the lab…" }).isVisible()).resolves.toBe(false);
-    await expect(page.evaluate(async () => (await fetch("/api/lab")).status)).resolves.toBe(401);
-    // The address npm start prints: the key is kept for this origin and leaves the address bar.
-    await page.goto(`${inject("bridgeUrl")}/lessons/02-settings/#lab-token=${inject("token")}`);
-    await page.locator(`${panel} [data-node="master"][data-state="up"]`).waitFor();
-    expect(page.url()).toBe(`${inject("bridgeUrl")}/lessons/02-settings/`);
-    await expect(page.evaluate(() => localStorage.getItem("replication-lab:token"))).resolves.toBe(inject("token"));
-    await page.goto(`${inject("bridgeUrl")}/console/`);
-    await page.locator(".lab-status.compact [data-node='slave3'][data-state='up']").waitFor();
-    // A key the bridge refuses (another lab's) is forgotten, and the page says how to get the right one.
-    await page.goto(`${inject("bridgeUrl")}/#lab-token=${"x".repeat(32)}`);
-    await offline.waitFor({ state: "visible" });
-    await expect
-      .poll(() => page.evaluate(() => localStorage.getItem("replication-lab:token")), { timeout: 10_000 })
-      .toBeNull();
-    await page.close();
-  });
+  it(
+    "takes the lab's key from the address npm start prints, keeps it, and drops it from the address; " +
+      "without it, the lab is closed",
+    async () => {
+      const page = await browser().newPage({ viewport: { width: 1280, height: 900 } });
+      const offline = page.locator(`${panel} .lab-status__offline`);
+      // A browser (or another account on this machine) that only knows the port gets the page, not the lab.
+      await page.goto(`${inject("bridgeUrl")}/`);
+      await offline.waitFor({ state: "visible" });
+      await expect(offline.textContent()).resolves.toContain("#lab-token=");
+      // Nothing offers to act on a lab this page can't reach.
+      await expect(page.getByRole("button", { name: "Reset the lab…" }).isVisible()).resolves.toBe(false);
+      await expect(page.evaluate(async () => (await fetch("/api/lab")).status)).resolves.toBe(401);
+      // The address npm start prints: the key is kept for this origin and leaves the address bar.
+      await page.goto(`${inject("bridgeUrl")}/lessons/02-settings/#lab-token=${inject("token")}`);
+      await page.locator(`${panel} [data-node="master"][data-state="up"]`).waitFor();
+      expect(page.url()).toBe(`${inject("bridgeUrl")}/lessons/02-settings/`);
+      await expect(page.evaluate(() => localStorage.getItem("replication-lab:token"))).resolves.toBe(inject("token"));
+      await page.goto(`${inject("bridgeUrl")}/console/`);
+      await page.locator(".lab-status.compact [data-node='slave3'][data-state='up']").waitFor();
+      // A key the bridge refuses (another lab's) is forgotten, and the page says how to get the right one.
+      await page.goto(`${inject("bridgeUrl")}/#lab-token=${"x".repeat(32)}`);
+      await offline.waitFor({ state: "visible" });
+      await expect
+        .poll(() => page.evaluate(() => localStorage.getItem("replication-lab:token")), { timeout: 10_000 })
+        .toBeNull();
+      await page.close();
+    },
+  );
 
   it("an open page comes back by itself when the lab restarts, and says so once", async () => {
     const first = await startChildBridge();

@@ -42,36 +42,41 @@ describe("state checks on the lesson pages", () => {
     ).resolves.not.toContain("off");
   });
 
-  it("a drifted lab is named line by line, Run all won't run over it, and its fix brings the lab back so lesson 5 passes", async () => {
-    await open("/lessons/04-publication/");
-    await runAll(/^All \d+ cells ran as expected, and the lab is in the state this lesson builds\.$/);
-    // As lesson 3 used to do when run twice: a second Grace on master.
-    await direct("master", "INSERT INTO users (name, email) VALUES ('Grace', 'grace@example.com')");
-    await open("/lessons/05-subscriptions/");
-    const start = page().locator("lesson-state .lesson-state__start");
-    await expect.poll(() => start.getAttribute("data-verdict")).toBe("off");
-    await expect(start.locator(".lesson-state__start-verdict").textContent()).resolves.toContain(
-      "master's users holds 2 rows, not 1",
-    );
-    await screenshot(page(), "lesson-state-drifted");
+  it(
+    "a drifted lab is named line by line, Run all won't run over it, and its fix brings the lab back so " +
+      "lesson 5 passes",
+    async () => {
+      await open("/lessons/04-publication/");
+      await runAll(/^All \d+ cells ran as expected, and the lab is in the state this lesson builds\.$/);
+      // As lesson 3 used to do when run twice: a second Grace on master.
+      await direct("master", "INSERT INTO users (name, email) VALUES ('Grace', 'grace@example.com')");
+      await open("/lessons/05-subscriptions/");
+      const start = page().locator("lesson-state .lesson-state__start");
+      await expect.poll(() => start.getAttribute("data-verdict")).toBe("off");
+      await expect(start.locator(".lesson-state__start-verdict").textContent()).resolves.toContain(
+        "master's users holds 2 rows, not 1",
+      );
+      await screenshot(page(), "lesson-state-drifted");
 
-    // Run all says why it won't run, and runs nothing.
-    await runAll(
-      /^The lab is not where this lesson starts, so its cells would not do what the lesson says: master's users holds 2 rows, not 1\.$/,
-    );
-    expect((await direct("slave1", "SELECT count(*)::int AS n FROM pg_subscription"))[0].n).toBe(0);
+      // Run all says why it won't run, and runs nothing.
+      await runAll(
+        /^The lab is not where this lesson starts, so its cells would not do what the lesson says: master's users holds 2 rows, not 1\.$/,
+      );
+      expect((await direct("slave1", "SELECT count(*)::int AS n FROM pg_subscription"))[0].n).toBe(0);
 
-    // The offered fix: the lesson's start, then Run all, which now passes.
-    await page().getByRole("button", { name: "Start from a known state, then run all" }).click();
-    await expect
-      .poll(runAllStatus, { timeout: 240_000 })
-      .toMatch(/^All \d+ cells ran as expected, and the lab is in the state this lesson builds\.$/);
-    await expect(page().locator("catch-up .lab-reset__status").textContent()).resolves.toMatch(
-      /^✓ The lab is at the start of this lesson/,
-    );
-    await expect.poll(() => page().locator("lesson-state").getAttribute("data-met")).toBe("true");
-    for (const node of ["master", "slave1", "slave2", "slave3"] as const) expect(await usersOn(node)).toBe(0);
-  }, 300_000);
+      // The offered fix: the lesson's start, then Run all, which now passes.
+      await page().getByRole("button", { name: "Start from a known state, then run all" }).click();
+      await expect
+        .poll(runAllStatus, { timeout: 240_000 })
+        .toMatch(/^All \d+ cells ran as expected, and the lab is in the state this lesson builds\.$/);
+      await expect(page().locator("catch-up .lab-reset__status").textContent()).resolves.toMatch(
+        /^✓ The lab is at the start of this lesson/,
+      );
+      await expect.poll(() => page().locator("lesson-state").getAttribute("data-met")).toBe("true");
+      for (const node of ["master", "slave1", "slave2", "slave3"] as const) expect(await usersOn(node)).toBe(0);
+    },
+    300_000,
+  );
 
   it("Run all a second time says the lesson already ran, instead of failing at its first cell", async () => {
     await runAll(/^The lab is not where this lesson starts, .*slave1 also has the subscription "usersub"/);

@@ -62,34 +62,37 @@ describe("lessons in a real browser", () => {
     await expect(output(last).locator(".cell-table td").first().textContent()).resolves.toBe("1");
   });
 
-  it("lesson 3 by keyboard: Shift+Enter runs each cell and moves on; the fan-out marks the nodes that differ", async () => {
-    await open("/lessons/03-schema/");
-    const count = await page().locator("sql-cell").count();
-    await cell(0).locator("textarea").focus();
-    for (let n = 0; n < count; n++) {
-      await page().keyboard.press("Shift+Enter");
-      await settled(n);
-    }
-    // \dt on every node: psql's own layout, the same on all four, so shown once.
-    await expect(output(1).locator(".cell-fanout-same .cell-fanout__head").textContent()).resolves.toBe(
-      "Same answer on master, slave1, slave2, slave3",
-    );
-    const dt = await output(1).locator(".cell-psql").allTextContents();
-    expect(dt).toHaveLength(1);
-    expect(dt[0]).toContain("List of tables");
-    expect(dt[0]).toMatch(/public \| users \| table \| postgres/);
-    // \d users on master.
-    await expect(output(2).locator(".cell-psql").textContent()).resolves.toContain('Table "public.users"');
-    // One row on master, none elsewhere, and the others marked.
-    const counts = output(count - 1).locator(".cell-fanout__node");
-    await expect(counts.locator("td").allTextContents()).resolves.toEqual(["1", "0", "0", "0"]);
-    await expect(
-      output(count - 1)
-        .locator(".cell-fanout__badge")
-        .count(),
-    ).resolves.toBe(3);
-    await screenshot(page(), "lesson-03-by-keyboard");
-  });
+  it(
+    "lesson 3 by keyboard: Shift+Enter runs each cell and moves on; " + "the fan-out marks the nodes that differ",
+    async () => {
+      await open("/lessons/03-schema/");
+      const count = await page().locator("sql-cell").count();
+      await cell(0).locator("textarea").focus();
+      for (let n = 0; n < count; n++) {
+        await page().keyboard.press("Shift+Enter");
+        await settled(n);
+      }
+      // \dt on every node: psql's own layout, the same on all four, so shown once.
+      await expect(output(1).locator(".cell-fanout-same .cell-fanout__head").textContent()).resolves.toBe(
+        "Same answer on master, slave1, slave2, slave3",
+      );
+      const dt = await output(1).locator(".cell-psql").allTextContents();
+      expect(dt).toHaveLength(1);
+      expect(dt[0]).toContain("List of tables");
+      expect(dt[0]).toMatch(/public \| users \| table \| postgres/);
+      // \d users on master.
+      await expect(output(2).locator(".cell-psql").textContent()).resolves.toContain('Table "public.users"');
+      // One row on master, none elsewhere, and the others marked.
+      const counts = output(count - 1).locator(".cell-fanout__node");
+      await expect(counts.locator("td").allTextContents()).resolves.toEqual(["1", "0", "0", "0"]);
+      await expect(
+        output(count - 1)
+          .locator(".cell-fanout__badge")
+          .count(),
+      ).resolves.toBe(3);
+      await screenshot(page(), "lesson-03-by-keyboard");
+    },
+  );
 
   it("lesson 4 by button: \\dRp+ shows the publication as psql does, and the catalogs as tables", async () => {
     await open("/lessons/04-publication/");
@@ -111,31 +114,34 @@ describe("lessons in a real browser", () => {
     await screenshot(page(), "lesson-04-publication");
   });
 
-  it("lesson 5 with Run all: the duplicate slot error is expected, explained, and the row reaches every node", async () => {
-    await open("/lessons/05-subscriptions/");
-    await page().getByRole("button", { name: "Run all cells" }).click();
-    const status = page().locator(".run-all__status");
-    await expect
-      .poll(() => status.textContent(), { timeout: 60_000 })
-      .toMatch(/^All \d+ cells ran as expected, and the lab is in the state this lesson builds\.$/);
-    const duplicate = page().locator("sql-cell[data-expect='error:08P01']");
-    await expect(duplicate.locator(".cell-error--expected .cell-error__message").textContent()).resolves.toBe(
-      'could not create replication slot "usersub": ERROR:  replication slot "usersub" already exists',
-    );
-    await expect(duplicate.locator(".cell-verdict--met").textContent()).resolves.toContain("This error is expected");
-    // The slot notice is shown with the function of the subscriber's server that raised it.
-    const notice = page().locator("sql-cell[data-expect='notice:CreateSubscription'] .cell-notice");
-    await expect(notice.textContent()).resolves.toMatch(
-      /^NOTICE: created replication slot "usersub" on publisherLOCATION: CreateSubscription, subscriptioncmds\.c:\d+$/,
-    );
-    // The subscriber health check, folded after its first use, answers with a running apply worker.
-    const health = page().locator("sql-cell:has(.sql-cell__fold)").first();
-    await expect(health.locator(".sql-cell__fold").getAttribute("open")).resolves.toBeNull();
-    await expect(health.locator("td").nth(2).textContent()).resolves.toBe("running");
-    // The connection string was filled in from the running lab.
-    const conninfo = await page().locator("sql-cell textarea").first().inputValue();
-    expect(conninfo).toContain(`port=${inject("pgPorts")["master"]}`);
-    await duplicate.scrollIntoViewIfNeeded();
-    await screenshot(page(), "lesson-05-run-all");
-  });
+  it(
+    "lesson 5 with Run all: the duplicate slot error is expected, " + "explained, and the row reaches every node",
+    async () => {
+      await open("/lessons/05-subscriptions/");
+      await page().getByRole("button", { name: "Run all cells" }).click();
+      const status = page().locator(".run-all__status");
+      await expect
+        .poll(() => status.textContent(), { timeout: 60_000 })
+        .toMatch(/^All \d+ cells ran as expected, and the lab is in the state this lesson builds\.$/);
+      const duplicate = page().locator("sql-cell[data-expect='error:08P01']");
+      await expect(duplicate.locator(".cell-error--expected .cell-error__message").textContent()).resolves.toBe(
+        'could not create replication slot "usersub": ERROR:  replication slot "usersub" already exists',
+      );
+      await expect(duplicate.locator(".cell-verdict--met").textContent()).resolves.toContain("This error is expected");
+      // The slot notice is shown with the function of the subscriber's server that raised it.
+      const notice = page().locator("sql-cell[data-expect='notice:CreateSubscription'] .cell-notice");
+      await expect(notice.textContent()).resolves.toMatch(
+        /^NOTICE: created replication slot "usersub" on publisherLOCATION: CreateSubscription, subscriptioncmds\.c:\d+$/,
+      );
+      // The subscriber health check, folded after its first use, answers with a running apply worker.
+      const health = page().locator("sql-cell:has(.sql-cell__fold)").first();
+      await expect(health.locator(".sql-cell__fold").getAttribute("open")).resolves.toBeNull();
+      await expect(health.locator("td").nth(2).textContent()).resolves.toBe("running");
+      // The connection string was filled in from the running lab.
+      const conninfo = await page().locator("sql-cell textarea").first().inputValue();
+      expect(conninfo).toContain(`port=${inject("pgPorts")["master"]}`);
+      await duplicate.scrollIntoViewIfNeeded();
+      await screenshot(page(), "lesson-05-run-all");
+    },
+  );
 });

@@ -49,39 +49,43 @@ async function holdHalfway(): Promise<{ release(): Promise<void>; remove(): Prom
 }
 describe("lesson 6 in a real browser", () => {
   // This one took 10 s to 29 s on a busy 2-core machine, against the default 30 s: its waits bound each step.
-  it("a run started from the page moves the monitor's counts, which converge; the verdict says nothing was lost", async () => {
-    await page().goto(`${inject("bridgeUrl")}/lessons/06-load-and-watch/`);
-    await expect.poll(() => tileCount("slave3"), { timeout: 10_000 }).toBe(0);
-    await page().locator("load-run input[name=requests]").fill("4000");
-    await page().locator("load-run input[name=concurrency]").fill("8");
-    await page().locator("live-monitor").scrollIntoViewIfNeeded();
-    // Watch the monitor while the run goes: master's count must be seen between the start and the end. The run
-    // is held halfway until it is, so a fast machine can't finish it between two of the monitor's samples.
-    const hold = await holdHalfway();
-    try {
-      await page().getByRole("button", { name: "Start the load" }).click();
-      const between = "the monitor shows master's count between 0 and 4000 while the run is held there";
-      await expect
-        .poll(() => tileCount("master"), { timeout: 15_000, message: between })
-        .toSatisfy((n: number) => n > 0 && n < 4000);
-      await expect.poll(() => page().locator("load-run").getAttribute("data-phase")).toBe("running");
-      await screenshot(page(), "lesson-06-monitor");
-    } finally {
-      await hold.release();
-    }
-    await expect.poll(() => page().locator("load-run").getAttribute("data-phase"), { timeout: 60_000 }).toBe("done");
-    await hold.remove();
-    for (const name of ["master", "slave1", "slave2", "slave3"]) {
-      await expect.poll(() => tileCount(name), { timeout: 10_000 }).toBe(4000);
-    }
-    await expect(page().locator("load-run .load-run__verdict strong").textContent()).resolves.toBe(
-      "✓ Nothing lost: 4,000 acknowledged writes, and every node has them.",
-    );
-    await expect(page().locator("load-run .load-run__metrics").textContent()).resolves.toContain("http_req_duration");
-    expect(await counts()).toEqual({ master: 4000, slave1: 4000, slave2: 4000, slave3: 4000 });
-    await page().locator("load-run").scrollIntoViewIfNeeded();
-    await screenshot(page(), "lesson-06-verdict");
-  }, 90_000);
+  it(
+    "a run started from the page moves the monitor's counts, " + "which converge; the verdict says nothing was lost",
+    async () => {
+      await page().goto(`${inject("bridgeUrl")}/lessons/06-load-and-watch/`);
+      await expect.poll(() => tileCount("slave3"), { timeout: 10_000 }).toBe(0);
+      await page().locator("load-run input[name=requests]").fill("4000");
+      await page().locator("load-run input[name=concurrency]").fill("8");
+      await page().locator("live-monitor").scrollIntoViewIfNeeded();
+      // Watch the monitor while the run goes: master's count must be seen between the start and the end. The run
+      // is held halfway until it is, so a fast machine can't finish it between two of the monitor's samples.
+      const hold = await holdHalfway();
+      try {
+        await page().getByRole("button", { name: "Start the load" }).click();
+        const between = "the monitor shows master's count between 0 and 4000 while the run is held there";
+        await expect
+          .poll(() => tileCount("master"), { timeout: 15_000, message: between })
+          .toSatisfy((n: number) => n > 0 && n < 4000);
+        await expect.poll(() => page().locator("load-run").getAttribute("data-phase")).toBe("running");
+        await screenshot(page(), "lesson-06-monitor");
+      } finally {
+        await hold.release();
+      }
+      await expect.poll(() => page().locator("load-run").getAttribute("data-phase"), { timeout: 60_000 }).toBe("done");
+      await hold.remove();
+      for (const name of ["master", "slave1", "slave2", "slave3"]) {
+        await expect.poll(() => tileCount(name), { timeout: 10_000 }).toBe(4000);
+      }
+      await expect(page().locator("load-run .load-run__verdict strong").textContent()).resolves.toBe(
+        "✓ Nothing lost: 4,000 acknowledged writes, and every node has them.",
+      );
+      await expect(page().locator("load-run .load-run__metrics").textContent()).resolves.toContain("http_req_duration");
+      expect(await counts()).toEqual({ master: 4000, slave1: 4000, slave2: 4000, slave3: 4000 });
+      await page().locator("load-run").scrollIntoViewIfNeeded();
+      await screenshot(page(), "lesson-06-verdict");
+    },
+    90_000,
+  );
 
   it("stops and starts a follower from its tile, which shows it down and then catching up", async () => {
     const tile = page().locator('live-monitor .monitor__tile[data-node="slave2"]');
@@ -126,7 +130,8 @@ describe("lesson 6's verdict on a lab where lesson 5 was not run to its end", ()
     const verdict = page().locator("load-run .load-run__verdict");
     await expect(verdict.getAttribute("data-outcome")).resolves.toBe("unreplicated");
     await expect(verdict.locator("strong").textContent()).resolves.toBe(
-      "✗ slave2 and slave3 are not subscribed to userpub, so they never received these rows: lesson 5 creates their subscriptions " +
+      "✗ slave2 and slave3 are not subscribed to userpub, so they never received these rows: lesson 5 " +
+        "creates their subscriptions " +
         "(or use “Start this lesson from a known state” at the top of lesson 6's page).",
     );
     await expect(verdict.locator(".load-run__note").textContent()).resolves.toBe(

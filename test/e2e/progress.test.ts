@@ -77,56 +77,59 @@ describe("progress through the lessons", () => {
     await expect(markOf(sidebarLesson(page, "1. What logical replication is"))).resolves.toBe("done");
   });
 
-  it("one cell of lesson 3 puts it in progress, live in this tab and another; an edited run does not count", async () => {
-    const other = await learner.newPage();
-    await open(other, "/");
-    await open(page, "/lessons/03-schema/");
-    const lesson3 = sidebarLesson(page, "3. The users table on every node");
-    await expect(markOf(lesson3)).resolves.toBe("not-started");
+  it(
+    "one cell of lesson 3 puts it in progress, " + "live in this tab and another; an edited run does not count",
+    async () => {
+      const other = await learner.newPage();
+      await open(other, "/");
+      await open(page, "/lessons/03-schema/");
+      const lesson3 = sidebarLesson(page, "3. The users table on every node");
+      await expect(markOf(lesson3)).resolves.toBe("not-started");
 
-    // The first cell creates the users table if it is missing: safe on any lab.
-    const first = page.locator("#cell-1");
-    await first.locator(".sql-cell__run").click();
-    await expect.poll(() => markOf(lesson3), { timeout: 10_000 }).toBe("in-progress");
-    await expect(
-      page.getByRole("link", { name: "3. The users table on every node (in progress)" }).count(),
-    ).resolves.toBe(1);
-    await expect(lesson3.locator(".lesson-mark").textContent()).resolves.toBe("◐ (in progress)");
-    // The other tab hears of it through the storage event.
-    await expect
-      .poll(() => nextStep(other).textContent(), { timeout: 10_000 })
-      .toBe("Continue with 3. The users table on every node: 1 of 5 cells run");
-    await expect(nextStep(other).getAttribute("href")).resolves.toBe("/lessons/03-schema/#cell-2");
-    await expect(markOf(sidebarLesson(other, "3. The users table on every node"))).resolves.toBe("in-progress");
-    await expect(
-      other.locator(".where-to-go-on li[data-lesson='03-schema.mdx'] .where-to-go-on__count").textContent(),
-    ).resolves.toBe("1 of 5 cells");
+      // The first cell creates the users table if it is missing: safe on any lab.
+      const first = page.locator("#cell-1");
+      await first.locator(".sql-cell__run").click();
+      await expect.poll(() => markOf(lesson3), { timeout: 10_000 }).toBe("in-progress");
+      await expect(
+        page.getByRole("link", { name: "3. The users table on every node (in progress)" }).count(),
+      ).resolves.toBe(1);
+      await expect(lesson3.locator(".lesson-mark").textContent()).resolves.toBe("◐ (in progress)");
+      // The other tab hears of it through the storage event.
+      await expect
+        .poll(() => nextStep(other).textContent(), { timeout: 10_000 })
+        .toBe("Continue with 3. The users table on every node: 1 of 5 cells run");
+      await expect(nextStep(other).getAttribute("href")).resolves.toBe("/lessons/03-schema/#cell-2");
+      await expect(markOf(sidebarLesson(other, "3. The users table on every node"))).resolves.toBe("in-progress");
+      await expect(
+        other.locator(".where-to-go-on li[data-lesson='03-schema.mdx'] .where-to-go-on__count").textContent(),
+      ).resolves.toBe("1 of 5 cells");
 
-    // The learner's own SQL in a lesson cell is not the lesson's step.
-    const second = page.locator("#cell-2");
-    await second.locator("textarea").fill("SELECT 'my own' AS note");
-    await second.locator(".sql-cell__run").click();
-    await expect
-      .poll(
-        () =>
-          second
-            .locator(".sql-cell__output:not(.is-recorded) td")
-            .first()
-            .textContent()
-            .catch(() => null),
-        { timeout: 10_000 },
-      )
-      .toBe("my own");
-    await open(other, "/");
-    await expect(nextStep(other).textContent()).resolves.toBe(
-      "Continue with 3. The users table on every node: 1 of 5 cells run",
-    );
-    await bothThemes(other, "progress-home-1440");
-    await bothThemes(page, "progress-sidebar-1440", (file) =>
-      page.locator(".sidebar-content").screenshot({ path: path.join(ARTIFACTS, `${file}.png`) }),
-    );
-    await other.close();
-  });
+      // The learner's own SQL in a lesson cell is not the lesson's step.
+      const second = page.locator("#cell-2");
+      await second.locator("textarea").fill("SELECT 'my own' AS note");
+      await second.locator(".sql-cell__run").click();
+      await expect
+        .poll(
+          () =>
+            second
+              .locator(".sql-cell__output:not(.is-recorded) td")
+              .first()
+              .textContent()
+              .catch(() => null),
+          { timeout: 10_000 },
+        )
+        .toBe("my own");
+      await open(other, "/");
+      await expect(nextStep(other).textContent()).resolves.toBe(
+        "Continue with 3. The users table on every node: 1 of 5 cells run",
+      );
+      await bothThemes(other, "progress-home-1440");
+      await bothThemes(page, "progress-sidebar-1440", (file) =>
+        page.locator(".sidebar-content").screenshot({ path: path.join(ARTIFACTS, `${file}.png`) }),
+      );
+      await other.close();
+    },
+  );
 
   it("Clear my changes on a lesson forgets its progress too", async () => {
     await open(page, "/lessons/03-schema/");
@@ -221,36 +224,41 @@ describe("progress through the lessons", () => {
     await context.close();
   });
 
-  it("a lesson whose cells all ran is done once its state checks are met, stays done when the lab later moves, and a step run again makes the checks count again", async () => {
-    const context = await labContext({ viewport: { width: 1280, height: 900 } });
-    const tab = await context.newPage();
-    const lesson3 = () => markOf(sidebarLesson(tab, "3. The users table on every node"));
-    const checklist = tab.locator("lesson-state");
-    const ends = /^All \d+ cells ran as expected, and the lab is in the state this lesson builds\.$/;
-    expect((await call("/api/lab/reset", {})).status).toBe(200);
-    await open(tab, "/lessons/02-settings/");
-    await tab.getByRole("button", { name: "Run all cells" }).click();
-    await expect.poll(() => tab.locator(".run-all__status").textContent(), { timeout: 120_000 }).toMatch(ends);
-    await open(tab, "/lessons/03-schema/");
-    // Before any cell, the checklist finds none of what lesson 3 builds: recorded, and nothing is marked yet.
-    await expect.poll(() => checklist.getAttribute("data-met"), { timeout: 15_000 }).toBe("false");
-    await expect(lesson3()).resolves.toBe("not-started");
-    await tab.getByRole("button", { name: "Run all cells" }).click();
-    await expect.poll(() => tab.locator(".run-all__status").textContent(), { timeout: 120_000 }).toMatch(ends);
-    await expect.poll(lesson3, { timeout: 15_000 }).toBe("done");
+  it(
+    "a lesson whose cells all ran is done once its state checks are met, stays done when the lab later " +
+      "moves, and a step run again makes the checks count again",
+    async () => {
+      const context = await labContext({ viewport: { width: 1280, height: 900 } });
+      const tab = await context.newPage();
+      const lesson3 = () => markOf(sidebarLesson(tab, "3. The users table on every node"));
+      const checklist = tab.locator("lesson-state");
+      const ends = /^All \d+ cells ran as expected, and the lab is in the state this lesson builds\.$/;
+      expect((await call("/api/lab/reset", {})).status).toBe(200);
+      await open(tab, "/lessons/02-settings/");
+      await tab.getByRole("button", { name: "Run all cells" }).click();
+      await expect.poll(() => tab.locator(".run-all__status").textContent(), { timeout: 120_000 }).toMatch(ends);
+      await open(tab, "/lessons/03-schema/");
+      // Before any cell, the checklist finds none of what lesson 3 builds: recorded, and nothing is marked yet.
+      await expect.poll(() => checklist.getAttribute("data-met"), { timeout: 15_000 }).toBe("false");
+      await expect(lesson3()).resolves.toBe("not-started");
+      await tab.getByRole("button", { name: "Run all cells" }).click();
+      await expect.poll(() => tab.locator(".run-all__status").textContent(), { timeout: 120_000 }).toMatch(ends);
+      await expect.poll(lesson3, { timeout: 15_000 }).toBe("done");
 
-    // A second Grace on master, as a later experiment might leave: the checklist says so, the lesson stays done.
-    await direct("master", "INSERT INTO users (name, email) VALUES ('Grace', 'grace@example.com')");
-    await expect.poll(() => checklist.getAttribute("data-met"), { timeout: 15_000 }).toBe("false");
-    await expect(lesson3()).resolves.toBe("done");
-    // The learner runs a step of it again: now the checklist's verdict counts, and the lab is not where it ends.
-    await tab.locator("#cell-2 .sql-cell__run").click();
-    await expect.poll(lesson3, { timeout: 15_000 }).toBe("in-progress");
-    // Back as the lesson leaves it: done again.
-    await direct("master", "DELETE FROM users WHERE id = (SELECT max(id) FROM users)");
-    await expect.poll(lesson3, { timeout: 15_000 }).toBe("done");
-    await context.close();
-  }, 300_000);
+      // A second Grace on master, as a later experiment might leave: the checklist says so, the lesson stays done.
+      await direct("master", "INSERT INTO users (name, email) VALUES ('Grace', 'grace@example.com')");
+      await expect.poll(() => checklist.getAttribute("data-met"), { timeout: 15_000 }).toBe("false");
+      await expect(lesson3()).resolves.toBe("done");
+      // The learner runs a step of it again: now the checklist's verdict counts, and the lab is not where it ends.
+      await tab.locator("#cell-2 .sql-cell__run").click();
+      await expect.poll(lesson3, { timeout: 15_000 }).toBe("in-progress");
+      // Back as the lesson leaves it: done again.
+      await direct("master", "DELETE FROM users WHERE id = (SELECT max(id) FROM users)");
+      await expect.poll(lesson3, { timeout: 15_000 }).toBe("done");
+      await context.close();
+    },
+    300_000,
+  );
 });
 
 async function lessonSources(): Promise<Record<string, string>> {
@@ -297,46 +305,50 @@ describe("deep links to a lesson's steps", () => {
     { width: 1440, height: 900 },
     { width: 390, height: 844 },
   ]) {
-    it(`/lessons/03-schema/#cell-4 opens at that cell, below the sticky header, outlined for a moment (${viewport.width} px)`, async () => {
-      const linked = await labPage(browser(), { viewport, hasTouch: viewport.width < 500 });
-      await linked.goto(url("/lessons/03-schema/#cell-4"));
-      const target = linked.locator("#cell-4");
-      await expect.poll(() => target.getAttribute("class")).toContain("is-flashed");
-      await expect(target.evaluate((el) => getComputedStyle(el).animationName)).resolves.toBe("lab-target-flash");
-      await expect.poll(() => inViewBelowHeader(linked, target)).toBe(true);
-      // Its link shows without hover, on a touch screen too.
-      await expect(target.locator(".step-anchor").isVisible()).resolves.toBe(true);
-      await expect(target.locator(".step-anchor").textContent()).resolves.toContain("#4");
-      await bothThemes(linked, `progress-deep-link-${viewport.width}`, async (file) => {
-        await target.evaluate((el) => {
-          el.classList.remove("is-flashed");
-          void (el as HTMLElement).offsetWidth;
-          el.classList.add("is-flashed");
+    it(
+      `/lessons/03-schema/#cell-4 opens at that cell, below the sticky header, outlined for a moment ` +
+        `(${viewport.width} px)`,
+      async () => {
+        const linked = await labPage(browser(), { viewport, hasTouch: viewport.width < 500 });
+        await linked.goto(url("/lessons/03-schema/#cell-4"));
+        const target = linked.locator("#cell-4");
+        await expect.poll(() => target.getAttribute("class")).toContain("is-flashed");
+        await expect(target.evaluate((el) => getComputedStyle(el).animationName)).resolves.toBe("lab-target-flash");
+        await expect.poll(() => inViewBelowHeader(linked, target)).toBe(true);
+        // Its link shows without hover, on a touch screen too.
+        await expect(target.locator(".step-anchor").isVisible()).resolves.toBe(true);
+        await expect(target.locator(".step-anchor").textContent()).resolves.toContain("#4");
+        await bothThemes(linked, `progress-deep-link-${viewport.width}`, async (file) => {
+          await target.evaluate((el) => {
+            el.classList.remove("is-flashed");
+            void (el as HTMLElement).offsetWidth;
+            el.classList.add("is-flashed");
+          });
+          await linked.screenshot({ path: path.join(ARTIFACTS, `${file}.png`) });
         });
-        await linked.screenshot({ path: path.join(ARTIFACTS, `${file}.png`) });
-      });
-      // The outline fades and goes.
-      await expect.poll(() => target.getAttribute("class"), { timeout: 5000 }).not.toContain("is-flashed");
+        // The outline fades and goes.
+        await expect.poll(() => target.getAttribute("class"), { timeout: 5000 }).not.toContain("is-flashed");
 
-      // A hash change within the page lands and outlines the same way, headings included.
-      await linked.evaluate(() => (location.hash = "#cell-2"));
-      await expect.poll(() => linked.locator("#cell-2").getAttribute("class")).toContain("is-flashed");
-      await expect.poll(() => inViewBelowHeader(linked, linked.locator("#cell-2"))).toBe(true);
-      const heading = linked.locator(".sl-markdown-content h2").first();
-      const id = await heading.getAttribute("id");
-      await linked.evaluate((hash) => (location.hash = hash), `#${id}`);
-      await expect
-        .poll(() => heading.locator("xpath=..").getAttribute("class"))
-        .toContain("sl-heading-wrapper level-h2 is-flashed");
-      await expect.poll(() => inViewBelowHeader(linked, heading)).toBe(true);
+        // A hash change within the page lands and outlines the same way, headings included.
+        await linked.evaluate(() => (location.hash = "#cell-2"));
+        await expect.poll(() => linked.locator("#cell-2").getAttribute("class")).toContain("is-flashed");
+        await expect.poll(() => inViewBelowHeader(linked, linked.locator("#cell-2"))).toBe(true);
+        const heading = linked.locator(".sl-markdown-content h2").first();
+        const id = await heading.getAttribute("id");
+        await linked.evaluate((hash) => (location.hash = hash), `#${id}`);
+        await expect
+          .poll(() => heading.locator("xpath=..").getAttribute("class"))
+          .toContain("sl-heading-wrapper level-h2 is-flashed");
+        await expect.poll(() => inViewBelowHeader(linked, heading)).toBe(true);
 
-      // A step's own #N link goes to it.
-      await linked.locator("#cell-5 .step-anchor").click();
-      await expect.poll(() => linked.evaluate(() => location.hash)).toBe("#cell-5");
-      await expect.poll(() => linked.locator("#cell-5").getAttribute("class")).toContain("is-flashed");
+        // A step's own #N link goes to it.
+        await linked.locator("#cell-5 .step-anchor").click();
+        await expect.poll(() => linked.evaluate(() => location.hash)).toBe("#cell-5");
+        await expect.poll(() => linked.locator("#cell-5").getAttribute("class")).toContain("is-flashed");
 
-      await linked.close();
-    });
+        await linked.close();
+      },
+    );
   }
 
   it("the target stays below the header while content above it grows after the page loaded", async () => {

@@ -77,52 +77,56 @@ async function expectNoNewRound(page: Page, cell: Locator) {
 }
 
 describe("\\watch on a cell that runs on all nodes", () => {
-  it("re-runs on the four nodes, side by side, follows a row written on master to every follower, and stops with Stop", async () => {
-    const page = await watchPage();
-    const cell = await scratchOnAllNodes(page, "SELECT count(*) FROM users \\watch 1");
-    await cell.getByRole("button", { name: /Run/ }).click();
-    const title = cell.locator(".cell-watch-title");
-    await expect
-      .poll(() => title.textContent().catch(() => null), { timeout: 5000 })
-      .toMatch(/^Every 1 s · .+ · on all nodes$/);
-    await expect(cell.locator(".sql-cell__state").textContent()).resolves.toBe("watching every 1 s");
-    await expect
-      .poll(() => cell.locator(".cell-fanout__node .cell-fanout__head").allTextContents())
-      .toEqual([...NODE_NAMES]);
+  it(
+    "re-runs on the four nodes, side by side, follows a row written on master to every follower, and " +
+      "stops with Stop",
+    async () => {
+      const page = await watchPage();
+      const cell = await scratchOnAllNodes(page, "SELECT count(*) FROM users \\watch 1");
+      await cell.getByRole("button", { name: /Run/ }).click();
+      const title = cell.locator(".cell-watch-title");
+      await expect
+        .poll(() => title.textContent().catch(() => null), { timeout: 5000 })
+        .toMatch(/^Every 1 s · .+ · on all nodes$/);
+      await expect(cell.locator(".sql-cell__state").textContent()).resolves.toBe("watching every 1 s");
+      await expect
+        .poll(() => cell.locator(".cell-fanout__node .cell-fanout__head").allTextContents())
+        .toEqual([...NODE_NAMES]);
 
-    const before = (await counts())["master"]!;
-    await expect
-      .poll(() => columns(cell))
-      .toEqual(Object.fromEntries(NODE_NAMES.map((node) => [node, String(before)])));
-    await expect(cell.locator(".cell-fanout__agreement").textContent()).resolves.toBe(
-      "Same answer on master, slave1, slave2, slave3",
-    );
-    const seen = await round(cell);
-    await direct("master", "INSERT INTO users (name, email) VALUES ('watched', 'watched@example.com')");
-    // The new row shows in master's column and, once replicated, in each follower's, in later rounds of this watch.
-    await expect
-      .poll(() => columns(cell), { timeout: 15_000 })
-      .toEqual(Object.fromEntries(NODE_NAMES.map((node) => [node, String(before + 1)])));
-    expect(await round(cell)).toBeGreaterThan(seen);
-    await shoot(page, cell, "watch-all-nodes-1440-light");
-    await page.evaluate(() => (document.documentElement.dataset["theme"] = "dark"));
-    await shoot(page, cell, "watch-all-nodes-1440-dark");
+      const before = (await counts())["master"]!;
+      await expect
+        .poll(() => columns(cell))
+        .toEqual(Object.fromEntries(NODE_NAMES.map((node) => [node, String(before)])));
+      await expect(cell.locator(".cell-fanout__agreement").textContent()).resolves.toBe(
+        "Same answer on master, slave1, slave2, slave3",
+      );
+      const seen = await round(cell);
+      await direct("master", "INSERT INTO users (name, email) VALUES ('watched', 'watched@example.com')");
+      // The new row shows in master's column and, once replicated, in each follower's, in later rounds of this watch.
+      await expect
+        .poll(() => columns(cell), { timeout: 15_000 })
+        .toEqual(Object.fromEntries(NODE_NAMES.map((node) => [node, String(before + 1)])));
+      expect(await round(cell)).toBeGreaterThan(seen);
+      await shoot(page, cell, "watch-all-nodes-1440-light");
+      await page.evaluate(() => (document.documentElement.dataset["theme"] = "dark"));
+      await shoot(page, cell, "watch-all-nodes-1440-dark");
 
-    await cell.getByRole("button", { name: "Stop" }).click();
-    await expect(cell.locator(".sql-cell__state").textContent()).resolves.toBe("stopped watching");
-    await expect(cell.getByRole("button", { name: "Stop" }).count()).resolves.toBe(0);
-    await expectNoNewRound(page, cell);
+      await cell.getByRole("button", { name: "Stop" }).click();
+      await expect(cell.locator(".sql-cell__state").textContent()).resolves.toBe("stopped watching");
+      await expect(cell.getByRole("button", { name: "Stop" }).count()).resolves.toBe(0);
+      await expectNoNewRound(page, cell);
 
-    // The notebook keeps the last round as the cell's answer (the first had the count from before the insert).
-    await page.reload();
-    await page.locator(".lab-status.compact [data-node='master'][data-state='up']").waitFor();
-    const restored = page.locator("sql-cell[data-scratch] .sql-cell__output.is-restored");
-    await expect(restored.locator(".cell-fanout__head").first().textContent()).resolves.toBe(
-      "Same answer on master, slave1, slave2, slave3",
-    );
-    await expect(restored.locator("td").first().textContent()).resolves.toBe(String(before + 1));
-    await page.close();
-  });
+      // The notebook keeps the last round as the cell's answer (the first had the count from before the insert).
+      await page.reload();
+      await page.locator(".lab-status.compact [data-node='master'][data-state='up']").waitFor();
+      const restored = page.locator("sql-cell[data-scratch] .sql-cell__output.is-restored");
+      await expect(restored.locator(".cell-fanout__head").first().textContent()).resolves.toBe(
+        "Same answer on master, slave1, slave2, slave3",
+      );
+      await expect(restored.locator("td").first().textContent()).resolves.toBe(String(before + 1));
+      await page.close();
+    },
+  );
 
   it("is readable at 390 px: the four nodes' answers, no sideways scrolling of the page", async () => {
     const page = await watchPage({ width: 390, height: 844 });
@@ -188,7 +192,8 @@ describe("\\watch on a cell that runs on all nodes", () => {
     // Each round sleeps 1.5 s under a 0.5 s watch, and reports how many of its kind run on that node meanwhile.
     const cell = await scratchOnAllNodes(
       page,
-      "SELECT pg_sleep(1.5)::text AS slept, (SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%slow-watch%' AND state = 'active') AS running /* slow-watch */ \\watch 0.5",
+      "SELECT pg_sleep(1.5)::text AS slept, (SELECT count(*) FROM pg_stat_activity WHERE query LIKE " +
+        "'%slow-watch%' AND state = 'active') AS running /* slow-watch */ \\watch 0.5",
     );
     await cell.getByRole("button", { name: /Run/ }).click();
     await expect.poll(() => round(cell), { timeout: 15_000 }).toBeGreaterThanOrEqual(4);

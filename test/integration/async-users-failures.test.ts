@@ -48,21 +48,24 @@ describe("POST /async-users: a bad request fails alone", () => {
     expect((await counts(["master"]))["master"]).toBe(before + 300);
   });
 
-  it("a row PostgreSQL refuses (a CHECK constraint) among 300 good ones: 300 × 201 and one 400 with the reason", async () => {
-    const session = await masterSession();
-    await session.query("ALTER TABLE users ADD CONSTRAINT no_mallory CHECK (name <> 'Mallory')");
-    try {
-      const before = (await counts(["master"]))["master"]!;
-      const { bad, good } = await crowdWithOneBad(JSON.stringify({ name: "Mallory", email: "mallory@example.com" }));
-      expect(statuses(good)).toEqual({ 201: 300 });
-      expect(bad.status).toBe(400);
-      expect(JSON.parse(bad.body).error.message).toContain("no_mallory");
-      expect((await counts(["master"]))["master"]).toBe(before + 300);
-    } finally {
-      await session.query("ALTER TABLE users DROP CONSTRAINT no_mallory");
-      await session.end();
-    }
-  });
+  it(
+    "a row PostgreSQL refuses (a CHECK constraint) " + "among 300 good ones: 300 × 201 and one 400 with the reason",
+    async () => {
+      const session = await masterSession();
+      await session.query("ALTER TABLE users ADD CONSTRAINT no_mallory CHECK (name <> 'Mallory')");
+      try {
+        const before = (await counts(["master"]))["master"]!;
+        const { bad, good } = await crowdWithOneBad(JSON.stringify({ name: "Mallory", email: "mallory@example.com" }));
+        expect(statuses(good)).toEqual({ 201: 300 });
+        expect(bad.status).toBe(400);
+        expect(JSON.parse(bad.body).error.message).toContain("no_mallory");
+        expect((await counts(["master"]))["master"]).toBe(before + 300);
+      } finally {
+        await session.query("ALTER TABLE users DROP CONSTRAINT no_mallory");
+        await session.end();
+      }
+    },
+  );
 
   it("refuses what PostgreSQL can't store with 400: lone surrogates, bytes that are not UTF-8", async () => {
     const surrogate = await post('{"name": "half \\ud800 a pair", "email": "s@example.com"}');
@@ -95,7 +98,8 @@ describe("POST /async-users: an answer lost after the INSERT was sent", () => {
       const answer = post(user("in flight", 1));
       await waitFor(async () => {
         const { rows } = await killer.query(
-          "SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity WHERE application_name = 'replication-lab api' AND wait_event_type = 'Lock'",
+          "SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity WHERE application_name = " +
+            "'replication-lab api' AND wait_event_type = 'Lock'",
         );
         return rows.length > 0;
       });
@@ -114,42 +118,47 @@ describe("POST /async-users: an answer lost after the INSERT was sent", () => {
     expect((await post(user("after", 2))).status).toBe(201);
   });
 
-  it("a load run whose writes are cut off mid-flight: the verdict bounds master's rows by acknowledged + unknown", async () => {
-    const killer = await masterSession();
-    try {
-      const before = (await counts(["master"]))["master"]!;
-      expect((await call("/api/load", { requests: 10_000, concurrency: 40 })).status).toBe(202);
-      // End the API's busy backends, over and over, until some request has failed: one caught between
-      // statements only costs the pool a connection, one caught mid-INSERT is an answer lost.
-      let ended = 0;
-      let keepEnding = true;
-      const ending = (async () => {
-        while (keepEnding) {
-          const { rows } = await killer.query(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'replication-lab api' AND state = 'active' AND query LIKE 'INSERT%'",
-          );
-          ended += rows.length;
-          await new Promise((resolve) => setTimeout(resolve, 5));
-        }
-      })();
-      const done = await waitFor(async () => {
-        const state = (await call("/api/load")).json as LoadState;
-        if (state.phase === "failed") throw new Error(state.error);
-        if (state.phase !== "running" || state.progress.errors > 0) keepEnding = false;
-        return state.phase === "done" ? state : undefined;
-      }, 120_000).finally(() => (keepEnding = false));
-      await ending;
-      expect(ended).toBeGreaterThan(0);
-      const { summary, verdict } = done;
-      expect(summary.unknown, JSON.stringify(summary)).toBeGreaterThan(0);
-      const gained = (await counts(["master"]))["master"]! - before;
-      expect(gained).toBeGreaterThanOrEqual(summary.ok);
-      expect(gained).toBeLessThanOrEqual(summary.ok + summary.unknown);
-      expect(verdict.unknown).toBe(summary.unknown);
-      expect(verdict.nothingLost).toBe(true);
-      expect(verdict.nodes[0]!.gained).toBe(gained);
-    } finally {
-      await killer.end();
-    }
-  }, 150_000);
+  it(
+    "a load run whose writes are cut off mid-flight: " + "the verdict bounds master's rows by acknowledged + unknown",
+    async () => {
+      const killer = await masterSession();
+      try {
+        const before = (await counts(["master"]))["master"]!;
+        expect((await call("/api/load", { requests: 10_000, concurrency: 40 })).status).toBe(202);
+        // End the API's busy backends, over and over, until some request has failed: one caught between
+        // statements only costs the pool a connection, one caught mid-INSERT is an answer lost.
+        let ended = 0;
+        let keepEnding = true;
+        const ending = (async () => {
+          while (keepEnding) {
+            const { rows } = await killer.query(
+              "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'replication-lab " +
+                "api' AND state = 'active' AND query LIKE 'INSERT%'",
+            );
+            ended += rows.length;
+            await new Promise((resolve) => setTimeout(resolve, 5));
+          }
+        })();
+        const done = await waitFor(async () => {
+          const state = (await call("/api/load")).json as LoadState;
+          if (state.phase === "failed") throw new Error(state.error);
+          if (state.phase !== "running" || state.progress.errors > 0) keepEnding = false;
+          return state.phase === "done" ? state : undefined;
+        }, 120_000).finally(() => (keepEnding = false));
+        await ending;
+        expect(ended).toBeGreaterThan(0);
+        const { summary, verdict } = done;
+        expect(summary.unknown, JSON.stringify(summary)).toBeGreaterThan(0);
+        const gained = (await counts(["master"]))["master"]! - before;
+        expect(gained).toBeGreaterThanOrEqual(summary.ok);
+        expect(gained).toBeLessThanOrEqual(summary.ok + summary.unknown);
+        expect(verdict.unknown).toBe(summary.unknown);
+        expect(verdict.nothingLost).toBe(true);
+        expect(verdict.nodes[0]!.gained).toBe(gained);
+      } finally {
+        await killer.end();
+      }
+    },
+    150_000,
+  );
 });

@@ -139,7 +139,8 @@ describe("a psql session over the console's WebSocket", () => {
     expect(await t.type("INSERT INTO console_tx VALUES (1);")).toBe("INSERT 0 1\n");
     expect(await direct("master", "SELECT * FROM console_tx")).toEqual([]);
     expect(await t.type("INSERT INTO console_tx VALUES (1);")).toContain(
-      'ERROR:  duplicate key value violates unique constraint "console_tx_pkey"\nDETAIL:  Key (id)=(1) already exists.\n',
+      'ERROR:  duplicate key value violates unique constraint "console_tx_pkey"\nDETAIL:  Key (id)=(1) ' +
+        "already exists.\n",
     );
     expect(t.shown).toBe("replication=!# ");
     expect(await t.type("SELECT 1;")).toBe(
@@ -194,7 +195,8 @@ describe("a psql session over the console's WebSocket", () => {
     await t.type("LISTEN lab_channel;");
     const pid = (await t.type("SELECT pg_backend_pid();")).match(/\d+/)?.[0];
     expect(await t.type("NOTIFY lab_channel, 'hello';")).toBe(
-      `NOTIFY\nAsynchronous notification "lab_channel" with payload "hello" received from server process with PID ${pid}.\n`,
+      `NOTIFY\nAsynchronous notification "lab_channel" with payload "hello" received from server process ` +
+        `with PID ${pid}.\n`,
     );
   });
 

@@ -138,31 +138,34 @@ describe("the embedded lab", () => {
     ]);
   });
 
-  it("with LAB_PG_PORT and master's port taken by another program, master moves and its subscriptions follow", async () => {
-    const dir = await labFolder();
-    const base = await freeBase();
-    const first = await newLab(dir, { LAB_PG_PORT: String(base) });
-    await first.start();
-    await sql(first, "CREATE TABLE users (id int PRIMARY KEY); CREATE PUBLICATION userpub FOR TABLE users");
-    await sql(first, "CREATE TABLE users (id int PRIMARY KEY)", "slave1");
-    await sql(
-      first,
-      `CREATE SUBSCRIPTION usersub CONNECTION '${first.node("master").conninfo}' PUBLICATION userpub`,
-      "slave1",
-    );
-    await first.stop();
+  it(
+    "with LAB_PG_PORT and master's port taken by another program, " + "master moves and its subscriptions follow",
+    async () => {
+      const dir = await labFolder();
+      const base = await freeBase();
+      const first = await newLab(dir, { LAB_PG_PORT: String(base) });
+      await first.start();
+      await sql(first, "CREATE TABLE users (id int PRIMARY KEY); CREATE PUBLICATION userpub FOR TABLE users");
+      await sql(first, "CREATE TABLE users (id int PRIMARY KEY)", "slave1");
+      await sql(
+        first,
+        `CREATE SUBSCRIPTION usersub CONNECTION '${first.node("master").conninfo}' PUBLICATION userpub`,
+        "slave1",
+      );
+      await first.stop();
 
-    await occupy(base);
-    const second = await newLab(dir, { LAB_PG_PORT: String(base) });
-    await second.start();
-    const port = second.node("master").port;
-    expect(port).not.toBe(base);
-    expect(second.warnings).toContain(
-      `slave1: subscription usersub now connects to master on port ${port} (it pointed at ${base})`,
-    );
-    await sql(second, "INSERT INTO users VALUES (1)");
-    await waitFor(async () => (await sql(second, "SELECT id FROM users", "slave1")).length === 1, 15_000);
-  });
+      await occupy(base);
+      const second = await newLab(dir, { LAB_PG_PORT: String(base) });
+      await second.start();
+      const port = second.node("master").port;
+      expect(port).not.toBe(base);
+      expect(second.warnings).toContain(
+        `slave1: subscription usersub now connects to master on port ${port} (it pointed at ${base})`,
+      );
+      await sql(second, "INSERT INTO users VALUES (1)");
+      await waitFor(async () => (await sql(second, "SELECT id FROM users", "slave1")).length === 1, 15_000);
+    },
+  );
 
   it("after a crash, a node's error says how it stopped, not what a query printed earlier", async () => {
     const dir = await labFolder();
@@ -183,7 +186,9 @@ describe("the embedded lab", () => {
      */
     async function strayProcess(): Promise<{ pid: number; signalled: () => Promise<string> }> {
       const note = path.join(await labFolder(), "signals");
-      const script = `for (const s of ["SIGINT", "SIGTERM"]) process.on(s, () => require("fs").appendFileSync(${JSON.stringify(note)}, s)); setInterval(() => {}, 1000);`;
+      const script =
+        `for (const s of ["SIGINT", "SIGTERM"]) process.on(s, () => ` +
+        `require("fs").appendFileSync(${JSON.stringify(note)}, s)); setInterval(() => {}, 1000);`;
       const { stdout } = await run("setsid", [
         "sh",
         "-c",

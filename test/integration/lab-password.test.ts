@@ -93,8 +93,10 @@ describe("the lab's own password", () => {
   const root = process.getuid?.() === 0;
   it(
     root
-      ? "another OS user (nobody) can't read the password file or the logs, and psql as postgres/postgres is refused; given the password, it gets in"
-      : "psql as postgres/postgres is refused (as this user: the part as another OS user needs root, as CI runs, and was not run)",
+      ? "another OS user (nobody) can't read the password file or the logs, and psql as postgres/postgres is " +
+          "refused; given the password, it gets in"
+      : "psql as postgres/postgres is refused (as this user: the part as another OS user needs root, as CI " +
+          "runs, and was not run)",
     async () => {
       const other = root ? { uid: 65534, gid: 65534 } : undefined;
       if (other) {
@@ -146,63 +148,69 @@ describe("a lab made with the walkthrough's password", () => {
     }
   }
 
-  it("is moved to a password of its own at start, subscriptions included, said once; replication still works", async () => {
-    const dir = await tempDir("lab-migrate");
-    cleanups.push(() => fs.rm(dir, { recursive: true, force: true }));
-    const file = path.join(dir, "password");
-    // A password file holding "postgres" makes the lab what every lab was before: postgres/postgres.
-    await fs.writeFile(file, `${WALKTHROUGH}\n`, { mode: 0o600 });
-    const old = newLab(dir, { LAB_PG_PORT: String(await freeBase()) });
-    await old.start();
-    const master = old.node("master").conninfo;
-    expect(master).toContain("password=postgres");
-    for (const node of ["master", "slave1"] as const) await sql(old, node, "CREATE TABLE users (id int PRIMARY KEY)");
-    await sql(old, "master", "CREATE PUBLICATION userpub FOR TABLE users");
-    await sql(old, "slave1", `CREATE SUBSCRIPTION usersub CONNECTION '${master}' PUBLICATION userpub`);
-    await sql(old, "master", "INSERT INTO users VALUES (1)");
-    await waitFor(async () => (await sql(old, "slave1", "SELECT id FROM users")).length === 1, 20_000);
-    await old.stop();
-    // As the code before this change left them: no password file, logs readable by everyone.
-    await fs.rm(file);
-    await fs.chmod(path.join(dir, "logs"), 0o755);
-    await fs.chmod(path.join(dir, "logs", "master.log"), 0o644);
+  it(
+    "is moved to a password of its own at start, " + "subscriptions included, said once; replication still works",
+    async () => {
+      const dir = await tempDir("lab-migrate");
+      cleanups.push(() => fs.rm(dir, { recursive: true, force: true }));
+      const file = path.join(dir, "password");
+      // A password file holding "postgres" makes the lab what every lab was before: postgres/postgres.
+      await fs.writeFile(file, `${WALKTHROUGH}\n`, { mode: 0o600 });
+      const old = newLab(dir, { LAB_PG_PORT: String(await freeBase()) });
+      await old.start();
+      const master = old.node("master").conninfo;
+      expect(master).toContain("password=postgres");
+      for (const node of ["master", "slave1"] as const) await sql(old, node, "CREATE TABLE users (id int PRIMARY KEY)");
+      await sql(old, "master", "CREATE PUBLICATION userpub FOR TABLE users");
+      await sql(old, "slave1", `CREATE SUBSCRIPTION usersub CONNECTION '${master}' PUBLICATION userpub`);
+      await sql(old, "master", "INSERT INTO users VALUES (1)");
+      await waitFor(async () => (await sql(old, "slave1", "SELECT id FROM users")).length === 1, 20_000);
+      await old.stop();
+      // As the code before this change left them: no password file, logs readable by everyone.
+      await fs.rm(file);
+      await fs.chmod(path.join(dir, "logs"), 0o755);
+      await fs.chmod(path.join(dir, "logs", "master.log"), 0o644);
 
-    const lab = newLab(dir);
-    await lab.start();
-    const password = (await fs.readFile(file, "utf8")).trim();
-    expect(password).not.toBe(WALKTHROUGH);
-    expect(await mode(file)).toBe(0o600);
-    for (const node of NODE_NAMES) {
+      const lab = newLab(dir);
+      await lab.start();
+      const password = (await fs.readFile(file, "utf8")).trim();
+      expect(password).not.toBe(WALKTHROUGH);
+      expect(await mode(file)).toBe(0o600);
+      for (const node of NODE_NAMES) {
+        expect(lab.warnings).toContain(
+          `${node}: the superuser postgres had the walkthrough's password "postgres", which lets any user of ` +
+            `this machine ` +
+            `log in; it now has the lab's own, from ${file}`,
+        );
+        expect(await login(lab.node(node).port, WALKTHROUGH), `${node} with postgres/postgres`).toBe("28P01");
+        expect(await login(lab.node(node).port, password), `${node} with the lab's password`).toBe("in");
+      }
       expect(lab.warnings).toContain(
-        `${node}: the superuser postgres had the walkthrough's password "postgres", which lets any user of this machine ` +
-          `log in; it now has the lab's own, from ${file}`,
+        `slave1: subscription usersub now logs in to master with the lab's password (it had the ` +
+          `walkthrough's "postgres")`,
       );
-      expect(await login(lab.node(node).port, WALKTHROUGH), `${node} with postgres/postgres`).toBe("28P01");
-      expect(await login(lab.node(node).port, password), `${node} with the lab's password`).toBe("in");
-    }
-    expect(lab.warnings).toContain(
-      `slave1: subscription usersub now logs in to master with the lab's password (it had the walkthrough's "postgres")`,
-    );
-    expect(lab.warnings).toContain(
-      `the server logs in ${path.join(dir, "logs")} could be read by other users; they are now readable by you only`,
-    );
-    expect(await mode(path.join(dir, "logs"))).toBe(0o700);
-    expect(await mode(path.join(dir, "logs", "master.log"))).toBe(0o600);
-    expect(await sql(lab, "slave1", "SELECT subconninfo FROM pg_subscription")).toEqual([
-      { subconninfo: lab.node("master").conninfo },
-    ]);
-    await sql(lab, "master", "INSERT INTO users VALUES (2)");
-    await waitFor(async () => (await sql(lab, "slave1", "SELECT id FROM users ORDER BY id")).length === 2, 20_000);
-    await lab.stop();
+      expect(lab.warnings).toContain(
+        `the server logs in ${path.join(dir, "logs")} could be read by other users; they are now readable by you only`,
+      );
+      expect(await mode(path.join(dir, "logs"))).toBe(0o700);
+      expect(await mode(path.join(dir, "logs", "master.log"))).toBe(0o600);
+      expect(await sql(lab, "slave1", "SELECT subconninfo FROM pg_subscription")).toEqual([
+        { subconninfo: lab.node("master").conninfo },
+      ]);
+      await sql(lab, "master", "INSERT INTO users VALUES (2)");
+      await waitFor(async () => (await sql(lab, "slave1", "SELECT id FROM users ORDER BY id")).length === 2, 20_000);
+      await lab.stop();
 
-    // Once done, it is done: the next start changes nothing, and only tightens a password file opened up since.
-    await fs.chmod(file, 0o644);
-    const again = newLab(dir);
-    await again.start();
-    expect(again.warnings).toEqual([
-      `the lab's password file ${file} could be read by other users; it is now readable by you only (mode 600)`,
-    ]);
-    expect(await mode(file)).toBe(0o600);
-    expect(again.endpoint("master").password).toBe(password);
-  }, 120_000);
+      // Once done, it is done: the next start changes nothing, and only tightens a password file opened up since.
+      await fs.chmod(file, 0o644);
+      const again = newLab(dir);
+      await again.start();
+      expect(again.warnings).toEqual([
+        `the lab's password file ${file} could be read by other users; it is now readable by you only (mode 600)`,
+      ]);
+      expect(await mode(file)).toBe(0o600);
+      expect(again.endpoint("master").password).toBe(password);
+    },
+    120_000,
+  );
 });

@@ -127,187 +127,217 @@ describe("starting a lesson from a known state", () => {
     expect(missing.json.error.code).toBe("LAB09");
   });
 
-  it("the first time, replays the lessons before 9 (from the latest start kept, if any) and keeps a snapshot of every lesson start; a second request or a reset meanwhile is refused", async () => {
-    const first = await call("/api/lab/lesson-start", { lesson: 9 });
-    expect(first.status).toBe(202);
-    const second = await call("/api/lab/lesson-start", { lesson: 3 });
-    expect(second.status).toBe(409);
-    expect(second.json.error.message).toMatch(/start of lesson 9 .*wait for it to finish/);
-    expect(second.json.error.code).toBe("LAB06");
-    const reset = await call("/api/lab/reset", {});
-    expect(reset.status).toBe(409);
-    expect(reset.json.error.message).toMatch(/can't be reset now: it is being brought to the start of lesson 9/);
-    expect(reset.json.error.code).toBe("LAB06");
-    const done = await finished();
-    expect(done.error).toBeUndefined();
-    expect(done).toMatchObject({ lesson: 9, how: "replay", phase: "done", snapshots: true });
-    expect(done.step).toBe(done.steps);
-    const kept = (await snapshotFiles()).map((entry) => entry.slice(0, 9)).sort();
-    expect(kept).toEqual([
-      "lesson-02",
-      "lesson-03",
-      "lesson-04",
-      "lesson-05",
-      "lesson-06",
-      "lesson-07",
-      "lesson-08",
-      "lesson-09",
-    ]);
-    // Whole copies of the four folders took about 315 MB per lesson start, 2.6 GB for eight; with each content
-    // stored once and WAL compressed, the store takes a small part of the folders it lists.
-    const listed = (await Promise.all((await snapshotFiles()).map(bytesListed))).reduce((sum, bytes) => sum + bytes, 0);
-    expect((await diskUse(snapshotsDir())).bytes).toBeLessThan(listed / 4);
-  }, 300_000);
+  it(
+    "the first time, replays the lessons before 9 (from the latest start kept, if any) and keeps a " +
+      "snapshot of every lesson start; a second request or a reset meanwhile is refused",
+    async () => {
+      const first = await call("/api/lab/lesson-start", { lesson: 9 });
+      expect(first.status).toBe(202);
+      const second = await call("/api/lab/lesson-start", { lesson: 3 });
+      expect(second.status).toBe(409);
+      expect(second.json.error.message).toMatch(/start of lesson 9 .*wait for it to finish/);
+      expect(second.json.error.code).toBe("LAB06");
+      const reset = await call("/api/lab/reset", {});
+      expect(reset.status).toBe(409);
+      expect(reset.json.error.message).toMatch(/can't be reset now: it is being brought to the start of lesson 9/);
+      expect(reset.json.error.code).toBe("LAB06");
+      const done = await finished();
+      expect(done.error).toBeUndefined();
+      expect(done).toMatchObject({ lesson: 9, how: "replay", phase: "done", snapshots: true });
+      expect(done.step).toBe(done.steps);
+      const kept = (await snapshotFiles()).map((entry) => entry.slice(0, 9)).sort();
+      expect(kept).toEqual([
+        "lesson-02",
+        "lesson-03",
+        "lesson-04",
+        "lesson-05",
+        "lesson-06",
+        "lesson-07",
+        "lesson-08",
+        "lesson-09",
+      ]);
+      // Whole copies of the four folders took about 315 MB per lesson start, 2.6 GB for eight; with each content
+      // stored once and WAL compressed, the store takes a small part of the folders it lists.
+      const listed = (await Promise.all((await snapshotFiles()).map(bytesListed))).reduce(
+        (sum, bytes) => sum + bytes,
+        0,
+      );
+      expect((await diskUse(snapshotsDir())).bytes).toBeLessThan(listed / 4);
+    },
+    300_000,
+  );
 
-  it("a restored lab replicates: master's slots are the followers' and keep the WAL from their restart_lsn, every follower streams, a row written on master reaches all three, and no file of the lab is shared with a snapshot", async () => {
-    expect(await startLesson(9)).toMatchObject({ lesson: 9, how: "restore", phase: "done" });
-    const subscribed = (
-      await Promise.all(
-        FOLLOWERS.map((node) =>
-          direct<{ subslotname: string }>(node, "SELECT subslotname FROM pg_subscription WHERE subenabled"),
-        ),
-      )
-    ).flat();
-    expect(subscribed).toHaveLength(3);
-    const slots = await waitFor(async () => {
-      const rows = await direct<{ slot_name: string; active: boolean; wal_status: string; wal_kept: boolean }>(
-        "master",
-        `SELECT slot_name, active, wal_status,
+  it(
+    "a restored lab replicates: master's slots are the followers' and keep the WAL from their " +
+      "restart_lsn, every follower streams, a row written on master reaches all three, and no file of the " +
+      "lab is shared with a snapshot",
+    async () => {
+      expect(await startLesson(9)).toMatchObject({ lesson: 9, how: "restore", phase: "done" });
+      const subscribed = (
+        await Promise.all(
+          FOLLOWERS.map((node) =>
+            direct<{ subslotname: string }>(node, "SELECT subslotname FROM pg_subscription WHERE subenabled"),
+          ),
+        )
+      ).flat();
+      expect(subscribed).toHaveLength(3);
+      const slots = await waitFor(async () => {
+        const rows = await direct<{ slot_name: string; active: boolean; wal_status: string; wal_kept: boolean }>(
+          "master",
+          `SELECT slot_name, active, wal_status,
                 pg_walfile_name(restart_lsn) IN (SELECT name FROM pg_ls_waldir()) AS wal_kept
          FROM pg_replication_slots WHERE slot_type = 'logical' ORDER BY slot_name`,
-      );
-      return rows.length > 0 && rows.every((row) => row.active) && rows;
-    }, 30_000);
-    expect(slots.map((slot) => slot.slot_name)).toEqual(subscribed.map((sub) => sub.subslotname).sort());
-    for (const slot of slots) expect(slot, slot.slot_name).toMatchObject({ wal_status: "reserved", wal_kept: true });
-    await waitFor(
-      async () => (await direct("master", "SELECT 1 FROM pg_stat_replication WHERE state = 'streaming'")).length === 3,
-      30_000,
-    );
-
-    const email = `restored-${Date.now()}@example.com`;
-    await direct("master", "INSERT INTO users (name, email) VALUES ('written after a restore', $1)", [email]);
-    const { lsn } = (await direct<{ lsn: string }>("master", "SELECT pg_current_wal_lsn() AS lsn"))[0]!;
-    for (const node of FOLLOWERS) {
+        );
+        return rows.length > 0 && rows.every((row) => row.active) && rows;
+      }, 30_000);
+      expect(slots.map((slot) => slot.slot_name)).toEqual(subscribed.map((sub) => sub.subslotname).sort());
+      for (const slot of slots) expect(slot, slot.slot_name).toMatchObject({ wal_status: "reserved", wal_kept: true });
       await waitFor(
-        async () => (await direct(node, "SELECT 1 FROM users WHERE email = $1", [email])).length === 1,
-        15_000,
-      ).catch(() => {
-        throw new Error(`${node} never got the row written on master after the restore`);
-      });
-    }
-    // Each slot decoded past the new row: its WAL from restart_lsn on was there to read.
-    await waitFor(async () => {
-      const decoded = await direct(
-        "master",
-        "SELECT 1 FROM pg_replication_slots WHERE slot_type = 'logical' AND confirmed_flush_lsn >= $1::pg_lsn",
-        [lsn],
+        async () =>
+          (await direct("master", "SELECT 1 FROM pg_stat_replication WHERE state = 'streaming'")).length === 3,
+        30_000,
       );
-      return decoded.length === slots.length;
-    }, 15_000);
-    expect(await sharedFiles()).toEqual([]);
-  }, 120_000);
 
-  it("later, restores lesson 9's start over whatever the lab holds, the nodes shown stopping and back up, and lesson 9 then runs as written", async () => {
-    await query("master", "DROP PUBLICATION IF EXISTS userpub; DROP TABLE IF EXISTS users CASCADE");
-    let done: LessonStartProgress | undefined;
-    // Cells and the live monitor keep asking while the nodes restart: they get errors, the bridge stays up.
-    const monitor = new AbortController();
-    const watching = fetch(`${bridgeUrl()}/api/monitor`, {
-      headers: { Authorization: `Bearer ${inject("token")}` },
-      signal: monitor.signal,
-    })
-      .then(async (response) => {
-        for await (const _chunk of response.body!);
+      const email = `restored-${Date.now()}@example.com`;
+      await direct("master", "INSERT INTO users (name, email) VALUES ('written after a restore', $1)", [email]);
+      const { lsn } = (await direct<{ lsn: string }>("master", "SELECT pg_current_wal_lsn() AS lsn"))[0]!;
+      for (const node of FOLLOWERS) {
+        await waitFor(
+          async () => (await direct(node, "SELECT 1 FROM users WHERE email = $1", [email])).length === 1,
+          15_000,
+        ).catch(() => {
+          throw new Error(`${node} never got the row written on master after the restore`);
+        });
+      }
+      // Each slot decoded past the new row: its WAL from restart_lsn on was there to read.
+      await waitFor(async () => {
+        const decoded = await direct(
+          "master",
+          "SELECT 1 FROM pg_replication_slots WHERE slot_type = 'logical' AND confirmed_flush_lsn >= $1::pg_lsn",
+          [lsn],
+        );
+        return decoded.length === slots.length;
+      }, 15_000);
+      expect(await sharedFiles()).toEqual([]);
+    },
+    120_000,
+  );
+
+  it(
+    "later, restores lesson 9's start over whatever the lab holds, the nodes shown stopping and back up, " +
+      "and lesson 9 then runs as written",
+    async () => {
+      await query("master", "DROP PUBLICATION IF EXISTS userpub; DROP TABLE IF EXISTS users CASCADE");
+      let done: LessonStartProgress | undefined;
+      // Cells and the live monitor keep asking while the nodes restart: they get errors, the bridge stays up.
+      const monitor = new AbortController();
+      const watching = fetch(`${bridgeUrl()}/api/monitor`, {
+        headers: { Authorization: `Bearer ${inject("token")}` },
+        signal: monitor.signal,
       })
-      .catch(() => {});
-    let cells = 0;
-    const states = await nodeStatesDuring(async () => {
-      expect((await call("/api/lab/lesson-start", { lesson: 9 })).status).toBe(202);
-      const asking = (async () => {
-        while (!done) {
-          await call("/api/query", { node: "slave1", sql: "SELECT count(*) FROM users" });
-          cells++;
-        }
-      })();
-      done = await finished();
-      await asking;
-    });
-    monitor.abort();
-    await watching;
-    expect(cells).toBeGreaterThan(0);
-    expect(done).toMatchObject({ lesson: 9, how: "restore", phase: "done" });
-    for (const node of NODE_NAMES) {
-      expect(states[node], node).toEqual(expect.arrayContaining(["stopping", "down", "up"]));
-      expect(states[node]!.at(-1), node).toBe("up");
-    }
-    const lab = (await call("/api/lab")).json as LabStatus;
-    const lesson9 = lessons.find((lesson) => lesson.file.startsWith("09"))!;
-    for (const [i, step] of lesson9.steps.entries()) {
-      const outcome = await runStep(step, lab, post);
-      expect(outcome.met, `${lesson9.file}, step ${i + 1}:\n${outcome.what}\n${outcome.reason}`).toBe(true);
-    }
-  }, 120_000);
-  it("never restores a snapshot missing a file: it is dropped, and the lesson start is replayed from the latest whole one and kept again", async () => {
-    const files = await snapshotFiles();
-    const lesson3 = files.find((file) => file.startsWith("lesson-03-"))!;
-    const others = new Set(
-      (await Promise.all(files.filter((file) => file !== lesson3).map(objectsOf))).flatMap((names) => [...names]),
-    );
-    const own = [...(await objectsOf(lesson3))].find((name) => !others.has(name));
-    expect(own, "lesson 3's start has a file of its own (its pg_control at least)").toBeDefined();
-    await fs.rm(path.join(snapshotsDir(), "objects", own!));
+        .then(async (response) => {
+          for await (const _chunk of response.body!);
+        })
+        .catch(() => {});
+      let cells = 0;
+      const states = await nodeStatesDuring(async () => {
+        expect((await call("/api/lab/lesson-start", { lesson: 9 })).status).toBe(202);
+        const asking = (async () => {
+          while (!done) {
+            await call("/api/query", { node: "slave1", sql: "SELECT count(*) FROM users" });
+            cells++;
+          }
+        })();
+        done = await finished();
+        await asking;
+      });
+      monitor.abort();
+      await watching;
+      expect(cells).toBeGreaterThan(0);
+      expect(done).toMatchObject({ lesson: 9, how: "restore", phase: "done" });
+      for (const node of NODE_NAMES) {
+        expect(states[node], node).toEqual(expect.arrayContaining(["stopping", "down", "up"]));
+        expect(states[node]!.at(-1), node).toBe("up");
+      }
+      const lab = (await call("/api/lab")).json as LabStatus;
+      const lesson9 = lessons.find((lesson) => lesson.file.startsWith("09"))!;
+      for (const [i, step] of lesson9.steps.entries()) {
+        const outcome = await runStep(step, lab, post);
+        expect(outcome.met, `${lesson9.file}, step ${i + 1}:\n${outcome.what}\n${outcome.reason}`).toBe(true);
+      }
+    },
+    120_000,
+  );
+  it(
+    "never restores a snapshot missing a file: it is dropped, and the lesson start is replayed from the " +
+      "latest whole one and kept again",
+    async () => {
+      const files = await snapshotFiles();
+      const lesson3 = files.find((file) => file.startsWith("lesson-03-"))!;
+      const others = new Set(
+        (await Promise.all(files.filter((file) => file !== lesson3).map(objectsOf))).flatMap((names) => [...names]),
+      );
+      const own = [...(await objectsOf(lesson3))].find((name) => !others.has(name));
+      expect(own, "lesson 3's start has a file of its own (its pg_control at least)").toBeDefined();
+      await fs.rm(path.join(snapshotsDir(), "objects", own!));
 
-    const done = await startLesson(3);
-    expect(done.error).toBeUndefined();
-    const lesson2 = lessons.find((lesson) => lesson.file.startsWith("02"))!;
-    expect(done).toMatchObject({ lesson: 3, how: "replay", phase: "done", steps: lesson2.steps.length });
-    expect(await snapshotFiles()).toEqual(files);
-    const stored = new Set(await storedObjects());
-    expect([...(await objectsOf(lesson3))].filter((name) => !stored.has(name))).toEqual([]);
-  }, 120_000);
+      const done = await startLesson(3);
+      expect(done.error).toBeUndefined();
+      const lesson2 = lessons.find((lesson) => lesson.file.startsWith("02"))!;
+      expect(done).toMatchObject({ lesson: 3, how: "replay", phase: "done", steps: lesson2.steps.length });
+      expect(await snapshotFiles()).toEqual(files);
+      const stored = new Set(await storedObjects());
+      expect([...(await objectsOf(lesson3))].filter((name) => !stored.has(name))).toEqual([]);
+    },
+    120_000,
+  );
 
-  it("keeping a new lesson start removes the snapshots no lesson names any more (other keys, the older whole-folder kind) and the stored files only they held", async () => {
-    const root = snapshotsDir();
-    const current = await snapshotFiles();
-    // Lesson 4's start as it was before its lessons changed: another key, and one file no current start has.
-    const staleObject = { digest: "ab".repeat(32), size: 5 };
-    const stale = JSON.parse(
-      await fs.readFile(
+  it(
+    "keeping a new lesson start removes the snapshots no lesson names any more (other keys, the older " +
+      "whole-folder kind) and the stored files only they held",
+    async () => {
+      const root = snapshotsDir();
+      const current = await snapshotFiles();
+      // Lesson 4's start as it was before its lessons changed: another key, and one file no current start has.
+      const staleObject = { digest: "ab".repeat(32), size: 5 };
+      const stale = JSON.parse(
+        await fs.readFile(
+          path.join(
+            root,
+            current.find((file) => file.startsWith("lesson-04-"))!,
+          ),
+          "utf8",
+        ),
+      );
+      stale.folders.master.push({
+        path: "left-by-an-old-lesson",
+        kind: "file",
+        mode: 0o600,
+        uid: 0,
+        gid: 0,
+        ...staleObject,
+      });
+      await fs.writeFile(path.join(root, "lesson-04-0123456789abcdef01234567.json"), JSON.stringify(stale));
+      await fs.mkdir(path.join(root, "objects", "ab"), { recursive: true });
+      await fs.writeFile(path.join(root, "objects", ObjectStore.nameOf(staleObject)), "stale");
+      // A snapshot as the lab kept them before: whole data folders.
+      await fs.mkdir(path.join(root, "lesson-04-76543210fedcba9876543210", "master"), { recursive: true });
+      await fs.writeFile(path.join(root, "lesson-04-76543210fedcba9876543210", "master", "PG_VERSION"), "18\n");
+      // Lesson 3's start is made again, which prunes.
+      await fs.rm(
         path.join(
           root,
-          current.find((file) => file.startsWith("lesson-04-"))!,
+          current.find((file) => file.startsWith("lesson-03-"))!,
         ),
-        "utf8",
-      ),
-    );
-    stale.folders.master.push({
-      path: "left-by-an-old-lesson",
-      kind: "file",
-      mode: 0o600,
-      uid: 0,
-      gid: 0,
-      ...staleObject,
-    });
-    await fs.writeFile(path.join(root, "lesson-04-0123456789abcdef01234567.json"), JSON.stringify(stale));
-    await fs.mkdir(path.join(root, "objects", "ab"), { recursive: true });
-    await fs.writeFile(path.join(root, "objects", ObjectStore.nameOf(staleObject)), "stale");
-    // A snapshot as the lab kept them before: whole data folders.
-    await fs.mkdir(path.join(root, "lesson-04-76543210fedcba9876543210", "master"), { recursive: true });
-    await fs.writeFile(path.join(root, "lesson-04-76543210fedcba9876543210", "master", "PG_VERSION"), "18\n");
-    // Lesson 3's start is made again, which prunes.
-    await fs.rm(
-      path.join(
-        root,
-        current.find((file) => file.startsWith("lesson-03-"))!,
-      ),
-    );
+      );
 
-    const done = await startLesson(3);
-    expect(done.error).toBeUndefined();
-    expect(done).toMatchObject({ lesson: 3, how: "replay", phase: "done" });
-    expect((await fs.readdir(root)).sort()).toEqual([...current, "objects"].sort());
-    const needed = new Set((await Promise.all(current.map(objectsOf))).flatMap((names) => [...names]));
-    expect(await storedObjects()).toEqual([...needed].sort());
-  }, 120_000);
+      const done = await startLesson(3);
+      expect(done.error).toBeUndefined();
+      expect(done).toMatchObject({ lesson: 3, how: "replay", phase: "done" });
+      expect((await fs.readdir(root)).sort()).toEqual([...current, "objects"].sort());
+      const needed = new Set((await Promise.all(current.map(objectsOf))).flatMap((names) => [...names]));
+      expect(await storedObjects()).toEqual([...needed].sort());
+    },
+    120_000,
+  );
 });

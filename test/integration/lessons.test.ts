@@ -59,23 +59,31 @@ describe("the lessons, replayed on a fresh lab", () => {
   });
 
   for (const lesson of lessons) {
-    it(`${lesson.file}: starts from its declared state, every step meets its expectation, and it ends in its declared state`, async () => {
-      const state = lessonState(Number(lesson.file.slice(0, 2)));
-      expect(offChecks(await evaluateUntilMet(state.start, post, CHECK_SECONDS)), `${lesson.file} start state`).toEqual(
-        [],
-      );
-      for (const [i, step] of lesson.steps.entries()) {
-        const outcome = await runStep(step, lab, post);
-        expect(outcome.what, `step ${i + 1} has an unfilled placeholder`).not.toMatch(/\{\{/);
-        expect(outcome.met, `${lesson.file}, step ${i + 1}:\n${outcome.what}\n${outcome.reason}`).toBe(true);
-        // Each check the lesson says this cell makes true holds once it ran: the fix the page offers works.
-        const made = state.end.filter((check) => check.cell === i + 1);
+    it(
+      `${lesson.file}: starts from its declared state, every step meets its expectation, and it ends in ` +
+        `its declared state`,
+      async () => {
+        const state = lessonState(Number(lesson.file.slice(0, 2)));
         expect(
-          offChecks(await evaluateUntilMet(made, post, CHECK_SECONDS)),
-          `${lesson.file}, after cell ${i + 1}`,
+          offChecks(await evaluateUntilMet(state.start, post, CHECK_SECONDS)),
+          `${lesson.file} start state`,
         ).toEqual([]);
-      }
-      expect(offChecks(await evaluateUntilMet(state.end, post, CHECK_SECONDS)), `${lesson.file} end state`).toEqual([]);
-    }, 240_000);
+        for (const [i, step] of lesson.steps.entries()) {
+          const outcome = await runStep(step, lab, post);
+          expect(outcome.what, `step ${i + 1} has an unfilled placeholder`).not.toMatch(/\{\{/);
+          expect(outcome.met, `${lesson.file}, step ${i + 1}:\n${outcome.what}\n${outcome.reason}`).toBe(true);
+          // Each check the lesson says this cell makes true holds once it ran: the fix the page offers works.
+          const made = state.end.filter((check) => check.cell === i + 1);
+          expect(
+            offChecks(await evaluateUntilMet(made, post, CHECK_SECONDS)),
+            `${lesson.file}, after cell ${i + 1}`,
+          ).toEqual([]);
+        }
+        expect(offChecks(await evaluateUntilMet(state.end, post, CHECK_SECONDS)), `${lesson.file} end state`).toEqual(
+          [],
+        );
+      },
+      240_000,
+    );
   }
 });

@@ -41,33 +41,38 @@ describe("npm run load", () => {
     expect(stdout).toMatch(/slave3 +\+600 +caught up \d+ ms after the last acknowledged write/);
   });
 
-  it("says, in the page's words, that a follower with no subscription never received the rows, and exits 1", async () => {
-    const { error } = await query("slave3", "DROP SUBSCRIPTION sub_slave3");
-    expect(error).toBeUndefined();
-    try {
-      const attempt = run(
-        process.execPath,
-        ["--import", "tsx", "load/cli.ts", "--requests", "200", "--concurrency", "10"],
-        {
-          cwd: PROJECT_ROOT,
-          env: { ...process.env, LAB_DATA_DIR: dataDir },
-        },
-      );
-      const failed = (await attempt.then(
-        () => expect.unreachable("npm run load exited 0"),
-        (failure: unknown) => failure,
-      )) as { code: number; stdout: string };
-      expect(failed.code).toBe(1);
-      expect(failed.stdout).toContain(
-        "✗ slave3 is not subscribed to userpub, so it never received these rows: lesson 5 creates its subscription " +
-          "(or use “Start this lesson from a known state” at the top of lesson 6's page).\n  Nothing was lost: master, slave1 and slave2 have all 200 acknowledged writes.",
-      );
-      expect(failed.stdout).toMatch(/slave3 +\+0 +200 rows behind master: not subscribed to userpub/);
-      expect(failed.stdout).toMatch(/slave1 +\+200 +caught up \d+ ms after the last acknowledged write/);
-    } finally {
-      await setUpReplication();
-    }
-  }, 120_000);
+  it(
+    "says, in the page's words, " + "that a follower with no subscription never received the rows, and exits 1",
+    async () => {
+      const { error } = await query("slave3", "DROP SUBSCRIPTION sub_slave3");
+      expect(error).toBeUndefined();
+      try {
+        const attempt = run(
+          process.execPath,
+          ["--import", "tsx", "load/cli.ts", "--requests", "200", "--concurrency", "10"],
+          {
+            cwd: PROJECT_ROOT,
+            env: { ...process.env, LAB_DATA_DIR: dataDir },
+          },
+        );
+        const failed = (await attempt.then(
+          () => expect.unreachable("npm run load exited 0"),
+          (failure: unknown) => failure,
+        )) as { code: number; stdout: string };
+        expect(failed.code).toBe(1);
+        expect(failed.stdout).toContain(
+          "✗ slave3 is not subscribed to userpub, so it never received these rows: lesson 5 creates its subscription " +
+            "(or use “Start this lesson from a known state” at the top of lesson 6's page).\n  Nothing was lost: " +
+            "master, slave1 and slave2 have all 200 acknowledged writes.",
+        );
+        expect(failed.stdout).toMatch(/slave3 +\+0 +200 rows behind master: not subscribed to userpub/);
+        expect(failed.stdout).toMatch(/slave1 +\+200 +caught up \d+ ms after the last acknowledged write/);
+      } finally {
+        await setUpReplication();
+      }
+    },
+    120_000,
+  );
 
   it("tells a bridge.json left by a bridge that was killed from a running lab's", async () => {
     // The file a killed bridge leaves: its address and token still work (another bridge answers there), but

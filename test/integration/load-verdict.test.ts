@@ -36,41 +36,47 @@ describe("the load verdict with followers that can't receive the rows", () => {
   // Other test files share the lab: leave it as lesson 5 does, every follower subscribed and in sync.
   afterAll(setUpReplication, 60_000);
 
-  it("a follower with no subscription to userpub never received the rows: not subscribed, and nothing lost", async () => {
-    await sql("slave2", "DROP SUBSCRIPTION sub_slave2");
-    const done = await runLoad(300, 10);
-    expect(done.summary.ok).toBe(300);
-    const { verdict } = done;
-    const headline = verdictHeadline(verdict);
-    expect(headline).not.toContain("missing");
-    expect(headline).toBe(
-      "✗ slave2 is not subscribed to userpub, so it never received these rows: lesson 5 creates its subscription " +
-        "(or use “Start this lesson from a known state” at the top of lesson 6's page).",
-    );
-    expect(verdictNote(verdict)).toBe("Nothing was lost: master, slave1 and slave3 have all 300 acknowledged writes.");
-    expect(verdict.nothingLost).toBe(true);
-    expect(verdict.outcome).toBe("unreplicated");
-    expect(outcomeOf(done, "slave2")).toMatchObject({
-      state: "up",
-      gained: 0,
-      caughtUpMs: null,
-      behind: 300,
-      link: { state: "none" },
-    });
-    for (const name of ["master", "slave1", "slave3"] as const) expect(outcomeOf(done, name).gained, name).toBe(300);
-    expect(outcomeOf(done, "slave1").link).toMatchObject({
-      state: "streaming",
-      subscription: "sub_slave1",
-      errorsDuringRun: 0,
-    });
-    // And nothing was: subscribed again, slave2 copies the table and has every row master has.
-    await sql("slave2", "TRUNCATE users");
-    await sql(
-      "slave2",
-      `CREATE SUBSCRIPTION sub_slave2 CONNECTION '${await nodeConninfo("master")}' PUBLICATION userpub`,
-    );
-    await inSync();
-  }, 120_000);
+  it(
+    "a follower with no subscription to userpub never received the rows: " + "not subscribed, and nothing lost",
+    async () => {
+      await sql("slave2", "DROP SUBSCRIPTION sub_slave2");
+      const done = await runLoad(300, 10);
+      expect(done.summary.ok).toBe(300);
+      const { verdict } = done;
+      const headline = verdictHeadline(verdict);
+      expect(headline).not.toContain("missing");
+      expect(headline).toBe(
+        "✗ slave2 is not subscribed to userpub, so it never received these rows: lesson 5 creates its subscription " +
+          "(or use “Start this lesson from a known state” at the top of lesson 6's page).",
+      );
+      expect(verdictNote(verdict)).toBe(
+        "Nothing was lost: master, slave1 and slave3 have all 300 acknowledged writes.",
+      );
+      expect(verdict.nothingLost).toBe(true);
+      expect(verdict.outcome).toBe("unreplicated");
+      expect(outcomeOf(done, "slave2")).toMatchObject({
+        state: "up",
+        gained: 0,
+        caughtUpMs: null,
+        behind: 300,
+        link: { state: "none" },
+      });
+      for (const name of ["master", "slave1", "slave3"] as const) expect(outcomeOf(done, name).gained, name).toBe(300);
+      expect(outcomeOf(done, "slave1").link).toMatchObject({
+        state: "streaming",
+        subscription: "sub_slave1",
+        errorsDuringRun: 0,
+      });
+      // And nothing was: subscribed again, slave2 copies the table and has every row master has.
+      await sql("slave2", "TRUNCATE users");
+      await sql(
+        "slave2",
+        `CREATE SUBSCRIPTION sub_slave2 CONNECTION '${await nodeConninfo("master")}' PUBLICATION userpub`,
+      );
+      await inSync();
+    },
+    120_000,
+  );
 
   it("a disabled subscription is named as disabled, and once enabled its follower catches up", async () => {
     await sql("slave3", "ALTER SUBSCRIPTION sub_slave3 DISABLE");

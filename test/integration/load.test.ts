@@ -137,31 +137,36 @@ describe("the load run and the API server", () => {
     for (const node of Object.keys(after)) expect(after[node]! - before[node]!, node).toBe(10_000);
   }, 120_000);
 
-  it("with slave2 stopped during the run and started after it, still 10,000 everywhere once it catches up", async () => {
-    const before = await inSync();
-    const done = await runLoad(10_000, 50, async () => {
-      const stopped = await call("/api/lab/nodes/slave2/stop", {});
-      expect(stopped.json.state).toBe("down");
-    });
-    expect(done.summary.ok).toBe(10_000);
-    const slave2 = done.verdict.nodes.find((node) => node.name === "slave2")!;
-    expect(slave2).toMatchObject({ state: "down", gained: null });
-    for (const node of ["master", "slave1", "slave3"]) {
-      expect(done.verdict.nodes.find((n) => n.name === node)!.gained, node).toBe(10_000);
-    }
-    // While slave2 is down, master keeps the WAL its slot still needs.
-    const [retained] = await direct<{ bytes: string }>(
-      "master",
-      "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn) AS bytes FROM pg_replication_slots WHERE slot_name = 'sub_slave2'",
-    );
-    expect(Number(retained!.bytes)).toBeGreaterThan(0);
-    expect((await call("/api/lab/nodes/slave2/start", {})).json.state).toBe("up");
-    await waitFor(async () => {
-      const now = await counts();
-      return Object.keys(now).every((node) => now[node]! - before[node]! === 10_000);
-    }, 60_000);
-    for (const node of FOLLOWERS) expect((await counts())[node]).toBe((await counts())["master"]);
-  }, 120_000);
+  it(
+    "with slave2 stopped during the run and started after it, " + "still 10,000 everywhere once it catches up",
+    async () => {
+      const before = await inSync();
+      const done = await runLoad(10_000, 50, async () => {
+        const stopped = await call("/api/lab/nodes/slave2/stop", {});
+        expect(stopped.json.state).toBe("down");
+      });
+      expect(done.summary.ok).toBe(10_000);
+      const slave2 = done.verdict.nodes.find((node) => node.name === "slave2")!;
+      expect(slave2).toMatchObject({ state: "down", gained: null });
+      for (const node of ["master", "slave1", "slave3"]) {
+        expect(done.verdict.nodes.find((n) => n.name === node)!.gained, node).toBe(10_000);
+      }
+      // While slave2 is down, master keeps the WAL its slot still needs.
+      const [retained] = await direct<{ bytes: string }>(
+        "master",
+        "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn) AS bytes FROM pg_replication_slots WHERE " +
+          "slot_name = 'sub_slave2'",
+      );
+      expect(Number(retained!.bytes)).toBeGreaterThan(0);
+      expect((await call("/api/lab/nodes/slave2/start", {})).json.state).toBe("up");
+      await waitFor(async () => {
+        const now = await counts();
+        return Object.keys(now).every((node) => now[node]! - before[node]! === 10_000);
+      }, 60_000);
+      for (const node of FOLLOWERS) expect((await counts())[node]).toBe((await counts())["master"]);
+    },
+    120_000,
+  );
 
   it("refuses a second run while one is going, and nonsense sizes", async () => {
     expect((await call("/api/load", { requests: 0, concurrency: 50 })).status).toBe(400);

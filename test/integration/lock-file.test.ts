@@ -17,25 +17,29 @@ async function processesUsing(folder: string): Promise<string[]> {
 }
 
 describe("a lock file that names the second server's parent, on a scratch cluster", () => {
-  it("gets the second server past the PID check; the shared-memory check refuses it; nothing is left behind", async () => {
-    const masterBefore = await direct("master", "SELECT pg_postmaster_start_time()::text AS started");
-    const { status, json } = await call("/api/lab/scratch/lock-file-parent-pid", {});
-    expect(status).toBe(200);
-    const outcome = json as LockFileParentPidOutcome;
-    expect(outcome.output).not.toContain('lock file "postmaster.pid" already exists');
-    expect(outcome.output).toMatch(/FATAL: {2}pre-existing shared memory block \(key \d+, ID \d+\) is still in use/);
-    expect(outcome.output).toMatch(
-      /HINT: {2}Terminate any old server processes associated with data directory ".*scratch-\w+\/data"\./,
-    );
-    expect(outcome).toMatchObject({ pidCheckPassed: true, sharedMemoryRefused: true });
+  it(
+    "gets the second server past the PID check; " + "the shared-memory check refuses it; nothing is left behind",
+    async () => {
+      const masterBefore = await direct("master", "SELECT pg_postmaster_start_time()::text AS started");
+      const { status, json } = await call("/api/lab/scratch/lock-file-parent-pid", {});
+      expect(status).toBe(200);
+      const outcome = json as LockFileParentPidOutcome;
+      expect(outcome.output).not.toContain('lock file "postmaster.pid" already exists');
+      expect(outcome.output).toMatch(/FATAL: {2}pre-existing shared memory block \(key \d+, ID \d+\) is still in use/);
+      expect(outcome.output).toMatch(
+        /HINT: {2}Terminate any old server processes associated with data directory ".*scratch-\w+\/data"\./,
+      );
+      expect(outcome).toMatchObject({ pidCheckPassed: true, sharedMemoryRefused: true });
 
-    const folder = /A scratch cluster in (\S+)\/data, started/.exec(outcome.output)?.[1];
-    expect(folder).toBeDefined();
-    await expect(fs.access(folder!)).rejects.toThrow();
-    expect(await processesUsing(folder!)).toEqual([]);
-    // The lab's own nodes were never involved.
-    expect(await direct("master", "SELECT pg_postmaster_start_time()::text AS started")).toEqual(masterBefore);
-  }, 60_000);
+      const folder = /A scratch cluster in (\S+)\/data, started/.exec(outcome.output)?.[1];
+      expect(folder).toBeDefined();
+      await expect(fs.access(folder!)).rejects.toThrow();
+      expect(await processesUsing(folder!)).toEqual([]);
+      // The lab's own nodes were never involved.
+      expect(await direct("master", "SELECT pg_postmaster_start_time()::text AS started")).toEqual(masterBefore);
+    },
+    60_000,
+  );
 
   it("lets one demonstration finish before the next starts, so that two at once both hold", async () => {
     const answers = await Promise.all([1, 2].map(() => call("/api/lab/scratch/lock-file-parent-pid", {})));

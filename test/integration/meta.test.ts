@@ -146,46 +146,49 @@ describe("describe commands print what psql prints", () => {
 });
 
 describe("where psql 18 prints more than psql 15 (from 18's describe.c)", () => {
-  it("\\dRp+ adds `Generated columns` before `Via root`, and lists the tables with their column lists and filters", async () => {
-    const [filtered, plain] = await runMeta(await client("master"), { command: "dRp+", args: ["metatest_*"] });
-    expect(filtered).toEqual({
-      title: "Publication metatest_filtered",
-      fields: [
-        "Owner",
-        "All tables",
-        "Inserts",
-        "Updates",
-        "Deletes",
-        "Truncates",
-        "Generated columns",
-        "Via root",
-      ].map((name) => ({
-        name,
-        type: "text",
-      })),
-      rows: [["postgres", "f", "t", "t", "t", "t", "none", "f"]],
-      footers: ["Tables:", '    "public.metatest_users" (id, name) WHERE (id > 10)'],
-      showRowCount: true,
-    });
-    expect(plain?.title).toBe("Publication metatest_pub");
-    expect(await lab("master", "\\dRp+ metatest_pub")).toBe(
-      [
-        "                                    Publication metatest_pub",
-        "  Owner   | All tables | Inserts | Updates | Deletes | Truncates | Generated columns | Via root ",
-        "----------+------------+---------+---------+---------+-----------+-------------------+----------",
-        " postgres | f          | t       | t       | t       | t         | none              | f",
-        "Tables:",
-        '    "public.metatest_users"',
-        "",
-        "",
-      ].join("\n"),
-    );
-    // The footers are the same in psql 15, which knows the tables section since 15.
-    const footers = (text: string) => text.slice(text.indexOf("Tables:"));
-    expect(footers(await lab("master", "\\dRp+ metatest_filtered"))).toBe(
-      footers(await psql("master", "\\dRp+ metatest_filtered")),
-    );
-  });
+  it(
+    "\\dRp+ adds `Generated columns` before `Via root`, " + "and lists the tables with their column lists and filters",
+    async () => {
+      const [filtered, plain] = await runMeta(await client("master"), { command: "dRp+", args: ["metatest_*"] });
+      expect(filtered).toEqual({
+        title: "Publication metatest_filtered",
+        fields: [
+          "Owner",
+          "All tables",
+          "Inserts",
+          "Updates",
+          "Deletes",
+          "Truncates",
+          "Generated columns",
+          "Via root",
+        ].map((name) => ({
+          name,
+          type: "text",
+        })),
+        rows: [["postgres", "f", "t", "t", "t", "t", "none", "f"]],
+        footers: ["Tables:", '    "public.metatest_users" (id, name) WHERE (id > 10)'],
+        showRowCount: true,
+      });
+      expect(plain?.title).toBe("Publication metatest_pub");
+      expect(await lab("master", "\\dRp+ metatest_pub")).toBe(
+        [
+          "                                    Publication metatest_pub",
+          "  Owner   | All tables | Inserts | Updates | Deletes | Truncates | Generated columns | Via root ",
+          "----------+------------+---------+---------+---------+-----------+-------------------+----------",
+          " postgres | f          | t       | t       | t       | t         | none              | f",
+          "Tables:",
+          '    "public.metatest_users"',
+          "",
+          "",
+        ].join("\n"),
+      );
+      // The footers are the same in psql 15, which knows the tables section since 15.
+      const footers = (text: string) => text.slice(text.indexOf("Tables:"));
+      expect(footers(await lab("master", "\\dRp+ metatest_filtered"))).toBe(
+        footers(await psql("master", "\\dRp+ metatest_filtered")),
+      );
+    },
+  );
 
   it("\\dRp lists the same columns as \\dRp+, with the name first", async () => {
     const [list] = await runMeta(await client("master"), { command: "dRp", args: ["metatest_pub"] });
@@ -263,15 +266,18 @@ describe("where psql 18 prints more than psql 15 (from 18's describe.c)", () => 
     expect(ours).toBe(theirs.replace("Access method: heap\n", `${notNull}Access method: heap\n`));
   });
 
-  it("an x in the command shows a list expanded, as psql 18's \\dRpx does, but never a table's description", async () => {
-    const [list] = await runMeta(await client("master"), { command: "dRpx", args: ["metatest_pub"] });
-    expect(list?.expanded).toBe(true);
-    expect(formatResult(list!, { expanded: false })).toMatch(
-      /^List of publications\n-\[ RECORD 1 \]-+\+-+\nName +\| metatest_pub\n/,
-    );
-    const [table] = await runMeta(await client("master"), { command: "d+x", args: ["metatest_users"] });
-    expect(table?.expanded).toBe(false);
-  });
+  it(
+    "an x in the command shows a list expanded, " + "as psql 18's \\dRpx does, but never a table's description",
+    async () => {
+      const [list] = await runMeta(await client("master"), { command: "dRpx", args: ["metatest_pub"] });
+      expect(list?.expanded).toBe(true);
+      expect(formatResult(list!, { expanded: false })).toMatch(
+        /^List of publications\n-\[ RECORD 1 \]-+\+-+\nName +\| metatest_pub\n/,
+      );
+      const [table] = await runMeta(await client("master"), { command: "d+x", args: ["metatest_users"] });
+      expect(table?.expanded).toBe(false);
+    },
+  );
 });
 
 describe("commands psql would refuse, and commands the lab does not run", () => {

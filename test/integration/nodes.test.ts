@@ -56,7 +56,8 @@ describe("the lab's nodes through the bridge", () => {
     const running = query("slave1", "SELECT pg_sleep(10) /* killed under */");
     // Stop the node only once the statement runs on it: stopped earlier, the cell would meet a node already down.
     const active =
-      "SELECT 1 FROM pg_stat_activity WHERE query LIKE '%killed under%' AND state = 'active' AND pid <> pg_backend_pid()";
+      "SELECT 1 FROM pg_stat_activity WHERE query LIKE '%killed under%' AND state = 'active' AND pid <> " +
+      "pg_backend_pid()";
     await waitFor(async () => (await direct("slave1", active)).length === 1);
     await call("/api/lab/nodes/slave1/stop", {});
     const { error } = await running;
@@ -66,25 +67,28 @@ describe("the lab's nodes through the bridge", () => {
     expect((await query("slave1", "SELECT 1")).error).toBeUndefined();
   });
 
-  it("a node that stops answering mid-statement gets a clear error after the deadline, and the bridge goes on", async () => {
-    await query("slave3", "SELECT 1");
-    const backends = await direct<{ pid: number }>(
-      "slave3",
-      "SELECT pid FROM pg_stat_activity WHERE application_name = 'replication-lab bridge'",
-    );
-    expect(backends.length).toBeGreaterThan(0);
-    // Freeze the bridge's idle connections on slave3: the server can't even apply statement_timeout now.
-    for (const { pid } of backends) process.kill(pid, "SIGSTOP");
-    try {
-      const { error } = await query("slave3", "SELECT 1");
-      expect(error).toMatchObject({ code: "LAB03", node: "slave3" });
-      expect(error?.message).toMatch(/^node "slave3" stopped answering: no reply within \d+ s$/);
-      expect((await query("master", "SELECT 1")).error).toBeUndefined();
-    } finally {
-      for (const { pid } of backends) process.kill(pid, "SIGCONT");
-    }
-    expect((await query("slave3", "SELECT 2")).results[0]?.rows).toEqual([["2"]]);
-  });
+  it(
+    "a node that stops answering mid-statement gets a " + "clear error after the deadline, and the bridge goes on",
+    async () => {
+      await query("slave3", "SELECT 1");
+      const backends = await direct<{ pid: number }>(
+        "slave3",
+        "SELECT pid FROM pg_stat_activity WHERE application_name = 'replication-lab bridge'",
+      );
+      expect(backends.length).toBeGreaterThan(0);
+      // Freeze the bridge's idle connections on slave3: the server can't even apply statement_timeout now.
+      for (const { pid } of backends) process.kill(pid, "SIGSTOP");
+      try {
+        const { error } = await query("slave3", "SELECT 1");
+        expect(error).toMatchObject({ code: "LAB03", node: "slave3" });
+        expect(error?.message).toMatch(/^node "slave3" stopped answering: no reply within \d+ s$/);
+        expect((await query("master", "SELECT 1")).error).toBeUndefined();
+      } finally {
+        for (const { pid } of backends) process.kill(pid, "SIGCONT");
+      }
+      expect((await query("slave3", "SELECT 2")).results[0]?.rows).toEqual([["2"]]);
+    },
+  );
 
   it("streams node states as server-sent events", async () => {
     const controller = new AbortController();

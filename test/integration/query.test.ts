@@ -64,18 +64,22 @@ describe("POST /api/query against a real node", () => {
     expect(results[1]?.notices).toEqual([]);
   });
 
-  it("reports a SQL error with its SQLSTATE and a position inside the whole cell, after the results before it", async () => {
-    const sql = "SELECT 1;\nSELECT nosuch FROM pg_class;\nSELECT 3;";
-    const { results, error } = await query("master", sql);
-    expect(results).toHaveLength(1);
-    expect(error).toMatchObject({ code: "42703", message: 'column "nosuch" does not exist', node: "master" });
-    expect(sql.slice(error!.position! - 1)).toMatch(/^nosuch FROM/);
-  });
+  it(
+    "reports a SQL error with its SQLSTATE and a position inside the whole cell, " + "after the results before it",
+    async () => {
+      const sql = "SELECT 1;\nSELECT nosuch FROM pg_class;\nSELECT 3;";
+      const { results, error } = await query("master", sql);
+      expect(results).toHaveLength(1);
+      expect(error).toMatchObject({ code: "42703", message: 'column "nosuch" does not exist', node: "master" });
+      expect(sql.slice(error!.position! - 1)).toMatch(/^nosuch FROM/);
+    },
+  );
 
   it("passes detail and hint through", async () => {
     await query(
       "master",
-      "CREATE TABLE IF NOT EXISTS parent(id int PRIMARY KEY); CREATE TABLE IF NOT EXISTS child(pid int REFERENCES parent)",
+      "CREATE TABLE IF NOT EXISTS parent(id int PRIMARY KEY); CREATE TABLE IF NOT EXISTS child(pid int " +
+        "REFERENCES parent)",
     );
     const { error } = await query("master", "INSERT INTO child VALUES (99)");
     expect(error?.code).toBe("23503");

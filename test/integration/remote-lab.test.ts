@@ -36,20 +36,23 @@ describe("nodes the lab doesn't own", () => {
     }
   });
 
-  it("docker mode connects to the compose file's consecutive ports on 127.0.0.1, with the walkthrough's password", async () => {
-    // The compose file's containers keep the walkthrough's postgres/postgres; the shared test lab has a
-    // password of its own, so an embedded lab given that password stands in for them.
-    const dir = await tempDir("lab-docker");
-    cleanups.push(() => fs.rm(dir, { recursive: true, force: true }));
-    await fs.writeFile(path.join(dir, "password"), "postgres\n", { mode: 0o600 });
-    const containers = new EmbeddedLab(loadConfig({ LAB_DATA_DIR: dir, LAB_PG_PORT: String(await freeBase()) }));
-    labs.push(containers);
-    await containers.start();
-    const lab = createLab(loadConfig({ LAB_MODE: "docker", LAB_PG_PORT: String(containers.node("master").port) }));
-    labs.push(lab);
-    await lab.start();
-    expect(lab.status().nodes.map((node) => node.state)).toEqual(["up", "up", "up", "up"]);
-  });
+  it(
+    "docker mode connects to the compose file's consecutive ports on 127.0.0.1, " + "with the walkthrough's password",
+    async () => {
+      // The compose file's containers keep the walkthrough's postgres/postgres; the shared test lab has a
+      // password of its own, so an embedded lab given that password stands in for them.
+      const dir = await tempDir("lab-docker");
+      cleanups.push(() => fs.rm(dir, { recursive: true, force: true }));
+      await fs.writeFile(path.join(dir, "password"), "postgres\n", { mode: 0o600 });
+      const containers = new EmbeddedLab(loadConfig({ LAB_DATA_DIR: dir, LAB_PG_PORT: String(await freeBase()) }));
+      labs.push(containers);
+      await containers.start();
+      const lab = createLab(loadConfig({ LAB_MODE: "docker", LAB_PG_PORT: String(containers.node("master").port) }));
+      labs.push(lab);
+      await lab.start();
+      expect(lab.status().nodes.map((node) => node.state)).toEqual(["up", "up", "up", "up"]);
+    },
+  );
 
   it("reports nodes that don't answer as down, with the reason", async () => {
     const lab = createLab(loadConfig({ LAB_MODE: "docker", LAB_PG_PORT: String(await freeBase()) }));

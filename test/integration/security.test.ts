@@ -108,14 +108,17 @@ describe("the bridge refuses what doesn't come from the lab's own pages", () => 
     expect(json.error.status).toBe(404);
   });
 
-  it("serves its pages without the token: any local account can fetch them, and gets nothing to call the API with", async () => {
-    for (const path of ["/", "/lessons/05-subscriptions/", "/console/", "/no-such-page/"]) {
-      const page = await fetch(`${inject("bridgeUrl")}${path}`);
-      const html = await page.text();
-      expect(page.status, path).toBe(path === "/no-such-page/" ? 404 : 200);
-      expect(html, path).not.toContain(inject("token"));
-      expect(html, path).not.toContain('name="lab-token"');
-      expect(page.headers.get("cache-control"), path).toBe("no-store");
-    }
-  });
+  it(
+    "serves its pages without the token: any local account can fetch them, " + "and gets nothing to call the API with",
+    async () => {
+      for (const path of ["/", "/lessons/05-subscriptions/", "/console/", "/no-such-page/"]) {
+        const page = await fetch(`${inject("bridgeUrl")}${path}`);
+        const html = await page.text();
+        expect(page.status, path).toBe(path === "/no-such-page/" ? 404 : 200);
+        expect(html, path).not.toContain(inject("token"));
+        expect(html, path).not.toContain('name="lab-token"');
+        expect(page.headers.get("cache-control"), path).toBe("no-store");
+      }
+    },
+  );
 });

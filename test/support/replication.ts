@@ -16,7 +16,8 @@ export async function setUpReplicationTo(followers: readonly NodeName[]): Promis
   for (const node of NODE_NAMES) {
     const { error } = await query(
       node,
-      "CREATE TABLE users (id serial PRIMARY KEY, name text NOT NULL, email text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())",
+      "CREATE TABLE users (id serial PRIMARY KEY, name text NOT NULL, email text NOT NULL, created_at " +
+        "timestamptz NOT NULL DEFAULT now())",
     );
     expect(error).toBeUndefined();
   }

@@ -95,7 +95,8 @@ describe("psql's text for results, errors and timing", () => {
       context: "SQL function",
     };
     expect(errorText(error)).toBe(
-      'ERROR:  relation "nope" does not exist\nLINE 1: SELECT * FROM nope;\n                      ^\nHINT:  Create it first.\nCONTEXT:  SQL function\n',
+      'ERROR:  relation "nope" does not exist\nLINE 1: SELECT * FROM nope;\n                      ^\nHINT: ' +
+        " Create it first.\nCONTEXT:  SQL function\n",
     );
   });
 

@@ -97,23 +97,26 @@ describe("a data folder in the object store", () => {
     expect(await describeFolder(restored)).toEqual(expected);
   });
 
-  it("brings a folder that drifted back: changed, added, removed files, a mode, a file where a folder was", async () => {
-    const drifted = path.join(dir, "drifted");
-    await makeFolder(drifted);
-    await fs.writeFile(path.join(drifted, "base", "1", "1259"), Buffer.alloc(8192, 2));
-    await fs.writeFile(path.join(drifted, "base", "1", "16384"), "a table made later");
-    await fs.rm(path.join(drifted, "PG_VERSION"));
-    await fs.chmod(path.join(drifted, "postgresql.conf"), 0o600);
-    await fs.rm(path.join(drifted, "base", "1"), { recursive: true });
-    await fs.writeFile(path.join(drifted, "base", "1"), "not a folder");
-    await fs.mkdir(path.join(drifted, "pg_stat_tmp", "deep"), { recursive: true });
-    await fs.writeFile(path.join(drifted, "pg_stat_tmp", "deep", "x"), "x");
-    await syncDataFolder(entries, drifted, store);
-    const expected = (await describeFolder(original)).filter(
-      (line) => !line.startsWith(path.join("pg_wal", "000000010000000000000003")),
-    );
-    expect(await describeFolder(drifted)).toEqual(expected);
-  });
+  it(
+    "brings a folder that drifted back: changed, added, " + "removed files, a mode, a file where a folder was",
+    async () => {
+      const drifted = path.join(dir, "drifted");
+      await makeFolder(drifted);
+      await fs.writeFile(path.join(drifted, "base", "1", "1259"), Buffer.alloc(8192, 2));
+      await fs.writeFile(path.join(drifted, "base", "1", "16384"), "a table made later");
+      await fs.rm(path.join(drifted, "PG_VERSION"));
+      await fs.chmod(path.join(drifted, "postgresql.conf"), 0o600);
+      await fs.rm(path.join(drifted, "base", "1"), { recursive: true });
+      await fs.writeFile(path.join(drifted, "base", "1"), "not a folder");
+      await fs.mkdir(path.join(drifted, "pg_stat_tmp", "deep"), { recursive: true });
+      await fs.writeFile(path.join(drifted, "pg_stat_tmp", "deep", "x"), "x");
+      await syncDataFolder(entries, drifted, store);
+      const expected = (await describeFolder(original)).filter(
+        (line) => !line.startsWith(path.join("pg_wal", "000000010000000000000003")),
+      );
+      expect(await describeFolder(drifted)).toEqual(expected);
+    },
+  );
 
   it("refuses a list whose paths would lead out of the folder, or whose files name no SHA-256", () => {
     const file = { kind: "file", mode: 0o600, uid: 0, gid: 0, size: 1, digest: "a".repeat(64) };

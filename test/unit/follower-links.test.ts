@@ -5,18 +5,28 @@ import { judgeLink, mayCatchUp, type SubscriptionRow } from "../../server/load-r
 // Lines as PostgreSQL 18.4 wrote them in a lab node's log (default log_line_prefix '%m [%p] ').
 const CONFLICT = [
   '2026-11-26 11:45:19.544 UTC [5070] LOG:  logical replication apply worker for subscription "usersub" has started',
-  '2026-11-26 11:45:19.555 UTC [5073] LOG:  logical replication table synchronization worker for subscription "usersub", table "users" has started',
-  '2026-11-26 11:45:19.577 UTC [5073] LOG:  logical replication table synchronization worker for subscription "usersub", table "users" has finished',
+  "2026-11-26 11:45:19.555 UTC [5073] LOG:  logical replication table synchronization worker for " +
+    'subscription "usersub", table "users" has started',
+  "2026-11-26 11:45:19.577 UTC [5073] LOG:  logical replication table synchronization worker for " +
+    'subscription "usersub", table "users" has finished',
   '2026-11-26 11:46:38.530 UTC [5070] ERROR:  conflict detected on relation "public.users": conflict=insert_exists',
-  '2026-11-26 11:46:38.530 UTC [5070] DETAIL:  Key already exists in unique index "users_pkey", modified in transaction 1106.',
-  "\tKey (id)=(501); existing local row (501, x, y, 2026-11-26 11:46:38.487109+00); remote row (501, x, y, 2026-11-26 11:46:38.523645+00).",
-  '2026-11-26 11:46:38.530 UTC [5070] CONTEXT:  processing remote data for replication origin "pg_16399" during message type "INSERT" for replication target relation "public.users" in transaction 1101, finished at 0/1BF6570',
-  '2026-11-26 11:46:38.532 UTC [3658] LOG:  background worker "logical replication apply worker" (PID 5070) exited with exit code 1',
+  '2026-11-26 11:46:38.530 UTC [5070] DETAIL:  Key already exists in unique index "users_pkey", ' +
+    "modified in transaction 1106.",
+  "\tKey (id)=(501); existing local row (501, x, y, 2026-11-26 11:46:38.487109+00); remote row (501, " +
+    "x, y, 2026-11-26 11:46:38.523645+00).",
+  "2026-11-26 11:46:38.530 UTC [5070] CONTEXT:  processing remote data for replication origin " +
+    '"pg_16399" during message type "INSERT" for replication target relation "public.users" in ' +
+    "transaction 1101, finished at 0/1BF6570",
+  '2026-11-26 11:46:38.532 UTC [3658] LOG:  background worker "logical replication apply worker" (PID ' +
+    "5070) exited with exit code 1",
 ];
 const REFUSED = [
   '2026-11-26 11:52:17.419 UTC [16014] LOG:  logical replication apply worker for subscription "usersub2" has started',
-  '2026-11-26 11:52:17.433 UTC [16014] ERROR:  apply worker for subscription "usersub2" could not connect to the publisher: connection to server at "127.0.0.1", port 55520 failed: FATAL:  password authentication failed for user "postgres"',
-  '2026-11-26 11:52:17.434 UTC [14333] LOG:  background worker "logical replication apply worker" (PID 16014) exited with exit code 1',
+  '2026-11-26 11:52:17.433 UTC [16014] ERROR:  apply worker for subscription "usersub2" could not ' +
+    'connect to the publisher: connection to server at "127.0.0.1", port 55520 failed: FATAL:  password ' +
+    'authentication failed for user "postgres"',
+  '2026-11-26 11:52:17.434 UTC [14333] LOG:  background worker "logical replication apply worker" (PID ' +
+    "16014) exited with exit code 1",
 ];
 const DISABLED_ON_ERROR = [
   '2026-11-26 11:52:13.669 UTC [15887] LOG:  logical replication apply worker for subscription "usersub" has started',

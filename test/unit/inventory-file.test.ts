@@ -44,7 +44,8 @@ describe("inventory file", () => {
   it("names the line of a connection string that isn't a postgres URL, without its password", () => {
     const text = `labs:\n${lab("lab-1").replace(url("slave1", "lab-1"), "mysql://root:secret@db/x")}\n`;
     expect(refusal(text)).toBe(
-      'labs.yaml line 4: lab "lab-1"\'s slave1 must be a URL like postgres://postgres:PASSWORD@HOST:5432/replication; ' +
+      'labs.yaml line 4: lab "lab-1"\'s slave1 must be a URL like ' +
+        "postgres://postgres:PASSWORD@HOST:5432/replication; " +
         'it is "mysql://root:***@db/x".',
     );
   });

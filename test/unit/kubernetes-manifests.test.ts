@@ -144,34 +144,37 @@ describe("deploy/kubernetes manifests", () => {
     expect(manifests.find((m) => m.kind === "Secret")!["stringData"]).toEqual({ password: "password-2" });
   });
 
-  it("each lab's NetworkPolicy: in, the lab's own pods and the hub's namespace on 5432; out, its own pods and DNS", () => {
-    const policy = documents(generated().get("labs/lab-01.yaml")!).find((m) => m.kind === "NetworkPolicy")!;
-    expect(policy["spec"]).toEqual({
-      podSelector: {},
-      policyTypes: ["Ingress", "Egress"],
-      ingress: [
-        {
-          from: [
-            { podSelector: {} },
-            { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "rlab-hub" } } },
-          ],
-          ports: [{ protocol: "TCP", port: 5432 }],
-        },
-      ],
-      egress: [
-        { to: [{ podSelector: {} }], ports: [{ protocol: "TCP", port: 5432 }] },
-        {
-          to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } } }],
-          ports: [
-            { protocol: "UDP", port: 53 },
-            { protocol: "TCP", port: 53 },
-          ],
-        },
-      ],
-    });
-    const hubNamespace = documents(generated().get("hub.yaml")!).find((m) => m.kind === "Namespace")!;
-    expect(hubNamespace.metadata.name).toBe("rlab-hub");
-  });
+  it(
+    "each lab's NetworkPolicy: in, " + "the lab's own pods and the hub's namespace on 5432; out, its own pods and DNS",
+    () => {
+      const policy = documents(generated().get("labs/lab-01.yaml")!).find((m) => m.kind === "NetworkPolicy")!;
+      expect(policy["spec"]).toEqual({
+        podSelector: {},
+        policyTypes: ["Ingress", "Egress"],
+        ingress: [
+          {
+            from: [
+              { podSelector: {} },
+              { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "rlab-hub" } } },
+            ],
+            ports: [{ protocol: "TCP", port: 5432 }],
+          },
+        ],
+        egress: [
+          { to: [{ podSelector: {} }], ports: [{ protocol: "TCP", port: 5432 }] },
+          {
+            to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } } }],
+            ports: [
+              { protocol: "UDP", port: 53 },
+              { protocol: "TCP", port: 53 },
+            ],
+          },
+        ],
+      });
+      const hubNamespace = documents(generated().get("hub.yaml")!).find((m) => m.kind === "Namespace")!;
+      expect(hubNamespace.metadata.name).toBe("rlab-hub");
+    },
+  );
 
   it("the inventory lists every lab's four Service names with its password, and the hub mounts it", () => {
     const files = generated();

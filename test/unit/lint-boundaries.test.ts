@@ -43,9 +43,12 @@ describe("the import rules", () => {
   });
 
   it("let scripts/ import server/ and shared/, and the tests import anything", async () => {
-    const script = `import { startLab } from "../server/start-lab.ts";\nimport { NODE_NAMES } from "../shared/api-types.ts";`;
+    const script =
+      `import { startLab } from "../server/start-lab.ts";\n` + `import { NODE_NAMES } from "../shared/api-types.ts";`;
     expect(await restricted("scripts/example.ts", script)).toEqual([]);
-    const test = `import { startLab } from "../../server/start-lab.ts";\nimport { BENCH_TOKEN } from "../../bench/fixture.ts";`;
+    const test =
+      `import { startLab } from "../../server/start-lab.ts";\nimport { BENCH_TOKEN } from ` +
+      `"../../bench/fixture.ts";`;
     expect(await restricted("test/unit/example.ts", test)).toEqual([]);
   });
 });

@@ -40,7 +40,8 @@ describe("the load verdict's bounds on master", () => {
 
   it("says how many writes of unknown outcome were committed", () => {
     expect(verdictHeadline(verdict([master(103)], { acknowledged: 100, unknown: 5 }))).toBe(
-      "✓ Nothing lost: 100 acknowledged writes, and every node has them. Of 5 writes whose outcome was unknown, 3 were committed.",
+      "✓ Nothing lost: 100 acknowledged writes, and every node has them. Of 5 writes whose outcome was " +
+        "unknown, 3 were committed.",
     );
   });
 
@@ -48,7 +49,8 @@ describe("the load verdict's bounds on master", () => {
     const extra = verdict([master(510)], { acknowledged: 500 });
     expect(extra.outcome).toBe("extra");
     expect(verdictHeadline(extra)).toBe(
-      "✗ master gained 510 rows, more than the 500 acknowledged writes and 0 of unknown outcome: something else wrote to users during the run.",
+      "✗ master gained 510 rows, more than the 500 acknowledged writes and 0 of unknown outcome: something " +
+        "else wrote to users during the run.",
     );
   });
 });
@@ -94,7 +96,8 @@ describe("the load verdict's words about followers", () => {
     expect(unsubscribed.outcome).toBe("unreplicated");
     expect(unsubscribed.nothingLost).toBe(true);
     expect(verdictHeadline(unsubscribed)).toBe(
-      "✗ slave2 and slave3 are not subscribed to userpub, so they never received these rows: lesson 5 creates their subscriptions " +
+      "✗ slave2 and slave3 are not subscribed to userpub, so they never received these rows: lesson 5 " +
+        "creates their subscriptions " +
         "(or use “Start this lesson from a known state” at the top of lesson 6's page).",
     );
     expect(verdictNote(unsubscribed)).toBe("Nothing was lost: master and slave1 have all 500 acknowledged writes.");
@@ -107,8 +110,10 @@ describe("the load verdict's words about followers", () => {
       { publication: false },
     );
     expect(verdictHeadline(bare)).toBe(
-      "✗ slave1, slave2 and slave3 are not subscribed to userpub, so they never received these rows: master has no publication userpub either; " +
-        "lesson 4 creates it and lesson 5 the subscriptions (or use “Start this lesson from a known state” at the top of lesson 6's page).",
+      "✗ slave1, slave2 and slave3 are not subscribed to userpub, so they never received these rows: " +
+        "master has no publication userpub either; " +
+        "lesson 4 creates it and lesson 5 the subscriptions (or use “Start this lesson from a known state” " +
+        "at the top of lesson 6's page).",
     );
     expect(verdictNote(bare)).toBe("Nothing was lost: master has all 500 acknowledged writes.");
   });
@@ -120,7 +125,8 @@ describe("the load verdict's words about followers", () => {
     });
     expect(run.outcome).toBe("unreplicated");
     expect(verdictHeadline(run, (n) => n.toLocaleString("en-US"))).toBe(
-      "✗ slave2's subscription is disabled, so it did not receive these rows: ALTER SUBSCRIPTION usersub ENABLE on slave2 turns it back on " +
+      "✗ slave2's subscription is disabled, so it did not receive these rows: ALTER SUBSCRIPTION usersub " +
+        "ENABLE on slave2 turns it back on " +
         "(or use “Start this lesson from a known state” at the top of lesson 6's page).",
     );
     expect(verdictNote(run, (n) => n.toLocaleString("en-US"))).toBe(
@@ -142,12 +148,14 @@ describe("the load verdict's words about followers", () => {
     const run = verdict([master(500), caughtUp("slave1", 500), caughtUp("slave2", 500), stopped]);
     expect(run.outcome).toBe("unreplicated");
     expect(verdictHeadline(run)).toBe(
-      "✗ slave3's subscription has no apply worker running, so it stopped applying changes: its last error, below, says why " +
+      "✗ slave3's subscription has no apply worker running, so it stopped applying changes: its last " +
+        "error, below, says why " +
         "(lesson 7 shows the ways past an apply error).",
     );
     expect(verdictNote(run)).toBe("Nothing was lost: master, slave1 and slave2 have all 500 acknowledged writes.");
     expect(nodeOutcome(stopped)).toBe(
-      `499 rows behind master: subscription usersub3 has no apply worker running (4 apply errors during the run); last error: ${error}`,
+      `499 rows behind master: subscription usersub3 has no apply worker running (4 apply errors during ` +
+        `the run); last error: ${error}`,
     );
   });
 
@@ -168,9 +176,11 @@ describe("the load verdict's words about followers", () => {
     );
     expect(verdictHeadline(run)).toBe(
       "✗ slave2 is not subscribed to userpub, so it never received these rows: lesson 5 creates its subscription. " +
-        "slave3's subscription is disabled, so it did not receive these rows: ALTER SUBSCRIPTION usersub3 ENABLE on slave3 turns it back on " +
+        "slave3's subscription is disabled, so it did not receive these rows: ALTER SUBSCRIPTION usersub3 " +
+        "ENABLE on slave3 turns it back on " +
         "(or use “Start this lesson from a known state” at the top of lesson 6's page). " +
-        "slave1's subscription has no apply worker running, so it stopped applying changes: its last error, below, says why (lesson 7 shows the ways past an apply error).",
+        "slave1's subscription has no apply worker running, so it stopped applying changes: its last error, " +
+        "below, says why (lesson 7 shows the ways past an apply error).",
     );
     expect(verdictNote(run)).toBe("Nothing was lost: master has all 1000 acknowledged writes.");
   });

@@ -25,7 +25,8 @@ describe("connection placeholders in lessons", () => {
   it("become the node's address as the other nodes reach it, per lab mode", () => {
     const sql = "CREATE SUBSCRIPTION s CONNECTION '{{master}}' PUBLICATION p";
     expect(fillPlaceholders(sql, embedded)).toBe(
-      "CREATE SUBSCRIPTION s CONNECTION 'host=127.0.0.1 port=54321 user=postgres password=postgres dbname=replication' PUBLICATION p",
+      "CREATE SUBSCRIPTION s CONNECTION 'host=127.0.0.1 port=54321 user=postgres password=postgres " +
+        "dbname=replication' PUBLICATION p",
     );
     expect(fillPlaceholders(sql, docker)).toContain("'host=master port=5432 user=postgres");
   });
@@ -56,7 +57,8 @@ describe("connection placeholders with no lab: the recording's connection string
 
   it("fill them in, password masked, as the recording has them", () => {
     expect(fillPlaceholdersWith("CREATE SUBSCRIPTION s CONNECTION '{{master}}' PUBLICATION p", recorded)).toBe(
-      "CREATE SUBSCRIPTION s CONNECTION 'host=127.0.0.1 port=43384 user=postgres password=************************ dbname=replication' PUBLICATION p",
+      "CREATE SUBSCRIPTION s CONNECTION 'host=127.0.0.1 port=43384 user=postgres " +
+        "password=************************ dbname=replication' PUBLICATION p",
     );
   });
 

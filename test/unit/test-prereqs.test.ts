@@ -33,19 +33,22 @@ describe("finding the browser and psql the lab's tests need", () => {
     expect(findBrowser(machine([]))).toBeUndefined();
   });
 
-  it("never looks past a CHROMIUM_PATH that names nothing: it stops, even as root on Debian, and says to unset it", () => {
-    const found = plan(machine([CHROMIUM, PSQL, APT], { env: { CHROMIUM_PATH: "/nonexistent" } }));
-    expect(found).toEqual({
-      kind: "stop",
-      message: expect.stringContaining("CHROMIUM_PATH is /nonexistent, which is not a program this user can run."),
-    });
-    expect(found.kind === "stop" && found.message.endsWith("\n  unset CHROMIUM_PATH")).toBe(true);
-    // With no browser in the usual places either, unsetting it is not enough.
-    const bare = plan(machine([PSQL, APT], { env: { CHROMIUM_PATH: "/nonexistent" } }));
-    expect(
-      bare.kind === "stop" && bare.message.endsWith("\n  unset CHROMIUM_PATH && apt-get install -y chromium"),
-    ).toBe(true);
-  });
+  it(
+    "never looks past a CHROMIUM_PATH that names nothing: " + "it stops, even as root on Debian, and says to unset it",
+    () => {
+      const found = plan(machine([CHROMIUM, PSQL, APT], { env: { CHROMIUM_PATH: "/nonexistent" } }));
+      expect(found).toEqual({
+        kind: "stop",
+        message: expect.stringContaining("CHROMIUM_PATH is /nonexistent, which is not a program this user can run."),
+      });
+      expect(found.kind === "stop" && found.message.endsWith("\n  unset CHROMIUM_PATH")).toBe(true);
+      // With no browser in the usual places either, unsetting it is not enough.
+      const bare = plan(machine([PSQL, APT], { env: { CHROMIUM_PATH: "/nonexistent" } }));
+      expect(
+        bare.kind === "stop" && bare.message.endsWith("\n  unset CHROMIUM_PATH && apt-get install -y chromium"),
+      ).toBe(true);
+    },
+  );
 
   it("installs only what is missing, as root on Debian or Ubuntu with apt-get", () => {
     expect(plan(machine([APT]))).toEqual({ kind: "install", packages: ["chromium", "postgresql-client"] });

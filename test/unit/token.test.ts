@@ -24,7 +24,8 @@ describe("the bridge's token", () => {
     await expect(bridgeToken(dir, (text) => notes.push(text))).resolves.toBe("abcdefghijklmnopqrstuvwxyz012345");
     expect((await fs.stat(tokenFile(dir))).mode & 0o777).toBe(0o600);
     expect(notes).toEqual([
-      `the bridge's token file ${tokenFile(dir)} could be read by other users; it is now readable by you only (mode 600)`,
+      `the bridge's token file ${tokenFile(dir)} could be read by other users; it is now readable by you ` +
+        `only (mode 600)`,
     ]);
     await fs.rm(dir, { recursive: true, force: true });
   });

@@ -33,10 +33,13 @@ describe("the WAL segments a snapshot leaves out", () => {
     expect(await spare(await segment("000000020000000100000003", 0x1_03000000n))).toBe(false);
   });
 
-  it("leaves out a recycled segment (old WAL renamed to a future name) and a zero-filled preallocated one", async () => {
-    expect(await spare(await segment("000000010000000000000013", 0x0a000000n))).toBe(true);
-    expect(await spare(await segment("000000010000000000000014", 0n))).toBe(true);
-  });
+  it(
+    "leaves out a recycled segment (old WAL renamed to a future name) " + "and a zero-filled preallocated one",
+    async () => {
+      expect(await spare(await segment("000000010000000000000013", 0x0a000000n))).toBe(true);
+      expect(await spare(await segment("000000010000000000000014", 0n))).toBe(true);
+    },
+  );
 
   it("keeps what it can't judge: other files, a size no segment has, segment 0", async () => {
     expect(await spare(await segment("00000001.history", 0n, 100), 100)).toBe(false);

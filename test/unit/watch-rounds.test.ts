@@ -23,14 +23,17 @@ describe("a \\watch's rounds", () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
-  it("start every interval, counted from the start of the round before, the first one interval after the run", async () => {
-    const t0 = Date.now();
-    const { seen, round } = slowRound(300, t0);
-    const rounds = repeatRounds(round, 1000, t0);
-    await vi.advanceTimersByTimeAsync(3500);
-    rounds.stop();
-    expect(seen.starts).toEqual([1000, 2000, 3000]);
-  });
+  it(
+    "start every interval, counted from the start of the round before, " + "the first one interval after the run",
+    async () => {
+      const t0 = Date.now();
+      const { seen, round } = slowRound(300, t0);
+      const rounds = repeatRounds(round, 1000, t0);
+      await vi.advanceTimersByTimeAsync(3500);
+      rounds.stop();
+      expect(seen.starts).toEqual([1000, 2000, 3000]);
+    },
+  );
 
   it("never overlap: a round slower than the interval is followed as soon as it ends", async () => {
     const t0 = Date.now();

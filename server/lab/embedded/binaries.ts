@@ -33,7 +33,8 @@ export async function findBinaries(runAs?: RunAs, note: (text: string) => void =
     if (closed.length > 0) {
       const copy = await reachableCopy(nativeDir, runAs);
       note(
-        `the ${runAs.name ?? "postgres"} user can't pass through ${closed.join(", ")}, so it runs a copy of the PostgreSQL binaries in ${copy}`,
+        `the ${runAs.name ?? "postgres"} user can't pass through ${closed.join(", ")}, so it runs a copy of ` +
+          `the PostgreSQL binaries in ${copy}`,
       );
       return { initdb: path.join(copy, "bin", "initdb"), postgres: path.join(copy, "bin", "postgres") };
     }

@@ -81,14 +81,17 @@ export async function stopLeftoverServer(name: string, dataDir: string, note: (t
   if (owner.kind === "before-boot") {
     await fs.rm(file, { force: true });
     note(
-      `${name}: removed a postmaster.pid left from before the machine started (it named process ${owner.pid}, now another program)`,
+      `${name}: removed a postmaster.pid left from before the machine started (it named process ` +
+        `${owner.pid}, now another program)`,
     );
     return;
   }
   if (owner.kind === "stranger") {
     throw new LabError(
-      `${name}: ${file} names process ${owner.pid}, which is not a PostgreSQL server of this folder ("${owner.command}"), ` +
-        `so the lab won't signal it. If no PostgreSQL server uses this folder (a container sharing it would), the file ` +
+      `${name}: ${file} names process ${owner.pid}, which is not a PostgreSQL server of this folder ` +
+        `("${owner.command}"), ` +
+        `so the lab won't signal it. If no PostgreSQL server uses this folder (a container sharing it ` +
+        `would), the file ` +
         `was left by a crash: remove it and start again.`,
     );
   }
@@ -98,7 +101,8 @@ export async function stopLeftoverServer(name: string, dataDir: string, note: (t
     throw new LabError(`${name}: the server left running on ${dataDir} (pid ${owner.pid}) did not stop within 30 s.`);
   }
   note(
-    `${name}: stopped a server left running by an earlier start that ended without stopping it (pid ${owner.pid}, port ${owner.port})`,
+    `${name}: stopped a server left running by an earlier start that ended without stopping it (pid ` +
+      `${owner.pid}, port ${owner.port})`,
   );
 }
 

@@ -102,7 +102,8 @@ export async function checkReachable(dataDir: string, user: RunAs): Promise<void
   if (closed.length === 0) return;
   const top = closed[closed.length - 1];
   throw new LabError(
-    `The lab runs PostgreSQL as the "${user.name ?? "postgres"}" user (we are root), and that user can't reach ${dataDir}: ` +
+    `The lab runs PostgreSQL as the "${user.name ?? "postgres"}" user (we are root), and that user can't ` +
+      `reach ${dataDir}: ` +
       `${closed.join(", ")} ${closed.length === 1 ? "is" : "are"} closed to it. Either keep the lab's data ` +
       `somewhere it can reach, e.g. LAB_DATA_DIR=/var/tmp/replication-lab npm start, or open the folder ` +
       `for passing through (chmod o+x ${top}).`,

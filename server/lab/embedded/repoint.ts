@@ -73,7 +73,8 @@ export async function rewriteSubscriptions(
   for (const name of nodes) {
     const rows = await onNode(endpoint(name), "postgres", (client) =>
       client.query<SubscriptionRow>(
-        "SELECT s.subname, s.subconninfo, d.datname FROM pg_subscription s JOIN pg_database d ON d.oid = s.subdbid ORDER BY s.subname",
+        "SELECT s.subname, s.subconninfo, d.datname FROM pg_subscription s JOIN pg_database d ON d.oid = " +
+          "s.subdbid ORDER BY s.subname",
       ),
     );
     for (const row of rows.rows) {

@@ -21,7 +21,9 @@ export async function catalog(client: pg.ClientBase, text: string, values: unkno
   const named = new Map<number, string>();
   if (missing.length > 0) {
     const { rows } = await client.query<{ oid: number; name: string }>({
-      text: "SELECT oid::int AS oid, pg_catalog.format_type(oid, NULL) AS name FROM pg_catalog.pg_type WHERE oid = ANY ($1::oid[])",
+      text:
+        "SELECT oid::int AS oid, pg_catalog.format_type(oid, NULL) AS name FROM pg_catalog.pg_type WHERE oid " +
+        "= ANY ($1::oid[])",
       values: [missing.map((field) => field.dataTypeID)],
     });
     for (const row of rows) named.set(Number(row.oid), row.name);

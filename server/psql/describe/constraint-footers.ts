@@ -13,7 +13,8 @@ export async function indexes(session: Session, info: TableInfo): Promise<string
       "contype, condeferrable, condeferred, i.indisreplident, c2.reltablespace" +
       (session.version >= 180000 ? ", con.conperiod" : ", false AS conperiod") +
       "\nFROM pg_catalog.pg_class c, pg_catalog.pg_class c2, pg_catalog.pg_index i\n" +
-      "  LEFT JOIN pg_catalog.pg_constraint con ON (conrelid = i.indrelid AND conindid = i.indexrelid AND contype IN ('p','u','x'))\n" +
+      "  LEFT JOIN pg_catalog.pg_constraint con ON (conrelid = i.indrelid AND conindid = i.indexrelid AND " +
+      "contype IN ('p','u','x'))\n" +
       "WHERE c.oid = $1 AND c.oid = i.indrelid AND i.indexrelid = c2.oid\nORDER BY i.indisprimary DESC, c2.relname;",
     [info.oid],
   );
@@ -60,7 +61,8 @@ export async function foreignKeys(session: Session, info: TableInfo): Promise<st
   // Constraints defined on this table come first, then those inherited from partitioned ancestors.
   const sql = partitioned
     ? "SELECT conrelid = $1::pg_catalog.regclass AS sametable,\n       conname,\n" +
-      "       pg_catalog.pg_get_constraintdef(oid, true) AS condef,\n       conrelid::pg_catalog.regclass AS ontable\n" +
+      "       pg_catalog.pg_get_constraintdef(oid, true) AS condef,\n       conrelid::pg_catalog.regclass " +
+      "AS ontable\n" +
       "  FROM pg_catalog.pg_constraint,\n       pg_catalog.pg_partition_ancestors($1)\n" +
       " WHERE conrelid = relid AND contype = 'f' AND conparentid = 0\nORDER BY sametable DESC, conname;"
     : "SELECT true as sametable, conname,\n  pg_catalog.pg_get_constraintdef(r.oid, true) as condef,\n" +
@@ -83,11 +85,13 @@ export async function foreignKeys(session: Session, info: TableInfo): Promise<st
 export async function referencedBy(session: Session, info: TableInfo): Promise<string[]> {
   const sql =
     session.version >= 120000
-      ? "SELECT conname, conrelid::pg_catalog.regclass AS ontable,\n       pg_catalog.pg_get_constraintdef(oid, true) AS condef\n" +
+      ? "SELECT conname, conrelid::pg_catalog.regclass AS ontable,\n       " +
+        "pg_catalog.pg_get_constraintdef(oid, true) AS condef\n" +
         "  FROM pg_catalog.pg_constraint c\n WHERE confrelid IN (SELECT pg_catalog.pg_partition_ancestors($1)\n" +
         "                     UNION ALL VALUES ($1::pg_catalog.regclass))\n" +
         "       AND contype = 'f' AND conparentid = 0\nORDER BY conname;"
-      : "SELECT conname, conrelid::pg_catalog.regclass AS ontable,\n       pg_catalog.pg_get_constraintdef(oid, true) AS condef\n" +
+      : "SELECT conname, conrelid::pg_catalog.regclass AS ontable,\n       " +
+        "pg_catalog.pg_get_constraintdef(oid, true) AS condef\n" +
         "  FROM pg_catalog.pg_constraint\n WHERE confrelid = $1 AND contype = 'f'\nORDER BY conname;";
   const { rows } = await catalog(session.client, sql, [info.oid]);
   if (rows.length === 0) return [];

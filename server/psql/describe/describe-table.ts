@@ -75,7 +75,8 @@ async function describeRelation(
     if (session.version >= 110000) {
       add(
         "isKey",
-        `CASE WHEN a.attnum <= (SELECT i.indnkeyatts FROM pg_catalog.pg_index i WHERE i.indexrelid = ${relation}) THEN 'yes' ELSE 'no' END AS is_key`,
+        `CASE WHEN a.attnum <= (SELECT i.indnkeyatts FROM pg_catalog.pg_index i WHERE i.indexrelid = ` +
+          `${relation}) THEN 'yes' ELSE 'no' END AS is_key`,
       );
       headers.push("Key?");
     }
@@ -85,7 +86,9 @@ async function describeRelation(
   if (kind === "f") {
     add(
       "fdwOptions",
-      "CASE WHEN attfdwoptions IS NULL THEN '' ELSE   '(' || pg_catalog.array_to_string(ARRAY(SELECT pg_catalog.quote_ident(option_name) || ' ' || pg_catalog.quote_literal(option_value)  FROM   pg_catalog.pg_options_to_table(attfdwoptions)), ', ') || ')' END AS attfdwoptions",
+      "CASE WHEN attfdwoptions IS NULL THEN '' ELSE   '(' || pg_catalog.array_to_string(ARRAY(SELECT " +
+        "pg_catalog.quote_ident(option_name) || ' ' || pg_catalog.quote_literal(option_value)  FROM   " +
+        "pg_catalog.pg_options_to_table(attfdwoptions)), ', ') || ')' END AS attfdwoptions",
     );
     headers.push("FDW options");
   }
@@ -187,12 +190,14 @@ async function tableInfo(
   verbose: boolean,
 ): Promise<TableInfo> {
   const options = verbose
-    ? "pg_catalog.array_to_string(c.reloptions || array(select 'toast.' || x from pg_catalog.unnest(tc.reloptions) x), ', ')\n"
+    ? "pg_catalog.array_to_string(c.reloptions || array(select 'toast.' || x from " +
+      "pg_catalog.unnest(tc.reloptions) x), ', ')\n"
     : "''";
   const since12 = session.version >= 120000;
   const { rows } = await catalog(
     session.client,
-    "SELECT c.relchecks, c.relkind, c.relhasindex, c.relhasrules, c.relhastriggers, c.relrowsecurity, c.relforcerowsecurity, " +
+    "SELECT c.relchecks, c.relkind, c.relhasindex, c.relhasrules, c.relhastriggers, c.relrowsecurity, " +
+      "c.relforcerowsecurity, " +
       `${since12 ? "false AS relhasoids" : "c.relhasoids"}, c.relispartition, ${options}, c.reltablespace, ` +
       "CASE WHEN c.reloftype = 0 THEN '' ELSE c.reloftype::pg_catalog.regtype::pg_catalog.text END, " +
       `c.relpersistence, c.relreplident${since12 ? ", am.amname" : ""}\nFROM pg_catalog.pg_class c\n ` +

@@ -32,7 +32,8 @@ export async function partitionKey(session: Session, info: TableInfo): Promise<s
 export async function owningTable(session: Session, info: TableInfo): Promise<string[]> {
   const { rows } = await catalog(
     session.client,
-    "SELECT n.nspname, c.relname\nFROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace\n" +
+    "SELECT n.nspname, c.relname\nFROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = " +
+      "c.relnamespace\n" +
       "WHERE reltoastrelid = $1;",
     [info.oid],
   );
@@ -59,7 +60,8 @@ export async function children(session: Session, info: TableInfo, verbose: boole
       (session.version >= 140000 ? " inhdetachpending," : " false AS inhdetachpending,") +
       " pg_catalog.pg_get_expr(c.relpartbound, c.oid)\nFROM pg_catalog.pg_class c, pg_catalog.pg_inherits i\n" +
       "WHERE c.oid = i.inhrelid AND i.inhparent = $1\n" +
-      "ORDER BY pg_catalog.pg_get_expr(c.relpartbound, c.oid) = 'DEFAULT', c.oid::pg_catalog.regclass::pg_catalog.text;",
+      "ORDER BY pg_catalog.pg_get_expr(c.relpartbound, c.oid) = 'DEFAULT', " +
+      "c.oid::pg_catalog.regclass::pg_catalog.text;",
     [info.oid],
   );
   const partitioned = info.kind === "p" || info.kind === "I";

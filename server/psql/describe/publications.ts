@@ -43,7 +43,8 @@ export async function describePublications(session: Session, pattern: string | u
   const params = new Params();
   const where = await patternConditions(pattern, { name: "pubname", maxParts: 1 }, params, session.database);
   const sql =
-    "SELECT oid, pubname,\n  pg_catalog.pg_get_userbyid(pubowner) AS owner,\n  puballtables, pubinsert, pubupdate, pubdelete" +
+    "SELECT oid, pubname,\n  pg_catalog.pg_get_userbyid(pubowner) AS owner,\n  puballtables, pubinsert, " +
+    "pubupdate, pubdelete" +
     (hasTruncate ? ", pubtruncate" : ", false AS pubtruncate") +
     (hasGeneratedColumns ? `, ${GENERATED_COLUMNS} AS "Generated columns"\n` : ", 'none' AS pubgencols") +
     (hasViaRoot ? ", pubviaroot" : ", false AS pubviaroot") +
@@ -112,7 +113,8 @@ async function publicationFooters(session: Session, publicationOid: string): Pro
   if (version >= 150000) {
     const schemas = await catalog(
       client,
-      "SELECT n.nspname\nFROM pg_catalog.pg_namespace n\n     JOIN pg_catalog.pg_publication_namespace pn ON n.oid = pn.pnnspid\n" +
+      "SELECT n.nspname\nFROM pg_catalog.pg_namespace n\n     JOIN pg_catalog.pg_publication_namespace pn " +
+        "ON n.oid = pn.pnnspid\n" +
         "WHERE pn.pnpubid = $1\nORDER BY 1",
       [publicationOid],
     );

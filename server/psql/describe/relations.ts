@@ -29,8 +29,10 @@ export async function listRelations(
   const columns = [
     `n.nspname as "Schema"`,
     `c.relname as "Name"`,
-    "CASE c.relkind WHEN 'r' THEN 'table' WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' WHEN 'i' THEN 'index'" +
-      " WHEN 'S' THEN 'sequence' WHEN 't' THEN 'TOAST table' WHEN 'f' THEN 'foreign table' WHEN 'p' THEN 'partitioned table'" +
+    "CASE c.relkind WHEN 'r' THEN 'table' WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' WHEN " +
+      "'i' THEN 'index'" +
+      " WHEN 'S' THEN 'sequence' WHEN 't' THEN 'TOAST table' WHEN 'f' THEN 'foreign table' WHEN 'p' THEN " +
+      "'partitioned table'" +
       ` WHEN 'I' THEN 'partitioned index' END as "Type"`,
     `pg_catalog.pg_get_userbyid(c.relowner) as "Owner"`,
   ];
@@ -38,7 +40,8 @@ export async function listRelations(
   const withAccessMethod = session.version >= 120000 && (shows("t") || shows("m") || shows("i"));
   if (verbose) {
     columns.push(
-      `CASE c.relpersistence WHEN 'p' THEN 'permanent' WHEN 't' THEN 'temporary' WHEN 'u' THEN 'unlogged' END as "Persistence"`,
+      `CASE c.relpersistence WHEN 'p' THEN 'permanent' WHEN 't' THEN 'temporary' WHEN 'u' THEN 'unlogged' ` +
+        `END as "Persistence"`,
     );
     if (withAccessMethod) columns.push(`am.amname as "Access method"`);
     columns.push(
@@ -47,11 +50,14 @@ export async function listRelations(
     );
   }
 
-  let sql = `SELECT ${columns.join(",\n  ")}\nFROM pg_catalog.pg_class c\n     LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace`;
+  let sql =
+    `SELECT ${columns.join(",\n  ")}\nFROM pg_catalog.pg_class c\n     LEFT JOIN pg_catalog.pg_namespace ` +
+    `n ON n.oid = c.relnamespace`;
   if (withAccessMethod) sql += "\n     LEFT JOIN pg_catalog.pg_am am ON am.oid = c.relam";
   if (shows("i")) {
     sql +=
-      "\n     LEFT JOIN pg_catalog.pg_index i ON i.indexrelid = c.oid\n     LEFT JOIN pg_catalog.pg_class c2 ON i.indrelid = c2.oid";
+      "\n     LEFT JOIN pg_catalog.pg_index i ON i.indexrelid = c.oid\n     LEFT JOIN pg_catalog.pg_class " +
+      "c2 ON i.indrelid = c2.oid";
   }
   const relkinds: string[] = [];
   if (shows("t")) {

@@ -7,8 +7,10 @@ export async function policies(session: Session, info: TableInfo): Promise<strin
   const { rows } = await catalog(
     session.client,
     "SELECT pol.polname, pol.polpermissive,\n" +
-      "  CASE WHEN pol.polroles = '{0}' THEN NULL ELSE pg_catalog.array_to_string(array(select rolname from pg_catalog.pg_roles where oid = any (pol.polroles) order by 1),',') END,\n" +
-      "  pg_catalog.pg_get_expr(pol.polqual, pol.polrelid),\n  pg_catalog.pg_get_expr(pol.polwithcheck, pol.polrelid),\n" +
+      "  CASE WHEN pol.polroles = '{0}' THEN NULL ELSE pg_catalog.array_to_string(array(select rolname " +
+      "from pg_catalog.pg_roles where oid = any (pol.polroles) order by 1),',') END,\n" +
+      "  pg_catalog.pg_get_expr(pol.polqual, pol.polrelid),\n  pg_catalog.pg_get_expr(pol.polwithcheck, " +
+      "pol.polrelid),\n" +
       "  CASE pol.polcmd\n    WHEN 'r' THEN 'SELECT'\n    WHEN 'a' THEN 'INSERT'\n    WHEN 'w' THEN 'UPDATE'\n" +
       "    WHEN 'd' THEN 'DELETE'\n    END AS cmd\nFROM pg_catalog.pg_policy pol\nWHERE pol.polrelid = $1 ORDER BY 1;",
     [info.oid],

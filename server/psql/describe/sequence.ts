@@ -7,7 +7,8 @@ import type { MetaOutput, Session } from "./session.ts";
 export async function describeSequence(session: Session, info: TableInfo): Promise<MetaOutput> {
   const { fields, rows } = await catalog(
     session.client,
-    `SELECT pg_catalog.format_type(seqtypid, NULL) AS "Type",\n       seqstart AS "Start",\n       seqmin AS "Minimum",\n` +
+    `SELECT pg_catalog.format_type(seqtypid, NULL) AS "Type",\n       seqstart AS "Start",\n       ` +
+      `seqmin AS "Minimum",\n` +
       `       seqmax AS "Maximum",\n       seqincrement AS "Increment",\n` +
       `       CASE WHEN seqcycle THEN 'yes' ELSE 'no' END AS "Cycles?",\n       seqcache AS "Cache"\n` +
       "FROM pg_catalog.pg_sequence\nWHERE seqrelid = $1;",

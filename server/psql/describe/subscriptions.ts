@@ -25,7 +25,8 @@ export async function describeSubscriptions(
       columns.push(`subbinary AS "Binary"`);
       columns.push(
         version >= 160000
-          ? `(CASE substream\n    WHEN 'f' THEN 'off'\n    WHEN 't' THEN 'on'\n    WHEN 'p' THEN 'parallel'\n   END) AS "Streaming"`
+          ? `(CASE substream\n    WHEN 'f' THEN 'off'\n    WHEN 't' THEN 'on'\n    WHEN 'p' THEN 'parallel'\n   ` +
+              `END) AS "Streaming"`
           : `substream AS "Streaming"`,
       );
     }

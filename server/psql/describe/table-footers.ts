@@ -48,14 +48,18 @@ export async function tableFooters(session: Session, info: TableInfo, verbose: b
 async function statistics(session: Session, info: TableInfo): Promise<string[]> {
   const since14 = session.version >= 140000;
   const sql = since14
-    ? "SELECT oid, stxrelid::pg_catalog.regclass, stxnamespace::pg_catalog.regnamespace::pg_catalog.text AS nsp, stxname,\n" +
+    ? "SELECT oid, stxrelid::pg_catalog.regclass, stxnamespace::pg_catalog.regnamespace::pg_catalog.text " +
+      "AS nsp, stxname,\n" +
       "pg_catalog.pg_get_statisticsobjdef_columns(oid) AS columns,\n  'd' = any(stxkind) AS ndist_enabled,\n" +
       "  'f' = any(stxkind) AS deps_enabled,\n  'm' = any(stxkind) AS mcv_enabled,\nstxstattarget\n" +
       "FROM pg_catalog.pg_statistic_ext\nWHERE stxrelid = $1\nORDER BY nsp, stxname;"
     : "SELECT oid, stxrelid::pg_catalog.regclass, stxnamespace::pg_catalog.regnamespace AS nsp, stxname,\n" +
-      "  (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(attname),', ')\n   FROM pg_catalog.unnest(stxkeys) s(attnum)\n" +
-      "   JOIN pg_catalog.pg_attribute a ON (stxrelid = a.attrelid AND\n        a.attnum = s.attnum AND NOT attisdropped)) AS columns,\n" +
-      "  'd' = any(stxkind) AS ndist_enabled,\n  'f' = any(stxkind) AS deps_enabled,\n  'm' = any(stxkind) AS mcv_enabled,\n" +
+      "  (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(attname),', ')\n   FROM " +
+      "pg_catalog.unnest(stxkeys) s(attnum)\n" +
+      "   JOIN pg_catalog.pg_attribute a ON (stxrelid = a.attrelid AND\n        a.attnum = s.attnum AND " +
+      "NOT attisdropped)) AS columns,\n" +
+      "  'd' = any(stxkind) AS ndist_enabled,\n  'f' = any(stxkind) AS deps_enabled,\n  'm' = any(stxkind) " +
+      "AS mcv_enabled,\n" +
       (session.version >= 130000 ? "  stxstattarget\n" : "  -1 AS stxstattarget\n") +
       "FROM pg_catalog.pg_statistic_ext\nWHERE stxrelid = $1\nORDER BY 1;";
   const { rows } = await catalog(session.client, sql, [info.oid]);
@@ -131,7 +135,8 @@ async function viewDefinition(session: Session, info: TableInfo): Promise<string
 async function foreignServer(session: Session, info: TableInfo): Promise<string[]> {
   const { rows } = await catalog(
     session.client,
-    "SELECT s.srvname,\n  pg_catalog.array_to_string(ARRAY(\n    SELECT pg_catalog.quote_ident(option_name) || ' ' || pg_catalog.quote_literal(option_value)\n" +
+    "SELECT s.srvname,\n  pg_catalog.array_to_string(ARRAY(\n    SELECT " +
+      "pg_catalog.quote_ident(option_name) || ' ' || pg_catalog.quote_literal(option_value)\n" +
       "    FROM pg_catalog.pg_options_to_table(ftoptions)),  ', ')\nFROM pg_catalog.pg_foreign_table f,\n" +
       "     pg_catalog.pg_foreign_server s\nWHERE f.ftrelid = $1 AND s.oid = f.ftserver;",
     [info.oid],

@@ -50,7 +50,8 @@ export class LabActionElement extends HTMLElement {
         const met = lockFileParentPidMet(answer);
         status.textContent = met
           ? "✓ The PID check let it through; the shared-memory check refused it. The scratch cluster is gone."
-          : `✗ Not what the lesson says: the PID check ${answer.pidCheckPassed ? "passed" : "refused it"}, the shared-memory check ${answer.sharedMemoryRefused ? "refused it" : "did not"}.`;
+          : `✗ Not what the lesson says: the PID check ${answer.pidCheckPassed ? "passed" : "refused it"}, the ` +
+            `shared-memory check ${answer.sharedMemoryRefused ? "refused it" : "did not"}.`;
         this.dataset["met"] = String(met);
         return met;
       }

@@ -383,7 +383,8 @@ export class SqlCellElement extends HTMLElement implements NotebookCell {
     const message = el(
       "div",
       "cell-offline",
-      "The lab is not reachable from this page. Start it with npm start and open the address it prints; then run this cell again.",
+      "The lab is not reachable from this page. Start it with npm start and open the address it prints; " +
+        "then run this cell again.",
     );
     this.output.querySelector(".cell-offline")?.remove();
     // A recorded answer stays: it is still worth reading.

@@ -28,7 +28,10 @@ export function verdictBanner(
     return banner;
   }
   const banner = el("div", "cell-verdict cell-verdict--missed");
-  banner.textContent = `✗ Not what the lesson expects: ${failed.map(({ node, verdict }) => (responses.length > 1 ? `${node} ${verdict.reason}` : verdict.reason)).join("; ")}.`;
+  const reasons = failed.map(({ node, verdict }) =>
+    responses.length > 1 ? `${node} ${verdict.reason}` : verdict.reason,
+  );
+  banner.textContent = `✗ Not what the lesson expects: ${reasons.join("; ")}.`;
   // A node that is down explains itself; otherwise the likely cause is the lab's state, not the SQL.
   const bridgeTrouble = responses.some((response) => response.error?.code.startsWith("LAB"));
   if (!bridgeTrouble) {
@@ -36,7 +39,8 @@ export function verdictBanner(
       el(
         "div",
         "cell-verdict__hint",
-        "Cells build on the ones before them: if some ran twice or out of order, the lab is not in the state this cell expects.",
+        "Cells build on the ones before them: if some ran twice or out of order, the lab is not in the state " +
+          "this cell expects.",
       ),
     );
   }

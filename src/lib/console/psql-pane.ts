@@ -104,7 +104,8 @@ export class PsqlPane {
     this.prompt = null;
     if (!this.toldDropped) {
       this.print(
-        `\n[No connection to the lab: is npm start still running? If it was restarted, reload the page. Trying again in ${Math.round(retryMs / 1000)} s.]\n`,
+        `\n[No connection to the lab: is npm start still running? If it was restarted, reload the page. ` +
+          `Trying again in ${Math.round(retryMs / 1000)} s.]\n`,
       );
     }
     this.toldDropped = true;

@@ -64,6 +64,12 @@ function listed(items: readonly string[]): string {
   return `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
 }
 
+/** The subject of a sentence that says the nodes lack something: "no node", "slave1" or "neither a nor b". */
+function noneOf(nodes: readonly string[]): string {
+  if (nodes.length === 4) return "no node";
+  return nodes.length === 1 ? `${nodes[0]}` : `neither ${nodes.join(" nor ")}`;
+}
+
 function quoted(names: readonly string[]): string {
   return listed(names.map((name) => `"${name}"`));
 }
@@ -88,7 +94,11 @@ export function describeCheck(check: StateCheck): string {
       return `${where} has the table ${check.table}${extra}${without}`;
     }
     case "no-table":
-      return `${check.nodes.length === 4 ? "no node" : check.nodes.length === 1 ? check.nodes[0] : `neither ${check.nodes.join(" nor ")}`} has ${check.nodes.length === 1 ? "no " : ""}${check.tables.length === 1 ? "table" : "tables"} ${listed(check.tables)}`;
+      return (
+        `${noneOf(check.nodes)} ` +
+        `has ${check.nodes.length === 1 ? "no " : ""}${check.tables.length === 1 ? "table" : "tables"} ` +
+        `${listed(check.tables)}`
+      );
     case "rows":
       return `${check.node}'s users holds ${check.count} row${check.count === 1 ? "" : "s"}`;
     case "counts-equal":
@@ -100,7 +110,10 @@ export function describeCheck(check: StateCheck): string {
         ? "master has no publication"
         : `master has no publication but ${quoted(check.names)}`;
     case "subscription":
-      return `${check.node} subscribes to ${check.publication} (subscription ${check.name}, slot ${check.slot}), and its worker runs`;
+      return (
+        `${check.node} subscribes to ${check.publication} (subscription ${check.name}, slot ${check.slot}), ` +
+        `and its worker runs`
+      );
     case "only-subscriptions":
       return check.names.length === 0
         ? `${check.node} has no subscription`
@@ -142,11 +155,17 @@ function publicationOff(
 ): string | null {
   if (!found) return `master has no publication ${check.name}`;
   if (!sameSet(found.tables, check.tables)) {
-    return `${check.name} publishes ${found.tables.length ? listed(found.tables) : "no table"}, not ${listed(check.tables)}`;
+    return (
+      `${check.name} publishes ${found.tables.length ? listed(found.tables) : "no table"}, not ` +
+      `${listed(check.tables)}`
+    );
   }
   const actions = (Object.keys(found.publish) as PublishAction[]).filter((action) => found.publish[action]);
   if (!sameSet(actions, check.publish))
-    return `${check.name} publishes ${actions.length ? actions.join(", ") : "no action"}, not ${check.publish.join(", ")}`;
+    return (
+      `${check.name} publishes ${actions.length ? actions.join(", ") : "no action"}, not ` +
+      `${check.publish.join(", ")}`
+    );
   return null;
 }
 
@@ -187,7 +206,10 @@ function judgeOn(check: StateCheck, node: NodeName, facts: NodeFacts): string | 
       if (!sameSet(found.publications, [check.publication]))
         return `${node}'s ${check.name} subscribes to ${quoted(found.publications)}, not "${check.publication}"`;
       if (found.slot !== check.slot)
-        return `${node}'s ${check.name} uses ${found.slot === null ? "no slot" : `the slot ${found.slot}`}, not ${check.slot}`;
+        return (
+          `${node}'s ${check.name} uses ${found.slot === null ? "no slot" : `the slot ${found.slot}`}, not ` +
+          `${check.slot}`
+        );
       if (!found.enabled) return `${node}'s ${check.name} is disabled`;
       return found.workerRunning
         ? null

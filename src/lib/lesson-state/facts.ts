@@ -56,11 +56,14 @@ export const FACTS_SQL = `SELECT json_build_object(
       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')),
   'users', CASE WHEN to_regclass('public.users') IS NOT NULL
-      THEN (xpath('/row/n/text()', query_to_xml('SELECT count(*) AS n FROM public.users', false, true, '')))[1]::text::bigint END,
+      THEN (xpath('/row/n/text()', query_to_xml('SELECT count(*) AS n FROM public.users', false, true, '')))[1]
+        ::text::bigint END,
   'publications', (SELECT coalesce(json_agg(json_build_object(
         'name', p.pubname,
-        'tables', (SELECT coalesce(json_agg(t.tablename ORDER BY t.tablename), '[]') FROM pg_publication_tables t WHERE t.pubname = p.pubname),
-        'publish', json_build_object('insert', p.pubinsert, 'update', p.pubupdate, 'delete', p.pubdelete, 'truncate', p.pubtruncate))
+        'tables', (SELECT coalesce(json_agg(t.tablename ORDER BY t.tablename), '[]')
+          FROM pg_publication_tables t WHERE t.pubname = p.pubname),
+        'publish', json_build_object('insert', p.pubinsert, 'update', p.pubupdate, 'delete', p.pubdelete,
+          'truncate', p.pubtruncate))
         ORDER BY p.pubname), '[]') FROM pg_publication p),
   'subscriptions', (SELECT coalesce(json_agg(json_build_object(
         'name', s.subname, 'enabled', s.subenabled, 'publications', s.subpublications, 'slot', s.subslotname,
@@ -71,7 +74,8 @@ export const FACTS_SQL = `SELECT json_build_object(
       FROM pg_subscription s WHERE s.subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())),
   'slots', (SELECT coalesce(json_agg(json_build_object('name', slot_name, 'active', active, 'walStatus', wal_status)
         ORDER BY slot_name), '[]') FROM pg_replication_slots),
-  'settings', (SELECT json_object_agg(name, json_build_object('value', current_setting(name), 'pendingRestart', pending_restart))
+  'settings', (SELECT json_object_agg(name,
+        json_build_object('value', current_setting(name), 'pendingRestart', pending_restart))
       FROM pg_settings WHERE name IN (${WATCHED_SETTINGS.map((name) => `'${name}'`).join(", ")})),
   'roles', (SELECT coalesce(json_agg(rolname ORDER BY rolname), '[]') FROM pg_roles
       WHERE rolname !~ '^pg_' AND rolname <> current_user AND NOT rolsuper),

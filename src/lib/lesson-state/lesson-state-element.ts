@@ -188,7 +188,9 @@ export class LessonStateElement extends HTMLElement {
             : "✓ the lesson is under way: its cells have changed what it started from.";
     } else {
       section.dataset["verdict"] = "off";
-      verdict.textContent = `✗ ${blocking.length} of ${start.length} checks are off: ${blocking.map((result) => result.off).join("; ")}.`;
+      verdict.textContent =
+        `✗ ${blocking.length} of ${start.length} checks are off: ` +
+        `${blocking.map((result) => result.off).join("; ")}.`;
       if (details && !details.open) {
         details.open = true;
         details.dataset["opened"] = "auto";

@@ -67,7 +67,9 @@ class LoadRunElement extends HTMLElement {
       const { done, total, rate, errors } = state.progress;
       bar.max = total;
       bar.value = done;
-      status.textContent = `${done.toLocaleString("en-US")} of ${total.toLocaleString("en-US")} requests · ${rate.toLocaleString("en-US")}/s · ${errors} errors`;
+      status.textContent =
+        `${done.toLocaleString("en-US")} of ${total.toLocaleString("en-US")} requests · ` +
+        `${rate.toLocaleString("en-US")}/s · ${errors} errors`;
       this.querySelector<HTMLElement>(".load-run__summary")!.hidden = true;
       this.querySelector<HTMLElement>(".load-run__verdict")!.hidden = true;
     } else if (state.phase === "verifying") {
