@@ -273,6 +273,11 @@ export interface LoadVerdict {
 
 export type LoadState =
   | { phase: "idle" }
+  /**
+   * Workshop mode: waiting for one of the hub's load slots (at most K runs at once across every lab); `place` is
+   * this run's place in line, 1 being next.
+   */
+  | { phase: "queued"; request: LoadRequest; place: number }
   | { phase: "running"; request: LoadRequest; progress: LoadProgress; startedAt: number }
   | { phase: "verifying"; request: LoadRequest; summary: LoadSummary }
   | { phase: "done"; request: LoadRequest; summary: LoadSummary; verdict: LoadVerdict }

@@ -9,6 +9,7 @@ import QRCode from "qrcode";
 import { buildSiteIfNeeded } from "../build-site.ts";
 import { loadConfig, PROJECT_ROOT } from "../config.ts";
 import { CliError, DomainError, oneLine } from "../errors.ts";
+import { DEFAULT_LOAD_SLOTS } from "./lab-apps.ts";
 import { LocalProvider } from "./provision/local.ts";
 import { serveHub } from "./serve.ts";
 
@@ -22,10 +23,12 @@ export interface WorkshopArgs {
   pool: number;
   tls?: { certFile: string; keyFile: string } | undefined;
   joinCodeMinutes: number;
+  loadSlots: number;
 }
 
 const USAGE = `npm run workshop -- [--listen ADDRESS[:PORT]] [--public-host NAME|URL ...] [--labs N] [--pool N]
-                        [--tls-cert FILE --tls-key FILE] [--join-minutes N]`;
+                        [--tls-cert FILE --tls-key FILE] [--join-minutes N]
+                        [--load-slots N]`;
 
 function whole(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
   if (raw === undefined) return fallback;
@@ -49,6 +52,7 @@ export function parseWorkshopArgs(argv: string[]): WorkshopArgs {
         "tls-cert": { type: "string" },
         "tls-key": { type: "string" },
         "join-minutes": { type: "string" },
+        "load-slots": { type: "string" },
       },
       strict: true,
     }).values;
@@ -73,6 +77,7 @@ export function parseWorkshopArgs(argv: string[]): WorkshopArgs {
     pool: whole("pool", parsed.pool, 3, 0, 100),
     tls,
     joinCodeMinutes: whole("join-minutes", parsed["join-minutes"], 240, 1, 10_080),
+    loadSlots: whole("load-slots", parsed["load-slots"], DEFAULT_LOAD_SLOTS, 1, 64),
   };
 }
 

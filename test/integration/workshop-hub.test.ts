@@ -3,80 +3,18 @@
 // folder, after which a cookie still reaches the same lab and its data.
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs/promises";
-import http from "node:http";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import WebSocket from "ws";
 import { PROJECT_ROOT } from "../../server/config.ts";
 import { serveHub, type RunningHub } from "../../server/workshop/serve.ts";
 import { launch } from "../support/browser.ts";
 import { tempDir } from "../support/temp-dir.ts";
+import { join, request, sql, type Attendee } from "../support/hub-client.ts";
 import { localProvider } from "../support/workshop-labs.ts";
 
 const PASSPHRASE = "amber-basin-cedar-delta-42";
 let dir: string;
 let hub: RunningHub;
-
-interface Answer {
-  status: number;
-  json: any;
-  headers: http.IncomingHttpHeaders;
-}
-
-/** A request to the hub as a browser on the instructor's machine makes it, unless `headers` says otherwise. */
-function request(
-  port: number,
-  options: { path: string; method?: string; body?: unknown; headers?: Record<string, string | undefined> },
-): Promise<Answer> {
-  const origin = `http://127.0.0.1:${port}`;
-  const headers: Record<string, string> = { Host: `127.0.0.1:${port}`, Origin: origin };
-  if (options.body !== undefined) headers["Content-Type"] = "application/json";
-  for (const [name, value] of Object.entries(options.headers ?? {})) {
-    if (value === undefined) delete headers[name];
-    else headers[name] = value;
-  }
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      { host: "127.0.0.1", port, path: options.path, method: options.method ?? "GET", headers },
-      (res) => {
-        let text = "";
-        res.on("data", (chunk) => (text += chunk));
-        res.on("end", () => {
-          let json: any = null;
-          try {
-            json = JSON.parse(text);
-          } catch {}
-          resolve({ status: res.statusCode ?? 0, json, headers: res.headers });
-        });
-      },
-    );
-    req.on("error", reject);
-    req.end(options.body === undefined ? undefined : JSON.stringify(options.body));
-  });
-}
-
-interface Attendee {
-  cookie: string;
-  csrf: string;
-  lab: string;
-  rejoin: string;
-}
-
-async function join(port: number, code: string, name: string): Promise<Attendee> {
-  const answer = await request(port, { path: "/workshop/join", method: "POST", body: { code, name } });
-  expect(answer.status, JSON.stringify(answer.json)).toBe(200);
-  const setCookie = answer.headers["set-cookie"]?.[0] ?? "";
-  return { cookie: setCookie.split(";")[0]!, ...answer.json };
-}
-
-/** A cell as the attendee's page runs it: session cookie, CSRF token as its Bearer token, own origin. */
-function sql(port: number, who: Attendee, text: string, headers: Record<string, string | undefined> = {}) {
-  return request(port, {
-    path: "/api/query",
-    method: "POST",
-    body: { node: "master", sql: text },
-    headers: { Cookie: who.cookie, Authorization: `Bearer ${who.csrf}`, ...headers },
-  });
-}
 
 async function startHub(workshopDir: string): Promise<RunningHub> {
   return serveHub({

@@ -1,0 +1,123 @@
+// Workshop mode's fair use, on a hub with three real labs: load runs share the hub's slots (at most K at once,
+// the rest wait in line, each told its place), and every run's verdict still holds when its turn comes.
+import fs from "node:fs/promises";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { NODE_NAMES, type LabStatus, type LoadState } from "../../shared/api-types.ts";
+import { serveHub, type RunningHub } from "../../server/workshop/serve.ts";
+import { waitFor } from "../support/bridge.ts";
+import { join, labCall, type Attendee } from "../support/hub-client.ts";
+import { tempDir } from "../support/temp-dir.ts";
+import { localProvider } from "../support/workshop-labs.ts";
+
+const REQUESTS = 1500;
+let dir: string;
+let hub: RunningHub;
+let attendees: Attendee[];
+
+async function cell(who: Attendee, node: string, text: string): Promise<void> {
+  const answer = await labCall(hub.port, who, "/api/query", { node, sql: text });
+  expect(answer.status, JSON.stringify(answer.json)).toBe(200);
+  expect(answer.json.error, JSON.stringify(answer.json.error)).toBeUndefined();
+}
+
+/** Lesson 5's state on the attendee's own lab: users on every node, userpub on master, every follower subscribed. */
+async function setUpReplication(who: Attendee): Promise<void> {
+  const status = (await labCall(hub.port, who, "/api/lab")).json as LabStatus & { nodes: { conninfo: string }[] };
+  const conninfo = status.nodes.find((node) => node.name === "master")!.conninfo;
+  for (const node of NODE_NAMES) {
+    await cell(who, node, "CREATE TABLE users (id serial PRIMARY KEY, name text NOT NULL, email text NOT NULL)");
+  }
+  await cell(who, "master", "CREATE PUBLICATION userpub FOR TABLE users");
+  for (const node of NODE_NAMES.slice(1)) {
+    await cell(who, node, `CREATE SUBSCRIPTION sub_${node} CONNECTION '${conninfo}' PUBLICATION userpub`);
+  }
+}
+
+const loadState = async (who: Attendee) => (await labCall(hub.port, who, "/api/load")).json as LoadState;
+const startLoad = (who: Attendee) => labCall(hub.port, who, "/api/load", { requests: REQUESTS, concurrency: 20 });
+
+beforeAll(async () => {
+  dir = await tempDir("workshop-fair-use");
+  hub = await serveHub({
+    workshopDir: dir,
+    provider: await localProvider(dir, { maxLabs: 3, poolSize: 3 }),
+    listenAddress: "127.0.0.1",
+    port: 0,
+    publicHosts: ["workshop.test"],
+    siteDir: inject("siteDir"),
+    statementTimeoutMs: 30_000,
+    rowLimit: 1000,
+    passphrase: "amber-basin-cedar-delta-42",
+    joinCodeMinutes: 60,
+    loadSlots: 1,
+    note: () => {},
+  });
+  attendees = [];
+  for (const name of ["Ada", "Bo", "Cy"]) attendees.push(await join(hub.port, hub.joinCode, name));
+  await Promise.all(attendees.map(setUpReplication));
+}, 240_000);
+
+afterAll(async () => {
+  await hub?.close();
+  await fs.rm(dir, { recursive: true, force: true });
+});
+
+describe("load runs with one slot", () => {
+  it("runs one at a time, tells the others their place, then runs them in order with their verdicts", async () => {
+    const [ada, bo, cy] = attendees as [Attendee, Attendee, Attendee];
+    const answers = [];
+    for (const who of [ada, bo, cy]) answers.push(await startLoad(who));
+    expect(answers.map((answer) => answer.status)).toEqual([202, 202, 202]);
+    expect(answers.map((answer) => (answer.json as LoadState).phase)).toEqual(["running", "queued", "queued"]);
+    expect(answers.slice(1).map((answer) => (answer.json as { place: number }).place)).toEqual([1, 2]);
+    // One run or one waiting in line per attendee.
+    const again = await startLoad(bo);
+    expect(again.status).toBe(409);
+    expect(again.json.error.message).toMatch(/already waiting in line/);
+
+    // Watch all three until every run is done: never two going at once, and they go in the order they came.
+    const order: string[] = [];
+    const cyPlaces = new Set<number>();
+    const done = await waitFor(async () => {
+      const states = await Promise.all([ada, bo, cy].map(loadState));
+      const going = states.filter((state) => state.phase === "running" || state.phase === "verifying");
+      expect(going.length).toBeLessThanOrEqual(1);
+      states.forEach((state, i) => {
+        const who = ["Ada", "Bo", "Cy"][i]!;
+        if (state.phase !== "queued" && !order.includes(who)) order.push(who);
+        if (state.phase === "failed") throw new Error(`${who}'s run failed: ${state.error}`);
+      });
+      if (states[2]!.phase === "queued") cyPlaces.add(states[2]!.place);
+      return states.every((state) => state.phase === "done") ? states : undefined;
+    }, 240_000);
+    expect(order).toEqual(["Ada", "Bo", "Cy"]);
+    expect(cyPlaces.has(1)).toBe(true);
+    for (const state of done) {
+      if (state.phase !== "done") throw new Error("not done");
+      expect(state.verdict.acknowledged).toBe(state.summary.ok);
+      expect(state.summary.ok).toBe(REQUESTS);
+      expect(state.verdict.outcome).toBe("replicated");
+      expect(state.verdict.nothingLost).toBe(true);
+    }
+  }, 300_000);
+
+  it("takes a cancelled run out of the line; those behind it move up", async () => {
+    const [ada, bo, cy] = attendees as [Attendee, Attendee, Attendee];
+    expect((await startLoad(ada)).json.phase).toBe("running");
+    expect((await startLoad(bo)).json).toMatchObject({ phase: "queued", place: 1 });
+    expect((await startLoad(cy)).json).toMatchObject({ phase: "queued", place: 2 });
+    const cancelled = await labCall(hub.port, bo, "/api/load/stop", {});
+    expect(cancelled.json).toEqual({ phase: "idle" });
+    expect(await loadState(cy)).toMatchObject({ phase: "queued", place: 1 });
+    // Ada stops hers: Cy's turn comes, and Bo's cancelled run never does.
+    await labCall(hub.port, ada, "/api/load/stop", {});
+    await waitFor(async () => ((await loadState(cy)).phase === "queued" ? undefined : true), 60_000);
+    expect(await loadState(bo)).toEqual({ phase: "idle" });
+    await labCall(hub.port, cy, "/api/load/stop", {});
+    const finished = await waitFor(async () => {
+      const state = await loadState(cy);
+      return state.phase === "running" || state.phase === "verifying" ? undefined : state;
+    }, 60_000);
+    expect(["failed", "done"]).toContain(finished.phase);
+  }, 120_000);
+});
