@@ -9,6 +9,7 @@ import QRCode from "qrcode";
 import { buildSiteIfNeeded } from "../build-site.ts";
 import { loadConfig, PROJECT_ROOT } from "../config.ts";
 import { CliError, DomainError, oneLine } from "../errors.ts";
+import { DEFAULT_IDLE_MINUTES } from "./hub.ts";
 import { DEFAULT_LOAD_SLOTS } from "./lab-apps.ts";
 import { LocalProvider } from "./provision/local.ts";
 import { serveHub } from "./serve.ts";
@@ -24,11 +25,13 @@ export interface WorkshopArgs {
   tls?: { certFile: string; keyFile: string } | undefined;
   joinCodeMinutes: number;
   loadSlots: number;
+  /** Parks a lab after this many minutes without a call; 0 never. */
+  idleMinutes: number;
 }
 
 const USAGE = `npm run workshop -- [--listen ADDRESS[:PORT]] [--public-host NAME|URL ...] [--labs N] [--pool N]
                         [--tls-cert FILE --tls-key FILE] [--join-minutes N]
-                        [--load-slots N]`;
+                        [--load-slots N] [--idle-minutes N]`;
 
 function whole(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
   if (raw === undefined) return fallback;
@@ -53,6 +56,7 @@ export function parseWorkshopArgs(argv: string[]): WorkshopArgs {
         "tls-key": { type: "string" },
         "join-minutes": { type: "string" },
         "load-slots": { type: "string" },
+        "idle-minutes": { type: "string" },
       },
       strict: true,
     }).values;
@@ -78,6 +82,7 @@ export function parseWorkshopArgs(argv: string[]): WorkshopArgs {
     tls,
     joinCodeMinutes: whole("join-minutes", parsed["join-minutes"], 240, 1, 10_080),
     loadSlots: whole("load-slots", parsed["load-slots"], DEFAULT_LOAD_SLOTS, 1, 64),
+    idleMinutes: whole("idle-minutes", parsed["idle-minutes"], DEFAULT_IDLE_MINUTES, 0, 10_080),
   };
 }
 
@@ -105,6 +110,7 @@ async function main() {
     statementTimeoutMs: config.statementTimeoutMs,
     rowLimit: config.rowLimit,
     keepAliveMs: config.keepAliveMs,
+    idleMs: args.idleMinutes * 60_000,
     passphrase: process.env["LAB_WORKSHOP_PASSPHRASE"],
     note: (text) => say(`  note: ${text}`),
   });

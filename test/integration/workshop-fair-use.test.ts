@@ -1,11 +1,13 @@
-// Workshop mode's fair use, on a hub with three real labs: load runs share the hub's slots (at most K at once,
-// the rest wait in line, each told its place), and every run's verdict still holds when its turn comes.
+// Workshop mode's fair use on hubs with real labs: load runs share the hub's slots (at most K at once, the rest
+// wait in line, each told its place) and every run's verdict still holds when its turn comes; a lab nobody calls
+// is parked and comes back, data intact, on its attendee's next call.
 import fs from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { NODE_NAMES, type LabStatus, type LoadState } from "../../shared/api-types.ts";
+import { NODE_NAMES, type LabStatus, type LoadState, type NodeStatus } from "../../shared/api-types.ts";
+import { RESUMING_NOTE, type LocalProvider } from "../../server/workshop/provision/local.ts";
 import { serveHub, type RunningHub } from "../../server/workshop/serve.ts";
 import { waitFor } from "../support/bridge.ts";
-import { join, labCall, type Attendee } from "../support/hub-client.ts";
+import { join, labCall, openFeed, type Attendee } from "../support/hub-client.ts";
 import { tempDir } from "../support/temp-dir.ts";
 import { localProvider } from "../support/workshop-labs.ts";
 
@@ -36,7 +38,7 @@ async function setUpReplication(who: Attendee): Promise<void> {
 const loadState = async (who: Attendee) => (await labCall(hub.port, who, "/api/load")).json as LoadState;
 const startLoad = (who: Attendee) => labCall(hub.port, who, "/api/load", { requests: REQUESTS, concurrency: 20 });
 
-beforeAll(async () => {
+async function startLoadHub(): Promise<void> {
   dir = await tempDir("workshop-fair-use");
   hub = await serveHub({
     workshopDir: dir,
@@ -55,14 +57,17 @@ beforeAll(async () => {
   attendees = [];
   for (const name of ["Ada", "Bo", "Cy"]) attendees.push(await join(hub.port, hub.joinCode, name));
   await Promise.all(attendees.map(setUpReplication));
-}, 240_000);
+}
 
-afterAll(async () => {
+async function closeHub(): Promise<void> {
   await hub?.close();
   await fs.rm(dir, { recursive: true, force: true });
-});
+}
 
 describe("load runs with one slot", () => {
+  beforeAll(startLoadHub, 240_000);
+  afterAll(closeHub, 120_000);
+
   it("runs one at a time, tells the others their place, then runs them in order with their verdicts", async () => {
     const [ada, bo, cy] = attendees as [Attendee, Attendee, Attendee];
     const answers = [];
@@ -119,5 +124,54 @@ describe("load runs with one slot", () => {
       return state.phase === "running" || state.phase === "verifying" ? undefined : state;
     }, 60_000);
     expect(["failed", "done"]).toContain(finished.phase);
+  }, 120_000);
+});
+
+describe("idle labs", () => {
+  let provider: LocalProvider;
+  let ada: Attendee;
+  beforeAll(async () => {
+    dir = await tempDir("workshop-idle");
+    provider = await localProvider(dir, { maxLabs: 1, poolSize: 1 });
+    hub = await serveHub({
+      workshopDir: dir,
+      provider,
+      listenAddress: "127.0.0.1",
+      port: 0,
+      publicHosts: ["workshop.test"],
+      siteDir: inject("siteDir"),
+      statementTimeoutMs: 30_000,
+      rowLimit: 1000,
+      passphrase: "amber-basin-cedar-delta-42",
+      joinCodeMinutes: 60,
+      idleMs: 3000,
+      note: () => {},
+    });
+    ada = await join(hub.port, hub.joinCode, "Ada");
+  }, 120_000);
+  afterAll(closeHub, 120_000);
+
+  it("parks a lab nobody calls, and starts it again on the next call with its data, saying why", async () => {
+    await cell(ada, "master", "CREATE TABLE notes (v text); INSERT INTO notes VALUES ('before the pause')");
+    // The page's status feed, open all along as a tab holds it: it is not a call, so it doesn't keep the lab up.
+    const seen: NodeStatus[] = [];
+    const close = await openFeed(hub.port, ada, "/api/events", (event, data) => {
+      if (event === "node") seen.push(data as NodeStatus);
+    });
+    try {
+      await waitFor(async () => provider.status().parked === 1, 30_000);
+      await waitFor(async () => seen.filter((node) => node.state === "down").length >= 4, 30_000);
+      const rows = await labCall(hub.port, ada, "/api/query", { node: "master", sql: "SELECT v FROM notes" });
+      expect(rows.status, JSON.stringify(rows.json)).toBe(200);
+      expect(rows.json.results[0].rows).toEqual([["before the pause"]]);
+      expect(provider.status()).toMatchObject({ assigned: 1, parked: 0 });
+      const starting = seen.filter((node) => node.state === "starting");
+      expect(new Set(starting.map((node) => node.name)).size).toBe(4);
+      expect(starting.every((node) => node.detail === RESUMING_NOTE)).toBe(true);
+      // Up again, and the feed says so without being opened anew.
+      await waitFor(async () => seen.filter((node) => node.state === "up").length >= 4, 30_000);
+    } finally {
+      close();
+    }
   }, 120_000);
 });

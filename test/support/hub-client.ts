@@ -74,3 +74,47 @@ export function labCall(port: number, who: Attendee, path: string, body?: unknow
     headers: { Cookie: who.cookie, Authorization: `Bearer ${who.csrf}` },
   });
 }
+
+/** An event feed of the attendee's lab (e.g. /api/events) as the page holds it open: each event to `onEvent`. */
+export function openFeed(
+  port: number,
+  who: Attendee,
+  path: string,
+  onEvent: (event: string, data: unknown) => void,
+): Promise<() => void> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(
+      {
+        host: "127.0.0.1",
+        port,
+        path,
+        headers: {
+          Host: `127.0.0.1:${port}`,
+          Origin: `http://127.0.0.1:${port}`,
+          Cookie: who.cookie,
+          Authorization: `Bearer ${who.csrf}`,
+          Accept: "text/event-stream",
+        },
+      },
+      (res) => {
+        if (res.statusCode !== 200) return reject(new Error(`the feed answered ${res.statusCode}`));
+        let buffer = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => {
+          buffer += chunk;
+          let end;
+          while ((end = buffer.indexOf("\n\n")) >= 0) {
+            const block = buffer.slice(0, end);
+            buffer = buffer.slice(end + 2);
+            const event = /^event: (.*)$/m.exec(block)?.[1];
+            const data = /^data: (.*)$/m.exec(block)?.[1];
+            if (event && data) onEvent(event, JSON.parse(data));
+          }
+        });
+        res.on("error", () => {});
+        resolve(() => req.destroy());
+      },
+    );
+    req.on("error", () => {});
+  });
+}
