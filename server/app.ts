@@ -37,6 +37,8 @@ export interface AppOptions {
   policy?: AccessPolicy;
   /** Workshop mode's load slots, shared by every lab's app; single-user mode has none and runs at once. */
   loadQueue?: LoadQueue;
+  /** Workshop mode: the disk the lab takes, which GET /api/lab then reports as `diskBytes`. */
+  diskBytes?: () => Promise<number | null>;
 }
 
 const BODY_LIMIT = "256kb";
@@ -62,7 +64,7 @@ export function createApp(options: AppOptions) {
     express.json({ limit: BODY_LIMIT, strict: true }),
   );
   const lessonStart = lessonStartRoutes(lab, selfPost(port, token));
-  app.use(labRoutes(lab, () => lessonStart.service.busyWith(), options.keepAliveMs));
+  app.use(labRoutes(lab, () => lessonStart.service.busyWith(), options.keepAliveMs, options.diskBytes));
   app.use(lessonStart.router);
   const watch = new SubscriptionWatch(lab);
   watch.start();

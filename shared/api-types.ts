@@ -61,6 +61,11 @@ export interface SubscriptionHealth {
 export interface LabStatus {
   mode: LabMode;
   nodes: NodeStatus[];
+  /**
+   * Workshop mode, GET /api/lab only: the disk the attendee's lab takes (local labs: their folder as `du -s`
+   * counts it; inventory labs: pg_database_size of every database on the four nodes), null when not measurable.
+   */
+  diskBytes?: number | null;
 }
 
 export interface Field {

@@ -179,6 +179,26 @@ export function createHub(options: HubOptions) {
     );
   });
 
+  /**
+   * The workshop's state for the instructor as JSON: the labs' counts, the load queue, and each attendee's lab
+   * with the disk it takes (measured now; a parked lab is not started for it).
+   */
+  app.get("/workshop/instructor/status", async (req, res) => {
+    await sessions.instructor(req);
+    const attendees = await store.attendees();
+    const disk = await Promise.all(attendees.map((a) => provider.diskBytes(a.labId).catch(() => null)));
+    res.set("Cache-Control", "no-store").json({
+      labs: provider.status(),
+      loadQueue: labs.loadQueue.status(),
+      attendees: attendees.map((attendee, i) => ({
+        name: attendee.displayName,
+        lab: attendee.labId,
+        lastSeen: attendee.lastSeen,
+        diskBytes: disk[i],
+      })),
+    });
+  });
+
   app.post("/workshop/instructor/login", ...forms, async (req, res) => {
     const addressOf = req.socket.remoteAddress ?? "unknown";
     const passphrase = field(req, "passphrase");

@@ -74,6 +74,7 @@ export class LabApps {
       port: () => port,
       policy: labPolicy(labId, this.address, internal),
       loadQueue: this.loadQueue,
+      diskBytes: () => this.provider.diskBytes(labId),
     });
     const listening = await listen(app.handler, 0, app.upgrade);
     port = listening.port;

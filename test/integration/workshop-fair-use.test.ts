@@ -7,7 +7,7 @@ import { NODE_NAMES, type LabStatus, type LoadState, type NodeStatus } from "../
 import { RESUMING_NOTE, type LocalProvider } from "../../server/workshop/provision/local.ts";
 import { serveHub, type RunningHub } from "../../server/workshop/serve.ts";
 import { waitFor } from "../support/bridge.ts";
-import { join, labCall, openFeed, type Attendee } from "../support/hub-client.ts";
+import { join, labCall, openFeed, request, type Attendee } from "../support/hub-client.ts";
 import { tempDir } from "../support/temp-dir.ts";
 import { localProvider } from "../support/workshop-labs.ts";
 
@@ -173,5 +173,46 @@ describe("idle labs", () => {
     } finally {
       close();
     }
+  }, 120_000);
+
+  it("reports the lab's disk use to its attendee and, behind the passphrase, to the instructor; it grows with rows", async () => {
+    const login = await request(hub.port, {
+      path: "/workshop/instructor/login",
+      method: "POST",
+      body: { passphrase: "amber-basin-cedar-delta-42" },
+    });
+    expect(login.status).toBe(200);
+    const instructor = { Cookie: login.headers["set-cookie"]![0]!.split(";")[0]! };
+    const instructorSees = async () => {
+      const answer = await request(hub.port, { path: "/workshop/instructor/status", headers: instructor });
+      expect(answer.status, JSON.stringify(answer.json)).toBe(200);
+      return answer.json.attendees.find((attendee: { lab: string }) => attendee.lab === ada.lab).diskBytes as number;
+    };
+    const attendeeSees = async () => (await labCall(hub.port, ada, "/api/lab")).json.diskBytes as number;
+
+    const before = await attendeeSees();
+    expect(before).toBeGreaterThan(10_000_000);
+    const instructorBefore = await instructorSees();
+    await cell(
+      ada,
+      "master",
+      "CREATE TABLE bulk AS SELECT g, repeat('x', 100) AS pad FROM generate_series(1, 100000) g",
+    );
+    // 100,000 rows of over 100 bytes: at least 10 MB more, in the table's file (and the WAL that wrote it).
+    const after = await waitFor(async () => {
+      const now = await attendeeSees();
+      return now >= before + 10_000_000 ? now : undefined;
+    }, 30_000);
+    expect(after).toBeGreaterThan(before);
+    expect(await instructorSees()).toBeGreaterThan(instructorBefore + 10_000_000);
+
+    // Not for attendees, nor without a session.
+    const asAttendee = await request(hub.port, {
+      path: "/workshop/instructor/status",
+      headers: { Cookie: ada.cookie },
+    });
+    expect(asAttendee.status).toBe(401);
+    const anonymous = await request(hub.port, { path: "/workshop/instructor/status" });
+    expect(anonymous.status).toBe(401);
   }, 120_000);
 });

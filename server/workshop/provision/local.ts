@@ -9,6 +9,7 @@ import type { Config } from "../../config.ts";
 import { LabError, NotFound, WorkshopFull } from "../../errors.ts";
 import { EmbeddedLab } from "../../lab/embedded/index.ts";
 import { stopLeftoverServer } from "../../lab/embedded/leftover-server.ts";
+import { diskUse } from "../../lesson-start/disk-use.ts";
 import type { LabProvider, ProvidedLab, ProviderStatus } from "../provider.ts";
 import {
   existingLabIds,
@@ -163,6 +164,10 @@ export class LocalProvider implements LabProvider {
     entry.parkedIdle = true;
     entry.work = entry.lab.stop().finally(() => void (entry.state = "parked"));
     await entry.work;
+  }
+
+  async diskBytes(id: string): Promise<number | null> {
+    return (await diskUse(this.labFolder(this.handedOut(id).id))).bytes;
   }
 
   status(): ProviderStatus {
