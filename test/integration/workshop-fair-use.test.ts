@@ -9,6 +9,7 @@ import { serveHub, type RunningHub } from "../../server/workshop/serve.ts";
 import { waitFor } from "../support/bridge.ts";
 import { join, labCall, openFeed, request, type Attendee } from "../support/hub-client.ts";
 import { tempDir } from "../support/temp-dir.ts";
+import { launch } from "../support/browser.ts";
 import { localProvider } from "../support/workshop-labs.ts";
 
 const REQUESTS = 1500;
@@ -124,6 +125,37 @@ describe("load runs with one slot", () => {
       return state.phase === "running" || state.phase === "verifying" ? undefined : state;
     }, 60_000);
     expect(["failed", "done"]).toContain(finished.phase);
+  }, 120_000);
+
+  it("shows the attendee's place in line in the load panel, and its Cancel takes the run out", async () => {
+    const [ada, bo] = attendees as [Attendee, Attendee];
+    expect((await labCall(hub.port, ada, "/api/load", { requests: 100_000, concurrency: 10 })).json.phase).toBe(
+      "running",
+    );
+    const browser = await launch();
+    try {
+      const page = await browser.newPage();
+      // The rejoin link, as on another device: it sets Bo's cookie and hands the page its token in the fragment.
+      await page.goto(`http://127.0.0.1:${hub.port}${new URL(bo.rejoin).pathname}`);
+      await page.goto(`http://127.0.0.1:${hub.port}/lessons/06-load-and-watch/`);
+      const panel = page.locator("load-run");
+      await panel.locator("input[name=requests]").fill("500");
+      await panel.locator(".load-run__start").click();
+      await expect.poll(() => panel.getAttribute("data-phase"), { timeout: 30_000 }).toBe("queued");
+      expect(await panel.locator(".load-run__status").textContent()).toMatch(/^waiting: 1st in line/);
+      expect(await panel.locator(".load-run__start").isDisabled()).toBe(true);
+      await panel.locator(".load-run__stop", { hasText: "Cancel" }).click();
+      await expect.poll(() => panel.getAttribute("data-phase"), { timeout: 30_000 }).toBe("idle");
+      expect(await panel.locator(".load-run__start").isDisabled()).toBe(false);
+      expect(await loadState(bo)).toEqual({ phase: "idle" });
+    } finally {
+      await browser.close();
+      await labCall(hub.port, ada, "/api/load/stop", {});
+    }
+    await waitFor(async () => {
+      const phase = (await loadState(ada)).phase;
+      return phase === "running" || phase === "verifying" ? undefined : true;
+    }, 60_000);
   }, 120_000);
 });
 
