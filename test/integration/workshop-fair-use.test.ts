@@ -207,7 +207,7 @@ describe("idle labs", () => {
     }
   }, 120_000);
 
-  it("reports the lab's disk use to its attendee and, behind the passphrase, to the instructor; it grows with rows", async () => {
+  it("reports a lab's disk use to its attendee and to the instructor, growing with rows", async () => {
     const login = await request(hub.port, {
       path: "/workshop/instructor/login",
       method: "POST",
