@@ -5,6 +5,7 @@ import { isFailure, sendError, toHttpError } from "./http-errors.ts";
 import type { Lab } from "./lab/lab.ts";
 import { LoadController } from "./load-run/controller.ts";
 import { FollowerLinks } from "./load-run/follower-links.ts";
+import type { LoadQueue } from "./load-run/queue.ts";
 import { SubscriptionWatch } from "./lab/subscription-watch.ts";
 import { Monitor } from "./monitor/monitor.ts";
 import { labRoutes } from "./routes/lab.ts";
@@ -34,6 +35,10 @@ export interface AppOptions {
    * gives each lab's app a policy of sessions and public names (server/workshop/lab-policy.ts).
    */
   policy?: AccessPolicy;
+  /** Workshop mode's load slots, shared by every lab's app; single-user mode has none and runs at once. */
+  loadQueue?: LoadQueue;
+  /** Workshop mode: the disk the lab takes, which GET /api/lab then reports as `diskBytes`. */
+  diskBytes?: () => Promise<number | null>;
 }
 
 const BODY_LIMIT = "256kb";
@@ -59,14 +64,14 @@ export function createApp(options: AppOptions) {
     express.json({ limit: BODY_LIMIT, strict: true }),
   );
   const lessonStart = lessonStartRoutes(lab, selfPost(port, token));
-  app.use(labRoutes(lab, () => lessonStart.service.busyWith(), options.keepAliveMs));
+  app.use(labRoutes(lab, () => lessonStart.service.busyWith(), options.keepAliveMs, options.diskBytes));
   app.use(lessonStart.router);
   const watch = new SubscriptionWatch(lab);
   watch.start();
   const monitor = new Monitor(lab);
   const local = lab.localServers();
   const links = new FollowerLinks(lab, local ? (name, lines) => local.logTail(name, lines) : undefined);
-  const load = new LoadController(monitor, () => `http://127.0.0.1:${port()}/async-users`, links);
+  const load = new LoadController(monitor, () => `http://127.0.0.1:${port()}/async-users`, links, options.loadQueue);
   app.use(monitorRoutes(monitor, load, options.keepAliveMs));
   app.use(queryRoutes({ lab, pools, rowLimit: options.rowLimit, statementTimeoutMs: options.statementTimeoutMs }));
   app.use("/api", (req, _res, next) => next(new HttpError(`No such API: ${req.method} ${req.originalUrl}`, 404)));

@@ -61,6 +61,11 @@ export interface SubscriptionHealth {
 export interface LabStatus {
   mode: LabMode;
   nodes: NodeStatus[];
+  /**
+   * Workshop mode, GET /api/lab only: the disk the attendee's lab takes (local labs: their folder as `du -s`
+   * counts it; inventory labs: pg_database_size of every database on the four nodes), null when not measurable.
+   */
+  diskBytes?: number | null;
 }
 
 export interface Field {
@@ -273,6 +278,11 @@ export interface LoadVerdict {
 
 export type LoadState =
   | { phase: "idle" }
+  /**
+   * Workshop mode: waiting for one of the hub's load slots (at most K runs at once across every lab); `place` is
+   * this run's place in line, 1 being next.
+   */
+  | { phase: "queued"; request: LoadRequest; place: number }
   | { phase: "running"; request: LoadRequest; progress: LoadProgress; startedAt: number }
   | { phase: "verifying"; request: LoadRequest; summary: LoadSummary }
   | { phase: "done"; request: LoadRequest; summary: LoadSummary; verdict: LoadVerdict }

@@ -95,8 +95,15 @@ export abstract class Lab extends EventEmitter<LabEvents> {
     return `host=${host} port=${port} user=${user} password=${password} dbname=${database}`;
   }
 
+  /**
+   * Said as every starting node's detail, instead of what it is doing, while set: workshop mode's local provider
+   * sets it while it starts a lab parked for idleness, so the attendee's page says why their lab is starting.
+   */
+  startingNote: string | undefined;
+
   protected update(name: NodeName, patch: Partial<NodeStatus>): void {
     const previous = this.statuses.get(name);
+    if (patch.state === "starting" && this.startingNote) patch = { ...patch, detail: this.startingNote };
     const { conninfo: _derived, ...own } = patch;
     const next = { ...previous, ...own } as Omit<NodeStatus, "conninfo">;
     // A new state forgets the old state's reason and progress unless the patch gives new ones.

@@ -15,6 +15,7 @@ import { CATCH_UP_LIMIT_S, judgeOutcome } from "../../shared/load-verdict.ts";
 import { LabBusy } from "../errors.ts";
 import type { Monitor } from "../monitor/monitor.ts";
 import type { ChildMessage, ChildStart } from "./child.ts";
+import type { LoadQueue, LoadTicket } from "./queue.ts";
 import { linkOf, mayCatchUp, type FollowerLinks, type LinksLook } from "./follower-links.ts";
 
 const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), "child.ts");
@@ -30,11 +31,14 @@ const LINKS_INTERVAL_MS = 1000;
 export class LoadController extends EventEmitter<{ state: [LoadState] }> {
   private current: LoadState = { phase: "idle" };
   private child: ChildProcess | undefined;
+  private ticket: LoadTicket | undefined;
 
+  /** `queue`: workshop mode's slots shared by every lab; without it (single-user mode) a run starts at once. */
   constructor(
     private readonly monitor: Monitor,
     private readonly targetUrl: () => string,
     private readonly links: FollowerLinks,
+    private readonly queue?: LoadQueue,
   ) {
     super();
   }
@@ -44,21 +48,50 @@ export class LoadController extends EventEmitter<{ state: [LoadState] }> {
   }
 
   start(request: LoadRequest): LoadState {
-    if (this.current.phase === "running" || this.current.phase === "verifying") {
+    const phase = this.current.phase;
+    if (phase === "queued") throw new LabBusy("Your load run is already waiting in line; wait for it or cancel it.");
+    if (phase === "running" || phase === "verifying") {
       throw new LabBusy("A load run is already going; wait for it or stop it.");
     }
+    if (!this.queue) {
+      this.begin(request, () => {});
+      return this.current;
+    }
+    const ticket = this.queue.enter((place) => this.set({ phase: "queued", request, place }));
+    if (ticket.now) {
+      this.begin(request, ticket.now);
+      return this.current;
+    }
+    this.ticket = ticket;
+    void ticket.granted.then((release) => {
+      if (this.ticket !== ticket) return release();
+      this.ticket = undefined;
+      this.begin(request, release);
+    });
+    return this.current;
+  }
+
+  /** Stops a running run; a run still waiting in line leaves the line instead, and the panel is idle again. */
+  stop(): void {
+    if (this.ticket) {
+      this.ticket.leave();
+      this.ticket = undefined;
+      if (this.current.phase === "queued") this.set({ phase: "idle" });
+    }
+    this.child?.kill("SIGTERM");
+  }
+
+  /** Runs `request` now; `release` gives its slot back to the queue whatever the outcome. */
+  private begin(request: LoadRequest, release: () => void): void {
     this.set({
       phase: "running",
       request,
       startedAt: Date.now(),
       progress: { done: 0, total: request.requests, ok: 0, errors: 0, rate: 0 },
     });
-    void this.run(request).catch((error: Error) => this.set({ phase: "failed", request, error: error.message }));
-    return this.current;
-  }
-
-  stop(): void {
-    this.child?.kill("SIGTERM");
+    void this.run(request)
+      .catch((error: Error) => this.set({ phase: "failed", request, error: error.message }))
+      .finally(release);
   }
 
   private set(state: LoadState) {

@@ -1,5 +1,5 @@
 import { Router } from "express";
-import { isNodeName, type NodeStatus } from "../../shared/api-types.ts";
+import { isNodeName, type LabStatus, type NodeStatus } from "../../shared/api-types.ts";
 import { HttpError, LabBusy, NotSupportedInMode } from "../errors.ts";
 import type { Lab } from "../lab/lab.ts";
 import { resetLab } from "../lab/reset.ts";
@@ -9,11 +9,19 @@ import { openEventStream } from "./event-stream.ts";
  * `busyWith` says what holds the lab (bringing it to a lesson's start), or null: a reset meanwhile would undo
  * that work halfway, so it is refused with the reason.
  */
-export function labRoutes(lab: Lab, busyWith: () => string | null = () => null, keepAliveMs?: number): Router {
+export function labRoutes(
+  lab: Lab,
+  busyWith: () => string | null = () => null,
+  keepAliveMs?: number,
+  diskBytes?: () => Promise<number | null>,
+): Router {
   const router = Router();
 
-  router.get("/api/lab", (_req, res) => {
-    res.json(lab.status());
+  router.get("/api/lab", async (_req, res) => {
+    const status: LabStatus = lab.status();
+    // Workshop mode says how much disk the lab takes (fair use); the single-user lab's own is the learner's.
+    if (diskBytes) status.diskBytes = await diskBytes();
+    res.json(status);
   });
 
   /** Node states as they change, over server-sent events: the status panel's live feed. */

@@ -2,6 +2,8 @@
 import os from "node:os";
 import { parseArgs } from "node:util";
 import { CliError } from "../errors.ts";
+import { DEFAULT_IDLE_MINUTES } from "./hub.ts";
+import { DEFAULT_LOAD_SLOTS } from "./lab-apps.ts";
 
 export interface WorkshopArgs {
   listenAddress: string;
@@ -13,11 +15,16 @@ export interface WorkshopArgs {
   joinCodeMinutes: number;
   /** Where labs come from: started here (`local`), or listed in an inventory file (`inventory`). */
   driver: { kind: "local" } | { kind: "inventory"; file: string };
+  /** How many load runs go at once across the hub; the others wait in line. */
+  loadSlots: number;
+  /** Parks a lab after this many minutes without a call; 0 never. */
+  idleMinutes: number;
 }
 
 const USAGE = `npm run workshop -- [--listen ADDRESS[:PORT]] [--public-host NAME|URL ...] [--labs N] [--pool N]
                         [--tls-cert FILE --tls-key FILE] [--join-minutes N]
-                        [--driver local | --driver inventory --inventory FILE]`;
+                        [--driver local | --driver inventory --inventory FILE]
+                        [--load-slots N] [--idle-minutes N]`;
 
 function whole(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
   if (raw === undefined) return fallback;
@@ -43,6 +50,8 @@ export function parseWorkshopArgs(argv: string[]): WorkshopArgs {
         "join-minutes": { type: "string" },
         driver: { type: "string" },
         inventory: { type: "string" },
+        "load-slots": { type: "string" },
+        "idle-minutes": { type: "string" },
       },
       strict: true,
     }).values;
@@ -80,5 +89,7 @@ export function parseWorkshopArgs(argv: string[]): WorkshopArgs {
     pool: whole("pool", parsed.pool, 3, 0, 100),
     tls,
     joinCodeMinutes: whole("join-minutes", parsed["join-minutes"], 240, 1, 10_080),
+    loadSlots: whole("load-slots", parsed["load-slots"], DEFAULT_LOAD_SLOTS, 1, 64),
+    idleMinutes: whole("idle-minutes", parsed["idle-minutes"], DEFAULT_IDLE_MINUTES, 0, 10_080),
   };
 }

@@ -12,6 +12,7 @@ import { refuse } from "../console/handshake.ts";
 import { DomainError, HttpError, InvalidRequest, NotAllowed, TooManyAttempts } from "../errors.ts";
 import { sendError, toHttpError } from "../http-errors.ts";
 import { siteRoutes } from "../site.ts";
+import { IdleLabs } from "./idle-labs.ts";
 import { LabApps, type LabAppOptions } from "./lab-apps.ts";
 import { markFromHub } from "./lab-policy.ts";
 import { dashboardPage, joinPage, loginPage } from "./pages.ts";
@@ -36,7 +37,11 @@ export interface HubOptions extends LabAppOptions {
   sessionLifetimeMs?: number;
   /** Failed passphrase attempts allowed per address per minute; 5 when not given. */
   passphraseLimit?: number;
+  /** A lab without a call for this long is parked (idle-labs.ts); 30 minutes when not given, 0 never. */
+  idleMs?: number;
 }
+
+export const DEFAULT_IDLE_MINUTES = 30;
 
 export const PASSPHRASE_WINDOW_MS = 60_000;
 const WEEK_MS = 7 * 24 * 3_600_000;
@@ -57,6 +62,7 @@ export function createHub(options: HubOptions) {
     secure: address.scheme === "https",
   });
   const labs = new LabApps(provider, address, options);
+  const idle = new IdleLabs(provider, { idleMs: options.idleMs ?? DEFAULT_IDLE_MINUTES * 60_000 });
   const limit = options.passphraseLimit ?? 5;
 
   const app = express();
@@ -173,6 +179,26 @@ export function createHub(options: HubOptions) {
     );
   });
 
+  /**
+   * The workshop's state for the instructor as JSON: the labs' counts, the load queue, and each attendee's lab
+   * with the disk it takes (measured now; a parked lab is not started for it).
+   */
+  app.get("/workshop/instructor/status", async (req, res) => {
+    await sessions.instructor(req);
+    const attendees = await store.attendees();
+    const disk = await Promise.all(attendees.map((a) => provider.diskBytes(a.labId).catch(() => null)));
+    res.set("Cache-Control", "no-store").json({
+      labs: provider.status(),
+      loadQueue: labs.loadQueue.status(),
+      attendees: attendees.map((attendee, i) => ({
+        name: attendee.displayName,
+        lab: attendee.labId,
+        lastSeen: attendee.lastSeen,
+        diskBytes: disk[i],
+      })),
+    });
+  });
+
   app.post("/workshop/instructor/login", ...forms, async (req, res) => {
     const addressOf = req.socket.remoteAddress ?? "unknown";
     const passphrase = field(req, "passphrase");
@@ -224,20 +250,22 @@ export function createHub(options: HubOptions) {
   app.use(errorHandler);
 
   /** /api/*, /async-users: the attendee's lab's own bridge app answers, with the session checked first. */
-  async function toLab(req: IncomingMessage): Promise<Awaited<ReturnType<LabApps["get"]>>> {
+  async function toLab(req: IncomingMessage): Promise<{ labApp: Awaited<ReturnType<LabApps["get"]>>; labId: string }> {
     const refusal = publicHostRefusal(address, req.headers) ?? publicOriginRefusal(address, req);
     if (refusal) throw refusal;
     const { attendee, csrf } = await sessions.attendee(req);
+    // Seen before the lab is got: a parked lab starts again now, and must not be parked again meanwhile.
+    idle.seen(attendee.labId);
     const labApp = await labs.get(attendee.labId);
     markFromHub(req, { labId: attendee.labId, csrf });
-    return labApp;
+    return { labApp, labId: attendee.labId };
   }
 
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     const pathname = (req.url ?? "/").split("?")[0]!;
     if (!pathname.startsWith("/api/") && pathname !== "/api" && pathname !== "/async-users") return app(req, res);
     toLab(req).then(
-      (labApp) => labApp.handler(req, res),
+      ({ labApp }) => labApp.handler(req, res),
       (error: unknown) => sendError(res, toHttpError(error)),
     );
   };
@@ -245,7 +273,12 @@ export function createHub(options: HubOptions) {
   const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on("error", () => {});
     toLab(req).then(
-      (labApp) => labApp.upgrade(req, socket, head),
+      ({ labApp, labId }) => {
+        labApp.upgrade(req, socket, head);
+        // What the console types is a call too. The WebSocket server reads the socket from here on (it attached
+        // its own listener within upgrade), so this extra listener loses it nothing.
+        socket.on("data", () => idle.seen(labId));
+      },
       (error: unknown) => refuse(socket, toHttpError(error)),
     );
   };
@@ -253,5 +286,9 @@ export function createHub(options: HubOptions) {
   /** A new join code valid for `minutes`, as `npm run workshop` makes at start. */
   const makeJoinCode = (minutes: number) => store.addJoinCode(newJoinCode(), new Date(Date.now() + minutes * 60_000));
 
-  return { handler, upgrade, makeJoinCode, close: () => labs.close() };
+  const close = async () => {
+    await idle.close();
+    await labs.close();
+  };
+  return { handler, upgrade, makeJoinCode, close };
 }

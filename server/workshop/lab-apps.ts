@@ -5,6 +5,7 @@ import { randomBytes } from "node:crypto";
 import { createApp } from "../app.ts";
 import type { Lab } from "../lab/lab.ts";
 import { listen } from "../listen.ts";
+import { LoadQueue } from "../load-run/queue.ts";
 import { loopbackPolicy } from "../security.ts";
 import { labPolicy } from "./lab-policy.ts";
 import type { LabProvider } from "./provider.ts";
@@ -15,7 +16,11 @@ export interface LabAppOptions {
   statementTimeoutMs: number;
   rowLimit: number;
   keepAliveMs?: number;
+  /** At most this many load runs at once across every lab (the rest wait in line); 2 when not given. */
+  loadSlots?: number;
 }
+
+export const DEFAULT_LOAD_SLOTS = 2;
 
 type App = ReturnType<typeof createApp>;
 
@@ -27,12 +32,16 @@ interface Entry {
 
 export class LabApps {
   private readonly entries = new Map<string, Promise<Entry>>();
+  /** One queue for every lab's load runs: the machine's cores are what they share. */
+  readonly loadQueue: LoadQueue;
 
   constructor(
     private readonly provider: LabProvider,
     private readonly address: PublicAddress,
     private readonly options: LabAppOptions,
-  ) {}
+  ) {
+    this.loadQueue = new LoadQueue(options.loadSlots ?? DEFAULT_LOAD_SLOTS);
+  }
 
   /** The app serving this lab; the provider starts the lab again first if it was parked or the hub restarted. */
   async get(labId: string): Promise<App> {
@@ -64,6 +73,8 @@ export class LabApps {
       token,
       port: () => port,
       policy: labPolicy(labId, this.address, internal),
+      loadQueue: this.loadQueue,
+      diskBytes: () => this.provider.diskBytes(labId),
     });
     const listening = await listen(app.handler, 0, app.upgrade);
     port = listening.port;

@@ -41,6 +41,7 @@ async function main() {
     statementTimeoutMs: config.statementTimeoutMs,
     rowLimit: config.rowLimit,
     keepAliveMs: config.keepAliveMs,
+    idleMs: args.idleMinutes * 60_000,
     passphrase: process.env["LAB_WORKSHOP_PASSPHRASE"],
     note: (text) => say(`  note: ${text}`),
   });

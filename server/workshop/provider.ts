@@ -41,6 +41,12 @@ export interface LabProvider {
   get(id: string): Promise<ProvidedLab>;
   /** Stops an assigned lab that has been idle, keeping its data; the next `get` starts it again. */
   park(id: string): Promise<void>;
+  /**
+   * The disk an assigned lab takes, without starting it: local, its folder (`du -s`: data, WAL, logs, lesson
+   * snapshots), parked or not; inventory, pg_database_size of every database on its four nodes, null when a node
+   * can't be reached.
+   */
+  diskBytes(id: string): Promise<number | null>;
   status(): ProviderStatus;
   /** Stops every lab this provider started (data kept). */
   stop(): Promise<void>;

@@ -25,6 +25,10 @@ export interface ServeOptions {
   statementTimeoutMs: number;
   rowLimit: number;
   keepAliveMs?: number;
+  /** At most this many load runs at once across every lab; 2 when not given. */
+  loadSlots?: number;
+  /** A lab without a call for this long is parked; 30 minutes when not given, 0 never. */
+  idleMs?: number;
   /** The instructor's passphrase; a new one when not given. */
   passphrase?: string | undefined;
   /** How long the join code made at start is valid. */

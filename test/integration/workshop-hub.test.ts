@@ -9,22 +9,12 @@ import { PROJECT_ROOT } from "../../server/config.ts";
 import { serveHub, type RunningHub } from "../../server/workshop/serve.ts";
 import { launch } from "../support/browser.ts";
 import { tempDir } from "../support/temp-dir.ts";
+import { join, request, sql, type Attendee } from "../support/hub-client.ts";
 import { localProvider } from "../support/workshop-labs.ts";
-import { join, request, type Attendee } from "../support/workshop-hub.ts";
 
 const PASSPHRASE = "amber-basin-cedar-delta-42";
 let dir: string;
 let hub: RunningHub;
-
-/** A cell as the attendee's page runs it: session cookie, CSRF token as its Bearer token, own origin. */
-function sql(port: number, who: Attendee, text: string, headers: Record<string, string | undefined> = {}) {
-  return request(port, {
-    path: "/api/query",
-    method: "POST",
-    body: { node: "master", sql: text },
-    headers: { Cookie: who.cookie, Authorization: `Bearer ${who.csrf}`, ...headers },
-  });
-}
 
 async function startHub(workshopDir: string): Promise<RunningHub> {
   return serveHub({

@@ -12,7 +12,7 @@ import { onNode, type Endpoint } from "../../server/lab/lab.ts";
 import { InventoryProvider } from "../../server/workshop/provision/inventory.ts";
 import { PROJECT_ROOT } from "../../server/config.ts";
 import { freeBase, tempDir } from "../support/temp-dir.ts";
-import { join, request } from "../support/workshop-hub.ts";
+import { join, request } from "../support/hub-client.ts";
 
 const labs: EmbeddedLab[] = [];
 const dirs: string[] = [];
@@ -97,6 +97,24 @@ describe("the inventory provider", () => {
       expect(rows).toEqual([{ one: 1 }]);
       expect((await provider.acquire()).id).toBe("lab-2");
     } finally {
+      await provider.stop();
+    }
+  });
+
+  it("reports a lab's disk use as pg_database_size of its nodes' databases, which grows with rows", async () => {
+    const provider = await InventoryProvider.fromFile(inventory);
+    try {
+      await provider.start(["lab-1"]);
+      const before = await provider.diskBytes("lab-1");
+      // Four nodes, each with template1, postgres and replication of several MB.
+      expect(before).toBeGreaterThan(4 * 3 * 5_000_000);
+      await onNode(labs[0]!.endpoint("slave2"), "replication", (client) =>
+        client.query("CREATE TABLE disk_probe AS SELECT g, repeat('x', 100) AS pad FROM generate_series(1, 100000) g"),
+      );
+      expect(await provider.diskBytes("lab-1")).toBeGreaterThan(before! + 10_000_000);
+      await expect(provider.diskBytes("lab-2")).rejects.toBeInstanceOf(NotFound);
+    } finally {
+      await onNode(labs[0]!.endpoint("slave2"), "replication", (client) => client.query("DROP TABLE disk_probe"));
       await provider.stop();
     }
   });

@@ -6,6 +6,7 @@ import type { Lab } from "../../lab/lab.ts";
 import { externalLabAt } from "../../lab/remote.ts";
 import { NotFound, WorkshopFull } from "../../errors.ts";
 import type { LabProvider, ProvidedLab, ProviderStatus } from "../provider.ts";
+import { databaseBytes } from "./database-sizes.ts";
 import { readInventory, type InventoryLab } from "./inventory-file.ts";
 
 const PARK_NOTE = "inventory labs run elsewhere: the hub can't stop an idle one, so parking keeps it running";
@@ -54,6 +55,10 @@ export class InventoryProvider implements LabProvider {
   /** Nothing to do: the servers are not the hub's to stop (see PARK_NOTE, which status() carries). */
   async park(id: string): Promise<void> {
     await this.get(id);
+  }
+
+  async diskBytes(id: string): Promise<number | null> {
+    return databaseBytes((await this.get(id)).lab);
   }
 
   status(): ProviderStatus {

@@ -9,6 +9,7 @@ import type { Config } from "../../config.ts";
 import { LabError, NotFound, WorkshopFull } from "../../errors.ts";
 import { EmbeddedLab } from "../../lab/embedded/index.ts";
 import { stopLeftoverServer } from "../../lab/embedded/leftover-server.ts";
+import { diskUse } from "../../lesson-start/disk-use.ts";
 import type { LabProvider, ProvidedLab, ProviderStatus } from "../provider.ts";
 import {
   existingLabIds,
@@ -68,7 +69,12 @@ interface Entry {
   claimed: boolean;
   /** What the lab is doing now (starting or stopping), for the next caller to wait on. */
   work: Promise<void>;
+  /** Parked for idleness (not merely known from before a hub restart): its next start says so on the page. */
+  parkedIdle?: boolean;
 }
+
+/** The node status a lab parked for idleness shows while its attendee's next call starts it again. */
+export const RESUMING_NOTE = "your lab was paused while idle; starting it again";
 
 export class LocalProvider implements LabProvider {
   readonly driver = "local";
@@ -131,13 +137,19 @@ export class LocalProvider implements LabProvider {
       if (entry.state === "assigned") return provided(entry);
       if (entry.state !== "parked") throw new LabError(`Lab ${id} did not start; the hub's output says why.`);
       entry.state = "starting";
-      entry.work = this.bringUp(entry).then(
-        () => void (entry.state = "assigned"),
-        (error: unknown) => {
-          entry.state = "parked";
-          throw error;
-        },
-      );
+      if (entry.parkedIdle) entry.lab.startingNote = RESUMING_NOTE;
+      entry.work = this.bringUp(entry)
+        .then(
+          () => {
+            entry.state = "assigned";
+            entry.parkedIdle = false;
+          },
+          (error: unknown) => {
+            entry.state = "parked";
+            throw error;
+          },
+        )
+        .finally(() => void (entry.lab.startingNote = undefined));
       await entry.work;
       return provided(entry);
     }
@@ -149,8 +161,13 @@ export class LocalProvider implements LabProvider {
     await entry.work.catch(() => {});
     if (entry.state !== "assigned") return;
     entry.state = "parking";
+    entry.parkedIdle = true;
     entry.work = entry.lab.stop().finally(() => void (entry.state = "parked"));
     await entry.work;
+  }
+
+  async diskBytes(id: string): Promise<number | null> {
+    return (await diskUse(this.labFolder(this.handedOut(id).id))).bytes;
   }
 
   status(): ProviderStatus {

@@ -3,6 +3,7 @@ import type { LoadRequest, LoadState, LoadSummary, LoadVerdict } from "../../../
 import { api, labToken } from "../lab-client.ts";
 import { nodeOutcome, verdictHeadline, verdictNote } from "../../../shared/load-verdict.ts";
 import { watchMonitor } from "../monitor-client.ts";
+import { ordinal } from "../ordinal.ts";
 
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 
@@ -51,19 +52,32 @@ class LoadRunElement extends HTMLElement {
   }
 
   private show(state: LoadState) {
-    if (state.phase === "running" || state.phase === "verifying") this.following = true;
-    if (!this.following || state.phase === "idle") return;
+    const going = state.phase === "queued" || state.phase === "running" || state.phase === "verifying";
+    if (going) this.following = true;
+    if (!this.following) return;
     const progress = this.querySelector<HTMLElement>(".load-run__progress")!;
     const bar = progress.querySelector("progress")!;
     const status = this.querySelector(".load-run__status")!;
     const start = this.querySelector<HTMLButtonElement>(".load-run__start")!;
     const stop = this.querySelector<HTMLButtonElement>(".load-run__stop")!;
-    const busy = state.phase === "running" || state.phase === "verifying";
-    start.disabled = busy;
-    stop.hidden = state.phase !== "running";
-    progress.hidden = false;
+    start.disabled = going;
+    stop.hidden = state.phase !== "running" && state.phase !== "queued";
+    // A queued run is cancelled rather than stopped: it leaves the line and nothing was sent.
+    stop.textContent = state.phase === "queued" ? "Cancel" : "Stop";
     this.dataset["phase"] = state.phase;
-    if (state.phase === "running") {
+    if (state.phase === "idle") {
+      // A queued run was cancelled (in this tab or another): nothing ran, so there is nothing to show.
+      progress.hidden = true;
+      status.textContent = "";
+      return;
+    }
+    progress.hidden = false;
+    if (state.phase === "queued") {
+      bar.removeAttribute("value");
+      status.textContent = `waiting: ${ordinal(state.place)} in line (the workshop runs a few loads at a time)`;
+      this.querySelector<HTMLElement>(".load-run__summary")!.hidden = true;
+      this.querySelector<HTMLElement>(".load-run__verdict")!.hidden = true;
+    } else if (state.phase === "running") {
       const { done, total, rate, errors } = state.progress;
       bar.max = total;
       bar.value = done;
