@@ -88,7 +88,9 @@ try {
       `${((median(acquireMs) / 1000 / median(refillSeconds)) * 100).toFixed(3)}% of it)`,
   );
   console.log(
-    `an idle lab with three subscriptions and ${values.unlimited ? "PostgreSQL's defaults" : "the limits"} (${labUser(measured.id)}): ${memory.processes} processes, ` +
+    `an idle lab with three subscriptions and ` +
+      `${values.unlimited ? "PostgreSQL's defaults" : "the limits"} ` +
+      `(${labUser(measured.id)}): ${memory.processes} processes, ` +
       `PSS ${mb(memory.pssKb)}, RSS ${mb(memory.rssKb)} (sum over its processes)`,
   );
 } finally {

@@ -174,7 +174,9 @@ export function createHub(options: HubOptions) {
         codes,
         attendees: await store.attendees(),
         csrf: found.csrf,
-        labs: `${status.assigned} in use, ${status.parked} parked, ${status.ready} ready, ${status.starting} starting, ${status.capacityLeft} more possible`,
+        labs:
+          `${status.assigned} in use, ${status.parked} parked, ${status.ready} ready, ` +
+          `${status.starting} starting, ${status.capacityLeft} more possible`,
       }),
     );
   });

@@ -18,7 +18,8 @@ h1 { font-size: 1.5rem; } label { display: block; margin: 1rem 0 0.25rem; font-w
 input { font-size: 1.1rem; padding: 0.4rem; width: 100%; box-sizing: border-box; }
 button { margin-top: 1rem; font-size: 1.1rem; padding: 0.5rem 1.2rem; }
 .error { background: #fde8e8; border: 1px solid #e0a0a0; padding: 0.6rem; border-radius: 4px; }
-table { border-collapse: collapse; width: 100%; } td, th { text-align: left; padding: 0.25rem 0.5rem; border-bottom: 1px solid #ddd; }
+table { border-collapse: collapse; width: 100%; }
+td, th { text-align: left; padding: 0.25rem 0.5rem; border-bottom: 1px solid #ddd; }
 .code { font-family: ui-monospace, monospace; font-size: 1.6rem; letter-spacing: 0.15em; }
 form.inline { display: inline; } form.inline button { margin: 0; font-size: 0.9rem; padding: 0.1rem 0.5rem; }
 </style></head><body>
@@ -81,7 +82,9 @@ export function dashboardPage(view: Dashboard): string {
           ? "expired"
           : `valid until ${code.expires.toISOString().slice(11, 16)} UTC`;
       const revoke = state.startsWith("valid")
-        ? `<form class="inline" method="post" action="/workshop/instructor/codes/revoke">${csrf}<input type="hidden" name="code" value="${escapeHtml(code.code)}"><button>Revoke</button></form>`
+        ? `<form class="inline" method="post" ` +
+          `action="/workshop/instructor/codes/revoke">${csrf}<input type="hidden" ` +
+          `name="code" value="${escapeHtml(code.code)}"><button>Revoke</button></form>`
         : "";
       return `<tr><td class="code">${escapeHtml(code.code)}</td><td>${state}</td><td>${revoke}</td></tr>`;
     })
@@ -89,7 +92,8 @@ export function dashboardPage(view: Dashboard): string {
   const people = view.attendees
     .map(
       (a) =>
-        `<tr><td>${escapeHtml(a.displayName)}</td><td>${escapeHtml(a.labId)}</td><td>${a.lastSeen.toISOString().slice(11, 19)} UTC</td></tr>`,
+        `<tr><td>${escapeHtml(a.displayName)}</td><td>${escapeHtml(a.labId)}</td>` +
+        `<td>${a.lastSeen.toISOString().slice(11, 19)} UTC</td></tr>`,
     )
     .join("\n");
   return page(
@@ -97,14 +101,16 @@ export function dashboardPage(view: Dashboard): string {
     `<h1>Workshop</h1>
 ${
   current
-    ? `<p>Attendees open <a href="${escapeHtml(view.joinUrl(current.code))}">${escapeHtml(view.joinUrl(current.code))}</a>
+    ? `<p>Attendees open
+<a href="${escapeHtml(view.joinUrl(current.code))}">${escapeHtml(view.joinUrl(current.code))}</a>
 and type the code <span class="code">${escapeHtml(current.code)}</span>.</p>${view.qrSvg ?? ""}`
     : `<p>No join code is valid: make one below.</p>`
 }
 <p>Labs: ${escapeHtml(view.labs)}</p>
 <h2>Join codes</h2>
 <table><tr><th>Code</th><th>State</th><th></th></tr>${codeRows}</table>
-<form method="post" action="/workshop/instructor/codes">${csrf}<label for="minutes">A new code, valid for (minutes)</label>
+<form method="post" action="/workshop/instructor/codes">${csrf}
+<label for="minutes">A new code, valid for (minutes)</label>
 <input id="minutes" name="minutes" type="number" min="1" max="1440" value="120"><button>Make a code</button></form>
 <h2>Attendees (${view.attendees.length})</h2>
 <table><tr><th>Name</th><th>Lab</th><th>Last seen</th></tr>${people}</table>`,

@@ -57,7 +57,8 @@ export class Sessions {
     const found = await this.find(req, "attendee");
     if (!found?.session.attendee) {
       throw new SessionExpired(
-        "You have no workshop session in this browser (or it expired): open the join link, or your personal rejoin link.",
+        "You have no workshop session in this browser (or it expired): open the join " +
+          "link, or your personal rejoin link.",
       );
     }
     const attendee = found.session.attendee;

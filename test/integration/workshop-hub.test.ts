@@ -123,34 +123,38 @@ describe("joining", () => {
 });
 
 describe("in a browser", () => {
-  it("joins from the join page into the lessons, with a working lab of its own and its name at /workshop/me", async () => {
-    const browser = await launch();
-    try {
-      const page = await browser.newPage();
-      await page.goto(`http://127.0.0.1:${hub.port}/join?code=${hub.joinCode}`);
-      await page.fill("#name", "Dee");
-      await page.click("button[type=submit]");
-      await page.locator(".lab-status.compact [data-node='master'][data-state='up']").waitFor({ timeout: 60_000 });
-      const me = await page.evaluate(async () => (await fetch("/workshop/me")).json());
-      expect(me.name).toBe("Dee");
-      // The page's own call, as a cell makes it: the cookie from the join, the CSRF token the fragment gave it.
-      const answer = await page.evaluate(async () => {
-        const token = localStorage.getItem("replication-lab:token");
-        const response = await fetch("/api/query", {
-          method: "POST",
-          headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
-          body: JSON.stringify({ node: "master", sql: "SELECT to_regclass('ada_notes') IS NULL AS fresh" }),
+  it(
+    "joins from the join page into the lessons, with a working lab of its own and " + "its name at /workshop/me",
+    async () => {
+      const browser = await launch();
+      try {
+        const page = await browser.newPage();
+        await page.goto(`http://127.0.0.1:${hub.port}/join?code=${hub.joinCode}`);
+        await page.fill("#name", "Dee");
+        await page.click("button[type=submit]");
+        await page.locator(".lab-status.compact [data-node='master'][data-state='up']").waitFor({ timeout: 60_000 });
+        const me = await page.evaluate(async () => (await fetch("/workshop/me")).json());
+        expect(me.name).toBe("Dee");
+        // The page's own call, as a cell makes it: the cookie from the join, the CSRF token the fragment gave it.
+        const answer = await page.evaluate(async () => {
+          const token = localStorage.getItem("replication-lab:token");
+          const response = await fetch("/api/query", {
+            method: "POST",
+            headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+            body: JSON.stringify({ node: "master", sql: "SELECT to_regclass('ada_notes') IS NULL AS fresh" }),
+          });
+          return { status: response.status, body: await response.json() };
         });
-        return { status: response.status, body: await response.json() };
-      });
-      expect(answer.status).toBe(200);
-      // Dee's lab is not Ada's: Ada's table is not there.
-      expect(answer.body.results[0].rows).toEqual([["t"]]);
-      expect(await page.evaluate(() => document.cookie)).toBe("");
-    } finally {
-      await browser.close();
-    }
-  }, 120_000);
+        expect(answer.status).toBe(200);
+        // Dee's lab is not Ada's: Ada's table is not there.
+        expect(answer.body.results[0].rows).toEqual([["t"]]);
+        expect(await page.evaluate(() => document.cookie)).toBe("");
+      } finally {
+        await browser.close();
+      }
+    },
+    120_000,
+  );
 });
 
 describe("refusals", () => {
@@ -173,11 +177,13 @@ describe("refusals", () => {
     expect(listed.json.error?.code).toBe("42501");
     // From the lab's own server, as its OS user: psql to the hub's database, without and with a guessed password.
     const port = hub.store.databasePort;
+    const hubDb = `"host=127.0.0.1 port=${port} user=hub dbname=postgres" -c "SELECT 1" 2>&1`;
+    const program = `PGCONNECT_TIMEOUT=5 psql -w ${hubDb}; PGPASSWORD=postgres psql ${hubDb}; true`;
     const tries = await sql(
       hub.port,
       ada,
       `CREATE TEMP TABLE tried (line text);
-       COPY tried FROM PROGRAM 'PGCONNECT_TIMEOUT=5 psql -w "host=127.0.0.1 port=${port} user=hub dbname=postgres" -c "SELECT 1" 2>&1; PGPASSWORD=postgres psql "host=127.0.0.1 port=${port} user=hub dbname=postgres" -c "SELECT 1" 2>&1; true';
+       COPY tried FROM PROGRAM '${program}';
        SELECT string_agg(line, ' | ') FROM tried`,
     );
     expect(tries.json.error, JSON.stringify(tries.json.error)).toBeUndefined();
@@ -277,14 +283,17 @@ describe("refusals", () => {
     expect(posing.status).toBe(401);
   });
 
-  it("rate-limits the instructor's passphrase: after 5 wrong tries in a minute even the right one is refused", async () => {
-    const attempt = (passphrase: string) =>
-      request(hub.port, { path: "/workshop/instructor/login", method: "POST", body: { passphrase } });
-    for (let i = 0; i < 5; i++) expect((await attempt(`wrong-${i}`)).status).toBe(403);
-    const limited = await attempt(PASSPHRASE);
-    expect(limited.status).toBe(429);
-    expect(limited.json.error.code).toBe("LAB14");
-  });
+  it(
+    "rate-limits the instructor's passphrase: after 5 wrong tries in a minute even " + "the right one is refused",
+    async () => {
+      const attempt = (passphrase: string) =>
+        request(hub.port, { path: "/workshop/instructor/login", method: "POST", body: { passphrase } });
+      for (let i = 0; i < 5; i++) expect((await attempt(`wrong-${i}`)).status).toBe(403);
+      const limited = await attempt(PASSPHRASE);
+      expect(limited.status).toBe(429);
+      expect(limited.json.error.code).toBe("LAB14");
+    },
+  );
 });
 
 describe("a hub restart", () => {

@@ -77,29 +77,32 @@ describe("the inventory provider", () => {
     }
   });
 
-  it("after a hub restart gives back the labs its database says are assigned; parking stops nothing, and says so", async () => {
-    const provider = await InventoryProvider.fromFile(inventory);
-    try {
-      await provider.start(["lab-1"]);
-      await expect(provider.get("lab-2")).rejects.toBeInstanceOf(NotFound);
-      await expect(provider.get("lab-9")).rejects.toThrow("The inventory lists no lab lab-9.");
-      // Two requests at once for a lab the hub has not connected to yet share one connection to it.
-      const [again, same] = await Promise.all([provider.get("lab-1"), provider.get("lab-1")]);
-      expect(same.lab).toBe(again.lab);
-      expect(again.lab.status().nodes.every((node) => node.state === "up")).toBe(true);
-      await provider.park("lab-1");
-      expect(provider.status().note).toMatch(/can't stop an idle one/);
-      const rows = await onNode(
-        again.lab.endpoint("master"),
-        "replication",
-        async (c) => (await c.query("SELECT 1 AS one")).rows,
-      );
-      expect(rows).toEqual([{ one: 1 }]);
-      expect((await provider.acquire()).id).toBe("lab-2");
-    } finally {
-      await provider.stop();
-    }
-  });
+  it(
+    "after a hub restart gives back the labs its database says are assigned; parking " + "stops nothing, and says so",
+    async () => {
+      const provider = await InventoryProvider.fromFile(inventory);
+      try {
+        await provider.start(["lab-1"]);
+        await expect(provider.get("lab-2")).rejects.toBeInstanceOf(NotFound);
+        await expect(provider.get("lab-9")).rejects.toThrow("The inventory lists no lab lab-9.");
+        // Two requests at once for a lab the hub has not connected to yet share one connection to it.
+        const [again, same] = await Promise.all([provider.get("lab-1"), provider.get("lab-1")]);
+        expect(same.lab).toBe(again.lab);
+        expect(again.lab.status().nodes.every((node) => node.state === "up")).toBe(true);
+        await provider.park("lab-1");
+        expect(provider.status().note).toMatch(/can't stop an idle one/);
+        const rows = await onNode(
+          again.lab.endpoint("master"),
+          "replication",
+          async (c) => (await c.query("SELECT 1 AS one")).rows,
+        );
+        expect(rows).toEqual([{ one: 1 }]);
+        expect((await provider.acquire()).id).toBe("lab-2");
+      } finally {
+        await provider.stop();
+      }
+    },
+  );
 
   it("reports a lab's disk use as pg_database_size of its nodes' databases, which grows with rows", async () => {
     const provider = await InventoryProvider.fromFile(inventory);
@@ -121,62 +124,66 @@ describe("the inventory provider", () => {
 });
 
 describe("npm run workshop -- --driver inventory", () => {
-  it("serves each joiner a lab of the inventory, whose SQL runs on that lab's servers, and refuses one too many", async () => {
-    const workshopDir = await tempDir("workshop-inventory-hub");
-    const child = spawn(
-      process.execPath,
-      ["--import", "tsx", "server/workshop/main.ts", "--listen", "127.0.0.1:0", "--inventory", inventory],
-      {
-        cwd: PROJECT_ROOT,
-        env: { ...process.env, LAB_WORKSHOP_DIR: workshopDir, LAB_SITE_DIR: inject("siteDir") },
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
-    let output = "";
-    child.stdout.on("data", (chunk) => (output += chunk));
-    child.stderr.on("data", (chunk) => (output += chunk));
-    const exited = new Promise((resolve) => child.once("exit", resolve));
-    try {
-      const started = await new Promise<{ port: number; code: string }>((resolve, reject) => {
-        const look = setInterval(() => {
-          const port = /listening on 127\.0\.0\.1:(\d+)/.exec(output)?.[1];
-          const code = /Join code:\s+(\S+)/.exec(output)?.[1];
-          if (port && code) {
+  it(
+    "serves each joiner a lab of the inventory, whose SQL runs on that lab's " + "servers, and refuses one too many",
+    async () => {
+      const workshopDir = await tempDir("workshop-inventory-hub");
+      const child = spawn(
+        process.execPath,
+        ["--import", "tsx", "server/workshop/main.ts", "--listen", "127.0.0.1:0", "--inventory", inventory],
+        {
+          cwd: PROJECT_ROOT,
+          env: { ...process.env, LAB_WORKSHOP_DIR: workshopDir, LAB_SITE_DIR: inject("siteDir") },
+          stdio: ["ignore", "pipe", "pipe"],
+        },
+      );
+      let output = "";
+      child.stdout.on("data", (chunk) => (output += chunk));
+      child.stderr.on("data", (chunk) => (output += chunk));
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      try {
+        const started = await new Promise<{ port: number; code: string }>((resolve, reject) => {
+          const look = setInterval(() => {
+            const port = /listening on 127\.0\.0\.1:(\d+)/.exec(output)?.[1];
+            const code = /Join code:\s+(\S+)/.exec(output)?.[1];
+            if (port && code) {
+              clearInterval(look);
+              resolve({ port: Number(port), code });
+            }
+          }, 100);
+          child.once("exit", (status) => {
             clearInterval(look);
-            resolve({ port: Number(port), code });
-          }
-        }, 100);
-        child.once("exit", (status) => {
-          clearInterval(look);
-          reject(new Error(`the hub exited (${status}): ${output}`));
+            reject(new Error(`the hub exited (${status}): ${output}`));
+          });
         });
-      });
-      const ada = await join(started.port, started.code, "Ada");
-      const bo = await join(started.port, started.code, "Bo");
-      expect([ada.lab, bo.lab]).toEqual(["lab-1", "lab-2"]);
-      for (const [i, who] of [ada, bo].entries()) {
-        const answer = await request(started.port, {
-          path: "/api/query",
+        const ada = await join(started.port, started.code, "Ada");
+        const bo = await join(started.port, started.code, "Bo");
+        expect([ada.lab, bo.lab]).toEqual(["lab-1", "lab-2"]);
+        for (const [i, who] of [ada, bo].entries()) {
+          const answer = await request(started.port, {
+            path: "/api/query",
+            method: "POST",
+            body: { node: "slave2", sql: "SELECT current_setting('data_directory') AS dir" },
+            headers: { Cookie: who.cookie, Authorization: `Bearer ${who.csrf}` },
+          });
+          expect(answer.status, JSON.stringify(answer.json)).toBe(200);
+          const dir = answer.json.results[0].rows[0][0] as string;
+          expect(await fs.realpath(dir)).toBe(await fs.realpath(path.join(dirs[i]!, "slave2")));
+        }
+        const third = await request(started.port, {
+          path: "/workshop/join",
           method: "POST",
-          body: { node: "slave2", sql: "SELECT current_setting('data_directory') AS dir" },
-          headers: { Cookie: who.cookie, Authorization: `Bearer ${who.csrf}` },
+          body: { code: started.code, name: "Cy" },
         });
-        expect(answer.status, JSON.stringify(answer.json)).toBe(200);
-        const dir = answer.json.results[0].rows[0][0] as string;
-        expect(await fs.realpath(dir)).toBe(await fs.realpath(path.join(dirs[i]!, "slave2")));
+        expect(third.status).toBe(503);
+        expect(third.json.error.code).toBe("LAB11");
+      } finally {
+        child.kill("SIGINT");
+        await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 30_000))]);
+        if (child.exitCode === null) child.kill("SIGKILL");
+        await fs.rm(workshopDir, { recursive: true, force: true });
       }
-      const third = await request(started.port, {
-        path: "/workshop/join",
-        method: "POST",
-        body: { code: started.code, name: "Cy" },
-      });
-      expect(third.status).toBe(503);
-      expect(third.json.error.code).toBe("LAB11");
-    } finally {
-      child.kill("SIGINT");
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 30_000))]);
-      if (child.exitCode === null) child.kill("SIGKILL");
-      await fs.rm(workshopDir, { recursive: true, force: true });
-    }
-  }, 180_000);
+    },
+    180_000,
+  );
 });

@@ -156,7 +156,8 @@ describe("an attendee's superuser SQL, against another attendee's lab and the hu
       "CREATE TABLE notes (id int PRIMARY KEY, body text); CREATE PUBLICATION notes_pub FOR TABLE notes",
     );
     await sql(a.lab, "slave1", "CREATE TABLE notes (id int PRIMARY KEY, body text)");
-    const conninfo = `host=127.0.0.1 port=${master.port} user=postgres password=${master.password} dbname=${master.database}`;
+    const conninfo =
+      `host=127.0.0.1 port=${master.port} user=postgres password=${master.password} ` + `dbname=${master.database}`;
     await sql(a.lab, "slave1", `CREATE SUBSCRIPTION notes_sub CONNECTION '${conninfo}' PUBLICATION notes_pub`);
     await sql(a.lab, "master", "INSERT INTO notes VALUES (1, 'replicated within A')");
     const rows = await waitFor(async () => {

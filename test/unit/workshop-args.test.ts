@@ -20,13 +20,16 @@ describe("npm run workshop's options", () => {
     });
   });
 
-  it("refuse a driver that doesn't exist, an inventory driver without its file, and a file for the local driver", () => {
-    expect(() => parseWorkshopArgs(["--driver", "cloud"])).toThrow('--driver is local or inventory; it is "cloud".');
-    expect(() => parseWorkshopArgs(["--driver", "inventory"])).toThrow("--driver inventory needs --inventory FILE");
-    expect(() => parseWorkshopArgs(["--driver", "local", "--inventory", "x.yaml"])).toThrow(
-      "--inventory goes with --driver inventory",
-    );
-  });
+  it(
+    "refuse a driver that doesn't exist, an inventory driver without its file, and a " + "file for the local driver",
+    () => {
+      expect(() => parseWorkshopArgs(["--driver", "cloud"])).toThrow('--driver is local or inventory; it is "cloud".');
+      expect(() => parseWorkshopArgs(["--driver", "inventory"])).toThrow("--driver inventory needs --inventory FILE");
+      expect(() => parseWorkshopArgs(["--driver", "local", "--inventory", "x.yaml"])).toThrow(
+        "--inventory goes with --driver inventory",
+      );
+    },
+  );
 
   it("refuse a pool or a number of labs out of bounds, and half of TLS", () => {
     expect(() => parseWorkshopArgs(["--labs", "0"])).toThrow("--labs must be a whole number from 1 to 500");

@@ -35,7 +35,8 @@ export class InventoryProvider implements LabProvider {
     const next = this.labs.find((lab) => !this.assigned.has(lab.id));
     if (!next) {
       throw new WorkshopFull(
-        `Every lab of the inventory (${this.labs.length}) is taken: list more in the inventory file and restart the hub.`,
+        `Every lab of the inventory (${this.labs.length}) is taken: list more in the ` +
+          `inventory file and restart the hub.`,
       );
     }
     this.assigned.add(next.id);

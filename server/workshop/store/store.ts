@@ -27,7 +27,8 @@ export interface JoinCode {
   revoked: Date | null;
 }
 
-const ATTENDEE_COLUMNS = `a.id, a.display_name AS "displayName", a.lab_id AS "labId", a.created, a.last_seen AS "lastSeen"`;
+const ATTENDEE_COLUMNS =
+  `a.id, a.display_name AS "displayName", a.lab_id AS "labId", a.created, ` + `a.last_seen AS "lastSeen"`;
 
 export class HubStore {
   private constructor(
