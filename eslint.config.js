@@ -64,10 +64,10 @@ export default tseslint.config(
           ],
         },
       ],
-      // Strings and template literals count too: a long message, SQL text or test name is split into a
-      // concatenation (or the SQL over lines, where its whitespace doesn't matter). URLs and regular expressions
-      // can't be split without changing what they mean or match, so their lines may run longer.
-      "max-len": ["error", { code: 120, ignoreUrls: true, ignoreRegExpLiterals: true }],
+      // Strings, template literals and regular expressions count too: a long message, SQL text or test name is
+      // split into a concatenation (or the SQL over lines, where its whitespace doesn't matter), a long regular
+      // expression is written in pieces (test/support/pattern.ts). Only a URL, which can't be split, may run longer.
+      "max-len": ["error", { code: 120, ignoreUrls: true }],
     },
   },
   {

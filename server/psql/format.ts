@@ -26,8 +26,16 @@ export interface FormatOptions {
 }
 
 /** psql's column_type_alignment() right-aligns these types; format_type() names them, so match both spellings. */
-const RIGHT_ALIGNED =
-  /^(smallint|integer|bigint|real|double precision|numeric(\(\d+(,\s*-?\d+)?\))?|oid|xid|xid8|cid|money|int2|int4|int8|float4|float8)$/;
+const RIGHT_ALIGNED_TYPES = [
+  "smallint",
+  "integer",
+  "bigint",
+  "real",
+  "double precision",
+  String.raw`numeric(\(\d+(,\s*-?\d+)?\))?`,
+  ...["oid", "xid", "xid8", "cid", "money", "int2", "int4", "int8", "float4", "float8"],
+];
+const RIGHT_ALIGNED = new RegExp(`^(${RIGHT_ALIGNED_TYPES.join("|")})$`);
 
 export function isRightAligned(type: string): boolean {
   return RIGHT_ALIGNED.test(type);

@@ -4,6 +4,7 @@
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { call, direct } from "../support/bridge.ts";
 import { openLabPage, screenshot, useBrowser } from "../support/browser.ts";
+import { pattern } from "../support/pattern.ts";
 
 const { browser, page } = useBrowser();
 
@@ -60,7 +61,10 @@ describe("state checks on the lesson pages", () => {
 
       // Run all says why it won't run, and runs nothing.
       await runAll(
-        /^The lab is not where this lesson starts, so its cells would not do what the lesson says: master's users holds 2 rows, not 1\.$/,
+        pattern(
+          String.raw`^The lab is not where this lesson starts, so its cells would not do what `,
+          String.raw`the lesson says: master's users holds 2 rows, not 1\.$`,
+        ),
       );
       expect((await direct("slave1", "SELECT count(*)::int AS n FROM pg_subscription"))[0].n).toBe(0);
 

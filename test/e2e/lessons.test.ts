@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { call } from "../support/bridge.ts";
 import { ARTIFACTS, openLabPage, screenshot, useBrowser } from "../support/browser.ts";
+import { pattern } from "../support/pattern.ts";
 
 const { page } = useBrowser();
 
@@ -131,7 +132,10 @@ describe("lessons in a real browser", () => {
       // The slot notice is shown with the function of the subscriber's server that raised it.
       const notice = page().locator("sql-cell[data-expect='notice:CreateSubscription'] .cell-notice");
       await expect(notice.textContent()).resolves.toMatch(
-        /^NOTICE: created replication slot "usersub" on publisherLOCATION: CreateSubscription, subscriptioncmds\.c:\d+$/,
+        pattern(
+          String.raw`^NOTICE: created replication slot "usersub" on `,
+          String.raw`publisherLOCATION: CreateSubscription, subscriptioncmds\.c:\d+$`,
+        ),
       );
       // The subscriber health check, folded after its first use, answers with a running apply worker.
       const health = page().locator("sql-cell:has(.sql-cell__fold)").first();

@@ -10,6 +10,7 @@ import { isAlive, readLockFile } from "../../server/lab/embedded/leftover-server
 import { NODE_NAMES } from "../../shared/api-types.ts";
 import { waitFor } from "../support/bridge.ts";
 import { freeBase, tempDir } from "../support/temp-dir.ts";
+import { pattern } from "../support/pattern.ts";
 
 const TOKEN = "crash-test-token-0123456789";
 
@@ -126,7 +127,10 @@ describe("npm start after the bridge was killed with SIGKILL", () => {
     running = startBridge();
     const url = await ready(running);
     expect(running.output()).toMatch(
-      /note: master: stopped a server left running by an earlier start that ended without stopping it \(pid \d+, port \d+\)/,
+      pattern(
+        String.raw`note: master: stopped a server left running by an earlier start `,
+        String.raw`that ended without stopping it \(pid \d+, port \d+\)`,
+      ),
     );
     expect((await status(url)).nodes.map((node) => [node.state, node.port])).toEqual(ports.map((port) => ["up", port]));
     await replicates(ports, 2);

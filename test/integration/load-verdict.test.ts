@@ -6,6 +6,7 @@ import type { LoadNodeOutcome, LoadState, NodeName } from "../../shared/api-type
 import { verdictHeadline, verdictNote } from "../../shared/load-verdict.ts";
 import { call, direct, nodeConninfo, query, waitFor } from "../support/bridge.ts";
 import { counts, setUpReplication } from "../support/replication.ts";
+import { pattern } from "../support/pattern.ts";
 
 async function runLoad(requests: number, concurrency: number): Promise<Extract<LoadState, { phase: "done" }>> {
   expect((await call("/api/load", { requests, concurrency })).status).toBe(202);
@@ -90,7 +91,10 @@ describe("the load verdict with followers that can't receive the rows", () => {
       link: { state: "disabled", subscription: "sub_slave3" },
     });
     expect(verdictHeadline(verdict)).toMatch(
-      /^✗ slave3's subscription is disabled, so it did not receive these rows: ALTER SUBSCRIPTION sub_slave3 ENABLE on slave3 turns it back on \(or use .*\)\.$/,
+      pattern(
+        String.raw`^✗ slave3's subscription is disabled, so it did not receive these rows: ALTER `,
+        String.raw`SUBSCRIPTION sub_slave3 ENABLE on slave3 turns it back on \(or use .*\)\.$`,
+      ),
     );
     expect(verdictNote(verdict)).toBe("Nothing was lost: master, slave1 and slave2 have all 300 acknowledged writes.");
     await sql("slave3", "ALTER SUBSCRIPTION sub_slave3 ENABLE");
@@ -109,7 +113,10 @@ describe("the load verdict with followers that can't receive the rows", () => {
     expect(slave1.link?.errorsDuringRun).toBeGreaterThan(0);
     expect(slave1.link?.lastError).toBe('ERROR: conflict detected on relation "public.users": conflict=insert_exists');
     expect(verdictHeadline(done.verdict)).toMatch(
-      /^✗ slave1's (subscription has no apply worker running|apply worker failed during the run), so it stopped applying changes: its last error, below, says why/,
+      pattern(
+        String.raw`^✗ slave1's (subscription has no apply worker running|apply worker failed during the `,
+        String.raw`run), so it stopped applying changes: its last error, below, says why`,
+      ),
     );
     // Out of the way, the worker applies everything master has: nothing was lost.
     await direct("slave1", "DELETE FROM users WHERE id = $1", [next]);
