@@ -39,18 +39,18 @@ export async function labMemory(user: string): Promise<LabMemory> {
 }
 
 /**
- * CPU time, in seconds, the processes of `user` have used so far (user and system time, /proc/<pid>/stat's
- * utime and stime). Processes that exited in between are not counted, so a difference of two readings can
- * only understate a lab's CPU (a backend per connection exits when its connection closes).
+ * CPU time, in seconds, the processes of `user` have used so far: user and system time (/proc/<pid>/stat's utime
+ * and stime) and that of their children that exited and were waited for (cutime, cstime): a backend exits when
+ * its connection closes, and its postmaster, which waits for it, then carries its time.
  */
 export async function cpuSeconds(user: string): Promise<number> {
   const ticksPerSecond = 100;
   let ticks = 0;
   for (const pid of await processesOf(user)) {
     const stat = await fs.readFile(`/proc/${pid}/stat`, "utf8").catch(() => "");
-    // The fields after the command's closing parenthesis; utime and stime are fields 14 and 15 of the line.
+    // The fields after the command's closing parenthesis; utime, stime, cutime, cstime are the line's 14th to 17th.
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    ticks += Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
+    for (const field of fields.slice(11, 15)) ticks += Number(field);
   }
   return ticks / ticksPerSecond;
 }

@@ -218,6 +218,8 @@ function report(measured: Measured): void {
   const summary = {
     attendees,
     cores: os.cpus().length,
+    /** The machine's load average (1, 5, 15 minutes) at the end: other work shares the cores. */
+    loadAverage: os.loadavg().map(round),
     poolFillSeconds: round(measured.fillSeconds),
     replaySeconds: round(measured.replaySeconds),
     joinToReadyMs: {
@@ -284,10 +286,14 @@ function report(measured: Measured): void {
   }
   const yes = (ok: boolean) => (ok ? "yes" : "NO");
   log(
-    `${attendees} attendees replayed lessons 3-5 (${steps} steps) in ${summary.replaySeconds} s on ${summary.cores} cores`,
+    `${attendees} attendees replayed lessons 3-5 (${steps} steps) in ${summary.replaySeconds} s on ${summary.cores} cores (load average ${summary.loadAverage.join(", ")})`,
   );
   log(
     `join-to-ready: p50 ${summary.joinToReadyMs.p50} ms, p95 ${summary.joinToReadyMs.p95} ms, max ${summary.joinToReadyMs.max} ms`,
+  );
+  log(
+    `  its parts (p50): the join ${summary.joinPartsMsP50[0]} ms, the lab's status ${summary.joinPartsMsP50[1]} ms, ` +
+      `the first cell ${summary.joinPartsMsP50[2]} ms`,
   );
   log(
     `cell latency (${cells.length} cells): p50 ${summary.cellMs.p50} ms, p95 ${summary.cellMs.p95} ms, max ${summary.cellMs.max} ms`,
