@@ -47,12 +47,15 @@ const config = loadConfig();
 // A workshop folder the labs' users can pass through to (mkdtemp makes it 0700).
 const dir = await fs.mkdtemp(path.join(os.tmpdir(), "workshop-bench-"));
 await fs.chmod(dir, 0o755);
+const notes: string[] = [];
 const provider = new LocalProvider({
   workshopDir: dir,
   poolSize: attendees,
   maxLabs: attendees,
   basePort: await freeBase(PORTS_PER_LAB * attendees),
   config: loadConfig({ LAB_DATA_DIR: dir }),
+  // A pool lab that fails to start is dropped and only refilled by the next acquire(): say why, and stop waiting.
+  note: (text) => notes.push(text),
 });
 
 const log = (line: string) => {
@@ -94,7 +97,13 @@ interface Outcome {
 
 try {
   const filling = performance.now();
-  await until(() => provider.status().ready === attendees, 30 * 60_000);
+  await until(() => {
+    const { ready, starting } = provider.status();
+    if (ready + starting < attendees) {
+      throw new Error(`the warm pool of ${attendees} labs could not be started:\n  ${notes.join("\n  ")}`);
+    }
+    return ready === attendees;
+  }, 30 * 60_000);
   const fillSeconds = (performance.now() - filling) / 1000;
   log(`warm pool of ${attendees} labs started in ${fillSeconds.toFixed(1)} s; ${attendees} attendees join now`);
 
