@@ -4,16 +4,14 @@
 //   refill:  how long after an acquire() the pool is full again (one lab started in the background);
 //   memory:  RSS and PSS of an idle lab's processes (every process of its OS user, from /proc/<pid>/smaps_rollup)
 //            with three subscriptions (slave1..3 on master) and the per-lab limits, and how many processes.
-// PSS shares each page among the processes that map it (shared_buffers, the binaries' text), so the PSS of a
-// lab is what it adds to the machine; RSS counts shared pages once per process and overstates it.
+// (PSS against RSS: see bench/lab-processes.ts.)
 // --unlimited gives the labs PostgreSQL's defaults instead of the limits, to see what the limits save.
 // Usage: npm run bench:workshop-labs -- [--pool 2] [--acquires 2] [--unlimited]
-import { execFile } from "node:child_process";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { parseArgs, promisify } from "node:util";
+import { parseArgs } from "node:util";
 import pg from "pg";
 import { NODE_NAMES, type NodeName } from "../shared/api-types.ts";
 import { loadConfig } from "../server/config.ts";
@@ -21,8 +19,8 @@ import type { Lab } from "../server/lab/lab.ts";
 import { isPortFree } from "../server/lab/embedded/ports.ts";
 import { LocalProvider } from "../server/workshop/provision/local.ts";
 import { labUser } from "../server/workshop/provision/lab-folder.ts";
+import { labMemory, mb } from "./lab-processes.ts";
 
-const run = promisify(execFile);
 const { values } = parseArgs({
   options: {
     pool: { type: "string", default: "2" },
@@ -116,23 +114,6 @@ async function threeSubscriptions(lab: Lab): Promise<void> {
   }
 }
 
-async function labMemory(user: string): Promise<{ processes: number; rssKb: number; pssKb: number }> {
-  const uid = Number.parseInt((await run("id", ["-u", user])).stdout, 10);
-  let processes = 0;
-  let rssKb = 0;
-  let pssKb = 0;
-  for (const entry of await fs.readdir("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    const status = await fs.readFile(`/proc/${entry}/status`, "utf8").catch(() => "");
-    if (Number(/^Uid:\s+(\d+)/m.exec(status)?.[1]) !== uid) continue;
-    const rollup = await fs.readFile(`/proc/${entry}/smaps_rollup`, "utf8").catch(() => "");
-    processes++;
-    rssKb += Number(/^Rss:\s+(\d+) kB/m.exec(rollup)?.[1] ?? 0);
-    pssKb += Number(/^Pss:\s+(\d+) kB/m.exec(rollup)?.[1] ?? 0);
-  }
-  return { processes, rssKb, pssKb };
-}
-
 async function sql(lab: Lab, node: NodeName, text: string) {
   const client = new pg.Client(lab.endpoint(node));
   client.on("error", () => {});
@@ -158,8 +139,4 @@ async function freeBase(): Promise<number> {
     const checks = await Promise.all(Array.from({ length: 60 }, (_, i) => isPortFree(base + i)));
     if (checks.every(Boolean)) return base;
   }
-}
-
-function mb(kb: number): string {
-  return `${(kb / 1024).toFixed(1)} MB`;
 }

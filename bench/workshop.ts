@@ -1,0 +1,378 @@
+// npm run bench:workshop -- --attendees 20 (as root, as the hub runs): workshop mode under a class's load.
+// Starts the hub (server/workshop/serve.ts, the local provider) with a warm pool of one lab per attendee, waits
+// until the pool is full, then N simulated attendees (HTTP clients, each with its own session cookie and CSRF
+// token, as a browser has them) join at the same time and replay lessons 3 to 5 through the hub, every cell as
+// the page runs it (shared/lessons/replay.ts, re-run until its expectation holds). It reports:
+//   join-to-ready: from the join POST until the attendee's lab answers (GET /api/lab with its four nodes up and
+//                  a first cell on master), p50/p95;
+//   cell latency:  each POST /api/query through the hub under that load, p50/p95/max;
+//   memory:        PSS and RSS of each lab's processes after the replay (bench/lab-processes.ts), and the hub's;
+//   CPU:           each lab's CPU seconds during the replay, and per lab when idle afterwards;
+//   expectations:  whether every step of every attendee met its expectation;
+// and checks them against issue 13's goals. Performance is reported, never asserted by the test suite.
+// Usage: npm run bench:workshop -- [--attendees 20] [--idle-seconds 10] [--json]
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { parseArgs } from "node:util";
+import type { LabStatus } from "../shared/api-types.ts";
+import { runStep, type Post } from "../shared/lessons/replay.ts";
+import { loadConfig } from "../server/config.ts";
+import { isPortFree } from "../server/lab/embedded/ports.ts";
+import { readLessons } from "../server/lesson-start/lessons.ts";
+import { labUser } from "../server/workshop/provision/lab-folder.ts";
+import { LocalProvider, PORTS_PER_LAB } from "../server/workshop/provision/local.ts";
+import { serveHub } from "../server/workshop/serve.ts";
+import { cpuSeconds, labMemory, mb, type LabMemory } from "./lab-processes.ts";
+
+const GOALS = { cellP95Ms: 300, joinP95Ms: 1000, labPssMb: 150 };
+const LESSON_FILES = ["03-", "04-", "05-"];
+
+const { values } = parseArgs({
+  options: {
+    attendees: { type: "string", default: "20" },
+    "idle-seconds": { type: "string", default: "10" },
+    json: { type: "boolean", default: false },
+  },
+});
+const attendees = Number(values.attendees);
+if (!Number.isInteger(attendees) || attendees < 1 || attendees > 200) {
+  throw new Error(`--attendees takes a whole number from 1 to 200; it is "${values.attendees}".`);
+}
+const idleSeconds = Number(values["idle-seconds"]);
+
+const lessons = (await readLessons()).filter((lesson) => LESSON_FILES.some((start) => lesson.file.startsWith(start)));
+const config = loadConfig();
+// A workshop folder the labs' users can pass through to (mkdtemp makes it 0700).
+const dir = await fs.mkdtemp(path.join(os.tmpdir(), "workshop-bench-"));
+await fs.chmod(dir, 0o755);
+const notes: string[] = [];
+const provider = new LocalProvider({
+  workshopDir: dir,
+  poolSize: attendees,
+  maxLabs: attendees,
+  basePort: await freeBase(PORTS_PER_LAB * attendees),
+  config: loadConfig({ LAB_DATA_DIR: dir }),
+  // A pool lab that fails to start is dropped and only refilled by the next acquire(): say why, and stop waiting.
+  note: (text) => notes.push(text),
+});
+
+const log = (line: string) => {
+  if (!values.json) console.log(line);
+};
+
+const hub = await serveHub({
+  workshopDir: dir,
+  provider,
+  listenAddress: "127.0.0.1",
+  port: 0,
+  publicHosts: ["127.0.0.1"],
+  siteDir: config.siteDir,
+  statementTimeoutMs: config.statementTimeoutMs,
+  rowLimit: config.rowLimit,
+  joinCodeMinutes: 60,
+  note: (text) => log(`  note: ${text}`),
+});
+const origin = `http://127.0.0.1:${hub.port}`;
+
+interface Attendee {
+  name: string;
+  cookie: string;
+  csrf: string;
+  lab: string;
+}
+
+interface Outcome {
+  joinMs: number;
+  /** join-to-ready's parts: the join POST, the first GET /api/lab, the first cell. */
+  partsMs: [number, number, number];
+  /** Each cell's SQL (its first line) and latency. */
+  timedCells: { sql: string; ms: number }[];
+  cellMs: number[];
+  steps: number;
+  missed: string[];
+  lab: string;
+}
+
+try {
+  const filling = performance.now();
+  await until(() => {
+    const { ready, starting } = provider.status();
+    if (ready + starting < attendees) {
+      throw new Error(`the warm pool of ${attendees} labs could not be started:\n  ${notes.join("\n  ")}`);
+    }
+    return ready === attendees;
+  }, 30 * 60_000);
+  const fillSeconds = (performance.now() - filling) / 1000;
+  log(`warm pool of ${attendees} labs started in ${fillSeconds.toFixed(1)} s; ${attendees} attendees join now`);
+
+  const hubCpuBefore = process.cpuUsage();
+  const replayStarted = performance.now();
+  const outcomes = await Promise.all(Array.from({ length: attendees }, (_, i) => attend(`Attendee ${i + 1}`)));
+  const replaySeconds = (performance.now() - replayStarted) / 1000;
+  const hubCpu = process.cpuUsage(hubCpuBefore);
+  const replayCpu = await Promise.all(outcomes.map((outcome) => cpuSeconds(labUser(outcome.lab))));
+
+  const memory = await Promise.all(outcomes.map((outcome) => labMemory(labUser(outcome.lab))));
+  const idleBefore = await Promise.all(outcomes.map((outcome) => cpuSeconds(labUser(outcome.lab))));
+  await new Promise((resolve) => setTimeout(resolve, idleSeconds * 1000));
+  const idleAfter = await Promise.all(outcomes.map((outcome) => cpuSeconds(labUser(outcome.lab))));
+  const idleCpuPercent = idleAfter.map((after, i) => ((after - idleBefore[i]!) / idleSeconds) * 100);
+  const idleMemory = await Promise.all(outcomes.map((outcome) => labMemory(labUser(outcome.lab))));
+  const hubRssKb = process.memoryUsage().rss / 1024;
+
+  report({ fillSeconds, replaySeconds, outcomes, memory, idleMemory, replayCpu, idleCpuPercent, hubRssKb, hubCpu });
+} finally {
+  await hub.close();
+  await fs.rm(dir, { recursive: true, force: true });
+}
+
+/** One attendee: joins, waits for their lab to answer, replays lessons 3 to 5 through the hub. */
+async function attend(name: string): Promise<Outcome> {
+  const joining = performance.now();
+  const who = await join(name);
+  const joined = performance.now();
+  const post = poster(who);
+  const timedCells: { sql: string; ms: number }[] = [];
+  const timed: Post = async <T>(route: string, body: unknown) => {
+    const started = performance.now();
+    const answer = await post<T>(route, body);
+    const sql = (body as { sql?: string }).sql;
+    if (route === "/api/query") timedCells.push({ sql: firstLine(sql ?? ""), ms: performance.now() - started });
+    return answer;
+  };
+  const { lab, statusAt } = await ready(who, post);
+  const readyAt = performance.now();
+  const joinMs = readyAt - joining;
+  const partsMs: [number, number, number] = [joined - joining, statusAt - joined, readyAt - statusAt];
+  const missed: string[] = [];
+  let steps = 0;
+  for (const lesson of lessons) {
+    for (const [i, step] of lesson.steps.entries()) {
+      const outcome = await runStep(step, lab, timed).catch((error: Error) => ({ met: false, reason: error.message }));
+      steps++;
+      if (!outcome.met) missed.push(`${who.lab} ${lesson.file} step ${i + 1}: ${outcome.reason}`);
+    }
+  }
+  return { joinMs, partsMs, timedCells, cellMs: timedCells.map((cell) => cell.ms), steps, missed, lab: who.lab };
+}
+
+async function join(name: string): Promise<Attendee> {
+  const response = await fetch(`${origin}/workshop/join`, {
+    method: "POST",
+    headers: { Origin: origin, "Content-Type": "application/json" },
+    body: JSON.stringify({ code: hub.joinCode, name }),
+  });
+  if (!response.ok) throw new Error(`${name} could not join: ${response.status} ${await response.text()}`);
+  const body = (await response.json()) as { csrf: string; lab: string };
+  const cookie = (response.headers.getSetCookie()[0] ?? "").split(";")[0]!;
+  return { name, cookie, csrf: body.csrf, lab: body.lab };
+}
+
+/** POSTs as the attendee's page does: the session cookie, the CSRF token as its Bearer token, its own origin. */
+function poster(who: Attendee): Post {
+  return async <T>(route: string, body: unknown) => {
+    const response = await fetch(`${origin}${route}`, {
+      method: "POST",
+      headers: headers(who, { "Content-Type": "application/json" }),
+      body: JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`${route} answered ${response.status}: ${await response.text()}`);
+    return (await response.json()) as T;
+  };
+}
+
+function headers(who: Attendee, more: Record<string, string> = {}): Record<string, string> {
+  return { Origin: origin, Cookie: who.cookie, Authorization: `Bearer ${who.csrf}`, ...more };
+}
+
+/** The lab's status once its four nodes are up and master answers a first cell: what the page waits for. */
+async function ready(who: Attendee, post: Post): Promise<{ lab: LabStatus; statusAt: number }> {
+  for (;;) {
+    const response = await fetch(`${origin}/api/lab`, { headers: headers(who) });
+    if (response.ok) {
+      const status = (await response.json()) as LabStatus;
+      if (status.nodes.every((node) => node.state === "up")) {
+        const statusAt = performance.now();
+        await post("/api/query", { node: "master", sql: "SELECT 1" });
+        return { lab: status, statusAt };
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+interface Measured {
+  fillSeconds: number;
+  replaySeconds: number;
+  outcomes: Outcome[];
+  memory: LabMemory[];
+  /** The same, after the idle seconds. */
+  idleMemory: LabMemory[];
+  replayCpu: number[];
+  idleCpuPercent: number[];
+  hubRssKb: number;
+  hubCpu: NodeJS.CpuUsage;
+}
+
+function report(measured: Measured): void {
+  const { outcomes, memory } = measured;
+  const joins = outcomes.map((outcome) => outcome.joinMs);
+  const cells = outcomes.flatMap((outcome) => outcome.cellMs);
+  const missed = outcomes.flatMap((outcome) => outcome.missed);
+  const steps = outcomes.reduce((sum, outcome) => sum + outcome.steps, 0);
+  const pss = memory.map((lab) => lab.pssKb);
+  const rss = memory.map((lab) => lab.rssKb);
+  const summary = {
+    attendees,
+    cores: os.cpus().length,
+    /** The machine's load average (1, 5, 15 minutes) at the end: other work shares the cores. */
+    loadAverage: os.loadavg().map(round),
+    poolFillSeconds: round(measured.fillSeconds),
+    replaySeconds: round(measured.replaySeconds),
+    joinToReadyMs: {
+      p50: round(quantile(joins, 0.5)),
+      p95: round(quantile(joins, 0.95)),
+      max: round(Math.max(...joins)),
+    },
+    cellMs: {
+      count: cells.length,
+      p50: round(quantile(cells, 0.5)),
+      p95: round(quantile(cells, 0.95)),
+      max: round(Math.max(...cells)),
+    },
+    labPssMb: { median: round(quantile(pss, 0.5) / 1024), max: round(Math.max(...pss) / 1024) },
+    labRssMb: { median: round(quantile(rss, 0.5) / 1024), max: round(Math.max(...rss) / 1024) },
+    idleLabPssMb: {
+      median: round(
+        quantile(
+          measured.idleMemory.map((lab) => lab.pssKb),
+          0.5,
+        ) / 1024,
+      ),
+      max: round(Math.max(...measured.idleMemory.map((lab) => lab.pssKb)) / 1024),
+      processes: quantile(
+        measured.idleMemory.map((lab) => lab.processes),
+        0.5,
+      ),
+    },
+    labsPssTotalMb: round(sum(pss) / 1024),
+    labsRssTotalMb: round(sum(rss) / 1024),
+    processesPerLab: quantile(
+      memory.map((lab) => lab.processes),
+      0.5,
+    ),
+    hubRssMb: round(measured.hubRssKb / 1024),
+    hubCpuSeconds: round((measured.hubCpu.user + measured.hubCpu.system) / 1e6),
+    labCpuSecondsDuringReplay: {
+      median: round(quantile(measured.replayCpu, 0.5)),
+      total: round(sum(measured.replayCpu)),
+    },
+    labIdleCpuPercent: { median: round(quantile(measured.idleCpuPercent, 0.5)) },
+    joinPartsMsP50: [0, 1, 2].map((part) =>
+      round(
+        quantile(
+          outcomes.map((outcome) => outcome.partsMs[part]!),
+          0.5,
+        ),
+      ),
+    ),
+    slowestCells: slowest(outcomes.flatMap((outcome) => outcome.timedCells)),
+    steps,
+    missed: missed.length,
+  };
+  const goals = {
+    everyExpectationMet: missed.length === 0,
+    cellP95: summary.cellMs.p95 < GOALS.cellP95Ms,
+    joinP95: summary.joinToReadyMs.p95 < GOALS.joinP95Ms,
+    labUnder150Mb: summary.labPssMb.max < GOALS.labPssMb,
+  };
+  const met = Object.values(goals).every(Boolean);
+  if (values.json) {
+    console.log(JSON.stringify({ ...summary, goals, met, missedSteps: missed.slice(0, 10) }));
+    return;
+  }
+  const yes = (ok: boolean) => (ok ? "yes" : "NO");
+  log(
+    `${attendees} attendees replayed lessons 3-5 (${steps} steps) in ${summary.replaySeconds} s on ${summary.cores} cores (load average ${summary.loadAverage.join(", ")})`,
+  );
+  log(
+    `join-to-ready: p50 ${summary.joinToReadyMs.p50} ms, p95 ${summary.joinToReadyMs.p95} ms, max ${summary.joinToReadyMs.max} ms`,
+  );
+  log(
+    `  its parts (p50): the join ${summary.joinPartsMsP50[0]} ms, the lab's status ${summary.joinPartsMsP50[1]} ms, ` +
+      `the first cell ${summary.joinPartsMsP50[2]} ms`,
+  );
+  log(
+    `cell latency (${cells.length} cells): p50 ${summary.cellMs.p50} ms, p95 ${summary.cellMs.p95} ms, max ${summary.cellMs.max} ms`,
+  );
+  log(
+    `  the slowest cells (median ms, count): ${summary.slowestCells.map((c) => `${c.sql} ${c.p50} (${c.count})`).join("; ")}`,
+  );
+  log(
+    `a lab after the replay: PSS median ${summary.labPssMb.median} MB, max ${summary.labPssMb.max} MB; ` +
+      `RSS median ${summary.labRssMb.median} MB (${summary.processesPerLab} processes)`,
+  );
+  log(
+    `after ${idleSeconds} s idle: PSS median ${summary.idleLabPssMb.median} MB, max ${summary.idleLabPssMb.max} MB ` +
+      `(${summary.idleLabPssMb.processes} processes)`,
+  );
+  log(`all ${attendees} labs: PSS ${mb(sum(pss))}, RSS ${mb(sum(rss))}; the hub's own RSS ${summary.hubRssMb} MB`);
+  log(
+    `CPU: a lab used ${summary.labCpuSecondsDuringReplay.median} s during the replay (all labs ` +
+      `${summary.labCpuSecondsDuringReplay.total} s, the hub ${summary.hubCpuSeconds} s); idle, a lab uses ` +
+      `${summary.labIdleCpuPercent.median}% of a core`,
+  );
+  log(`every expectation met: ${yes(goals.everyExpectationMet)}${missed.length ? ` (${missed.length} missed)` : ""}`);
+  for (const line of missed.slice(0, 10)) log(`  missed: ${line}`);
+  log(
+    `goals: p95 cell < ${GOALS.cellP95Ms} ms ${yes(goals.cellP95)}, join-to-ready p95 < 1 s ${yes(goals.joinP95)}, a lab < ${GOALS.labPssMb} MB ${yes(goals.labUnder150Mb)}`,
+  );
+  log(met ? `${attendees} labs meet every goal.` : `${attendees} labs do NOT meet every goal.`);
+}
+
+/** The five cells (by their first line) with the highest median latency. */
+function slowest(cells: { sql: string; ms: number }[]): { sql: string; p50: number; count: number }[] {
+  const bySql = new Map<string, number[]>();
+  for (const cell of cells) bySql.set(cell.sql, [...(bySql.get(cell.sql) ?? []), cell.ms]);
+  return [...bySql]
+    .map(([sql, list]) => ({ sql, p50: round(quantile(list, 0.5)), count: list.length }))
+    .sort((a, b) => b.p50 - a.p50)
+    .slice(0, 5);
+}
+
+function firstLine(sql: string): string {
+  return sql.trim().split("\n")[0]!.slice(0, 60);
+}
+
+function quantile(list: number[], q: number): number {
+  if (list.length === 0) return Number.NaN;
+  const sorted = [...list].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
+}
+
+function sum(list: number[]): number {
+  return list.reduce((total, value) => total + value, 0);
+}
+
+function round(value: number): number {
+  return Math.round(value * 10) / 10;
+}
+
+async function until(test: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!test()) {
+    if (Date.now() > deadline) throw new Error("timed out waiting for the warm pool to fill");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** A first port with `count` free ports from it, away from the single-user lab's and the hub's defaults. */
+async function freeBase(count: number): Promise<number> {
+  for (;;) {
+    const base = 20_000 + Math.floor(Math.random() * 30_000);
+    const checks = await Promise.all(Array.from({ length: count + 10 }, (_, i) => isPortFree(base + i)));
+    if (checks.every(Boolean)) return base;
+  }
+}
