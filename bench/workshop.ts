@@ -295,20 +295,25 @@ function report(measured: Measured): void {
   }
   const yes = (ok: boolean) => (ok ? "yes" : "NO");
   log(
-    `${attendees} attendees replayed lessons 3-5 (${steps} steps) in ${summary.replaySeconds} s on ${summary.cores} cores (load average ${summary.loadAverage.join(", ")})`,
+    `${attendees} attendees replayed lessons 3-5 (${steps} steps) in ` +
+      `${summary.replaySeconds} s on ${summary.cores} cores (load average ` +
+      `${summary.loadAverage.join(", ")})`,
   );
   log(
-    `join-to-ready: p50 ${summary.joinToReadyMs.p50} ms, p95 ${summary.joinToReadyMs.p95} ms, max ${summary.joinToReadyMs.max} ms`,
+    `join-to-ready: p50 ${summary.joinToReadyMs.p50} ms, p95 ` +
+      `${summary.joinToReadyMs.p95} ms, max ${summary.joinToReadyMs.max} ms`,
   );
   log(
     `  its parts (p50): the join ${summary.joinPartsMsP50[0]} ms, the lab's status ${summary.joinPartsMsP50[1]} ms, ` +
       `the first cell ${summary.joinPartsMsP50[2]} ms`,
   );
   log(
-    `cell latency (${cells.length} cells): p50 ${summary.cellMs.p50} ms, p95 ${summary.cellMs.p95} ms, max ${summary.cellMs.max} ms`,
+    `cell latency (${cells.length} cells): p50 ${summary.cellMs.p50} ms, p95 ` +
+      `${summary.cellMs.p95} ms, max ${summary.cellMs.max} ms`,
   );
   log(
-    `  the slowest cells (median ms, count): ${summary.slowestCells.map((c) => `${c.sql} ${c.p50} (${c.count})`).join("; ")}`,
+    `  the slowest cells (median ms, count): ` +
+      `${summary.slowestCells.map((c) => `${c.sql} ${c.p50} (${c.count})`).join("; ")}`,
   );
   log(
     `a lab after the replay: PSS median ${summary.labPssMb.median} MB, max ${summary.labPssMb.max} MB; ` +
@@ -327,7 +332,9 @@ function report(measured: Measured): void {
   log(`every expectation met: ${yes(goals.everyExpectationMet)}${missed.length ? ` (${missed.length} missed)` : ""}`);
   for (const line of missed.slice(0, 10)) log(`  missed: ${line}`);
   log(
-    `goals: p95 cell < ${GOALS.cellP95Ms} ms ${yes(goals.cellP95)}, join-to-ready p95 < 1 s ${yes(goals.joinP95)}, a lab < ${GOALS.labPssMb} MB ${yes(goals.labUnder150Mb)}`,
+    `goals: p95 cell < ${GOALS.cellP95Ms} ms ${yes(goals.cellP95)}, join-to-ready ` +
+      `p95 < 1 s ${yes(goals.joinP95)}, a lab < ${GOALS.labPssMb} MB ` +
+      `${yes(goals.labUnder150Mb)}`,
   );
   log(met ? `${attendees} labs meet every goal.` : `${attendees} labs do NOT meet every goal.`);
 }

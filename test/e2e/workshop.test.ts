@@ -132,18 +132,24 @@ afterAll(async () => {
 }, 120_000);
 
 describe("three attendees in three browsers", () => {
-  it("each joins with the join URL, the code and a display name, and lands in the lessons with a lab of their own", async () => {
-    for (const [i, page] of pages.entries()) {
-      await page.goto(`${base()}/join?code=${hub.joinCode}`);
-      await expect(page.locator("input[name=code]").inputValue()).resolves.toBe(hub.joinCode);
-      await page.fill("#name", NAMES[i]!);
-      await page.click("button[type=submit]");
-      await page.locator(".lab-status.compact [data-node='master'][data-state='up']").waitFor({ timeout: 60_000 });
-    }
-    const me = await Promise.all(pages.map((page) => page.evaluate(async () => (await fetch("/workshop/me")).json())));
-    expect(me.map((who) => who.name)).toEqual([...NAMES]);
-    expect(new Set(me.map((who) => who.lab)).size).toBe(3);
-  }, 180_000);
+  it(
+    "each joins with the join URL, the code and a display name, and lands in the " + "lessons with a lab of their own",
+    async () => {
+      for (const [i, page] of pages.entries()) {
+        await page.goto(`${base()}/join?code=${hub.joinCode}`);
+        await expect(page.locator("input[name=code]").inputValue()).resolves.toBe(hub.joinCode);
+        await page.fill("#name", NAMES[i]!);
+        await page.click("button[type=submit]");
+        await page.locator(".lab-status.compact [data-node='master'][data-state='up']").waitFor({ timeout: 60_000 });
+      }
+      const me = await Promise.all(
+        pages.map((page) => page.evaluate(async () => (await fetch("/workshop/me")).json())),
+      );
+      expect(me.map((who) => who.name)).toEqual([...NAMES]);
+      expect(new Set(me.map((who) => who.lab)).size).toBe(3);
+    },
+    180_000,
+  );
 
   it("each runs lessons 3 to 5 at the same time, every expectation met", async () => {
     await Promise.all(
@@ -153,19 +159,24 @@ describe("three attendees in three browsers", () => {
     );
   }, 600_000);
 
-  it("sees only their own results: a row only Ada inserted is absent from Bo's and Cy's pages, and theirs from hers", async () => {
-    // Lesson 5 ends with users emptied; each writes a row of their own with lesson 5's INSERT cell, edited.
-    for (const [i, page] of pages.entries()) await insertOwnRow(page, `Only ${NAMES[i]}`);
-    for (const [i, page] of pages.entries()) {
-      // Each row replicates to its own lab's three followers, and only there.
-      const text = await readAllUntil(page, `Only ${NAMES[i]}`);
-      for (const other of NAMES.filter((name) => name !== NAMES[i])) expect(text).not.toContain(`Only ${other}`);
-    }
-    const ada = pages[0]!;
-    await lessonScreenshot(ada, { width: 1440, height: 900 }, "workshop-lesson-05-1440");
-    await lessonScreenshot(ada, { width: 390, height: 844 }, "workshop-lesson-05-390");
-    await ada.setViewportSize({ width: 1440, height: 900 });
-  }, 180_000);
+  it(
+    "sees only their own results: a row only Ada inserted is absent from Bo's and " +
+      "Cy's pages, and theirs from hers",
+    async () => {
+      // Lesson 5 ends with users emptied; each writes a row of their own with lesson 5's INSERT cell, edited.
+      for (const [i, page] of pages.entries()) await insertOwnRow(page, `Only ${NAMES[i]}`);
+      for (const [i, page] of pages.entries()) {
+        // Each row replicates to its own lab's three followers, and only there.
+        const text = await readAllUntil(page, `Only ${NAMES[i]}`);
+        for (const other of NAMES.filter((name) => name !== NAMES[i])) expect(text).not.toContain(`Only ${other}`);
+      }
+      const ada = pages[0]!;
+      await lessonScreenshot(ada, { width: 1440, height: 900 }, "workshop-lesson-05-1440");
+      await lessonScreenshot(ada, { width: 390, height: 844 }, "workshop-lesson-05-390");
+      await ada.setViewportSize({ width: 1440, height: 900 });
+    },
+    180_000,
+  );
 
   it("Ada restarts slave3 from the lab page; Bo's and Cy's slave3 stay up and answer throughout", async () => {
     const [ada, bo, cy] = pages as [Page, Page, Page];
@@ -192,25 +203,29 @@ describe("three attendees in three browsers", () => {
     await slave3(ada).and(ada.locator("[data-state='up']")).waitFor({ timeout: 30_000 });
   }, 120_000);
 
-  it("the hub restarts on the same folder and port: all three carry on with their sessions, labs and data", async () => {
-    await hub.close();
-    hub = await startHub();
-    expect(hub.port).toBe(port);
-    const me = await Promise.all(
-      pages.map(async (page) => {
-        await open(page, LESSONS[2]!);
-        return page.evaluate(async () => (await fetch("/workshop/me")).json());
-      }),
-    );
-    expect(me.map((who) => who.name)).toEqual([...NAMES]);
-    for (const [i, page] of pages.entries()) {
-      await run(page, READ_ALL_CELL);
-      const text = (await output(page, READ_ALL_CELL).textContent()) ?? "";
-      expect(text).toContain(`Only ${NAMES[i]}`);
-      for (const other of NAMES.filter((name) => name !== NAMES[i])) expect(text).not.toContain(`Only ${other}`);
-    }
-    // They carry on: Bo writes another row after the restart, and it replicates on his lab.
-    await insertOwnRow(pages[1]!, "Bo after the restart");
-    await readAllUntil(pages[1]!, "Bo after the restart");
-  }, 240_000);
+  it(
+    "the hub restarts on the same folder and port: all three carry on with their " + "sessions, labs and data",
+    async () => {
+      await hub.close();
+      hub = await startHub();
+      expect(hub.port).toBe(port);
+      const me = await Promise.all(
+        pages.map(async (page) => {
+          await open(page, LESSONS[2]!);
+          return page.evaluate(async () => (await fetch("/workshop/me")).json());
+        }),
+      );
+      expect(me.map((who) => who.name)).toEqual([...NAMES]);
+      for (const [i, page] of pages.entries()) {
+        await run(page, READ_ALL_CELL);
+        const text = (await output(page, READ_ALL_CELL).textContent()) ?? "";
+        expect(text).toContain(`Only ${NAMES[i]}`);
+        for (const other of NAMES.filter((name) => name !== NAMES[i])) expect(text).not.toContain(`Only ${other}`);
+      }
+      // They carry on: Bo writes another row after the restart, and it replicates on his lab.
+      await insertOwnRow(pages[1]!, "Bo after the restart");
+      await readAllUntil(pages[1]!, "Bo after the restart");
+    },
+    240_000,
+  );
 });
