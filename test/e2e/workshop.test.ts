@@ -5,8 +5,9 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
-import { serveHub, type RunningHub } from "../../server/workshop/serve.ts";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import type { RunningHub } from "../../server/workshop/serve.ts";
+import { testHub } from "../support/hub-client.ts";
 import { ARTIFACTS, useBrowser } from "../support/browser.ts";
 import { tempDir } from "../support/temp-dir.ts";
 import { localProvider } from "../support/workshop-labs.ts";
@@ -29,18 +30,7 @@ const pages: Page[] = [];
 /** The hub on `dir`, on the port of the first start: the pages' CSRF tokens are kept per origin, port included. */
 async function startHub(): Promise<RunningHub> {
   provider = await localProvider(dir, { maxLabs: 4, poolSize: 3 });
-  return serveHub({
-    workshopDir: dir,
-    provider,
-    listenAddress: "127.0.0.1",
-    port,
-    publicHosts: ["workshop.test"],
-    siteDir: inject("siteDir"),
-    statementTimeoutMs: 30_000,
-    rowLimit: 1000,
-    joinCodeMinutes: 60,
-    note: () => {},
-  });
+  return testHub({ workshopDir: dir, provider, port });
 }
 
 const base = () => `http://127.0.0.1:${port}`;

@@ -2,12 +2,12 @@
 // wait in line, each told its place) and every run's verdict still holds when its turn comes; a lab nobody calls
 // is parked and comes back, data intact, on its attendee's next call.
 import fs from "node:fs/promises";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NODE_NAMES, type LabStatus, type LoadState, type NodeStatus } from "../../shared/api-types.ts";
 import { RESUMING_NOTE, type LocalProvider } from "../../server/workshop/provision/local.ts";
-import { serveHub, type RunningHub } from "../../server/workshop/serve.ts";
+import type { RunningHub } from "../../server/workshop/serve.ts";
 import { waitFor } from "../support/bridge.ts";
-import { join, labCall, openFeed, request, type Attendee } from "../support/hub-client.ts";
+import { testHub, join, labCall, openFeed, request, type Attendee } from "../support/hub-client.ts";
 import { tempDir } from "../support/temp-dir.ts";
 import { launch } from "../support/browser.ts";
 import { localProvider } from "../support/workshop-labs.ts";
@@ -41,19 +41,10 @@ const startLoad = (who: Attendee) => labCall(hub.port, who, "/api/load", { reque
 
 async function startLoadHub(): Promise<void> {
   dir = await tempDir("workshop-fair-use");
-  hub = await serveHub({
+  hub = await testHub({
     workshopDir: dir,
     provider: await localProvider(dir, { maxLabs: 3, poolSize: 3 }),
-    listenAddress: "127.0.0.1",
-    port: 0,
-    publicHosts: ["workshop.test"],
-    siteDir: inject("siteDir"),
-    statementTimeoutMs: 30_000,
-    rowLimit: 1000,
-    passphrase: "amber-basin-cedar-delta-42",
-    joinCodeMinutes: 60,
     loadSlots: 1,
-    note: () => {},
   });
   attendees = [];
   for (const name of ["Ada", "Bo", "Cy"]) attendees.push(await join(hub.port, hub.joinCode, name));
@@ -165,20 +156,7 @@ describe("idle labs", () => {
   beforeAll(async () => {
     dir = await tempDir("workshop-idle");
     provider = await localProvider(dir, { maxLabs: 1, poolSize: 1 });
-    hub = await serveHub({
-      workshopDir: dir,
-      provider,
-      listenAddress: "127.0.0.1",
-      port: 0,
-      publicHosts: ["workshop.test"],
-      siteDir: inject("siteDir"),
-      statementTimeoutMs: 30_000,
-      rowLimit: 1000,
-      passphrase: "amber-basin-cedar-delta-42",
-      joinCodeMinutes: 60,
-      idleMs: 3000,
-      note: () => {},
-    });
+    hub = await testHub({ workshopDir: dir, provider, idleMs: 3000 });
     ada = await join(hub.port, hub.joinCode, "Ada");
   }, 120_000);
   afterAll(closeHub, 120_000);

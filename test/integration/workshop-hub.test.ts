@@ -6,30 +6,17 @@ import fs from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import WebSocket from "ws";
 import { PROJECT_ROOT } from "../../server/config.ts";
-import { serveHub, type RunningHub } from "../../server/workshop/serve.ts";
+import type { RunningHub } from "../../server/workshop/serve.ts";
 import { launch } from "../support/browser.ts";
 import { tempDir } from "../support/temp-dir.ts";
-import { join, request, sql, type Attendee } from "../support/hub-client.ts";
+import { TEST_PASSPHRASE, testHub, join, request, sql, type Attendee } from "../support/hub-client.ts";
 import { localProvider } from "../support/workshop-labs.ts";
 
-const PASSPHRASE = "amber-basin-cedar-delta-42";
 let dir: string;
 let hub: RunningHub;
 
 async function startHub(workshopDir: string): Promise<RunningHub> {
-  return serveHub({
-    workshopDir,
-    provider: await localProvider(workshopDir, { maxLabs: 4, poolSize: 1 }),
-    listenAddress: "127.0.0.1",
-    port: 0,
-    publicHosts: ["workshop.test"],
-    siteDir: inject("siteDir"),
-    statementTimeoutMs: 30_000,
-    rowLimit: 1000,
-    passphrase: PASSPHRASE,
-    joinCodeMinutes: 60,
-    note: () => {},
-  });
+  return testHub({ workshopDir, provider: await localProvider(workshopDir, { maxLabs: 4, poolSize: 1 }) });
 }
 
 let ada: Attendee;
@@ -230,7 +217,7 @@ describe("refusals", () => {
     const login = await request(hub.port, {
       path: "/workshop/instructor/login",
       method: "POST",
-      body: { passphrase: PASSPHRASE },
+      body: { passphrase: TEST_PASSPHRASE },
       headers: { "X-Forwarded-For": "ignored" },
     });
     expect(login.status).toBe(200);
@@ -289,7 +276,7 @@ describe("refusals", () => {
       const attempt = (passphrase: string) =>
         request(hub.port, { path: "/workshop/instructor/login", method: "POST", body: { passphrase } });
       for (let i = 0; i < 5; i++) expect((await attempt(`wrong-${i}`)).status).toBe(403);
-      const limited = await attempt(PASSPHRASE);
+      const limited = await attempt(TEST_PASSPHRASE);
       expect(limited.status).toBe(429);
       expect(limited.json.error.code).toBe("LAB14");
     },

@@ -1,7 +1,8 @@
 // Calls to the workshop hub as an attendee's browser makes them: joining with a code, then the lab's API with the
 // session cookie and the CSRF token as its Bearer token, from the hub's own origin.
 import http from "node:http";
-import { expect } from "vitest";
+import { expect, inject } from "vitest";
+import { serveHub, type RunningHub, type ServeOptions } from "../../server/workshop/serve.ts";
 
 export interface Answer {
   status: number;
@@ -116,5 +117,29 @@ export function openFeed(
       },
     );
     req.on("error", () => {});
+  });
+}
+
+/** The passphrase of the tests' hubs. */
+export const TEST_PASSPHRASE = "amber-basin-cedar-delta-42";
+
+/**
+ * A hub as the tests run it: on loopback, any free port unless given, the test run's site, the tests' passphrase;
+ * `options` names the folder and the provider and changes whatever else a test needs.
+ */
+export function testHub(
+  options: Pick<ServeOptions, "workshopDir" | "provider"> & Partial<ServeOptions>,
+): Promise<RunningHub> {
+  return serveHub({
+    listenAddress: "127.0.0.1",
+    port: 0,
+    publicHosts: ["workshop.test"],
+    siteDir: inject("siteDir"),
+    statementTimeoutMs: 30_000,
+    rowLimit: 1000,
+    passphrase: TEST_PASSPHRASE,
+    joinCodeMinutes: 60,
+    note: () => {},
+    ...options,
   });
 }
