@@ -123,6 +123,7 @@ export function createHub(options: HubOptions) {
   }
 
   function joinedAs(attendeeId: string, labId: string, csrf: string) {
+    labs.prepare(labId);
     return {
       lab: labId,
       csrf,
@@ -183,12 +184,12 @@ export function createHub(options: HubOptions) {
 
   /**
    * The workshop's state for the instructor as JSON: the labs' counts, the load queue, and each attendee's lab
-   * with the disk it takes (measured now; a parked lab is not started for it).
+   * with the disk it takes (at most a few seconds old: disk-meter.ts; a parked lab is not started for it).
    */
   app.get("/workshop/instructor/status", async (req, res) => {
     await sessions.instructor(req);
     const attendees = await store.attendees();
-    const disk = await Promise.all(attendees.map((a) => provider.diskBytes(a.labId).catch(() => null)));
+    const disk = await Promise.all(attendees.map((a) => labs.disk.bytes(a.labId).catch(() => null)));
     res.set("Cache-Control", "no-store").json({
       labs: provider.status(),
       loadQueue: labs.loadQueue.status(),

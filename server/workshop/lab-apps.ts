@@ -7,6 +7,7 @@ import type { Lab } from "../lab/lab.ts";
 import { listen } from "../listen.ts";
 import { LoadQueue } from "../load-run/queue.ts";
 import { loopbackPolicy } from "../security.ts";
+import { DiskMeter } from "./disk-meter.ts";
 import { labPolicy } from "./lab-policy.ts";
 import type { LabProvider } from "./provider.ts";
 import type { PublicAddress } from "./web-security.ts";
@@ -18,6 +19,8 @@ export interface LabAppOptions {
   keepAliveMs?: number;
   /** At most this many load runs at once across every lab (the rest wait in line); 2 when not given. */
   loadSlots?: number;
+  /** How old a lab's disk figure may be before it is measured again (disk-meter.ts); 10 s when not given. */
+  diskMaxAgeMs?: number;
 }
 
 export const DEFAULT_LOAD_SLOTS = 2;
@@ -34,6 +37,8 @@ export class LabApps {
   private readonly entries = new Map<string, Promise<Entry>>();
   /** One queue for every lab's load runs: the machine's cores are what they share. */
   readonly loadQueue: LoadQueue;
+  /** Every lab's disk use, measured in the background (disk-meter.ts): the attendee's and the instructor's. */
+  readonly disk: DiskMeter;
 
   constructor(
     private readonly provider: LabProvider,
@@ -41,6 +46,16 @@ export class LabApps {
     private readonly options: LabAppOptions,
   ) {
     this.loadQueue = new LoadQueue(options.loadSlots ?? DEFAULT_LOAD_SLOTS);
+    this.disk = new DiskMeter((id) => provider.diskBytes(id), options.diskMaxAgeMs);
+  }
+
+  /**
+   * Gets lab `labId`'s app and disk figure ready in the background, for an attendee who has just joined: the
+   * page's first calls, a moment later, then find them made instead of making them under a class's load.
+   */
+  prepare(labId: string): void {
+    this.get(labId).catch(() => {});
+    this.disk.bytes(labId).catch(() => {});
   }
 
   /** The app serving this lab; the provider starts the lab again first if it was parked or the hub restarted. */
@@ -74,7 +89,7 @@ export class LabApps {
       port: () => port,
       policy: labPolicy(labId, this.address, internal),
       loadQueue: this.loadQueue,
-      diskBytes: () => this.provider.diskBytes(labId),
+      diskBytes: () => this.disk.bytes(labId),
     });
     const listening = await listen(app.handler, 0, app.upgrade);
     port = listening.port;

@@ -20,6 +20,7 @@ import {
   prepareLabsFolder,
   requireRoot,
 } from "./lab-folder.ts";
+import { StartGate } from "./start-gate.ts";
 
 /**
  * Fair use, per lab, given on each server's command line so that ALTER SYSTEM can't raise them for good:
@@ -42,6 +43,13 @@ const PINNED_SETTINGS = { listen_addresses: "127.0.0.1" };
 /** Ports a lab's block spans from its first: its four nodes, with room to move past a port taken by another program. */
 export const PORTS_PER_LAB = 10;
 
+/** Labs starting at once (start-gate.ts says why not all of them). */
+export const DEFAULT_START_SLOTS = 2;
+
+/** A pool refill that failed is tried again after this, doubling up to a minute, so a lasting fault isn't a loop. */
+const REFILL_RETRY_MS = 2_000;
+const REFILL_RETRY_MAX_MS = 60_000;
+
 export interface LocalProviderOptions {
   /** LAB_WORKSHOP_DIR: the labs live in <workshopDir>/labs/<id>/. */
   workshopDir: string;
@@ -57,6 +65,8 @@ export interface LocalProviderOptions {
   limits?: Readonly<Record<string, string>>;
   /** Told what happens in the background: a lab that did not start, folders of an earlier run discarded. */
   note?: (text: string) => void;
+  /** Labs starting at once; DEFAULT_START_SLOTS when not given. */
+  startSlots?: number;
 }
 
 type State = "starting" | "ready" | "assigned" | "parking" | "parked";
@@ -83,9 +93,14 @@ export class LocalProvider implements LabProvider {
   private started = false;
   private stopping = false;
   private readonly note: (text: string) => void;
+  private readonly gate: StartGate;
+  /** Refills failed in a row: the next is tried after REFILL_RETRY_MS × 2^(failures − 1). */
+  private failedRefills = 0;
+  private retryTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: LocalProviderOptions) {
     this.note = options.note ?? (() => {});
+    this.gate = new StartGate(options.startSlots ?? DEFAULT_START_SLOTS);
   }
 
   async start(assigned: readonly string[]): Promise<void> {
@@ -138,7 +153,11 @@ export class LocalProvider implements LabProvider {
       if (entry.state !== "parked") throw new LabError(`Lab ${id} did not start; the hub's output says why.`);
       entry.state = "starting";
       if (entry.parkedIdle) entry.lab.startingNote = RESUMING_NOTE;
-      entry.work = this.bringUp(entry)
+      entry.work = this.gate
+        .run(
+          () => this.bringUp(entry),
+          () => true,
+        )
         .then(
           () => {
             entry.state = "assigned";
@@ -184,6 +203,7 @@ export class LocalProvider implements LabProvider {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    clearTimeout(this.retryTimer);
     const entries = [...this.labs.values()];
     await Promise.all(entries.map((entry) => entry.work.catch(() => {})));
     await Promise.all(entries.map((entry) => entry.lab.stop().catch(() => {})));
@@ -196,7 +216,7 @@ export class LocalProvider implements LabProvider {
 
   /** Starts labs until the pool holds poolSize unclaimed ones, within maxLabs. */
   private fill(): void {
-    if (!this.started || this.stopping) return;
+    if (!this.started || this.stopping || this.retryTimer) return;
     const spare = () => this.count((entry) => !entry.claimed && ["starting", "ready"].includes(entry.state));
     while (spare() < this.options.poolSize && this.labs.size < this.options.maxLabs) this.launch(false);
   }
@@ -206,18 +226,39 @@ export class LocalProvider implements LabProvider {
     const id = String(++this.lastNumber).padStart(3, "0");
     const entry: Entry = { id, lab: this.newLab(id), state: "starting", claimed, work: Promise.resolve() };
     this.labs.set(id, entry);
-    entry.work = this.bringUp(entry).then(
-      () => void (entry.state = entry.claimed ? "assigned" : "ready"),
-      (error: unknown) => {
-        // Its folder stays until the next start discards it; the pool refills on the next acquire().
-        this.labs.delete(id);
-        this.note(`lab ${id} did not start: ${(error as Error).message}`);
-        throw error;
-      },
-    );
+    entry.work = this.gate
+      .run(
+        () => this.bringUp(entry),
+        () => entry.claimed,
+      )
+      .then(
+        () => {
+          entry.state = entry.claimed ? "assigned" : "ready";
+          this.failedRefills = 0;
+        },
+        (error: unknown) => {
+          // Its folder stays until the next start discards it; the pool tries again after a pause.
+          this.labs.delete(id);
+          this.note(`lab ${id} did not start: ${(error as Error).message}`);
+          this.retryLater();
+          throw error;
+        },
+      );
     // A refill nobody waits for must not be an unhandled rejection; acquire() awaits the same promise.
     entry.work.catch(() => {});
     return entry;
+  }
+
+  /** Refills the pool again after a failed start, waiting longer after each failure in a row. */
+  private retryLater(): void {
+    this.failedRefills += 1;
+    if (this.retryTimer || this.stopping) return;
+    const delay = Math.min(REFILL_RETRY_MS * 2 ** (this.failedRefills - 1), REFILL_RETRY_MAX_MS);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.fill();
+    }, delay);
+    this.retryTimer.unref();
   }
 
   private async bringUp(entry: Entry): Promise<void> {

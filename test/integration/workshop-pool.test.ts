@@ -1,0 +1,34 @@
+// The local driver's warm pool when a lab fails to start: the failure is told with its reason, and the pool
+// tries again in the background rather than staying short until the next attendee arrives.
+import fs from "node:fs/promises";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import type { LocalProvider } from "../../server/workshop/provision/local.ts";
+import { waitFor } from "../support/bridge.ts";
+import { localProvider, workshopDir } from "../support/workshop-labs.ts";
+
+const dir = await workshopDir();
+let provider: LocalProvider | undefined;
+
+afterAll(async () => {
+  await provider?.stop();
+  await fs.rm(dir, { recursive: true, force: true });
+});
+
+describe("the warm pool", () => {
+  it("tells why a lab did not start and starts another in its place", async () => {
+    // Lab 002's folder can't be made: a file holds its name (a start discards only folders of earlier runs).
+    await fs.mkdir(path.join(dir, "labs"), { recursive: true });
+    await fs.writeFile(path.join(dir, "labs", "002"), "in the way");
+    const notes: string[] = [];
+    provider = await localProvider(dir, { poolSize: 2, maxLabs: 3, startSlots: 1, note: (text) => notes.push(text) });
+    await provider.start([]);
+    await waitFor(async () => provider!.status().ready === 2, 120_000);
+    expect(notes.filter((note) => note.startsWith("lab 002 did not start: "))).toHaveLength(1);
+    expect(notes.join("\n")).toMatch(/lab 002 did not start: .*(EEXIST|ENOTDIR|exists|not a directory)/);
+    // The two ready labs are 001 and 003, each handed out whole.
+    const labs = [await provider.acquire(), await provider.acquire()];
+    expect(labs.map((lab) => lab.id).sort()).toEqual(["001", "003"]);
+    expect(labs.every((lab) => lab.lab.status().nodes.every((node) => node.state === "up"))).toBe(true);
+  }, 180_000);
+});
