@@ -1,39 +1,42 @@
 // npm run bench:workshop -- --attendees 20 (as root, as the hub runs): workshop mode under a class's load.
 // Starts the hub (server/workshop/serve.ts, the local provider) with a warm pool of one lab per attendee, waits
-// until the pool is full, then N simulated attendees (HTTP clients, each with its own session cookie and CSRF
-// token, as a browser has them) join at the same time and replay lessons 3 to 5 through the hub, every cell as
-// the page runs it (shared/lessons/replay.ts, re-run until its expectation holds). It reports:
+// until the pool is full, then N simulated attendees (HTTP clients in a process of their own,
+// bench/workshop-attendees.ts, each with its own session cookie and CSRF token, as a browser has them) join at the
+// same time and replay lessons 3 to 5 through the hub, every cell as the page runs it (shared/lessons/replay.ts,
+// re-run until its expectation holds). It reports:
 //   join-to-ready: from the join POST until the attendee's lab answers (GET /api/lab with its four nodes up and
 //                  a first cell on master), p50/p95;
 //   cell latency:  each POST /api/query through the hub under that load, p50/p95/max;
 //   memory:        PSS and RSS of each lab's processes after the replay (bench/lab-processes.ts), and the hub's;
-//   CPU:           each lab's CPU seconds during the replay, and per lab when idle afterwards;
+//   CPU:           each lab's CPU seconds during the replay, and per lab when idle afterwards; the hub's, and the
+//                  simulated attendees' (which a real class spends on its own machines);
 //   expectations:  whether every step of every attendee met its expectation;
 // and checks them against issue 13's goals. Performance is reported, never asserted by the test suite.
-// Usage: npm run bench:workshop -- [--attendees 20] [--idle-seconds 10] [--json]
+// Usage: npm run bench:workshop -- [--attendees 20] [--idle-seconds 10] [--setting name=value ...] [--json]
+import { fork } from "node:child_process";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import type { LabStatus } from "../shared/api-types.ts";
-import { runStep, type Post } from "../shared/lessons/replay.ts";
 import { loadConfig } from "../server/config.ts";
 import { isPortFree } from "../server/lab/embedded/ports.ts";
-import { readLessons } from "../server/lesson-start/lessons.ts";
 import { labUser } from "../server/workshop/provision/lab-folder.ts";
 import { LocalProvider, PORTS_PER_LAB } from "../server/workshop/provision/local.ts";
 import { serveHub } from "../server/workshop/serve.ts";
 import { cpuSeconds, labMemory, mb, type LabMemory } from "./lab-processes.ts";
+import type { AttendeesResult, AttendeesTask, Outcome } from "./workshop-attendees.ts";
 
 const GOALS = { cellP95Ms: 300, joinP95Ms: 1000, labPssMb: 150 };
-const LESSON_FILES = ["03-", "04-", "05-"];
 
 const { values } = parseArgs({
   options: {
     attendees: { type: "string", default: "20" },
     "idle-seconds": { type: "string", default: "10" },
     json: { type: "boolean", default: false },
+    // A server setting for every lab over the provider's limits, to measure its effect: --setting fsync=off.
+    setting: { type: "string", multiple: true, default: [] },
   },
 });
 const attendees = Number(values.attendees);
@@ -41,8 +44,14 @@ if (!Number.isInteger(attendees) || attendees < 1 || attendees > 200) {
   throw new Error(`--attendees takes a whole number from 1 to 200; it is "${values.attendees}".`);
 }
 const idleSeconds = Number(values["idle-seconds"]);
+const settings = Object.fromEntries(
+  values.setting.map((pair) => {
+    const at = pair.indexOf("=");
+    if (at < 1) throw new Error(`--setting takes name=value; it is "${pair}".`);
+    return [pair.slice(0, at), pair.slice(at + 1)];
+  }),
+);
 
-const lessons = (await readLessons()).filter((lesson) => LESSON_FILES.some((start) => lesson.file.startsWith(start)));
 const config = loadConfig();
 // A workshop folder the labs' users can pass through to (mkdtemp makes it 0700).
 const dir = await fs.mkdtemp(path.join(os.tmpdir(), "workshop-bench-"));
@@ -54,6 +63,7 @@ const provider = new LocalProvider({
   maxLabs: attendees,
   basePort: await freeBase(PORTS_PER_LAB * attendees),
   config: loadConfig({ LAB_DATA_DIR: dir }),
+  limits: settings,
   // A pool lab that fails to start is dropped and only refilled by the next acquire(): say why, and stop waiting.
   note: (text) => notes.push(text),
 });
@@ -76,25 +86,6 @@ const hub = await serveHub({
 });
 const origin = `http://127.0.0.1:${hub.port}`;
 
-interface Attendee {
-  name: string;
-  cookie: string;
-  csrf: string;
-  lab: string;
-}
-
-interface Outcome {
-  joinMs: number;
-  /** join-to-ready's parts: the join POST, the first GET /api/lab, the first cell. */
-  partsMs: [number, number, number];
-  /** Each cell's SQL (its first line) and latency. */
-  timedCells: { sql: string; ms: number }[];
-  cellMs: number[];
-  steps: number;
-  missed: string[];
-  lab: string;
-}
-
 try {
   const filling = performance.now();
   await until(() => {
@@ -108,9 +99,15 @@ try {
   log(`warm pool of ${attendees} labs started in ${fillSeconds.toFixed(1)} s; ${attendees} attendees join now`);
 
   const hubCpuBefore = process.cpuUsage();
-  const replayStarted = performance.now();
-  const outcomes = await Promise.all(Array.from({ length: attendees }, (_, i) => attend(`Attendee ${i + 1}`)));
-  const replaySeconds = (performance.now() - replayStarted) / 1000;
+  const {
+    outcomes,
+    replaySeconds,
+    cpuSeconds: attendeesCpuSeconds,
+  } = await runAttendees({
+    origin,
+    joinCode: hub.joinCode,
+    attendees,
+  });
   const hubCpu = process.cpuUsage(hubCpuBefore);
   const replayCpu = await Promise.all(outcomes.map((outcome) => cpuSeconds(labUser(outcome.lab))));
 
@@ -122,85 +119,38 @@ try {
   const idleMemory = await Promise.all(outcomes.map((outcome) => labMemory(labUser(outcome.lab))));
   const hubRssKb = process.memoryUsage().rss / 1024;
 
-  report({ fillSeconds, replaySeconds, outcomes, memory, idleMemory, replayCpu, idleCpuPercent, hubRssKb, hubCpu });
+  report({
+    fillSeconds,
+    replaySeconds,
+    outcomes,
+    memory,
+    idleMemory,
+    replayCpu,
+    idleCpuPercent,
+    hubRssKb,
+    hubCpu,
+    attendeesCpuSeconds,
+  });
 } finally {
   await hub.close();
   await fs.rm(dir, { recursive: true, force: true });
 }
 
-/** One attendee: joins, waits for their lab to answer, replays lessons 3 to 5 through the hub. */
-async function attend(name: string): Promise<Outcome> {
-  const joining = performance.now();
-  const who = await join(name);
-  const joined = performance.now();
-  const post = poster(who);
-  const timedCells: { sql: string; ms: number }[] = [];
-  const timed: Post = async <T>(route: string, body: unknown) => {
-    const started = performance.now();
-    const answer = await post<T>(route, body);
-    const sql = (body as { sql?: string }).sql;
-    if (route === "/api/query") timedCells.push({ sql: firstLine(sql ?? ""), ms: performance.now() - started });
-    return answer;
-  };
-  const { lab, statusAt } = await ready(who, post);
-  const readyAt = performance.now();
-  const joinMs = readyAt - joining;
-  const partsMs: [number, number, number] = [joined - joining, statusAt - joined, readyAt - statusAt];
-  const missed: string[] = [];
-  let steps = 0;
-  for (const lesson of lessons) {
-    for (const [i, step] of lesson.steps.entries()) {
-      const outcome = await runStep(step, lab, timed).catch((error: Error) => ({ met: false, reason: error.message }));
-      steps++;
-      if (!outcome.met) missed.push(`${who.lab} ${lesson.file} step ${i + 1}: ${outcome.reason}`);
-    }
-  }
-  return { joinMs, partsMs, timedCells, cellMs: timedCells.map((cell) => cell.ms), steps, missed, lab: who.lab };
-}
-
-async function join(name: string): Promise<Attendee> {
-  const response = await fetch(`${origin}/workshop/join`, {
-    method: "POST",
-    headers: { Origin: origin, "Content-Type": "application/json" },
-    body: JSON.stringify({ code: hub.joinCode, name }),
+/** Runs the simulated attendees in a process of their own (workshop-attendees.ts says why) and gives their outcomes. */
+function runAttendees(task: AttendeesTask): Promise<AttendeesResult> {
+  const child = fork(fileURLToPath(new URL("./workshop-attendees.ts", import.meta.url)), [], {
+    execArgv: ["--import", "tsx"],
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
-  if (!response.ok) throw new Error(`${name} could not join: ${response.status} ${await response.text()}`);
-  const body = (await response.json()) as { csrf: string; lab: string };
-  const cookie = (response.headers.getSetCookie()[0] ?? "").split(";")[0]!;
-  return { name, cookie, csrf: body.csrf, lab: body.lab };
-}
-
-/** POSTs as the attendee's page does: the session cookie, the CSRF token as its Bearer token, its own origin. */
-function poster(who: Attendee): Post {
-  return async <T>(route: string, body: unknown) => {
-    const response = await fetch(`${origin}${route}`, {
-      method: "POST",
-      headers: headers(who, { "Content-Type": "application/json" }),
-      body: JSON.stringify(body),
-    });
-    if (!response.ok) throw new Error(`${route} answered ${response.status}: ${await response.text()}`);
-    return (await response.json()) as T;
-  };
-}
-
-function headers(who: Attendee, more: Record<string, string> = {}): Record<string, string> {
-  return { Origin: origin, Cookie: who.cookie, Authorization: `Bearer ${who.csrf}`, ...more };
-}
-
-/** The lab's status once its four nodes are up and master answers a first cell: what the page waits for. */
-async function ready(who: Attendee, post: Post): Promise<{ lab: LabStatus; statusAt: number }> {
-  for (;;) {
-    const response = await fetch(`${origin}/api/lab`, { headers: headers(who) });
-    if (response.ok) {
-      const status = (await response.json()) as LabStatus;
-      if (status.nodes.every((node) => node.state === "up")) {
-        const statusAt = performance.now();
-        await post("/api/query", { node: "master", sql: "SELECT 1" });
-        return { lab: status, statusAt };
-      }
-    }
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  return new Promise((resolve, reject) => {
+    let result: AttendeesResult | undefined;
+    child.once("message", (message) => (result = message as AttendeesResult));
+    child.once("error", reject);
+    child.once("exit", (code) =>
+      result ? resolve(result) : reject(new Error(`the attendees' process ended (${code}) without a result`)),
+    );
+    child.send(task);
+  });
 }
 
 interface Measured {
@@ -214,6 +164,7 @@ interface Measured {
   idleCpuPercent: number[];
   hubRssKb: number;
   hubCpu: NodeJS.CpuUsage;
+  attendeesCpuSeconds: number;
 }
 
 function report(measured: Measured): void {
@@ -265,6 +216,7 @@ function report(measured: Measured): void {
     ),
     hubRssMb: round(measured.hubRssKb / 1024),
     hubCpuSeconds: round((measured.hubCpu.user + measured.hubCpu.system) / 1e6),
+    attendeesCpuSeconds: round(measured.attendeesCpuSeconds),
     labCpuSecondsDuringReplay: {
       median: round(quantile(measured.replayCpu, 0.5)),
       total: round(sum(measured.replayCpu)),
@@ -326,8 +278,8 @@ function report(measured: Measured): void {
   log(`all ${attendees} labs: PSS ${mb(sum(pss))}, RSS ${mb(sum(rss))}; the hub's own RSS ${summary.hubRssMb} MB`);
   log(
     `CPU: a lab used ${summary.labCpuSecondsDuringReplay.median} s during the replay (all labs ` +
-      `${summary.labCpuSecondsDuringReplay.total} s, the hub ${summary.hubCpuSeconds} s); idle, a lab uses ` +
-      `${summary.labIdleCpuPercent.median}% of a core`,
+      `${summary.labCpuSecondsDuringReplay.total} s, the hub ${summary.hubCpuSeconds} s, the simulated ` +
+      `attendees ${summary.attendeesCpuSeconds} s); idle, a lab uses ${summary.labIdleCpuPercent.median}% of a core`,
   );
   log(`every expectation met: ${yes(goals.everyExpectationMet)}${missed.length ? ` (${missed.length} missed)` : ""}`);
   for (const line of missed.slice(0, 10)) log(`  missed: ${line}`);
@@ -347,10 +299,6 @@ function slowest(cells: { sql: string; ms: number }[]): { sql: string; p50: numb
     .map(([sql, list]) => ({ sql, p50: round(quantile(list, 0.5)), count: list.length }))
     .sort((a, b) => b.p50 - a.p50)
     .slice(0, 5);
-}
-
-function firstLine(sql: string): string {
-  return sql.trim().split("\n")[0]!.slice(0, 60);
 }
 
 function quantile(list: number[], q: number): number {

@@ -63,7 +63,8 @@ export interface LabStatus {
   nodes: NodeStatus[];
   /**
    * Workshop mode, GET /api/lab only: the disk the attendee's lab takes (local labs: their folder as `du -s`
-   * counts it; inventory labs: pg_database_size of every database on the four nodes), null when not measurable.
+   * counts it; inventory labs: pg_database_size of every database on the four nodes), measured in the background
+   * and at most a few seconds old; null when not measurable, or not measured yet (just after joining).
    */
   diskBytes?: number | null;
 }

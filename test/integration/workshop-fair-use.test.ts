@@ -198,9 +198,10 @@ describe("idle labs", () => {
       expect(answer.status, JSON.stringify(answer.json)).toBe(200);
       return answer.json.attendees.find((attendee: { lab: string }) => attendee.lab === ada.lab).diskBytes as number;
     };
-    const attendeeSees = async () => (await labCall(hub.port, ada, "/api/lab")).json.diskBytes as number;
+    const attendeeSees = async () => (await labCall(hub.port, ada, "/api/lab")).json.diskBytes as number | null;
 
-    const before = await attendeeSees();
+    // Measured in the background (disk-meter.ts): null until the lab's first measurement, then a figure.
+    const before = await waitFor(async () => (await attendeeSees()) ?? undefined, 30_000);
     expect(before).toBeGreaterThan(10_000_000);
     const instructorBefore = await instructorSees();
     await cell(
@@ -210,7 +211,7 @@ describe("idle labs", () => {
     );
     // 100,000 rows of over 100 bytes: at least 10 MB more, in the table's file (and the WAL that wrote it).
     const after = await waitFor(async () => {
-      const now = await attendeeSees();
+      const now = (await attendeeSees()) ?? 0;
       return now >= before + 10_000_000 ? now : undefined;
     }, 30_000);
     expect(after).toBeGreaterThan(before);

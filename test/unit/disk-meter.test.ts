@@ -73,3 +73,22 @@ describe("the disk meter", () => {
     expect(m.calls).toEqual(["001", "001"]);
   });
 });
+
+describe("the disk meter's latest figure", () => {
+  it("is null until a lab is first measured, never waits, and measures a missing or old figure meanwhile", async () => {
+    const m = meter();
+    m.gate(true);
+    expect(m.disk.latest("001")).toBeNull();
+    expect(m.disk.latest("001")).toBeNull();
+    expect(m.calls).toEqual(["001"]);
+    m.release();
+    await m.disk.refresh("001");
+    expect(m.disk.latest("001")).toBe(100);
+    m.grow(50);
+    m.tick(1_001);
+    expect(m.disk.latest("001")).toBe(100);
+    m.release();
+    await m.disk.refresh("001");
+    expect(m.disk.latest("001")).toBe(150);
+  });
+});
