@@ -44,15 +44,59 @@ export async function labMemory(user: string): Promise<LabMemory> {
  * its connection closes, and its postmaster, which waits for it, then carries its time.
  */
 export async function cpuSeconds(user: string): Promise<number> {
+  let seconds = 0;
+  for (const used of (await cpuByKind(user)).values()) seconds += used;
+  return seconds;
+}
+
+/**
+ * The same, by kind of process, from the title PostgreSQL gives each ("postgres: checkpointer", "postgres: logical
+ * replication apply worker for subscription 16401", a backend's "postgres: postgres postgres 127.0.0.1(5432) idle"):
+ * where a lab's CPU goes. A postmaster's share includes the time of its children that exited (backends of closed
+ * connections, table-sync workers).
+ */
+export async function cpuByKind(user: string): Promise<Map<string, number>> {
   const ticksPerSecond = 100;
-  let ticks = 0;
+  const byKind = new Map<string, number>();
   for (const pid of await processesOf(user)) {
-    const stat = await fs.readFile(`/proc/${pid}/stat`, "utf8").catch(() => "");
+    const [stat, cmdline] = await Promise.all([
+      fs.readFile(`/proc/${pid}/stat`, "utf8").catch(() => ""),
+      fs.readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => ""),
+    ]);
     // The fields after the command's closing parenthesis; utime, stime, cutime, cstime are the line's 14th to 17th.
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    for (const field of fields.slice(11, 15)) ticks += Number(field);
+    const ticks = fields.slice(11, 15).reduce((sum, field) => sum + Number(field), 0);
+    const kind = processKind(cmdline);
+    byKind.set(kind, (byKind.get(kind) ?? 0) + ticks / ticksPerSecond);
   }
-  return ticks / ticksPerSecond;
+  return byKind;
+}
+
+const KINDS = [
+  "checkpointer",
+  "background writer",
+  "walwriter",
+  "autovacuum launcher",
+  "autovacuum worker",
+  "logical replication launcher",
+  "logical replication apply worker",
+  "logical replication tablesync worker",
+  "walsender",
+  "io worker",
+];
+
+function processKind(cmdline: string): string {
+  const title = cmdline.replaceAll("\0", " ").trim();
+  if (!title.startsWith("postgres:")) return title.includes("postgres") ? "postmaster" : title.split(" ")[0] || "?";
+  const rest = title.slice("postgres:".length).trim();
+  return KINDS.find((kind) => rest.startsWith(kind) || rest.includes(` ${kind} `)) ?? "backend";
+}
+
+/** Seconds used between two readings of cpuByKind, by kind, largest first. */
+export function cpuSpent(before: Map<string, number>, after: Map<string, number>): [string, number][] {
+  return [...after]
+    .map(([kind, seconds]): [string, number] => [kind, seconds - (before.get(kind) ?? 0)])
+    .sort((a, b) => b[1] - a[1]);
 }
 
 export function mb(kb: number): string {

@@ -24,10 +24,10 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { loadConfig } from "../server/config.ts";
 import { isPortFree } from "../server/lab/embedded/ports.ts";
-import { labUser } from "../server/workshop/provision/lab-folder.ts";
+import { existingLabIds, labUser } from "../server/workshop/provision/lab-folder.ts";
 import { LocalProvider, PORTS_PER_LAB } from "../server/workshop/provision/local.ts";
 import { serveHub } from "../server/workshop/serve.ts";
-import { cpuSeconds, labMemory, mb, type LabMemory } from "./lab-processes.ts";
+import { cpuByKind, cpuSeconds, cpuSpent, labMemory, mb, type LabMemory } from "./lab-processes.ts";
 import type { AttendeesResult, AttendeesTask, Outcome } from "./workshop-attendees.ts";
 
 const GOALS = { cellP95Ms: 300, joinP95Ms: 1000, labPssMb: 150 };
@@ -102,6 +102,10 @@ try {
   const fillSeconds = (performance.now() - filling) / 1000;
   log(`warm pool of ${attendees} labs started in ${fillSeconds.toFixed(1)} s; ${attendees} attendees join now`);
 
+  // Each pool lab's CPU so far (its start), by kind of process, so that the replay's is told apart.
+  const cpuBefore = new Map(
+    await Promise.all((await existingLabIds(dir)).map(async (id) => [id, await cpuByKind(labUser(id))] as const)),
+  );
   const hubCpuBefore = process.cpuUsage();
   const profiler = values.profile ? await startProfile() : undefined;
   const {
@@ -115,7 +119,15 @@ try {
   });
   const hubCpu = process.cpuUsage(hubCpuBefore);
   if (profiler && values.profile) await fs.writeFile(values.profile, JSON.stringify(await profiler()));
-  const replayCpu = await Promise.all(outcomes.map((outcome) => cpuSeconds(labUser(outcome.lab))));
+  const replaySpent = await Promise.all(
+    outcomes.map(async (outcome) =>
+      cpuSpent(cpuBefore.get(outcome.lab) ?? new Map(), await cpuByKind(labUser(outcome.lab))),
+    ),
+  );
+  const replayCpu = replaySpent.map((spent) => sum(spent.map(([, seconds]) => seconds)));
+  const replayCpuByKind = new Map<string, number>();
+  for (const [kind, seconds] of replaySpent.flat())
+    replayCpuByKind.set(kind, (replayCpuByKind.get(kind) ?? 0) + seconds);
 
   const memory = await Promise.all(outcomes.map((outcome) => labMemory(labUser(outcome.lab))));
   const idleBefore = await Promise.all(outcomes.map((outcome) => cpuSeconds(labUser(outcome.lab))));
@@ -132,6 +144,7 @@ try {
     memory,
     idleMemory,
     replayCpu,
+    replayCpuByKind,
     idleCpuPercent,
     hubRssKb,
     hubCpu,
@@ -185,6 +198,8 @@ interface Measured {
   /** The same, after the idle seconds. */
   idleMemory: LabMemory[];
   replayCpu: number[];
+  /** Every lab's CPU seconds during the replay, summed by kind of process. */
+  replayCpuByKind: Map<string, number>;
   idleCpuPercent: number[];
   hubRssKb: number;
   hubCpu: NodeJS.CpuUsage;
@@ -244,6 +259,12 @@ function report(measured: Measured): void {
     labCpuSecondsDuringReplay: {
       median: round(quantile(measured.replayCpu, 0.5)),
       total: round(sum(measured.replayCpu)),
+      byKind: Object.fromEntries(
+        [...measured.replayCpuByKind]
+          .filter(([, seconds]) => seconds > 0)
+          .sort((a, b) => b[1] - a[1])
+          .map(([kind, seconds]) => [kind, round(seconds)]),
+      ),
     },
     labIdleCpuPercent: { median: round(quantile(measured.idleCpuPercent, 0.5)) },
     joinPartsMsP50: [0, 1, 2].map((part) =>
@@ -304,6 +325,12 @@ function report(measured: Measured): void {
     `CPU: a lab used ${summary.labCpuSecondsDuringReplay.median} s during the replay (all labs ` +
       `${summary.labCpuSecondsDuringReplay.total} s, the hub ${summary.hubCpuSeconds} s, the simulated ` +
       `attendees ${summary.attendeesCpuSeconds} s); idle, a lab uses ${summary.labIdleCpuPercent.median}% of a core`,
+  );
+  log(
+    `  the labs' CPU by kind of process (s): ` +
+      Object.entries(summary.labCpuSecondsDuringReplay.byKind)
+        .map(([kind, seconds]) => `${kind} ${seconds}`)
+        .join(", "),
   );
   log(`every expectation met: ${yes(goals.everyExpectationMet)}${missed.length ? ` (${missed.length} missed)` : ""}`);
   for (const line of missed.slice(0, 10)) log(`  missed: ${line}`);
