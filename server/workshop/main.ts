@@ -10,6 +10,7 @@ import { CliError, DomainError, oneLine } from "../errors.ts";
 import { InventoryProvider } from "./provision/inventory.ts";
 import { LocalProvider } from "./provision/local.ts";
 import { parseWorkshopArgs } from "./args.ts";
+import { reportPoolFill } from "./pool-progress.ts";
 import { serveHub } from "./serve.ts";
 
 const say = (line: string) => console.log(line);
@@ -66,6 +67,8 @@ async function main() {
   say("");
   say(await QRCode.toString(hub.joinUrl, { type: "terminal", small: true }));
   say("  Ctrl+C stops the hub.");
+  // Labs a restart gave back are the attendees'; the pool is what new ones get.
+  if (args.driver.kind === "local") reportPoolFill(provider, Math.min(args.pool, provider.status().capacityLeft), say);
 }
 
 process.on("unhandledRejection", (reason) => console.error(`hub: unexpected failure: ${oneLine(reason)}`));

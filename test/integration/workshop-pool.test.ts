@@ -1,5 +1,6 @@
 // The local driver's warm pool when a lab fails to start: the failure is told with its reason, and the pool
-// tries again in the background rather than staying short until the next attendee arrives.
+// tries again in the background rather than staying short until the next attendee arrives. Labs start a few at a
+// time, and a hub that stops begins none of those still in line.
 import fs from "node:fs/promises";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -8,11 +9,13 @@ import { waitFor } from "../support/bridge.ts";
 import { localProvider, workshopDir } from "../support/workshop-labs.ts";
 
 const dir = await workshopDir();
+const stoppingDir = await workshopDir();
 let provider: LocalProvider | undefined;
 
 afterAll(async () => {
   await provider?.stop();
   await fs.rm(dir, { recursive: true, force: true });
+  await fs.rm(stoppingDir, { recursive: true, force: true });
 });
 
 describe("the warm pool", () => {
@@ -31,4 +34,20 @@ describe("the warm pool", () => {
     expect(labs.map((lab) => lab.id).sort()).toEqual(["001", "003"]);
     expect(labs.every((lab) => lab.lab.status().nodes.every((node) => node.state === "up"))).toBe(true);
   }, 180_000);
+
+  it("begins no start still in line when the hub stops, and says nothing of the labs it didn't start", async () => {
+    const notes: string[] = [];
+    const stopping = await localProvider(stoppingDir, {
+      poolSize: 4,
+      maxLabs: 4,
+      startSlots: 1,
+      note: (text) => notes.push(text),
+    });
+    await stopping.start([]);
+    expect(stopping.status()).toMatchObject({ starting: 4 });
+    await stopping.stop();
+    // Only the first lab, started at once, has a folder: the three in line were never begun.
+    expect(await fs.readdir(path.join(stoppingDir, "labs"))).toEqual(["001"]);
+    expect(notes).toEqual([]);
+  }, 120_000);
 });

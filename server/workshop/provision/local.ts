@@ -239,8 +239,10 @@ export class LocalProvider implements LabProvider {
         (error: unknown) => {
           // Its folder stays until the next start discards it; the pool tries again after a pause.
           this.labs.delete(id);
-          this.note(`lab ${id} did not start: ${(error as Error).message}`);
-          this.retryLater();
+          if (!this.stopping) {
+            this.note(`lab ${id} did not start: ${(error as Error).message}`);
+            this.retryLater();
+          }
           throw error;
         },
       );
@@ -262,6 +264,8 @@ export class LocalProvider implements LabProvider {
   }
 
   private async bringUp(entry: Entry): Promise<void> {
+    // A start still in line when the hub stops is not begun: stop() waits for every lab's work.
+    if (this.stopping) throw new LabError(`Lab ${entry.id} was not started: the hub is stopping.`);
     await prepareLabFolder(this.options.workshopDir, entry.id);
     try {
       await entry.lab.start();
