@@ -227,3 +227,47 @@ export async function prepare(
       `them.\n${explain(machine, whatIsMissing(machine))}`,
   );
 }
+
+/**
+ * The Docker tests' part of the machine (test/integration/hub-image.test.ts): Debian's engine and debootstrap, for
+ * the stand-in base images (scripts/docker/). Installed where CI installs the rest (root, Debian or Ubuntu); where
+ * that can't be, nothing stops: those tests say why they can't run, and the others run.
+ */
+export type DockerPlan = { kind: "ready" } | { kind: "install"; packages: string[] } | { kind: "absent"; why: string };
+
+export function dockerPlan(machine: Machine): DockerPlan {
+  const packages: string[] = [];
+  if (!onPath(machine, "dockerd")) packages.push("docker.io");
+  if (!onPath(machine, "debootstrap")) packages.push("debootstrap");
+  if (packages.length === 0) return { kind: "ready" };
+  if (canInstall(machine)) return { kind: "install", packages };
+  const command = isDebianLike(machine)
+    ? `${machine.isRoot ? "" : "sudo "}apt-get install -y ${packages.join(" ")}`
+    : "install Docker Engine and debootstrap";
+  return { kind: "absent", why: `${packages.join(" and ")} not installed here (${command})` };
+}
+
+/** Installs the Docker tests' packages where dockerPlan says to; says what the Docker tests will lack otherwise. */
+export async function prepareDocker(look: () => Machine, run: Run, say: (line: string) => void): Promise<void> {
+  const first = dockerPlan(look());
+  if (first.kind === "ready") return;
+  if (first.kind === "absent") {
+    say(`npm test: ${first.why}; the Docker tests will say they can't run.`);
+    return;
+  }
+  say(`npm test: installing ${first.packages.join(" and ")} for the Docker tests (as CI does)...`);
+  for (const args of [
+    ["update", "-qq"],
+    ["install", "-y", "-qq", ...first.packages],
+  ]) {
+    const { code, output } = await run("apt-get", args, { DEBIAN_FRONTEND: "noninteractive" });
+    if (code !== 0) {
+      const tail = output.trim().split("\n").slice(-10).join("\n");
+      throw new Error(`apt-get ${args[0]} for ${first.packages.join(" ")} failed (exit code ${code}):\n${tail}`);
+    }
+  }
+  const after = dockerPlan(look());
+  if (after.kind !== "ready") {
+    throw new Error(`apt-get installed ${first.packages.join(" and ")}, yet dockerd or debootstrap is not on PATH.`);
+  }
+}

@@ -1,8 +1,9 @@
 // Run by `npm test` before anything else: finds the browser and psql the lab's tests need, installs them where CI
 // would (root on Debian or Ubuntu), and otherwise stops at once, before the lab starts or the site builds, with
-// what is missing and the one command to run. It never lets the tests that need them be skipped.
+// what is missing and the one command to run. It never lets the tests that need them be skipped. Docker's engine
+// and debootstrap, for the hub's image test, are installed the same way; where they can't be, that test says so.
 import { spawn } from "node:child_process";
-import { prepare, thisMachine, type Run } from "./prerequisites.ts";
+import { prepare, prepareDocker, thisMachine, type Run } from "./prerequisites.ts";
 
 const run: Run = (command, args, env) =>
   new Promise((resolve) => {
@@ -19,6 +20,7 @@ const run: Run = (command, args, env) =>
 try {
   const found = await prepare(thisMachine, run, (line) => console.log(line));
   console.log(`npm test: browser ${found.browser}, psql ${found.psql}`);
+  await prepareDocker(thisMachine, run, (line) => console.log(line));
 } catch (error) {
   console.error(`\nnpm test stopped before starting the lab or building the site.\n${(error as Error).message}\n`);
   process.exitCode = 1;

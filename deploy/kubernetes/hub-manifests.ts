@@ -10,10 +10,12 @@ import type { IDeployment } from "kubernetes-models/apps/v1/Deployment";
 export const HUB_PORT = 4321;
 const INVENTORY_DIR = "/etc/replication-lab";
 const WORKSHOP_DIR = "/var/lib/replication-lab";
+/** The image's user and group (the Dockerfile's `USER 10001:10001`): the hub needs no root with this driver. */
+export const HUB_UID = 10001;
 
 export interface HubSpec {
   namespace: string;
-  /** The image running `npm run workshop` (built from this repository: see README, "Past one machine"). */
+  /** The hub's image, built from this repository's Dockerfile (see README, "Past one machine"). */
   image: string;
   /** The name attendees reach the hub by (the hub checks Host against it). */
   publicHost: string;
@@ -61,6 +63,28 @@ export function hubManifests(spec: HubSpec): HubManifest[] {
   ];
 }
 
+/** The hub's command line after the image's entrypoint (the Dockerfile's `node ... server/workshop/main.ts`). */
+export function hubArgs(publicHost: string): string[] {
+  return [
+    "--listen",
+    `0.0.0.0:${HUB_PORT}`,
+    "--public-host",
+    publicHost,
+    "--driver",
+    "inventory",
+    "--inventory",
+    `${INVENTORY_DIR}/inventory.yaml`,
+  ];
+}
+
+/**
+ * The join page, asked as the hub's own loopback name: the hub answers only names it was given (its Host check),
+ * and a kubelet's probe would otherwise send the pod's address, refused with 403.
+ */
+const probe = {
+  httpGet: { path: "/join", port: HUB_PORT, httpHeaders: [{ name: "Host", value: `localhost:${HUB_PORT}` }] },
+};
+
 function deployment(spec: HubSpec, labels: Record<string, string>): IDeployment {
   return {
     apiVersion: "apps/v1",
@@ -75,27 +99,28 @@ function deployment(spec: HubSpec, labels: Record<string, string>): IDeployment 
         metadata: { labels },
         spec: {
           automountServiceAccountToken: false,
+          securityContext: {
+            runAsNonRoot: true,
+            runAsUser: HUB_UID,
+            runAsGroup: HUB_UID,
+            // The volume and the inventory's file get this group, so the hub's user can write the one and read
+            // the other. Ownership is changed only while the volume's top folder doesn't match, i.e. once: a
+            // change on every start would make the hub's data folder group-writable, which PostgreSQL refuses.
+            fsGroup: HUB_UID,
+            fsGroupChangePolicy: "OnRootMismatch",
+          },
           containers: [
             {
               name: "hub",
               image: spec.image,
-              args: [
-                "npm",
-                "run",
-                "workshop",
-                "--",
-                "--listen",
-                `0.0.0.0:${HUB_PORT}`,
-                "--public-host",
-                spec.publicHost,
-                "--driver",
-                "inventory",
-                "--inventory",
-                `${INVENTORY_DIR}/inventory.yaml`,
-              ],
+              args: hubArgs(spec.publicHost),
               env: [{ name: "LAB_WORKSHOP_DIR", value: WORKSHOP_DIR }],
               ports: [{ name: "http", containerPort: HUB_PORT, protocol: "TCP" }],
-              readinessProbe: { tcpSocket: { port: HUB_PORT }, periodSeconds: 5 },
+              securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+              // The first start initialises the hub's database (initdb): up to a minute on a slow volume.
+              startupProbe: { ...probe, periodSeconds: 2, failureThreshold: 60 },
+              readinessProbe: { ...probe, periodSeconds: 5 },
+              livenessProbe: { ...probe, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 3 },
               volumeMounts: [
                 { name: "inventory", mountPath: INVENTORY_DIR, readOnly: true },
                 { name: "data", mountPath: WORKSHOP_DIR },
@@ -103,8 +128,8 @@ function deployment(spec: HubSpec, labels: Record<string, string>): IDeployment 
             },
           ],
           volumes: [
-            // 0400: the inventory holds every lab's password; the hub runs as root, as workshop mode requires.
-            { name: "inventory", secret: { secretName: "hub-inventory", defaultMode: 0o400 } },
+            // 0440, group fsGroup: the inventory holds every lab's password, for the hub's user only.
+            { name: "inventory", secret: { secretName: "hub-inventory", defaultMode: 0o440 } },
             { name: "data", persistentVolumeClaim: { claimName: "hub-data" } },
           ],
         },

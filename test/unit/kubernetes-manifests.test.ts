@@ -190,6 +190,30 @@ describe("deploy/kubernetes manifests", () => {
     expect(container.args).toEqual(expect.arrayContaining(["--inventory", "/etc/replication-lab/inventory.yaml"]));
   });
 
+  it("the hub runs as the image's user, not root; its probes ask for the join page by a name the hub answers", () => {
+    const deployment = documents(generated().get("hub.yaml")!).find((m) => m.kind === "Deployment")!;
+    const pod = deployment["spec"].template.spec;
+    expect(pod.securityContext).toEqual({
+      runAsNonRoot: true,
+      runAsUser: 10001,
+      runAsGroup: 10001,
+      fsGroup: 10001,
+      fsGroupChangePolicy: "OnRootMismatch",
+    });
+    const container = pod.containers[0];
+    // The image's entrypoint is the hub: the Deployment gives its options only.
+    expect(container.command).toBeUndefined();
+    expect(container.args.slice(0, 4)).toEqual(["--listen", "0.0.0.0:4321", "--public-host", "workshop.example.org"]);
+    for (const probe of ["startupProbe", "readinessProbe", "livenessProbe"]) {
+      expect(container[probe].httpGet).toEqual({
+        path: "/join",
+        port: 4321,
+        httpHeaders: [{ name: "Host", value: "localhost:4321" }],
+      });
+    }
+    expect(pod.volumes.find((v: { name: string }) => v.name === "inventory").secret.defaultMode).toBe(0o440);
+  });
+
   it("the command's options: a number of labs and a folder are needed", () => {
     expect(parseOptions(["--labs", "20", "--out", "k8s"])).toMatchObject({ labs: 20, serviceType: "LoadBalancer" });
     expect(() => parseOptions(["--labs", "0", "--out", "k8s"])).toThrow(

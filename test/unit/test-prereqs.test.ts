@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { distroWords, findBrowser, plan, prepare, type Machine, type Run } from "../../scripts/prerequisites.ts";
+import {
+  distroWords,
+  dockerPlan,
+  findBrowser,
+  plan,
+  prepare,
+  prepareDocker,
+  type Machine,
+  type Run,
+} from "../../scripts/prerequisites.ts";
 
 /** A machine with these programs and nothing else; Debian, root, PATH=/usr/bin unless told otherwise. */
 function machine(programs: string[], overrides: Partial<Machine> & { env?: Record<string, string> } = {}): Machine {
@@ -157,5 +166,56 @@ describe("npm test's pre-test check", () => {
       /\n {2}sudo apt-get install -y chromium postgresql-client$/,
     );
     expect(apt.calls).toEqual([]);
+  });
+});
+
+describe("the pre-test check for the Docker tests", () => {
+  const DOCKERD = "/usr/sbin/dockerd";
+  const DEBOOTSTRAP = "/usr/sbin/debootstrap";
+  const rootPath = { env: { PATH: "/usr/sbin:/usr/bin" } };
+
+  it("installs docker.io and debootstrap as root on Debian, only what is missing, then finds them", async () => {
+    expect(dockerPlan(machine([APT, DOCKERD, DEBOOTSTRAP], rootPath))).toEqual({ kind: "ready" });
+    expect(dockerPlan(machine([APT, DEBOOTSTRAP], rootPath))).toEqual({ kind: "install", packages: ["docker.io"] });
+    const files = [APT];
+    const apt = fakeApt(files, { installs: [DOCKERD, DEBOOTSTRAP] });
+    const said: string[] = [];
+    await prepareDocker(
+      () => machine(files, rootPath),
+      apt.run,
+      (line) => said.push(line),
+    );
+    expect(apt.calls.map((call) => call.args)).toEqual([
+      ["update", "-qq"],
+      ["install", "-y", "-qq", "docker.io", "debootstrap"],
+    ]);
+    expect(said).toEqual(["npm test: installing docker.io and debootstrap for the Docker tests (as CI does)..."]);
+  });
+
+  it("where it may not install, runs nothing and goes on, saying the Docker tests will say why", async () => {
+    const apt = fakeApt([]);
+    const said: string[] = [];
+    await prepareDocker(
+      () => machine([DEBOOTSTRAP], { isRoot: false, ...rootPath }),
+      apt.run,
+      (l) => said.push(l),
+    );
+    expect(apt.calls).toEqual([]);
+    expect(said).toEqual([
+      "npm test: docker.io not installed here (sudo apt-get install -y docker.io); " +
+        "the Docker tests will say they can't run.",
+    ]);
+    expect(dockerPlan(machine([], { distro: [] }))).toMatchObject({ why: expect.stringContaining("install Docker") });
+  });
+
+  it("stops with apt-get's words when installing fails as root", async () => {
+    const apt = fakeApt([APT], { failOn: "install" });
+    await expect(
+      prepareDocker(
+        () => machine([APT], rootPath),
+        apt.run,
+        () => {},
+      ),
+    ).rejects.toThrow("apt-get install for docker.io debootstrap failed (exit code 100):\nE: Could not get lock");
   });
 });
