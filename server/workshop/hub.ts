@@ -153,7 +153,20 @@ export function createHub(options: HubOptions) {
   app.get("/workshop/me", async (req, res) => {
     const { attendee } = await sessions.attendee(req);
     const { rejoin } = joinedAs(attendee.id, attendee.labId, "");
-    res.json({ name: attendee.displayName, lab: attendee.labId, rejoin });
+    res.set("Cache-Control", "no-store").json({ name: attendee.displayName, lab: attendee.labId, rejoin });
+  });
+
+  /**
+   * The rejoin link as a QR code, for the lab page's "Use on another device": a phone's camera takes it from the
+   * screen. It is the attendee's credential, so it is answered to their session only and never cached.
+   */
+  app.get("/workshop/me/rejoin.svg", async (req, res) => {
+    const { attendee } = await sessions.attendee(req);
+    const { rejoin } = joinedAs(attendee.id, attendee.labId, "");
+    // Level L keeps the long link's code coarse enough for a camera to read off a laptop's screen, and the four
+    // modules of white margin are the quiet zone readers need when the page around it is dark.
+    const svg = await QRCode.toString(rejoin, { type: "svg", errorCorrectionLevel: "L", margin: 4, width: 200 });
+    res.set({ "Cache-Control": "no-store", "Content-Security-Policy": "default-src 'none'" }).type("svg").send(svg);
   });
 
   app.get("/instructor", async (req, res) => {
@@ -248,7 +261,7 @@ export function createHub(options: HubOptions) {
     if (readCookie(req.headers, SESSION_COOKIE)) return next();
     res.redirect(303, "/join");
   });
-  app.use(siteRoutes(options.siteDir));
+  app.use(siteRoutes(options.siteDir, { workshop: true }));
   app.use(errorHandler);
 
   /** /api/*, /async-users: the attendee's lab's own bridge app answers, with the session checked first. */
@@ -258,7 +271,7 @@ export function createHub(options: HubOptions) {
     const { attendee, csrf } = await sessions.attendee(req);
     // Seen before the lab is got: a parked lab starts again now, and must not be parked again meanwhile.
     idle.seen(attendee.labId);
-    const labApp = await labs.get(attendee.labId);
+    const labApp = await labs.get(attendee.labId, attendee.displayName);
     markFromHub(req, { labId: attendee.labId, csrf });
     return { labApp, labId: attendee.labId };
   }

@@ -43,8 +43,12 @@ export class LabApps {
     this.loadQueue = new LoadQueue(options.loadSlots ?? DEFAULT_LOAD_SLOTS);
   }
 
-  /** The app serving this lab; the provider starts the lab again first if it was parked or the hub restarted. */
-  async get(labId: string): Promise<App> {
+  /**
+   * The app serving this lab; the provider starts the lab again first if it was parked or the hub restarted.
+   * `owner` is the attendee the lab was handed to, whose name the app's lab statuses carry: a lab id is never
+   * handed to anyone else, so the owner an app was made with stays right for as long as the app lives.
+   */
+  async get(labId: string, owner: string): Promise<App> {
     const provided = await this.provider.get(labId);
     const known = this.entries.get(labId);
     if (known) {
@@ -56,14 +60,14 @@ export class LabApps {
     }
     let made = this.entries.get(labId);
     if (!made) {
-      made = this.make(labId, provided.lab);
+      made = this.make(labId, provided.lab, owner);
       this.entries.set(labId, made);
       made.catch(() => this.entries.delete(labId));
     }
     return (await made).app;
   }
 
-  private async make(labId: string, lab: Lab): Promise<Entry> {
+  private async make(labId: string, lab: Lab, owner: string): Promise<Entry> {
     const token = randomBytes(24).toString("base64url");
     let port = 0;
     const internal = loopbackPolicy(() => port, token);
@@ -75,6 +79,7 @@ export class LabApps {
       policy: labPolicy(labId, this.address, internal),
       loadQueue: this.loadQueue,
       diskBytes: () => this.provider.diskBytes(labId),
+      workshop: { labId, name: owner },
     });
     const listening = await listen(app.handler, 0, app.upgrade);
     port = listening.port;
