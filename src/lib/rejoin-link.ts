@@ -38,8 +38,11 @@ export class RejoinBox {
   /** Shows whose lab this is, or nothing at all when it is not a workshop's. */
   show(lab: WorkshopLab | undefined): void {
     this.owner.hidden = !lab;
-    if (lab) this.owner.querySelector('[data-role="name"]')!.textContent = lab.name;
-    else if (!this.box.hidden) void this.setOpen(false);
+    if (lab) {
+      this.owner.querySelector('[data-role="name"]')!.textContent = lab.name;
+      // A long name is cut short in the sidebar; the whole of it shows on hover.
+      this.owner.querySelector<HTMLElement>(".lab-status__who")!.title = `Joined as ${lab.name}`;
+    } else if (!this.box.hidden) void this.setOpen(false);
   }
 
   private async setOpen(open: boolean): Promise<void> {
