@@ -1,4 +1,5 @@
 import express, { type NextFunction, type Request, type Response } from "express";
+import type { WorkshopLab } from "../shared/api-types.ts";
 import { NodePools } from "./db/pools.ts";
 import { HttpError, oneLine } from "./errors.ts";
 import { isFailure, sendError, toHttpError } from "./http-errors.ts";
@@ -39,6 +40,8 @@ export interface AppOptions {
   loadQueue?: LoadQueue;
   /** Workshop mode: the disk the lab takes, which GET /api/lab then reports as `diskBytes`. */
   diskBytes?: () => Promise<number | null>;
+  /** Workshop mode: whose lab this is, which every lab status the page gets then carries as `workshop`. */
+  workshop?: WorkshopLab;
 }
 
 const BODY_LIMIT = "256kb";
@@ -64,7 +67,14 @@ export function createApp(options: AppOptions) {
     express.json({ limit: BODY_LIMIT, strict: true }),
   );
   const lessonStart = lessonStartRoutes(lab, selfPost(port, token));
-  app.use(labRoutes(lab, () => lessonStart.service.busyWith(), options.keepAliveMs, options.diskBytes));
+  app.use(
+    labRoutes(lab, {
+      busyWith: () => lessonStart.service.busyWith(),
+      keepAliveMs: options.keepAliveMs,
+      diskBytes: options.diskBytes,
+      workshop: options.workshop,
+    }),
+  );
   app.use(lessonStart.router);
   const watch = new SubscriptionWatch(lab);
   watch.start();

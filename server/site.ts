@@ -3,17 +3,27 @@ import path from "node:path";
 import express, { Router, type Request, type Response } from "express";
 import { HttpError } from "./errors.ts";
 
+export interface SiteOptions {
+  /**
+   * The workshop hub serves the same pages with `data-workshop` on their <html> element, so that they read as a
+   * workshop's from their first paint (the home page's wording, src/styles/lab.css), before any script runs or
+   * the lab answers. Single-user mode serves them as built.
+   */
+  workshop?: boolean;
+}
+
 /**
  * Serves the built site, as built. The pages carry no token: anyone on this machine can fetch them from the
  * loopback port, so a token in them would be a token for every local account. The learner's browser gets it
  * once, in the fragment of the address npm start prints (#lab-token=...), and keeps it (src/lib/lab-client.ts).
  */
-export function siteRoutes(siteDir: string): Router {
+export function siteRoutes(siteDir: string, options: SiteOptions = {}): Router {
   const router = Router();
 
   async function sendPage(res: Response, file: string, status = 200): Promise<boolean> {
-    const html = await fs.readFile(file, "utf8").catch(() => null);
-    if (html === null) return false;
+    const built = await fs.readFile(file, "utf8").catch(() => null);
+    if (built === null) return false;
+    const html = options.workshop ? markWorkshop(built) : built;
     res.status(status).set({ "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" }).send(html);
     return true;
   }
@@ -48,6 +58,11 @@ export function siteRoutes(siteDir: string): Router {
   });
 
   return router;
+}
+
+/** The page's <html> element with `data-workshop` added (the first one: Astro writes it at the very start). */
+export function markWorkshop(html: string): string {
+  return html.replace(/<html(?=[\s>])/i, "<html data-workshop");
 }
 
 function decodePath(raw: string): string {

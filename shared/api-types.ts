@@ -67,6 +67,18 @@ export interface LabStatus {
    * and at most a few seconds old; null when not measurable, or not measured yet (just after joining).
    */
   diskBytes?: number | null;
+  /**
+   * Workshop mode only, set by the hub: whose lab this is, so that the page can say so. The single-user lab
+   * never has it. The attendee's rejoin link is not here (it is a credential): the page asks GET /workshop/me
+   * for it when the attendee wants it.
+   */
+  workshop?: WorkshopLab;
+}
+
+/** An attendee's lab in workshop mode: the lab's id (e.g. "007", or an inventory's "lab-01") and their name. */
+export interface WorkshopLab {
+  labId: string;
+  name: string;
 }
 
 export interface Field {

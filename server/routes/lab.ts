@@ -1,34 +1,40 @@
 import { Router } from "express";
-import { isNodeName, type LabStatus, type NodeStatus } from "../../shared/api-types.ts";
+import { isNodeName, type LabStatus, type NodeStatus, type WorkshopLab } from "../../shared/api-types.ts";
 import { HttpError, LabBusy, NotSupportedInMode } from "../errors.ts";
 import type { Lab } from "../lab/lab.ts";
 import { resetLab } from "../lab/reset.ts";
 import { openEventStream } from "./event-stream.ts";
 
-/**
- * `busyWith` says what holds the lab (bringing it to a lesson's start), or null: a reset meanwhile would undo
- * that work halfway, so it is refused with the reason.
- */
-export function labRoutes(
-  lab: Lab,
-  busyWith: () => string | null = () => null,
-  keepAliveMs?: number,
-  diskBytes?: () => Promise<number | null>,
-): Router {
+export interface LabRouteOptions {
+  /**
+   * What holds the lab (bringing it to a lesson's start), or null: a reset meanwhile would undo that work
+   * halfway, so it is refused with the reason.
+   */
+  busyWith?: () => string | null;
+  keepAliveMs?: number | undefined;
+  /** Workshop mode: the disk the lab takes, which GET /api/lab then reports as `diskBytes`. */
+  diskBytes?: (() => Promise<number | null>) | undefined;
+  /** Workshop mode: whose lab this is, in every status the page gets (GET /api/lab and the `lab` event). */
+  workshop?: WorkshopLab | undefined;
+}
+
+export function labRoutes(lab: Lab, options: LabRouteOptions = {}): Router {
+  const { busyWith = () => null, keepAliveMs, diskBytes, workshop } = options;
   const router = Router();
+  const status = (): LabStatus => (workshop ? { ...lab.status(), workshop } : lab.status());
 
   router.get("/api/lab", async (_req, res) => {
-    const status: LabStatus = lab.status();
+    const answer = status();
     // Workshop mode says how much disk the lab takes (fair use); the single-user lab's own is the learner's.
-    if (diskBytes) status.diskBytes = await diskBytes();
-    res.json(status);
+    if (diskBytes) answer.diskBytes = await diskBytes();
+    res.json(answer);
   });
 
   /** Node states as they change, over server-sent events: the status panel's live feed. */
   router.get("/api/events", (req, res) => {
     const stream = openEventStream(req, res, keepAliveMs);
-    stream.send("lab", lab.status());
-    const onNode = (status: NodeStatus) => stream.send("node", status);
+    stream.send("lab", status());
+    const onNode = (node: NodeStatus) => stream.send("node", node);
     lab.on("node", onNode);
     stream.onClose(() => lab.off("node", onNode));
   });
@@ -38,7 +44,7 @@ export function labRoutes(
     const busy = busyWith();
     if (busy) throw new LabBusy(`The lab can't be reset now: ${busy}.`);
     await resetLab(lab);
-    res.json(lab.status());
+    res.json(status());
   });
 
   /** A node's server log, for the lessons that show what a subscriber's apply worker reports. */

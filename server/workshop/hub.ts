@@ -18,7 +18,7 @@ import { markFromHub } from "./lab-policy.ts";
 import { dashboardPage, joinPage, loginPage } from "./pages.ts";
 import type { LabProvider } from "./provider.ts";
 import { Sessions } from "./sessions.ts";
-import type { HubStore } from "./store/store.ts";
+import type { Attendee, HubStore } from "./store/store.ts";
 import { newJoinCode, sameSecret, type HubSecrets } from "./tokens.ts";
 import {
   publicHostRefusal,
@@ -107,7 +107,7 @@ export function createHub(options: HubOptions) {
     // The same browser joining again keeps its lab: a second tab, or the join page bookmarked.
     const already = await sessions.find(req, "attendee");
     const known = already?.session.attendee;
-    if (already && known) return joinedAs(known.id, known.labId, already.csrf);
+    if (already && known) return joinedAs(known, already.csrf);
     await checkJoinCode(code);
     if (name.length < 1 || name.length > 60 || /[\u0000-\u001f]/.test(name)) {
       throw new InvalidRequest("Type a display name of 1 to 60 characters.");
@@ -119,15 +119,20 @@ export function createHub(options: HubOptions) {
       labId: provided.id,
     });
     const csrf = await sessions.issue(res, "attendee", attendee.id);
-    return joinedAs(attendee.id, attendee.labId, csrf);
+    return joinedAs(attendee, csrf);
   }
 
-  function joinedAs(attendeeId: string, labId: string, csrf: string) {
-    labs.prepare(labId);
+  /** The attendee's personal rejoin link: it moves their session, and so their lab, to another browser. */
+  function rejoinLink(attendeeId: string): string {
+    return `${address.baseUrl}/workshop/rejoin/${secrets.rejoinToken(attendeeId)}`;
+  }
+
+  function joinedAs(attendee: Attendee, csrf: string) {
+    labs.prepare(attendee.labId, attendee.displayName);
     return {
-      lab: labId,
+      lab: attendee.labId,
       csrf,
-      rejoin: `${address.baseUrl}/workshop/rejoin/${secrets.rejoinToken(attendeeId)}`,
+      rejoin: rejoinLink(attendee.id),
       next: lessonsUrl(csrf),
     };
   }
@@ -153,8 +158,21 @@ export function createHub(options: HubOptions) {
   /** Who the page's attendee is: their name for the header, and their rejoin link. */
   app.get("/workshop/me", async (req, res) => {
     const { attendee } = await sessions.attendee(req);
-    const { rejoin } = joinedAs(attendee.id, attendee.labId, "");
-    res.json({ name: attendee.displayName, lab: attendee.labId, rejoin });
+    const rejoin = rejoinLink(attendee.id);
+    res.set("Cache-Control", "no-store").json({ name: attendee.displayName, lab: attendee.labId, rejoin });
+  });
+
+  /**
+   * The rejoin link as a QR code, for the lab page's "Use on another device": a phone's camera takes it from the
+   * screen. It is the attendee's credential, so it is answered to their session only and never cached.
+   */
+  app.get("/workshop/me/rejoin.svg", async (req, res) => {
+    const { attendee } = await sessions.attendee(req);
+    const rejoin = rejoinLink(attendee.id);
+    // Level L keeps the long link's code coarse enough for a camera to read off a laptop's screen, and the four
+    // modules of white margin are the quiet zone readers need when the page around it is dark.
+    const svg = await QRCode.toString(rejoin, { type: "svg", errorCorrectionLevel: "L", margin: 4, width: 200 });
+    res.set({ "Cache-Control": "no-store", "Content-Security-Policy": "default-src 'none'" }).type("svg").send(svg);
   });
 
   app.get("/instructor", async (req, res) => {
@@ -249,7 +267,7 @@ export function createHub(options: HubOptions) {
     if (readCookie(req.headers, SESSION_COOKIE)) return next();
     res.redirect(303, "/join");
   });
-  app.use(siteRoutes(options.siteDir));
+  app.use(siteRoutes(options.siteDir, { workshop: true }));
   app.use(errorHandler);
 
   /** /api/*, /async-users: the attendee's lab's own bridge app answers, with the session checked first. */
@@ -259,7 +277,7 @@ export function createHub(options: HubOptions) {
     const { attendee, csrf } = await sessions.attendee(req);
     // Seen before the lab is got: a parked lab starts again now, and must not be parked again meanwhile.
     idle.seen(attendee.labId);
-    const labApp = await labs.get(attendee.labId);
+    const labApp = await labs.get(attendee.labId, attendee.displayName);
     markFromHub(req, { labId: attendee.labId, csrf });
     return { labApp, labId: attendee.labId };
   }

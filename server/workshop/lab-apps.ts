@@ -53,13 +53,17 @@ export class LabApps {
    * Gets lab `labId`'s app and disk figure ready in the background, for an attendee who has just joined: the
    * page's first calls, a moment later, then find them made instead of making them under a class's load.
    */
-  prepare(labId: string): void {
-    this.get(labId).catch(() => {});
+  prepare(labId: string, owner: string): void {
+    this.get(labId, owner).catch(() => {});
     this.disk.bytes(labId).catch(() => {});
   }
 
-  /** The app serving this lab; the provider starts the lab again first if it was parked or the hub restarted. */
-  async get(labId: string): Promise<App> {
+  /**
+   * The app serving this lab; the provider starts the lab again first if it was parked or the hub restarted.
+   * `owner` is the attendee the lab was handed to, whose name the app's lab statuses carry: a lab id is never
+   * handed to anyone else, so the owner an app was made with stays right for as long as the app lives.
+   */
+  async get(labId: string, owner: string): Promise<App> {
     const provided = await this.provider.get(labId);
     const known = this.entries.get(labId);
     if (known) {
@@ -71,14 +75,14 @@ export class LabApps {
     }
     let made = this.entries.get(labId);
     if (!made) {
-      made = this.make(labId, provided.lab);
+      made = this.make(labId, provided.lab, owner);
       this.entries.set(labId, made);
       made.catch(() => this.entries.delete(labId));
     }
     return (await made).app;
   }
 
-  private async make(labId: string, lab: Lab): Promise<Entry> {
+  private async make(labId: string, lab: Lab, owner: string): Promise<Entry> {
     const token = randomBytes(24).toString("base64url");
     let port = 0;
     const internal = loopbackPolicy(() => port, token);
@@ -91,6 +95,7 @@ export class LabApps {
       loadQueue: this.loadQueue,
       // The figure known now: an attendee's status never waits for a walk of their lab's folder.
       diskBytes: async () => this.disk.latest(labId),
+      workshop: { labId, name: owner },
     });
     const listening = await listen(app.handler, 0, app.upgrade);
     port = listening.port;

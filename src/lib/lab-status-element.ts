@@ -2,6 +2,7 @@
 import type { LabStatus, NodeStatus } from "../../shared/api-types.ts";
 import { api, LAB_BACK, watchLab } from "./lab-client.ts";
 import { confirmThen } from "./confirm.ts";
+import { RejoinBox, workshopModeLabel } from "./rejoin-link.ts";
 
 const LABELS: Record<NodeStatus["state"], string> = {
   up: "up",
@@ -13,11 +14,13 @@ const LABELS: Record<NodeStatus["state"], string> = {
 
 class LabStatusElement extends HTMLElement {
   private stop: (() => void) | undefined;
+  private rejoin: RejoinBox | undefined;
 
   private backTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly onBack = () => this.sayBack();
 
   connectedCallback() {
+    this.rejoin ??= new RejoinBox(this);
     this.stop = watchLab((status) => this.render(status));
     document.addEventListener(LAB_BACK, this.onBack);
     for (const button of this.querySelectorAll<HTMLButtonElement>(".lab-node__toggle")) {
@@ -69,7 +72,9 @@ class LabStatusElement extends HTMLElement {
     if (reset) reset.hidden = status === null;
     this.dataset["online"] = status ? "true" : "false";
     const mode = this.querySelector<HTMLElement>('[data-role="mode"]');
-    if (mode) mode.textContent = status ? status.mode : "offline";
+    if (mode)
+      mode.textContent = !status ? "offline" : status.workshop ? workshopModeLabel(status.workshop) : status.mode;
+    this.rejoin?.show(status?.workshop);
     for (const item of this.querySelectorAll<HTMLElement>("[data-node]")) {
       const node = status?.nodes.find((n) => n.name === item.dataset["node"]);
       item.dataset["state"] = node?.state ?? "unknown";

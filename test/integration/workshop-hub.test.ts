@@ -9,7 +9,16 @@ import { PROJECT_ROOT } from "../../server/config.ts";
 import type { RunningHub } from "../../server/workshop/serve.ts";
 import { launch } from "../support/browser.ts";
 import { tempDir } from "../support/temp-dir.ts";
-import { TEST_PASSPHRASE, testHub, join, request, sql, type Attendee } from "../support/hub-client.ts";
+import {
+  TEST_PASSPHRASE,
+  testHub,
+  join,
+  labCall,
+  openFeed,
+  request,
+  sql,
+  type Attendee,
+} from "../support/hub-client.ts";
 import { localProvider } from "../support/workshop-labs.ts";
 
 let dir: string;
@@ -106,6 +115,47 @@ describe("joining", () => {
       ws.on("unexpected-response", (_req, res) => resolve(`refused ${res.statusCode}`));
     });
     expect(withoutToken).toBe("refused 403");
+  });
+});
+
+describe("what the pages are told", () => {
+  it("an attendee's lab status, in GET /api/lab and the lab feed, says whose workshop lab it is", async () => {
+    const status = await labCall(hub.port, ada, "/api/lab");
+    expect(status.json.workshop).toEqual({ labId: ada.lab, name: "Ada" });
+    expect(status.json.mode).toBe("embedded");
+    const fromFeed = await new Promise<unknown>((resolve, reject) => {
+      openFeed(hub.port, bo, "/api/events", (event, data) => {
+        if (event === "lab") resolve((data as { workshop?: unknown }).workshop);
+      }).then((close) => setTimeout(close, 5_000), reject);
+    });
+    expect(fromFeed).toEqual({ labId: bo.lab, name: "Bo" });
+  });
+
+  it("the hub's pages carry data-workshop on <html>; the single-user bridge's pages and lab status don't", async () => {
+    const page = await request(hub.port, { path: "/lessons/03-schema/", headers: { Cookie: ada.cookie } });
+    expect(page.status).toBe(200);
+    expect(page.text).toMatch(/^<!DOCTYPE html><html data-workshop lang="en"/i);
+    const headers = { Authorization: `Bearer ${inject("token")}` };
+    const single = await fetch(`${inject("bridgeUrl")}/lessons/03-schema/`);
+    expect(await single.text()).not.toContain("data-workshop");
+    const status = await (await fetch(`${inject("bridgeUrl")}/api/lab`, { headers })).json();
+    expect(status.mode).toBe("embedded");
+    expect(status).not.toHaveProperty("workshop");
+  });
+
+  it("the rejoin link's QR code is an SVG the hub draws for the attendee's session only, never cached", async () => {
+    const qr = await request(hub.port, { path: "/workshop/me/rejoin.svg", headers: { Cookie: ada.cookie } });
+    expect(qr.status).toBe(200);
+    expect(qr.headers["content-type"]).toMatch(/^image\/svg\+xml/);
+    expect(qr.headers["cache-control"]).toBe("no-store");
+    expect(qr.text).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"[^>]* viewBox="0 0 (\d+) \1"/);
+    const bos = await request(hub.port, { path: "/workshop/me/rejoin.svg", headers: { Cookie: bo.cookie } });
+    expect(bos.text).not.toBe(qr.text);
+    const without = await request(hub.port, { path: "/workshop/me/rejoin.svg" });
+    expect(without.status).toBe(401);
+    expect(without.json.error.code).toBe("LAB13");
+    const me = await request(hub.port, { path: "/workshop/me", headers: { Cookie: ada.cookie } });
+    expect(me.headers["cache-control"]).toBe("no-store");
   });
 });
 

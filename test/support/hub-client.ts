@@ -6,6 +6,8 @@ import { serveHub, type RunningHub, type ServeOptions } from "../../server/works
 
 export interface Answer {
   status: number;
+  /** The body as text, and parsed as JSON when it is (null otherwise). */
+  text: string;
   json: any;
   headers: http.IncomingHttpHeaders;
 }
@@ -33,7 +35,7 @@ export function request(
           try {
             json = JSON.parse(text);
           } catch {}
-          resolve({ status: res.statusCode ?? 0, json, headers: res.headers });
+          resolve({ status: res.statusCode ?? 0, text, json, headers: res.headers });
         });
       },
     );
