@@ -10,7 +10,7 @@ import type { RunningHub } from "../../server/workshop/serve.ts";
 import { launch } from "../support/browser.ts";
 import { tempDir } from "../support/temp-dir.ts";
 import { TEST_PASSPHRASE, testHub, join, request, sql, type Attendee } from "../support/hub-client.ts";
-import { localProvider } from "../support/workshop-labs.ts";
+import { endAndListUsers, localProvider } from "../support/workshop-labs.ts";
 
 let dir: string;
 let hub: RunningHub;
@@ -31,8 +31,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await hub?.close();
+  // The workshop's labs and hub go, with every OS user named with its tag.
+  expect(await endAndListUsers(dir)).toEqual([]);
   await fs.rm(dir, { recursive: true, force: true });
-});
+}, 120_000);
 
 describe("joining", () => {
   it("gives each attendee a lab of their own and a session cookie only the hub can read", async () => {
