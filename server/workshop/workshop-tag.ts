@@ -44,6 +44,7 @@ export async function readWorkshopTag(workshopDir: string): Promise<string | nul
 export async function workshopTag(workshopDir: string): Promise<string> {
   const known = await readWorkshopTag(workshopDir);
   if (known) return known;
+  await refuseUntaggedWorkshop(workshopDir);
   const tag = await unusedTag();
   await fs.mkdir(workshopDir, { recursive: true });
   try {
@@ -54,6 +55,27 @@ export async function workshopTag(workshopDir: string): Promise<string> {
     if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     return (await readWorkshopTag(workshopDir))!;
   }
+}
+
+/**
+ * A folder with labs or a hub but no tag was made before workshops had tags: its data belongs to the users
+ * rlab-<id> and rlab-hub, which a new tag's users could not read, and which every such workshop shares.
+ */
+async function refuseUntaggedWorkshop(workshopDir: string): Promise<void> {
+  const made = await Promise.all(
+    ["labs", "hub"].map((name) =>
+      fs.access(path.join(workshopDir, name)).then(
+        () => true,
+        () => false,
+      ),
+    ),
+  );
+  if (!made.includes(true)) return;
+  throw new LabError(
+    `The workshop in ${workshopDir} was made before each workshop's OS users were named with a tag of its own ` +
+      `(its labs run as rlab-<id> and its hub as rlab-hub, names every such workshop shares). End it ` +
+      `(npm run workshop -- --end removes its folders; remove those users with userdel) and start afresh.`,
+  );
 }
 
 /** A random tag no user on this machine is named with yet (another workshop's, however unlikely). */

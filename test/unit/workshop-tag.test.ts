@@ -39,6 +39,13 @@ describe("a workshop's tag", () => {
     );
   });
 
+  it("is refused for a workshop made before tags, whose labs' data their old users own", async () => {
+    const dir = await freshDir();
+    await fs.mkdir(`${dir}/labs/001`, { recursive: true });
+    await expect(workshopTag(dir)).rejects.toThrow(`The workshop in ${dir} was made before each workshop's OS users`);
+    await expect(fs.access(tagFile(dir))).rejects.toThrow(/ENOENT/);
+  });
+
   it("names the labs' and the hub's users within Linux's 32 characters", () => {
     expect(labUser("k3x9qa", "001")).toBe("rlab-k3x9qa-001");
     expect(hubOsUser("k3x9qa")).toBe("rlab-k3x9qa-hub");

@@ -216,6 +216,8 @@ export class LocalProvider implements LabProvider {
    * again (new ids count on past the highest there was).
    */
   async remove(id: string): Promise<void> {
+    this.assertRunning();
+    if (!LAB_ID.test(id)) throw new NotFound(`"${id}" is not the id of a local lab.`);
     const entry = this.labs.get(id);
     if (entry) {
       await entry.work.catch(() => {});
@@ -316,7 +318,7 @@ export class LocalProvider implements LabProvider {
     try {
       await removeLab(this.options.workshopDir, this.tag, id);
     } catch (error) {
-      this.note(`lab ${id}, left by an earlier run, is kept: ${(error as Error).message}`);
+      this.note(`lab ${id}, left by an earlier run, could not be discarded: ${(error as Error).message}`);
       return;
     }
     this.note(`lab ${id}, left unassigned by an earlier run, was discarded with its OS user`);
