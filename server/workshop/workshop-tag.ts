@@ -58,19 +58,18 @@ export async function workshopTag(workshopDir: string): Promise<string> {
 }
 
 /**
- * A folder with labs or a hub but no tag was made before workshops had tags: its data belongs to the users
- * rlab-<id> and rlab-hub, which a new tag's users could not read, and which every such workshop shares.
+ * A folder with a lab's data folder or the hub's database but no tag was made before workshops had tags: that
+ * data belongs to the users rlab-<id> and rlab-hub, which a new tag's users could not read, and which every such
+ * workshop shares. (An empty labs/ folder, or one holding only files, has nothing of theirs.)
  */
 async function refuseUntaggedWorkshop(workshopDir: string): Promise<void> {
-  const made = await Promise.all(
-    ["labs", "hub"].map((name) =>
-      fs.access(path.join(workshopDir, name)).then(
-        () => true,
-        () => false,
-      ),
-    ),
+  const labs = await fs.readdir(path.join(workshopDir, "labs"), { withFileTypes: true }).catch(() => []);
+  const hasLab = labs.some((entry) => entry.isDirectory() && /^\d{3,}$/.test(entry.name));
+  const hasHub = await fs.access(path.join(workshopDir, "hub", "pgdata")).then(
+    () => true,
+    () => false,
   );
-  if (!made.includes(true)) return;
+  if (!hasLab && !hasHub) return;
   throw new LabError(
     `The workshop in ${workshopDir} was made before each workshop's OS users were named with a tag of its own ` +
       `(its labs run as rlab-<id> and its hub as rlab-hub, names every such workshop shares). End it ` +

@@ -44,6 +44,14 @@ describe("a workshop's tag", () => {
     await fs.mkdir(`${dir}/labs/001`, { recursive: true });
     await expect(workshopTag(dir)).rejects.toThrow(`The workshop in ${dir} was made before each workshop's OS users`);
     await expect(fs.access(tagFile(dir))).rejects.toThrow(/ENOENT/);
+    const hubOnly = await freshDir();
+    await fs.mkdir(`${hubOnly}/hub/pgdata`, { recursive: true });
+    await expect(workshopTag(hubOnly)).rejects.toThrow("was made before each workshop's OS users");
+    // A labs folder without a lab's folder in it has no one's data: a tag is made.
+    const empty = await freshDir();
+    await fs.mkdir(`${empty}/labs`);
+    await fs.writeFile(`${empty}/labs/002`, "a file, not a lab");
+    expect(await workshopTag(empty)).toMatch(/^[a-z0-9]{6}$/);
   });
 
   it("names the labs' and the hub's users within Linux's 32 characters", () => {
