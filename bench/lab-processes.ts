@@ -1,4 +1,4 @@
-// What a workshop lab's processes use, read from /proc: every process of the lab's OS user (rlab-<id>) counts.
+// What a workshop lab's processes use, read from /proc: every process of the lab's OS user (rlab-<tag>-<id>) counts.
 // PSS shares each page among the processes that map it (shared_buffers, the binaries' text), so the PSS of a
 // lab is what it adds to the machine; RSS counts shared pages once per process and overstates it.
 import { execFile } from "node:child_process";

@@ -18,7 +18,7 @@ import { loadConfig } from "../server/config.ts";
 import type { Lab } from "../server/lab/lab.ts";
 import { isPortFree } from "../server/lab/embedded/ports.ts";
 import { LocalProvider } from "../server/workshop/provision/local.ts";
-import { labUser } from "../server/workshop/provision/lab-folder.ts";
+import { endWorkshop } from "../server/workshop/end.ts";
 import { labMemory, mb } from "./lab-processes.ts";
 
 const { values } = parseArgs({
@@ -72,7 +72,7 @@ try {
   await threeSubscriptions(measured.lab);
   // Idle: the initial copies done, the apply workers and walsenders waiting.
   await new Promise((resolve) => setTimeout(resolve, 5000));
-  const memory = await labMemory(labUser(measured.id));
+  const memory = await labMemory(provider.labUser(measured.id));
 
   const median = (list: number[]) => [...list].sort((x, y) => x - y)[Math.floor(list.length / 2)]!;
   console.log(`warm pool of ${poolSize}, started from empty: ${fillSeconds.toFixed(1)} s`);
@@ -88,11 +88,13 @@ try {
   console.log(
     `an idle lab with three subscriptions and ` +
       `${values.unlimited ? "PostgreSQL's defaults" : "the limits"} ` +
-      `(${labUser(measured.id)}): ${memory.processes} processes, ` +
+      `(${provider.labUser(measured.id)}): ${memory.processes} processes, ` +
       `PSS ${mb(memory.pssKb)}, RSS ${mb(memory.rssKb)} (sum over its processes)`,
   );
 } finally {
   await provider.stop();
+  // Every lab's folder and OS user go with the bench's workshop, as npm run workshop -- --end removes them.
+  await endWorkshop(dir);
   await fs.rm(dir, { recursive: true, force: true });
 }
 

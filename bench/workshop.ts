@@ -24,7 +24,8 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { loadConfig } from "../server/config.ts";
 import { isPortFree } from "../server/lab/embedded/ports.ts";
-import { existingLabIds, labUser } from "../server/workshop/provision/lab-folder.ts";
+import { existingLabIds } from "../server/workshop/provision/lab-folder.ts";
+import { endWorkshop } from "../server/workshop/end.ts";
 import { LocalProvider, PORTS_PER_LAB } from "../server/workshop/provision/local.ts";
 import { serveHub } from "../server/workshop/serve.ts";
 import { cpuByKind, cpuSeconds, cpuSpent, labMemory, mb, type LabMemory } from "./lab-processes.ts";
@@ -104,7 +105,9 @@ try {
 
   // Each pool lab's CPU so far (its start), by kind of process, so that the replay's is told apart.
   const cpuBefore = new Map(
-    await Promise.all((await existingLabIds(dir)).map(async (id) => [id, await cpuByKind(labUser(id))] as const)),
+    await Promise.all(
+      (await existingLabIds(dir)).map(async (id) => [id, await cpuByKind(provider.labUser(id))] as const),
+    ),
   );
   const hubCpuBefore = process.cpuUsage();
   const profiler = values.profile ? await startProfile() : undefined;
@@ -121,7 +124,7 @@ try {
   if (profiler && values.profile) await fs.writeFile(values.profile, JSON.stringify(await profiler()));
   const replaySpent = await Promise.all(
     outcomes.map(async (outcome) =>
-      cpuSpent(cpuBefore.get(outcome.lab) ?? new Map(), await cpuByKind(labUser(outcome.lab))),
+      cpuSpent(cpuBefore.get(outcome.lab) ?? new Map(), await cpuByKind(provider.labUser(outcome.lab))),
     ),
   );
   const replayCpu = replaySpent.map((spent) => sum(spent.map(([, seconds]) => seconds)));
@@ -129,12 +132,12 @@ try {
   for (const [kind, seconds] of replaySpent.flat())
     replayCpuByKind.set(kind, (replayCpuByKind.get(kind) ?? 0) + seconds);
 
-  const memory = await Promise.all(outcomes.map((outcome) => labMemory(labUser(outcome.lab))));
-  const idleBefore = await Promise.all(outcomes.map((outcome) => cpuSeconds(labUser(outcome.lab))));
+  const memory = await Promise.all(outcomes.map((outcome) => labMemory(provider.labUser(outcome.lab))));
+  const idleBefore = await Promise.all(outcomes.map((outcome) => cpuSeconds(provider.labUser(outcome.lab))));
   await new Promise((resolve) => setTimeout(resolve, idleSeconds * 1000));
-  const idleAfter = await Promise.all(outcomes.map((outcome) => cpuSeconds(labUser(outcome.lab))));
+  const idleAfter = await Promise.all(outcomes.map((outcome) => cpuSeconds(provider.labUser(outcome.lab))));
   const idleCpuPercent = idleAfter.map((after, i) => ((after - idleBefore[i]!) / idleSeconds) * 100);
-  const idleMemory = await Promise.all(outcomes.map((outcome) => labMemory(labUser(outcome.lab))));
+  const idleMemory = await Promise.all(outcomes.map((outcome) => labMemory(provider.labUser(outcome.lab))));
   const hubRssKb = process.memoryUsage().rss / 1024;
 
   report({
@@ -152,6 +155,8 @@ try {
   });
 } finally {
   await hub.close();
+  // Every lab's folder and OS user, and the hub's, go with the bench's workshop, as npm run workshop -- --end does.
+  await endWorkshop(dir);
   await fs.rm(dir, { recursive: true, force: true });
 }
 

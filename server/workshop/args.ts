@@ -19,12 +19,17 @@ export interface WorkshopArgs {
   loadSlots: number;
   /** Parks a lab after this many minutes without a call; 0 never. */
   idleMinutes: number;
+  /** End the workshop for good instead of serving it: every lab's folder and OS user, the hub's database and user. */
+  end: boolean;
+  /** Ending without asking first. */
+  yes: boolean;
 }
 
 const USAGE = `npm run workshop -- [--listen ADDRESS[:PORT]] [--public-host NAME|URL ...] [--labs N] [--pool N]
                         [--tls-cert FILE --tls-key FILE] [--join-minutes N]
                         [--driver local | --driver inventory --inventory FILE]
-                        [--load-slots N] [--idle-minutes N]`;
+                        [--load-slots N] [--idle-minutes N]
+       npm run workshop -- --end [--yes]`;
 
 function whole(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
   if (raw === undefined) return fallback;
@@ -52,6 +57,8 @@ export function parseWorkshopArgs(argv: string[]): WorkshopArgs {
         inventory: { type: "string" },
         "load-slots": { type: "string" },
         "idle-minutes": { type: "string" },
+        end: { type: "boolean" },
+        yes: { type: "boolean" },
       },
       strict: true,
     }).values;
@@ -78,6 +85,7 @@ export function parseWorkshopArgs(argv: string[]): WorkshopArgs {
   if (driverName === "local" && parsed.inventory !== undefined) {
     throw new CliError("--inventory goes with --driver inventory, not with the local driver.", 2);
   }
+  if (parsed.yes && !parsed.end) throw new CliError(`--yes goes with --end: it skips ending's question.\n${USAGE}`, 2);
   const driver =
     driverName === "inventory" ? { kind: "inventory" as const, file: parsed.inventory! } : { kind: "local" as const };
   return {
@@ -91,5 +99,7 @@ export function parseWorkshopArgs(argv: string[]): WorkshopArgs {
     joinCodeMinutes: whole("join-minutes", parsed["join-minutes"], 240, 1, 10_080),
     loadSlots: whole("load-slots", parsed["load-slots"], DEFAULT_LOAD_SLOTS, 1, 64),
     idleMinutes: whole("idle-minutes", parsed["idle-minutes"], DEFAULT_IDLE_MINUTES, 0, 10_080),
+    end: parsed.end ?? false,
+    yes: parsed.yes ?? false,
   };
 }

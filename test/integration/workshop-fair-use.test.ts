@@ -10,7 +10,7 @@ import { waitFor } from "../support/bridge.ts";
 import { testHub, join, labCall, openFeed, request, type Attendee } from "../support/hub-client.ts";
 import { tempDir } from "../support/temp-dir.ts";
 import { launch } from "../support/browser.ts";
-import { localProvider } from "../support/workshop-labs.ts";
+import { endAndListUsers, localProvider } from "../support/workshop-labs.ts";
 
 const REQUESTS = 1500;
 let dir: string;
@@ -53,6 +53,8 @@ async function startLoadHub(): Promise<void> {
 
 async function closeHub(): Promise<void> {
   await hub?.close();
+  // The workshop's labs and hub go, with every OS user named with its tag.
+  expect(await endAndListUsers(dir)).toEqual([]);
   await fs.rm(dir, { recursive: true, force: true });
 }
 

@@ -19,7 +19,7 @@ import {
   sql,
   type Attendee,
 } from "../support/hub-client.ts";
-import { localProvider } from "../support/workshop-labs.ts";
+import { endAndListUsers, localProvider } from "../support/workshop-labs.ts";
 
 let dir: string;
 let hub: RunningHub;
@@ -40,8 +40,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await hub?.close();
+  // The workshop's labs and hub go, with every OS user named with its tag.
+  expect(await endAndListUsers(dir)).toEqual([]);
   await fs.rm(dir, { recursive: true, force: true });
-});
+}, 120_000);
 
 describe("joining", () => {
   it("gives each attendee a lab of their own and a session cookie only the hub can read", async () => {

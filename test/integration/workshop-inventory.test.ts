@@ -13,6 +13,7 @@ import { InventoryProvider } from "../../server/workshop/provision/inventory.ts"
 import { PROJECT_ROOT } from "../../server/config.ts";
 import { freeBase, tempDir } from "../support/temp-dir.ts";
 import { join, request } from "../support/hub-client.ts";
+import { endAndListUsers } from "../support/workshop-labs.ts";
 
 const labs: EmbeddedLab[] = [];
 const dirs: string[] = [];
@@ -181,6 +182,8 @@ describe("npm run workshop -- --driver inventory", () => {
         child.kill("SIGINT");
         await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 30_000))]);
         if (child.exitCode === null) child.kill("SIGKILL");
+        // The hub's database and its OS user go, as npm run workshop -- --end removes them.
+        expect(await endAndListUsers(workshopDir)).toEqual([]);
         await fs.rm(workshopDir, { recursive: true, force: true });
       }
     },

@@ -12,7 +12,7 @@ import type { Lab } from "../../server/lab/lab.ts";
 import type { LocalProvider } from "../../server/workshop/provision/local.ts";
 import type { ProvidedLab } from "../../server/workshop/provider.ts";
 import { waitFor } from "../support/bridge.ts";
-import { localProvider, sql, sqlAt, workshopDir } from "../support/workshop-labs.ts";
+import { endAndListUsers, localProvider, sql, sqlAt, workshopDir } from "../support/workshop-labs.ts";
 
 const run = promisify(execFile);
 const dir = await workshopDir();
@@ -50,8 +50,10 @@ beforeAll(async () => {
 afterAll(async () => {
   delete process.env["WORKSHOP_TEST_CANARY"];
   await provider?.stop();
+  // The workshop's labs and hub go, with every OS user named with its tag.
+  expect(await endAndListUsers(dir)).toEqual([]);
   await fs.rm(dir, { recursive: true, force: true });
-});
+}, 120_000);
 
 /** Runs a shell command as A's server user from A's superuser SQL; gives what it wrote to stderr. */
 async function programAsA(command: string): Promise<{ failed: unknown; stderr: string }> {

@@ -8,7 +8,7 @@ import { WorkshopFull } from "../../server/errors.ts";
 import type { LocalProvider } from "../../server/workshop/provision/local.ts";
 import type { ProvidedLab } from "../../server/workshop/provider.ts";
 import { waitFor } from "../support/bridge.ts";
-import { localProvider, processIdentity, sql, uidOf, workshopDir } from "../support/workshop-labs.ts";
+import { endAndListUsers, localProvider, processIdentity, sql, uidOf, workshopDir } from "../support/workshop-labs.ts";
 
 const dir = await workshopDir();
 let provider: LocalProvider;
@@ -16,8 +16,10 @@ let first: ProvidedLab;
 
 afterAll(async () => {
   await provider?.stop();
+  // The workshop's labs and hub go, with every OS user named with its tag.
+  expect(await endAndListUsers(dir)).toEqual([]);
   await fs.rm(dir, { recursive: true, force: true });
-});
+}, 120_000);
 
 describe("the local lab provider", () => {
   it("starts the warm pool, hands out a ready lab at once and refills in the background", async () => {
@@ -32,7 +34,7 @@ describe("the local lab provider", () => {
   }, 120_000);
 
   it("runs each lab's servers as its own OS user, in a folder of mode 0700 owned by it, with the limits", async () => {
-    const uid = await uidOf(`rlab-${first.id}`);
+    const uid = await uidOf(provider.labUser(first.id));
     const folder = await fs.stat(provider.labFolder(first.id));
     expect({ uid: folder.uid, mode: folder.mode & 0o777 }).toEqual({ uid, mode: 0o700 });
     const lock = await fs.readFile(path.join(provider.labFolder(first.id), "slave2", "postmaster.pid"), "utf8");

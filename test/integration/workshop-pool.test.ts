@@ -6,7 +6,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { LocalProvider } from "../../server/workshop/provision/local.ts";
 import { waitFor } from "../support/bridge.ts";
-import { localProvider, workshopDir } from "../support/workshop-labs.ts";
+import { endAndListUsers, localProvider, workshopDir } from "../support/workshop-labs.ts";
 
 const dir = await workshopDir();
 const stoppingDir = await workshopDir();
@@ -14,9 +14,12 @@ let provider: LocalProvider | undefined;
 
 afterAll(async () => {
   await provider?.stop();
+  // The workshop's labs go, with every OS user named with its tag.
+  expect(await endAndListUsers(dir)).toEqual([]);
   await fs.rm(dir, { recursive: true, force: true });
+  expect(await endAndListUsers(stoppingDir)).toEqual([]);
   await fs.rm(stoppingDir, { recursive: true, force: true });
-});
+}, 120_000);
 
 describe("the warm pool", () => {
   it("tells why a lab did not start and starts another in its place", async () => {

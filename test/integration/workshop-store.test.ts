@@ -8,11 +8,16 @@ import { hubFolders } from "../../server/workshop/store/database.ts";
 import { MIGRATIONS } from "../../server/workshop/store/migrations.ts";
 import { HubStore } from "../../server/workshop/store/store.ts";
 import { tempDir } from "../support/temp-dir.ts";
+import { endAndListUsers } from "../support/workshop-labs.ts";
 
 const dirs: string[] = [];
 afterAll(async () => {
-  for (const dir of dirs) await fs.rm(dir, { recursive: true, force: true });
-});
+  for (const dir of dirs) {
+    // Each hub's database and its OS user go, as npm run workshop -- --end removes them.
+    expect(await endAndListUsers(dir)).toEqual([]);
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+}, 60_000);
 
 const hash = (token: string) => createHash("sha256").update(token).digest();
 
@@ -69,7 +74,7 @@ describe("the hub's store", () => {
       expect((await fs.stat(folders.secrets)).mode & 0o777).toBe(0o700);
       expect((await fs.stat(path.join(folders.secrets, "database-password"))).mode & 0o777).toBe(0o600);
       if (process.getuid?.() === 0) {
-        // As root the cluster runs as rlab-hub, which owns the data folder; the secrets stay root's.
+        // As root the cluster runs as the workshop's rlab-<tag>-hub, owner of the data folder; the secrets are root's.
         expect((await fs.stat(folders.data)).uid).not.toBe(0);
         expect((await fs.stat(folders.secrets)).uid).toBe(0);
       }

@@ -7,7 +7,10 @@ import pg from "pg";
 import type { NodeName } from "../../shared/api-types.ts";
 import { loadConfig } from "../../server/config.ts";
 import type { Endpoint, Lab } from "../../server/lab/lab.ts";
+import { osUsersNamed } from "../../server/lab/embedded/postgres-user.ts";
+import { endWorkshop } from "../../server/workshop/end.ts";
 import { LocalProvider, type LocalProviderOptions } from "../../server/workshop/provision/local.ts";
+import { readWorkshopTag, userPrefix } from "../../server/workshop/workshop-tag.ts";
 import { freeBase, tempDir } from "./temp-dir.ts";
 
 const run = promisify(execFile);
@@ -57,4 +60,20 @@ export async function processIdentity(pid: number): Promise<{ uid: number; group
     uid: Number(/^Uid:\s+(\d+)/m.exec(status)?.[1]),
     groups: /^Groups:(.*)$/m.exec(status)?.[1]?.trim() ?? "",
   };
+}
+
+/**
+ * Ends the workshop in `dir` as `npm run workshop -- --end` does, and gives the OS users named with its tag that
+ * are still there afterwards: none, when every lab's user and the hub's went with it.
+ */
+export async function endAndListUsers(dir: string): Promise<string[]> {
+  const tag = await readWorkshopTag(dir);
+  await endWorkshop(dir);
+  return tag ? osUsersNamed(userPrefix(tag)) : [];
+}
+
+/** The OS users named with the tag of the workshop in `dir` (its labs' and its hub's). */
+export async function workshopUsers(dir: string): Promise<string[]> {
+  const tag = await readWorkshopTag(dir);
+  return tag ? osUsersNamed(userPrefix(tag)) : [];
 }

@@ -36,4 +36,11 @@ describe("npm run workshop's options", () => {
     expect(() => parseWorkshopArgs(["--pool", "x"])).toThrow("--pool must be a whole number from 0 to 100");
     expect(() => parseWorkshopArgs(["--tls-cert", "c.pem"])).toThrow("TLS needs both --tls-cert and --tls-key.");
   });
+
+  it("take --end, with --yes to skip its question, and refuse --yes alone", () => {
+    expect(parseWorkshopArgs([])).toMatchObject({ end: false, yes: false });
+    expect(parseWorkshopArgs(["--end"])).toMatchObject({ end: true, yes: false });
+    expect(parseWorkshopArgs(["--end", "--yes"])).toMatchObject({ end: true, yes: true });
+    expect(() => parseWorkshopArgs(["--yes"])).toThrow("--yes goes with --end: it skips ending's question.");
+  });
 });

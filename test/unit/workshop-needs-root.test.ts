@@ -28,10 +28,10 @@ describe("the local lab provider, not run as root", () => {
       env: { PATH: process.env["PATH"] ?? "/usr/bin:/bin", HOME: "/nonexistent" },
     });
     expect(stdout.trim()).toBe(
-      "LabError: Workshop mode's local labs run each lab's PostgreSQL servers as an OS user of its own (rlab-<id>), " +
-        "so that one attendee's superuser SQL can't read another's lab; only root can start processes as other " +
-        `users, and the hub runs as uid ${uid}. Start the hub as root (sudo npm run workshop), or use the ` +
-        "inventory driver with labs run elsewhere.",
+      "LabError: Workshop mode's local labs run each lab's PostgreSQL servers as an OS user of its own " +
+        "(rlab-<tag>-<id>), so that one attendee's superuser SQL can't read another's lab; only root can start " +
+        `processes as other users, and the hub runs as uid ${uid}. Start the hub as root (sudo npm run workshop), ` +
+        "or use the inventory driver with labs run elsewhere.",
     );
   });
 });

@@ -35,20 +35,29 @@ export function postgresUser(): Promise<RunAs | undefined> {
   return osUser("postgres");
 }
 
-/** useradd and groupadd lock /etc/passwd: labs started together create their users one at a time. */
+/** useradd, userdel and their group commands lock /etc/passwd: users are made and removed one at a time. */
 let creating: Promise<unknown> = Promise.resolve();
+
+function isRoot(): boolean {
+  return typeof process.getuid === "function" && process.getuid() === 0;
+}
+
+/** Runs `change` once the user changes queued before it are done, so that two never hold /etc/passwd at once. */
+function oneAtATime<T>(change: () => Promise<T>): Promise<T> {
+  const done = creating.then(change);
+  creating = done.catch(() => {});
+  return done;
+}
 
 /**
  * As root, the system user `name` (no home, no login shell), created if missing; undefined when we are not
  * root. The single-user lab runs its servers as `postgres`; workshop mode runs each lab's as a user of its own.
  */
 export async function osUser(name: string): Promise<RunAs | undefined> {
-  if (typeof process.getuid !== "function" || process.getuid() !== 0) return undefined;
+  if (!isRoot()) return undefined;
   let uid = await idOf("-u", name);
   if (uid === null) {
-    const created = creating.then(() => createUser(name));
-    creating = created.catch(() => {});
-    await created;
+    await oneAtATime(() => createUser(name));
     uid = await idOf("-u", name);
   }
   const gid = await idOf("-g", name);
@@ -69,6 +78,79 @@ async function createUser(name: string): Promise<void> {
       { cause: error },
     );
   }
+}
+
+/**
+ * As root, removes the system user `name` and its group, once no process of it runs: whatever is left (a
+ * program an attendee's SQL started in the background, a server that did not stop) is killed first, because a
+ * uid freed with processes still running would hand them to the next user given that uid. Not root, or no
+ * such user: nothing to do. The caller removes the user's files first, for the same reason.
+ */
+export async function removeOsUser(name: string): Promise<void> {
+  if (!isRoot()) return;
+  const uid = await idOf("-u", name);
+  if (uid === null) return;
+  await endProcessesOf(uid, name);
+  await oneAtATime(() => deleteUser(name));
+}
+
+/** The names of the machine's users that begin with `prefix` (from getent, so NSS's view, /etc/passwd here). */
+export async function osUsersNamed(prefix: string): Promise<string[]> {
+  const { stdout } = await run("getent", ["passwd"], { maxBuffer: 16 * 1024 * 1024 });
+  return stdout
+    .split("\n")
+    .map((line) => line.split(":")[0] ?? "")
+    .filter((user) => user.startsWith(prefix));
+}
+
+/** The PIDs of the processes running as `uid` (real uid, from /proc; zombies included until they are reaped). */
+export async function processesOf(uid: number): Promise<number[]> {
+  const entries = await fs.readdir("/proc").catch(() => [] as string[]);
+  const owned = await Promise.all(
+    entries
+      .filter((entry) => /^\d+$/.test(entry))
+      .map(async (entry) => {
+        const status = await fs.readFile(`/proc/${entry}/status`, "utf8").catch(() => "");
+        return /^Uid:\s+(\d+)/m.exec(status)?.[1] === String(uid) ? Number(entry) : null;
+      }),
+  );
+  return owned.filter((pid): pid is number => pid !== null);
+}
+
+const PROCESSES_GONE_MS = 15_000;
+
+async function endProcessesOf(uid: number, name: string): Promise<void> {
+  for (let waited = 0; ; waited += 100) {
+    const pids = await processesOf(uid);
+    if (pids.length === 0) return;
+    if (waited >= PROCESSES_GONE_MS) {
+      throw new LabError(
+        `The "${name}" user still runs processes ${pids.join(", ")} after they were killed, so it is kept; ` +
+          `remove it once they are gone (userdel ${name}).`,
+      );
+    }
+    for (const pid of pids) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        // Gone already, or a zombie waiting for its parent: the next look tells.
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function deleteUser(name: string): Promise<void> {
+  // Another removal may have taken it while this one waited its turn.
+  if ((await idOf("-u", name)) === null) return;
+  try {
+    await run("userdel", [name]);
+  } catch (error) {
+    throw new LabError(`Could not remove the "${name}" user (${(error as Error).message.trim()}).`, { cause: error });
+  }
+  // userdel removes the user's own group where login.defs says USERGROUPS_ENAB; elsewhere it stays. groupdel
+  // fails harmlessly when the group is gone already.
+  await run("groupdel", [name]).catch(() => {});
 }
 
 /** The folders above `dataDir` that the postgres user can't pass through (execute permission). */

@@ -1,14 +1,11 @@
 // The `local` driver: embedded labs on this machine, each in <workshopDir>/labs/<id>/ with its servers running
-// as OS user rlab-<id> (lab-folder.ts says why). A warm pool keeps `poolSize` labs started ahead, so that a
-// new attendee gets one at once while another starts in the background; `maxLabs` caps how many there are.
+// as OS user rlab-<tag>-<id> (lab-folder.ts says why, workshop-tag.ts where the tag comes from). A warm pool
+// keeps `poolSize` labs started ahead, so that a new attendee gets one at once while another starts in the
+// background; `maxLabs` caps how many there are.
 // An idle attendee's lab can be parked (its servers stopped, its data kept) and is started again on `get`.
-import path from "node:path";
-import fs from "node:fs/promises";
-import { NODE_NAMES } from "../../../shared/api-types.ts";
 import type { Config } from "../../config.ts";
 import { LabError, NotFound, WorkshopFull } from "../../errors.ts";
 import { EmbeddedLab } from "../../lab/embedded/index.ts";
-import { stopLeftoverServer } from "../../lab/embedded/leftover-server.ts";
 import { folderBytes } from "../../lesson-start/disk-use.ts";
 import type { LabProvider, ProvidedLab, ProviderStatus } from "../provider.ts";
 import {
@@ -18,9 +15,11 @@ import {
   labUser,
   prepareLabFolder,
   prepareLabsFolder,
+  removeLab,
   requireRoot,
 } from "./lab-folder.ts";
 import { StartGate } from "./start-gate.ts";
+import { workshopTag } from "../workshop-tag.ts";
 
 /**
  * Fair use, per lab, given on each server's command line so that ALTER SYSTEM can't raise them for good:
@@ -97,6 +96,8 @@ export class LocalProvider implements LabProvider {
   /** Refills failed in a row: the next is tried after REFILL_RETRY_MS × 2^(failures − 1). */
   private failedRefills = 0;
   private retryTimer: NodeJS.Timeout | undefined;
+  /** The workshop folder's tag, which names the labs' OS users; known once start() has read it. */
+  private tag = "";
 
   constructor(private readonly options: LocalProviderOptions) {
     this.note = options.note ?? (() => {});
@@ -105,6 +106,7 @@ export class LocalProvider implements LabProvider {
 
   async start(assigned: readonly string[]): Promise<void> {
     requireRoot();
+    this.tag = await workshopTag(this.options.workshopDir);
     await prepareLabsFolder(this.options.workshopDir);
     for (const id of assigned) {
       if (!LAB_ID.test(id)) throw new NotFound(`"${id}" is not the id of a local lab.`);
@@ -209,6 +211,27 @@ export class LocalProvider implements LabProvider {
     await Promise.all(entries.map((entry) => entry.lab.stop().catch(() => {})));
   }
 
+  /**
+   * Deletes lab `id` for good: its servers stopped, its folder and its OS user removed. Its id is not given
+   * again (new ids count on past the highest there was).
+   */
+  async remove(id: string): Promise<void> {
+    this.assertRunning();
+    if (!LAB_ID.test(id)) throw new NotFound(`"${id}" is not the id of a local lab.`);
+    const entry = this.labs.get(id);
+    if (entry) {
+      await entry.work.catch(() => {});
+      await entry.lab.stop();
+      this.labs.delete(id);
+    }
+    await removeLab(this.options.workshopDir, this.tag, id);
+  }
+
+  /** The OS user lab `id`'s servers run as (after start()). */
+  labUser(id: string): string {
+    return labUser(this.tag, id);
+  }
+
   /** Lab `id`'s folder (its data, password file, logs and lab.json). */
   labFolder(id: string): string {
     return labFolder(this.options.workshopDir, id);
@@ -237,11 +260,15 @@ export class LocalProvider implements LabProvider {
           this.failedRefills = 0;
         },
         (error: unknown) => {
-          // Its folder stays until the next start discards it; the pool tries again after a pause.
+          // The pool tries again after a pause.
           this.labs.delete(id);
           if (!this.stopping) {
             this.note(`lab ${id} did not start: ${(error as Error).message}`);
             this.retryLater();
+            // What it left (a folder, an OS user) goes now rather than at the hub's next start.
+            removeLab(this.options.workshopDir, this.tag, id).catch((failure: Error) =>
+              this.note(`lab ${id}, which did not start, could not be removed: ${failure.message}`),
+            );
           }
           throw error;
         },
@@ -266,7 +293,7 @@ export class LocalProvider implements LabProvider {
   private async bringUp(entry: Entry): Promise<void> {
     // A start still in line when the hub stops is not begun: stop() waits for every lab's work.
     if (this.stopping) throw new LabError(`Lab ${entry.id} was not started: the hub is stopping.`);
-    await prepareLabFolder(this.options.workshopDir, entry.id);
+    await prepareLabFolder(this.options.workshopDir, this.tag, entry.id);
     try {
       await entry.lab.start();
     } catch (error) {
@@ -283,7 +310,7 @@ export class LocalProvider implements LabProvider {
     return new EmbeddedLab(
       { ...config, mode: "embedded", dataDir, dataDirExplicit: true, pgPort, pgPortExplicit: false },
       {
-        osUser: labUser(id),
+        osUser: this.labUser(id),
         serverSettings: { ...DEFAULT_LAB_LIMITS, ...limits, ...PINNED_SETTINGS },
         // The hub's environment may hold its secrets; an attendee's COPY ... FROM PROGRAM 'env' must not see them.
         serverEnv: { PATH: process.env["PATH"] ?? "/usr/bin:/bin" },
@@ -291,17 +318,18 @@ export class LocalProvider implements LabProvider {
     );
   }
 
-  /** Removes a lab folder of an earlier run, stopping any server a killed hub left running on it first. */
+  /**
+   * Removes a lab of an earlier run, folder and OS user, stopping any server a killed hub left running on it
+   * first.
+   */
   private async discard(id: string): Promise<void> {
-    const folder = this.labFolder(id);
     try {
-      for (const name of NODE_NAMES) await stopLeftoverServer(name, path.join(folder, name), () => {});
+      await removeLab(this.options.workshopDir, this.tag, id);
     } catch (error) {
-      this.note(`lab ${id}, left by an earlier run, is kept: ${(error as Error).message}`);
+      this.note(`lab ${id}, left by an earlier run, could not be discarded: ${(error as Error).message}`);
       return;
     }
-    await fs.rm(folder, { recursive: true, force: true });
-    this.note(`lab ${id}, left unassigned by an earlier run, was discarded`);
+    this.note(`lab ${id}, left unassigned by an earlier run, was discarded with its OS user`);
   }
 
   private handedOut(id: string): Entry {

@@ -1,7 +1,8 @@
 // The hub's own PostgreSQL cluster: workshop state (attendees, sessions, join codes) lives in a real database
 // that outlives the hub process. It is an embedded cluster like a lab node's, but in <workshopDir>/hub/ and, as
-// root, run as the OS user `rlab-hub`: no attendee's lab runs as that user, so no attendee's superuser SQL
-// (COPY ... TO PROGRAM, pg_read_file) can read its data folder, and its password sits in a root-only file.
+// root, run as the OS user `rlab-<tag>-hub` (the tag is the workshop folder's, workshop-tag.ts): no attendee's
+// lab runs as that user, nor does another workshop's hub, so no attendee's superuser SQL (COPY ... TO PROGRAM,
+// pg_read_file) can read its data folder, and its password sits in a root-only file.
 import fs from "node:fs/promises";
 import path from "node:path";
 import pg from "pg";
@@ -9,10 +10,14 @@ import { findBinaries } from "../../lab/embedded/binaries.ts";
 import { Cluster } from "../../lab/embedded/cluster.ts";
 import { stopLeftoverServer } from "../../lab/embedded/leftover-server.ts";
 import { nextFreePort } from "../../lab/embedded/ports.ts";
-import { checkReachable, osUser, type RunAs } from "../../lab/embedded/postgres-user.ts";
+import { checkReachable, osUser } from "../../lab/embedded/postgres-user.ts";
 import { ownSecret } from "../../secret-file.ts";
+import { userPrefix, workshopTag } from "../workshop-tag.ts";
 
-export const HUB_OS_USER = "rlab-hub";
+/** The OS user the hub's cluster of the workshop tagged `tag` runs as (when the hub is root). */
+export function hubOsUser(tag: string): string {
+  return `${userPrefix(tag)}hub`;
+}
 const HUB_DB_USER = "hub";
 /** Where the hub's cluster first looks for a free port; it needs no fixed one (nothing else points at it). */
 const FIRST_PORT = 55100;
@@ -27,9 +32,9 @@ shared_buffers = 16MB
 `;
 
 export interface HubFolders {
-  /** <workshopDir>/hub: root's, passable (0711) so that rlab-hub reaches its data folder below it. */
+  /** <workshopDir>/hub: root's, passable (0711) so that the hub's OS user reaches its data folder below it. */
   root: string;
-  /** The cluster's data folder, 0700, owned by rlab-hub. */
+  /** The cluster's data folder, 0700, owned by the hub's OS user. */
   data: string;
   /** The hub's secrets (database password, signing key, passphrase hash), 0700, owned by the hub's own user. */
   secrets: string;
@@ -57,7 +62,7 @@ export class HubDatabase {
   /** Starts the hub's cluster in <workshopDir>/hub (initialising it the first time) and connects to it. */
   static async open(workshopDir: string, note: (text: string) => void = () => {}): Promise<HubDatabase> {
     const folders = hubFolders(workshopDir);
-    const runAs = await hubUser();
+    const runAs = await osUser(hubOsUser(await workshopTag(workshopDir)));
     await fs.mkdir(folders.root, { recursive: true, mode: 0o711 });
     await fs.chmod(folders.root, 0o711);
     await fs.mkdir(folders.secrets, { recursive: true, mode: 0o700 });
@@ -103,9 +108,4 @@ export class HubDatabase {
     await this.pool.end().catch(() => {});
     await this.cluster.stop();
   }
-}
-
-/** As root the hub's cluster runs as rlab-hub (PostgreSQL refuses root); otherwise as whoever runs the hub. */
-async function hubUser(): Promise<RunAs | undefined> {
-  return osUser(HUB_OS_USER);
 }
