@@ -184,6 +184,8 @@ export function createHub(options: HubOptions) {
     const joinUrl = (code: string) => `${address.baseUrl}/join?code=${code}`;
     const qrSvg = live ? await QRCode.toString(joinUrl(live.code), { type: "svg", margin: 1, width: 240 }) : null;
     const status = provider.status();
+    const attendees = await store.attendees();
+    const disk = await Promise.all(attendees.map((a) => labs.disk.bytes(a.labId).catch(() => null)));
     html(
       res,
       200,
@@ -191,7 +193,7 @@ export function createHub(options: HubOptions) {
         joinUrl,
         qrSvg,
         codes,
-        attendees: await store.attendees(),
+        attendees: attendees.map((attendee, i) => ({ ...attendee, diskBytes: disk[i] ?? null })),
         csrf: found.csrf,
         labs:
           `${status.assigned} in use, ${status.parked} parked, ${status.ready} ready, ` +

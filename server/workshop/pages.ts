@@ -3,6 +3,7 @@
 // only exists while the hub runs, and must work before the visitor has a session; the static site (dist/) is
 // built once and is the same for everyone.
 import type { Attendee, JoinCode } from "./store/store.ts";
+import { formatBytes } from "../lesson-start/disk-use.ts";
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -20,6 +21,7 @@ button { margin-top: 1rem; font-size: 1.1rem; padding: 0.5rem 1.2rem; }
 .error { background: #fde8e8; border: 1px solid #e0a0a0; padding: 0.6rem; border-radius: 4px; }
 table { border-collapse: collapse; width: 100%; }
 td, th { text-align: left; padding: 0.25rem 0.5rem; border-bottom: 1px solid #ddd; }
+td.number, th.number { text-align: right; font-variant-numeric: tabular-nums; }
 .code { font-family: ui-monospace, monospace; font-size: 1.6rem; letter-spacing: 0.15em; }
 form.inline { display: inline; } form.inline button { margin: 0; font-size: 0.9rem; padding: 0.1rem 0.5rem; }
 </style></head><body>
@@ -64,7 +66,8 @@ export interface Dashboard {
   joinUrl: (code: string) => string;
   qrSvg: string | null;
   codes: JoinCode[];
-  attendees: Attendee[];
+  /** Each with the disk their lab takes (null where it can't be told). */
+  attendees: (Attendee & { diskBytes: number | null })[];
   csrf: string;
   labs: string;
 }
@@ -93,7 +96,8 @@ export function dashboardPage(view: Dashboard): string {
     .map(
       (a) =>
         `<tr><td>${escapeHtml(a.displayName)}</td><td>${escapeHtml(a.labId)}</td>` +
-        `<td>${a.lastSeen.toISOString().slice(11, 19)} UTC</td></tr>`,
+        `<td>${a.lastSeen.toISOString().slice(11, 19)} UTC</td>` +
+        `<td class="number">${a.diskBytes === null ? "?" : escapeHtml(formatBytes(a.diskBytes))}</td></tr>`,
     )
     .join("\n");
   return page(
@@ -113,6 +117,6 @@ and type the code <span class="code">${escapeHtml(current.code)}</span>.</p>${vi
 <label for="minutes">A new code, valid for (minutes)</label>
 <input id="minutes" name="minutes" type="number" min="1" max="1440" value="120"><button>Make a code</button></form>
 <h2>Attendees (${view.attendees.length})</h2>
-<table><tr><th>Name</th><th>Lab</th><th>Last seen</th></tr>${people}</table>`,
+<table><tr><th>Name</th><th>Lab</th><th>Last seen</th><th class="number">Disk</th></tr>${people}</table>`,
   );
 }

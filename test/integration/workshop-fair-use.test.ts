@@ -218,6 +218,10 @@ describe("idle labs", () => {
     }, 30_000);
     expect(after).toBeGreaterThan(before);
     expect(await instructorSees()).toBeGreaterThan(instructorBefore + 10_000_000);
+    // The instructor's page shows it too, in the attendee's row.
+    const page = await request(hub.port, { path: "/instructor", headers: instructor });
+    const row = new RegExp(`<td>${ada.lab}</td><td>[^<]+</td><td class="number">(\\d+(\\.\\d)?) MB</td>`);
+    expect(Number(row.exec(page.text)?.[1])).toBeGreaterThan(before / 1e6);
 
     // Not for attendees, nor without a session.
     const asAttendee = await request(hub.port, {
