@@ -12,6 +12,7 @@ import type { LocalProvider } from "../../server/workshop/provision/local.ts";
 import type { ProvidedLab } from "../../server/workshop/provider.ts";
 import { HubStore } from "../../server/workshop/store/store.ts";
 import { readWorkshopTag } from "../../server/workshop/workshop-tag.ts";
+import { waitFor } from "../support/bridge.ts";
 import {
   endAndListUsers,
   localProvider,
@@ -114,7 +115,8 @@ describe("workshop labs' OS users", () => {
     // A program the attendee's SQL left running in the background: it must not outlive the user.
     await sql(labs.b!.lab, "master", "COPY (SELECT 1) TO PROGRAM 'setsid sleep 600 > /dev/null 2>&1 < /dev/null &'");
     const commands = async () => (await run("ps", ["-u", String(uid), "-o", "comm="])).stdout.split("\n");
-    expect(await commands()).toContain("sleep");
+    // The shell that starts it returns at once: wait until the program runs under its own name.
+    await waitFor(async () => (await commands()).includes("sleep"), 10_000);
     await providers.b!.remove(id);
     await expect(fs.access(providers.b!.labFolder(id))).rejects.toThrow(/ENOENT/);
     expect(await uidExists(uid)).toBe(false);
