@@ -37,8 +37,11 @@ export function subject(check: StateCheck): string {
     case "only-subscriptions":
       return `${check.kind}:${check.node}`;
     case "publication":
+      return `publication:${check.name}`;
+    // slave1 and slave2 both name theirs usersub: the node tells them apart, so that lesson 7's new check of
+    // slave1's does not drop slave2's, and the workshop's progress events name each on its own.
     case "subscription":
-      return `${check.kind}:${check.name}`;
+      return `subscription:${check.node}:${check.name}`;
     case "setting":
       return `setting:${check.node}:${check.name}`;
     case "no-roles":
