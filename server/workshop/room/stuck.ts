@@ -76,20 +76,26 @@ export function stuckList(input: StuckInput): StuckEntry[] {
 }
 
 function groupByAttendee(events: StoredProgressEvent[]): Map<string, StoredProgressEvent[]> {
-  const groups = new Map<string, StoredProgressEvent[]>();
-  for (const event of events) groups.set(event.attendeeId, [...(groups.get(event.attendeeId) ?? []), event]);
-  return groups;
+  return groupBy(events, (event) => event.attendeeId);
 }
 
 /** Each step's expectation events, oldest first, keyed by step. */
 function judgedSteps(events: StoredProgressEvent[]): Map<string, StoredProgressEvent[]> {
-  const steps = new Map<string, StoredProgressEvent[]>();
+  const judged = events.filter(
+    (event) => event.kind === "expectation" && event.lesson !== undefined && event.step !== undefined,
+  );
+  return groupBy(judged, (event) => stepKey(event.lesson!, event.step!));
+}
+
+/** The events by key, each group in the events' order. */
+function groupBy(events: StoredProgressEvent[], key: (event: StoredProgressEvent) => string) {
+  const groups = new Map<string, StoredProgressEvent[]>();
   for (const event of events) {
-    if (event.kind !== "expectation" || event.lesson === undefined || event.step === undefined) continue;
-    const key = stepKey(event.lesson, event.step);
-    steps.set(key, [...(steps.get(key) ?? []), event]);
+    const group = groups.get(key(event));
+    if (group) group.push(event);
+    else groups.set(key(event), [event]);
   }
-  return steps;
+  return groups;
 }
 
 function repeatedFailures(events: StoredProgressEvent[]): StuckReason[] {
