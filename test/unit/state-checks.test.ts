@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { NODE_NAMES } from "../../shared/api-types.ts";
 import { describeCheck, judgeCheck, type FactsByNode, type StateCheck } from "../../src/lib/lesson-state/checks.ts";
 import type { NodeFacts } from "../../src/lib/lesson-state/facts.ts";
-import { builtBy, LESSON_COUNT, lessonState } from "../../src/lib/lesson-state/lesson-states.ts";
+import { builtBy, LESSON_COUNT, lessonState, subject } from "../../src/lib/lesson-state/lesson-states.ts";
 import { readLessons } from "../../server/lesson-start/lessons.ts";
 
 function facts(patch: Partial<NodeFacts> = {}): NodeFacts {
@@ -175,6 +175,23 @@ describe("the lessons' declared states", async () => {
         expect(step, `${lesson.file}: cell ${check.cell} (${describeCheck(check)})`).toBeDefined();
         expect(step!.kind, `${lesson.file}: cell ${check.cell}`).toBe("sql");
       }
+    }
+  });
+
+  it("keeps each follower's subscription apart: lesson 7 re-making slave1's leaves slave2's", () => {
+    const subscriptions = (n: number) =>
+      lessonState(n)
+        .end.filter((check) => check.kind === "subscription")
+        .map((check) => (check.kind === "subscription" ? `${check.node}:${check.name}` : ""))
+        .sort();
+    expect(subscriptions(5)).toEqual(["slave1:usersub", "slave2:usersub", "slave3:usersub3"]);
+    for (let n = 6; n <= LESSON_COUNT; n++) expect(subscriptions(n), `lesson ${n}`).toEqual(subscriptions(5));
+  });
+
+  it("gives every check of a state its own subject, so that a progress event names one check", () => {
+    for (let n = 1; n <= LESSON_COUNT; n++) {
+      const subjects = lessonState(n).end.map(subject);
+      expect(new Set(subjects).size, `lesson ${n}: ${subjects.join(" ")}`).toBe(subjects.length);
     }
   });
 });
