@@ -19,7 +19,7 @@ export const progressEventSchema = z.strictObject({
   lesson: lessonFile.optional(),
   /** The step, 1-based as #cell-N counts (ran, expectation). */
   step: z.int().min(1).max(500).optional(),
-  /** The state check, by its subject (src/lib/lesson-state/lesson-states.ts subject()). */
+  /** The state check, by its subject (shared/lessons/lesson-states.ts subject(): "subscription:slave2:usersub"). */
   check: z.string().max(200).optional(),
   /** Whether the expectation or check was met; for a hand, whether it is up. */
   met: z.boolean().optional(),
