@@ -1,6 +1,7 @@
-// How often one attendee's page may report progress (issue 14): a token bucket per attendee. A lesson's "run all"
-// reports a few events per step in a burst, so the bucket holds a burst's worth; a page that loops (or a script
-// with the attendee's session) is refused beyond the steady rate instead of filling the hub's database.
+// How often one attendee's page may report progress (issue 14): a token bucket per attendee. A lesson's "Run all"
+// reports two events per step and a change of each state check within seconds (lesson 3's run all: 18), so the
+// bucket holds a long lesson's worth; a page that loops (or a script with the attendee's session) is refused
+// beyond the steady rate instead of filling the hub's database.
 export interface RateOptions {
   /** Events allowed at once from a full bucket. */
   burst: number;
@@ -8,7 +9,7 @@ export interface RateOptions {
   perSecond: number;
 }
 
-export const PROGRESS_RATE: RateOptions = { burst: 20, perSecond: 20 };
+export const PROGRESS_RATE: RateOptions = { burst: 60, perSecond: 20 };
 
 interface Bucket {
   tokens: number;

@@ -97,12 +97,12 @@ describe("progress reports", () => {
 
   it("are rate-limited per attendee: a flood gets 429 and a clear message; only accepted ones stored", async () => {
     const flood = await Promise.all(
-      Array.from({ length: 80 }, (_, i) => report(bo, { kind: "ran", lesson: "05-subscriptions", step: i + 1 })),
+      Array.from({ length: 200 }, (_, i) => report(bo, { kind: "ran", lesson: "05-subscriptions", step: i + 1 })),
     );
     const accepted = flood.filter((answer) => answer.status === 201).length;
     const refused = flood.filter((answer) => answer.status === 429);
-    expect(accepted).toBeGreaterThanOrEqual(20);
-    expect(refused.length).toBe(80 - accepted);
+    expect(accepted).toBeGreaterThanOrEqual(60);
+    expect(refused.length).toBe(200 - accepted);
     expect(refused.length).toBeGreaterThan(0);
     expect(refused[0]!.json.error.code).toBe("LAB14");
     expect(refused[0]!.json.error.message).toMatch(/Too many progress reports/);
