@@ -72,7 +72,7 @@ export class SessionExpired extends DomainError {
   readonly code = BRIDGE_CODES.sessionExpired;
 }
 
-/** Workshop mode: too many passphrase attempts from one address; the message says when to try again. */
+/** Workshop mode: too many passphrase attempts from one address, or progress reports from one attendee. */
 export class TooManyAttempts extends DomainError {
   readonly code = BRIDGE_CODES.tooManyAttempts;
 }

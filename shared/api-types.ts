@@ -179,7 +179,7 @@ export const BRIDGE_CODES = {
   notAllowed: "LAB12",
   /** Workshop mode: no session, or one that expired: join again (or use the personal rejoin link). */
   sessionExpired: "LAB13",
-  /** Workshop mode: too many instructor passphrase attempts from one address in a minute. */
+  /** Workshop mode: too many instructor passphrase attempts from one address in a minute, or progress reports. */
   tooManyAttempts: "LAB14",
   /** POST /async-users: master stopped answering after the INSERT was sent; the user may have been written. */
   outcomeUnknown: "outcome-unknown",

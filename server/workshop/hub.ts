@@ -16,6 +16,7 @@ import { IdleLabs } from "./idle-labs.ts";
 import { LabApps, type LabAppOptions } from "./lab-apps.ts";
 import { markFromHub } from "./lab-policy.ts";
 import { dashboardPage, joinPage, loginPage } from "./pages.ts";
+import { progressRoutes } from "./progress-routes.ts";
 import type { LabProvider } from "./provider.ts";
 import { Sessions } from "./sessions.ts";
 import type { Attendee, HubStore } from "./store/store.ts";
@@ -174,6 +175,8 @@ export function createHub(options: HubOptions) {
     const svg = await QRCode.toString(rejoin, { type: "svg", errorCorrectionLevel: "L", margin: 4, width: 200 });
     res.set({ "Cache-Control": "no-store", "Content-Security-Policy": "default-src 'none'" }).type("svg").send(svg);
   });
+
+  app.use(progressRoutes(sessions, store));
 
   app.get("/instructor", async (req, res) => {
     const found = await sessions.find(req, "instructor");

@@ -35,6 +35,26 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX passphrase_attempts_recent ON passphrase_attempts (address, at);
   `,
+  // Issue 14: what each attendee's page reported as they worked (shared/progress-events.ts), stamped with the
+  // hub's clock. The serial id orders events the clock stamps alike; the SQL is kept for the attendee's own page
+  // and the instructor's read-only view only.
+  `
+  CREATE TABLE progress_events (
+    id bigserial PRIMARY KEY,
+    attendee_id text NOT NULL REFERENCES attendees (id) ON DELETE CASCADE,
+    at timestamptz NOT NULL DEFAULT clock_timestamp(),
+    kind text NOT NULL CHECK (kind IN ('ran', 'expectation', 'state-check', 'hand')),
+    lesson text,
+    step integer,
+    check_subject text,
+    met boolean,
+    sqlstate text,
+    message text,
+    sql text
+  );
+  CREATE INDEX progress_events_attendee ON progress_events (attendee_id, at, id);
+  CREATE INDEX progress_events_at ON progress_events (at, id);
+  `,
 ];
 
 /** Brings the schema to the latest version; concurrent hubs on one folder are serialised by an advisory lock. */

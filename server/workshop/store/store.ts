@@ -1,8 +1,11 @@
-// The hub's queries: who joined with which lab, their sessions, the join codes, and the passphrase attempts
-// the instructor's login is rate-limited by. Tokens arrive here already hashed (server/workshop/tokens.ts).
+// The hub's queries: who joined with which lab, their sessions, the join codes, the passphrase attempts the
+// instructor's login is rate-limited by, and the attendees' progress events (progress-store.ts). Tokens arrive
+// here already hashed (server/workshop/tokens.ts).
 import type pg from "pg";
+import type { ProgressEvent, StoredProgressEvent } from "../../../shared/progress-events.ts";
 import { HubDatabase } from "./database.ts";
 import { migrate } from "./migrations.ts";
+import { addProgressEvent, allProgress, attendeeProgress } from "./progress-store.ts";
 
 export interface Attendee {
   id: string;
@@ -158,6 +161,21 @@ export class HubStore {
   /** Sets when a code expires: the instructor's page extends codes, and tests let one run out. */
   async setJoinCodeExpiry(code: string, expires: Date): Promise<void> {
     await this.pool.query("UPDATE join_codes SET expires = $2 WHERE code = $1", [code, expires]);
+  }
+
+  /** Keeps one event an attendee's page reported, stamped with the hub's clock. */
+  addProgress(attendeeId: string, event: ProgressEvent): Promise<StoredProgressEvent> {
+    return addProgressEvent(this.pool, attendeeId, event);
+  }
+
+  /** An attendee's events, oldest first (their own page; the instructor's view of them). */
+  progressOf(attendeeId: string): Promise<StoredProgressEvent[]> {
+    return attendeeProgress(this.pool, attendeeId);
+  }
+
+  /** Every attendee's events, oldest first. */
+  allProgress(): Promise<StoredProgressEvent[]> {
+    return allProgress(this.pool);
   }
 
   /**

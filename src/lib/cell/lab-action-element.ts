@@ -4,6 +4,7 @@ import type { LabStatus, LockFileParentPidOutcome } from "../../../shared/api-ty
 import { api, labToken, watchLab } from "../lab-client.ts";
 import type { LabActionName } from "../../../shared/lessons/lesson-cells.ts";
 import { parseStepKey, recordStepRan } from "../progress.ts";
+import { reportedStep, reportProgress } from "../progress-report.ts";
 import { lockFileParentPidMet, runStep } from "../../../shared/lessons/replay.ts";
 
 export class LabActionElement extends HTMLElement {
@@ -72,7 +73,10 @@ export class LabActionElement extends HTMLElement {
   /** The step ran on the lab, whatever came of it: the learner's progress through the lesson. */
   private recordProgress() {
     const step = parseStepKey(this.dataset["key"]);
-    if (step) recordStepRan(step.lesson, step.step);
+    if (step) {
+      recordStepRan(step.lesson, step.step);
+      reportProgress({ kind: "ran", ...reportedStep(step) });
+    }
   }
 }
 

@@ -7,6 +7,7 @@ import type { LabStatus } from "../../../shared/api-types.ts";
 import { NOTEBOOK_CHANGED } from "../cell/notebook.ts";
 import { api, labToken, watchLab } from "../lab-client.ts";
 import { recordStateChecks } from "../progress.ts";
+import { CheckReports } from "../progress-report.ts";
 import { describeCheck, type StateCheck } from "./checks.ts";
 import { evaluateChecks, evaluateUntilMet, type JudgedCheck } from "./evaluate.ts";
 import { builtBy, lessonState, subject, type LessonState } from "./lesson-states.ts";
@@ -141,6 +142,9 @@ export class LessonStateElement extends HTMLElement {
           `${result.off}. Cell ${cell} ran and this is still off: start the lesson from a known state (above).`;
       }
     });
+    // In a workshop the hub hears of each check whose verdict changed (the checklist re-checks every few seconds).
+    const reports = this.checkReports();
+    if (reports) for (const result of built) reports.report(subject(result.check), result.ok, result.off);
     // The end state: what the lesson builds, and every start check it doesn't change.
     const allMet =
       built.every((result) => result.ok) && start.every((result) => result.ok || this.rebuilt(result.check));
@@ -148,6 +152,15 @@ export class LessonStateElement extends HTMLElement {
     // The learner's progress: a lesson is done once its steps ran and the lab is in the state it builds.
     if (this.dataset["file"]) recordStateChecks(this.dataset["file"], allMet);
     document.dispatchEvent(new CustomEvent(LESSON_STATE_CHECKED, { detail: { file: this.dataset["file"], allMet } }));
+  }
+
+  private reports: CheckReports | undefined;
+
+  /** The lesson's reporter of state checks to the hub, made once the element knows its lesson. */
+  private checkReports(): CheckReports | undefined {
+    const file = this.dataset["file"];
+    if (file && !this.reports) this.reports = new CheckReports(file);
+    return this.reports;
   }
 
   /** Whether the lesson's cells change or drop what a start check asks (so it may differ once under way). */
