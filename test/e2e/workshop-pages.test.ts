@@ -9,7 +9,7 @@ import type { RunningHub } from "../../server/workshop/serve.ts";
 import { testHub } from "../support/hub-client.ts";
 import { labPage, screenshot, useBrowser } from "../support/browser.ts";
 import { tempDir } from "../support/temp-dir.ts";
-import { localProvider } from "../support/workshop-labs.ts";
+import { endAndListUsers, localProvider } from "../support/workshop-labs.ts";
 
 const { browser } = useBrowser();
 const NAME = "Ada Lovelace";
@@ -64,6 +64,8 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const context of contexts) await context.close().catch(() => {});
   await hub?.close();
+  // The workshop's labs and hub go, with every OS user named with its tag.
+  expect(await endAndListUsers(dir)).toEqual([]);
   await fs.rm(dir, { recursive: true, force: true });
 }, 120_000);
 

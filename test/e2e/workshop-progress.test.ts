@@ -9,7 +9,7 @@ import type { StoredProgressEvent } from "../../shared/progress-events.ts";
 import { testHub } from "../support/hub-client.ts";
 import { labPage, useBrowser } from "../support/browser.ts";
 import { tempDir } from "../support/temp-dir.ts";
-import { localProvider } from "../support/workshop-labs.ts";
+import { endAndListUsers, localProvider } from "../support/workshop-labs.ts";
 
 const { browser } = useBrowser();
 const LESSON = "/lessons/03-schema/";
@@ -63,6 +63,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await context?.close().catch(() => {});
   await hub?.close();
+  // The workshop's labs and hub go, with every OS user named with its tag.
+  expect(await endAndListUsers(dir)).toEqual([]);
   await fs.rm(dir, { recursive: true, force: true });
 }, 120_000);
 
