@@ -37,6 +37,8 @@ export type ProgressEvent = z.infer<typeof progressEventSchema>;
 
 /** An event as the hub keeps it. */
 export interface StoredProgressEvent extends ProgressEvent {
+  /** The hub's serial number for the event: later events have larger ids; the room's feed says up to which it shows. */
+  id: number;
   attendeeId: string;
   /** ISO 8601, the hub's clock. */
   at: string;

@@ -11,12 +11,16 @@ import { errorHandler } from "../app.ts";
 import { refuse } from "../console/handshake.ts";
 import { DomainError, HttpError, InvalidRequest, NotAllowed, TooManyAttempts } from "../errors.ts";
 import { sendError, toHttpError } from "../http-errors.ts";
+import { KEEP_ALIVE_MS } from "../routes/event-stream.ts";
 import { siteRoutes } from "../site.ts";
 import { IdleLabs } from "./idle-labs.ts";
 import { LabApps, type LabAppOptions } from "./lab-apps.ts";
 import { markFromHub } from "./lab-policy.ts";
 import { dashboardPage, joinPage, loginPage } from "./pages.ts";
 import { progressRoutes } from "./progress-routes.ts";
+import { attendeeFeedRoutes } from "./room/attendee-feed.ts";
+import { RoomBus } from "./room/bus.ts";
+import type { RoomContext } from "./room/context.ts";
 import type { LabProvider } from "./provider.ts";
 import { Sessions } from "./sessions.ts";
 import type { Attendee, HubStore } from "./store/store.ts";
@@ -65,6 +69,18 @@ export function createHub(options: HubOptions) {
   const labs = new LabApps(provider, address, options);
   const idle = new IdleLabs(provider, { idleMs: options.idleMs ?? DEFAULT_IDLE_MINUTES * 60_000 });
   const limit = options.passphraseLimit ?? 5;
+  const bus = new RoomBus();
+  // What the room's routes share (issue 14): each group of them is wired below with one line.
+  const room: RoomContext = {
+    sessions,
+    store,
+    labs,
+    provider,
+    bus,
+    secrets,
+    address,
+    keepAliveMs: options.keepAliveMs ?? KEEP_ALIVE_MS,
+  };
 
   const app = express();
   app.disable("x-powered-by");
@@ -176,7 +192,8 @@ export function createHub(options: HubOptions) {
     res.set({ "Cache-Control": "no-store", "Content-Security-Policy": "default-src 'none'" }).type("svg").send(svg);
   });
 
-  app.use(progressRoutes(sessions, store));
+  app.use(progressRoutes(sessions, store, bus));
+  app.use(attendeeFeedRoutes(room));
 
   app.get("/instructor", async (req, res) => {
     const found = await sessions.find(req, "instructor");

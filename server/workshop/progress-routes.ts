@@ -10,13 +10,14 @@ import { parseBody } from "../request-body.ts";
 import { offeredToken } from "../security.ts";
 import { RateLimit, PROGRESS_RATE } from "./progress-limit.ts";
 import type { Sessions } from "./sessions.ts";
+import type { RoomBus } from "./room/bus.ts";
 import type { HubStore } from "./store/store.ts";
 import { sameSecret } from "./tokens.ts";
 
 /** An event carries at most 100 000 characters of SQL (the schema's bound), so its JSON fits well within this. */
 const BODY_LIMIT = "256kb";
 
-export function progressRoutes(sessions: Sessions, store: HubStore, limit = new RateLimit()): Router {
+export function progressRoutes(sessions: Sessions, store: HubStore, bus: RoomBus, limit = new RateLimit()): Router {
   const router = Router();
 
   router.post("/workshop/progress", express.json({ limit: BODY_LIMIT }), async (req, res) => {
@@ -32,7 +33,8 @@ export function progressRoutes(sessions: Sessions, store: HubStore, limit = new 
     }
     const event = parseBody(progressEventSchema, req.body);
     const stored = await store.addProgress(attendee.id, event);
-    res.status(201).json({ at: stored.at });
+    bus.progress(stored);
+    res.status(201).json({ id: stored.id, at: stored.at });
   });
 
   router.get("/workshop/me/progress", async (req, res) => {

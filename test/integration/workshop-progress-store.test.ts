@@ -27,7 +27,14 @@ describe("the hub's progress events", () => {
       await first.addAttendee({ id: "a1", displayName: "Ada", labId: "lab-1" });
       await first.addAttendee({ id: "b2", displayName: "Bo", labId: "lab-2" });
       const ran = await first.addProgress("a1", { kind: "ran", lesson: "03-schema", step: 2 });
-      expect(ran).toEqual({ attendeeId: "a1", kind: "ran", lesson: "03-schema", step: 2, at: ran.at });
+      expect(ran).toEqual({
+        id: expect.any(Number),
+        attendeeId: "a1",
+        kind: "ran",
+        lesson: "03-schema",
+        step: 2,
+        at: ran.at,
+      });
       expect(Date.parse(ran.at)).toBeGreaterThanOrEqual(before - 1_000);
       await first.addProgress("b2", { kind: "hand", met: true });
       await first.addProgress("a1", {
@@ -63,11 +70,11 @@ describe("the hub's progress events", () => {
         sql: "SELECT * FROM nope;",
       });
       // An event's left-out fields stay left out: nothing is stored as an empty value.
-      expect(Object.keys(mine[0]!).sort()).toEqual(["at", "attendeeId", "kind", "lesson", "step"]);
+      expect(Object.keys(mine[0]!).sort()).toEqual(["at", "attendeeId", "id", "kind", "lesson", "step"]);
       const times = mine.map((event) => Date.parse(event.at));
       expect(times).toEqual([...times].sort((x, y) => x - y));
       expect(await again.progressOf("b2")).toEqual([
-        { attendeeId: "b2", kind: "hand", met: true, at: expect.any(String) },
+        { id: expect.any(Number), attendeeId: "b2", kind: "hand", met: true, at: expect.any(String) },
       ]);
       expect((await again.allProgress()).map((event) => `${event.attendeeId} ${event.kind}`)).toEqual([
         "a1 ran",

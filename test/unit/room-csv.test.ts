@@ -18,9 +18,9 @@ const attendees: RoomAttendee[] = [
 ];
 const at = NOW.toISOString();
 const events: StoredProgressEvent[] = [
-  { attendeeId: "a", at, lesson: LESSON, kind: "expectation", step: 1, met: true },
-  { attendeeId: "a", at, lesson: LESSON, kind: "state-check", check: "subscription:slave2:usersub", met: false },
-  { attendeeId: "b", at, lesson: LESSON, kind: "state-check", check: "subscription:slave2:usersub", met: true },
+  { id: 1, attendeeId: "a", at, lesson: LESSON, kind: "expectation", step: 1, met: true },
+  { id: 2, attendeeId: "a", at, lesson: LESSON, kind: "state-check", check: "subscription:slave2:usersub", met: false },
+  { id: 3, attendeeId: "b", at, lesson: LESSON, kind: "state-check", check: "subscription:slave2:usersub", met: true },
 ];
 
 /** A minimal RFC 4180 reader, to check that the file reads back as the grid. */

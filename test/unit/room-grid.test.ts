@@ -24,8 +24,10 @@ const attendees: RoomAttendee[] = [
 ];
 
 /** An event `minutesAgo` before NOW. */
-function at(minutesAgo: number, event: Omit<StoredProgressEvent, "at">): StoredProgressEvent {
-  return { lesson: LESSON, ...event, at: new Date(NOW.getTime() - minutesAgo * 60_000).toISOString() };
+let nextId = 1;
+
+function at(minutesAgo: number, event: Omit<StoredProgressEvent, "at" | "id">): StoredProgressEvent {
+  return { id: nextId++, lesson: LESSON, ...event, at: new Date(NOW.getTime() - minutesAgo * 60_000).toISOString() };
 }
 
 const grid = (events: StoredProgressEvent[]) => buildGrid({ columns, attendees, events, expectations, now: NOW });

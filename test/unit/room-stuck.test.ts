@@ -18,8 +18,10 @@ const class5: RoomAttendee[] = ["a", "b", "c", "d", "e"].map((id, i) => ({
   labId: `lab-${i + 1}`,
 }));
 
-function at(minutesAgo: number, event: Omit<StoredProgressEvent, "at">): StoredProgressEvent {
-  return { lesson: LESSON, ...event, at: new Date(NOW.getTime() - minutesAgo * 60_000).toISOString() };
+let nextId = 1;
+
+function at(minutesAgo: number, event: Omit<StoredProgressEvent, "at" | "id">): StoredProgressEvent {
+  return { id: nextId++, lesson: LESSON, ...event, at: new Date(NOW.getTime() - minutesAgo * 60_000).toISOString() };
 }
 
 /** Everyone but `except` passes a step a minute ago, so they count as having moved on. */

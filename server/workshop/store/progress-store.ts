@@ -5,6 +5,7 @@ import type pg from "pg";
 import type { ProgressEvent, StoredProgressEvent } from "../../../shared/progress-events.ts";
 
 interface ProgressRow {
+  id: string;
   attendee_id: string;
   at: Date;
   kind: ProgressEvent["kind"];
@@ -17,10 +18,15 @@ interface ProgressRow {
   sql: string | null;
 }
 
-const COLUMNS = "attendee_id, at, kind, lesson, step, check_subject, met, sqlstate, message, sql";
+const COLUMNS = "id, attendee_id, at, kind, lesson, step, check_subject, met, sqlstate, message, sql";
 
 function stored(row: ProgressRow): StoredProgressEvent {
-  const event: StoredProgressEvent = { attendeeId: row.attendee_id, at: row.at.toISOString(), kind: row.kind };
+  const event: StoredProgressEvent = {
+    id: Number(row.id),
+    attendeeId: row.attendee_id,
+    at: row.at.toISOString(),
+    kind: row.kind,
+  };
   if (row.lesson !== null) event.lesson = row.lesson;
   if (row.step !== null) event.step = row.step;
   if (row.check_subject !== null) event.check = row.check_subject;
