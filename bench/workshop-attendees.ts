@@ -3,10 +3,14 @@
 // every response they parse would delay the hub's next request) nor hide in its CPU figure. bench/workshop.ts
 // starts this with the hub's origin and join code; each attendee joins, waits for their lab to answer, and
 // replays lessons 3 to 5 through the hub, every cell as the page runs it (shared/lessons/replay.ts, re-run until
-// its expectation holds). The outcomes and this process's CPU time go back over the IPC channel.
+// its expectation holds). After each step it reports progress to the hub as the page does in workshop mode (the
+// step ran; its expectation met or not: POST /workshop/progress), noting when it sent each and the id the hub gave
+// it, for the room's event-to-grid delay. The outcomes and this process's CPU time go back over the IPC channel.
 import { performance } from "node:perf_hooks";
 import type { LabStatus } from "../shared/api-types.ts";
+import type { LessonStep } from "../shared/lessons/lesson-cells.ts";
 import { runStep, type Post } from "../shared/lessons/replay.ts";
+import type { ProgressEvent } from "../shared/progress-events.ts";
 import { readLessons } from "../server/lesson-start/lessons.ts";
 
 export const LESSON_FILES = ["03-", "04-", "05-"];
@@ -32,6 +36,12 @@ interface Attendee {
   lab: string;
 }
 
+/** A progress event as sent: the hub's id for it, and the wall-clock milliseconds when its POST began. */
+export interface SentEvent {
+  id: number;
+  sentAt: number;
+}
+
 export interface Outcome {
   joinMs: number;
   /** join-to-ready's parts: the join POST, the first GET /api/lab, the first cell. */
@@ -42,6 +52,7 @@ export interface Outcome {
   steps: number;
   missed: string[];
   lab: string;
+  events: SentEvent[];
 }
 
 const task = await new Promise<AttendeesTask>((resolve) => {
@@ -79,15 +90,40 @@ async function attend(name: string): Promise<Outcome> {
   const joinMs = readyAt - joining;
   const partsMs: [number, number, number] = [joined - joining, statusAt - joined, readyAt - statusAt];
   const missed: string[] = [];
+  const events: SentEvent[] = [];
   let steps = 0;
   for (const lesson of lessons) {
     for (const [i, step] of lesson.steps.entries()) {
       const outcome = await runStep(step, lab, timed).catch((error: Error) => ({ met: false, reason: error.message }));
       steps++;
       if (!outcome.met) missed.push(`${who.lab} ${lesson.file} step ${i + 1}: ${outcome.reason}`);
+      events.push(...(await reportStep(post, lesson.file, i + 1, step, outcome.met)));
     }
   }
-  return { joinMs, partsMs, timedCells, cellMs: timedCells.map((cell) => cell.ms), steps, missed, lab: who.lab };
+  return {
+    joinMs,
+    partsMs,
+    timedCells,
+    cellMs: timedCells.map((cell) => cell.ms),
+    steps,
+    missed,
+    lab: who.lab,
+    events,
+  };
+}
+
+/** What the page reports after a step: that it ran, and for a cell with an expectation, whether it was met. */
+async function reportStep(post: Post, file: string, step: number, what: LessonStep, met: boolean) {
+  const lesson = file.replace(/\.mdx$/, "");
+  const reports: ProgressEvent[] = [{ kind: "ran", lesson, step, ...(what.kind === "sql" ? { sql: what.code } : {}) }];
+  if (what.kind === "sql" && what.expect !== undefined) reports.push({ kind: "expectation", lesson, step, met });
+  const sent: SentEvent[] = [];
+  for (const report of reports) {
+    const sentAt = performance.timeOrigin + performance.now();
+    const { id } = await post<{ id: number }>("/workshop/progress", report);
+    sent.push({ id, sentAt });
+  }
+  return sent;
 }
 
 async function join(name: string): Promise<Attendee> {

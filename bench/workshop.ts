@@ -11,6 +11,8 @@
 //   CPU:           each lab's CPU seconds during the replay, and per lab when idle afterwards; the hub's, and the
 //                  simulated attendees' (which a real class spends on its own machines);
 //   expectations:  whether every step of every attendee met its expectation;
+//   event-to-grid: from an attendee's progress report (POST /workshop/progress) until a simulated instructor's
+//                  room feed delivers a grid that includes it (bench/workshop-instructor.ts), p50/p95/max;
 // and checks them against issue 13's goals. Performance is reported, never asserted by the test suite.
 // Usage: npm run bench:workshop -- [--attendees 20] [--idle-seconds 10] [--setting name=value ...]
 //        [--profile FILE.cpuprofile] [--json]
@@ -30,8 +32,9 @@ import { LocalProvider, PORTS_PER_LAB } from "../server/workshop/provision/local
 import { serveHub } from "../server/workshop/serve.ts";
 import { cpuByKind, cpuSeconds, cpuSpent, labMemory, mb, type LabMemory } from "./lab-processes.ts";
 import type { AttendeesResult, AttendeesTask, Outcome } from "./workshop-attendees.ts";
+import type { InstructorResult, InstructorTask } from "./workshop-instructor.ts";
 
-const GOALS = { cellP95Ms: 300, joinP95Ms: 1000, labPssMb: 150 };
+const GOALS = { cellP95Ms: 300, joinP95Ms: 1000, labPssMb: 150, eventToGridP95Ms: 1000 };
 
 const { values } = parseArgs({
   options: {
@@ -111,6 +114,7 @@ try {
   );
   const hubCpuBefore = process.cpuUsage();
   const profiler = values.profile ? await startProfile() : undefined;
+  const instructor = await watchRoom({ origin, passphrase: hub.passphrase });
   const {
     outcomes,
     replaySeconds,
@@ -121,6 +125,7 @@ try {
     attendees,
   });
   const hubCpu = process.cpuUsage(hubCpuBefore);
+  const room = await instructor.stop(Math.max(0, ...outcomes.flatMap((o) => o.events.map((e) => e.id))));
   if (profiler && values.profile) await fs.writeFile(values.profile, JSON.stringify(await profiler()));
   const replaySpent = await Promise.all(
     outcomes.map(async (outcome) =>
@@ -152,6 +157,7 @@ try {
     hubRssKb,
     hubCpu,
     attendeesCpuSeconds,
+    eventToGridMs: eventToGrid(outcomes, room),
   });
 } finally {
   await hub.close();
@@ -176,6 +182,81 @@ async function startProfile(): Promise<() => Promise<object>> {
     session.disconnect();
     return profile;
   };
+}
+
+/**
+ * The simulated instructor (workshop-instructor.ts) in a process of its own, on the room's feed from before the
+ * attendees join; `stop` waits until the feed has shown the last event (or 10 s) and gives what it saw.
+ */
+async function watchRoom(task: InstructorTask): Promise<{ stop: (lastId: number) => Promise<InstructorResult> }> {
+  const child = fork(fileURLToPath(new URL("./workshop-instructor.ts", import.meta.url)), [], {
+    execArgv: ["--import", "tsx"],
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  const result = new Promise<InstructorResult>((resolve, reject) => {
+    child.on("message", (message) => {
+      const grids = (message as Partial<InstructorResult>).grids;
+      if (grids) resolve(message as InstructorResult);
+    });
+    child.once("error", reject);
+    child.once("exit", (code) => reject(new Error(`the instructor's process ended (${code}) without a result`)));
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.on("message", (message) => {
+      if ((message as { ready?: boolean }).ready) resolve();
+    });
+    result.then((early) => reject(new Error(`the instructor could not watch the room: ${early.error}`)), reject);
+    child.send(task);
+  });
+  return {
+    stop: async (lastId) => {
+      const deadline = Date.now() + 10_000;
+      while (Date.now() < deadline && (await latestThrough(task)) < lastId) await sleep(100);
+      await sleep(500);
+      child.send("stop");
+      return result;
+    },
+  };
+}
+
+/** Up to which event the room's grid is, as the instructor's API answers it now (0 on any failure). */
+async function latestThrough(task: InstructorTask): Promise<number> {
+  return instructorCookie(task)
+    .then((cookie) =>
+      fetch(`${task.origin}/workshop/instructor/grid`, { headers: { Origin: task.origin, Cookie: cookie } }),
+    )
+    .then(async (response) => ((await response.json()) as { through?: number }).through ?? 0)
+    .catch(() => 0);
+}
+
+let cookieOnce: Promise<string> | undefined;
+function instructorCookie(task: InstructorTask): Promise<string> {
+  cookieOnce ??= fetch(`${task.origin}/workshop/instructor/login`, {
+    method: "POST",
+    headers: { Origin: task.origin, "Content-Type": "application/json" },
+    body: JSON.stringify({ passphrase: task.passphrase }),
+  }).then((response) => (response.headers.getSetCookie()[0] ?? "").split(";")[0]!);
+  return cookieOnce;
+}
+
+/** Each reported event's delay until the first grid that included it; an event no grid showed is NaN. */
+function eventToGrid(
+  outcomes: Outcome[],
+  room: InstructorResult,
+): { delays: number[]; unseen: number; error?: string } {
+  const grids = [...room.grids].sort((a, b) => a.at - b.at);
+  const delays: number[] = [];
+  let unseen = 0;
+  for (const event of outcomes.flatMap((outcome) => outcome.events)) {
+    const first = grids.find((grid) => grid.through >= event.id && grid.at >= event.sentAt);
+    if (first) delays.push(first.at - event.sentAt);
+    else unseen++;
+  }
+  return { delays, unseen, ...(room.error ? { error: room.error } : {}) };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** Runs the simulated attendees in a process of their own (workshop-attendees.ts says why) and gives their outcomes. */
@@ -209,6 +290,7 @@ interface Measured {
   hubRssKb: number;
   hubCpu: NodeJS.CpuUsage;
   attendeesCpuSeconds: number;
+  eventToGridMs: { delays: number[]; unseen: number; error?: string };
 }
 
 function report(measured: Measured): void {
@@ -281,6 +363,13 @@ function report(measured: Measured): void {
       ),
     ),
     slowestCells: slowest(outcomes.flatMap((outcome) => outcome.timedCells)),
+    eventToGridMs: {
+      count: measured.eventToGridMs.delays.length,
+      unseen: measured.eventToGridMs.unseen,
+      p50: round(quantile(measured.eventToGridMs.delays, 0.5)),
+      p95: round(quantile(measured.eventToGridMs.delays, 0.95)),
+      max: round(Math.max(...measured.eventToGridMs.delays)),
+    },
     steps,
     missed: missed.length,
   };
@@ -289,6 +378,7 @@ function report(measured: Measured): void {
     cellP95: summary.cellMs.p95 < GOALS.cellP95Ms,
     joinP95: summary.joinToReadyMs.p95 < GOALS.joinP95Ms,
     labUnder150Mb: summary.labPssMb.max < GOALS.labPssMb,
+    eventToGridP95: summary.eventToGridMs.unseen === 0 && summary.eventToGridMs.p95 < GOALS.eventToGridP95Ms,
   };
   const met = Object.values(goals).every(Boolean);
   if (values.json) {
@@ -337,12 +427,18 @@ function report(measured: Measured): void {
         .map(([kind, seconds]) => `${kind} ${seconds}`)
         .join(", "),
   );
+  log(
+    `event-to-grid (${summary.eventToGridMs.count} progress events): p50 ${summary.eventToGridMs.p50} ms, p95 ` +
+      `${summary.eventToGridMs.p95} ms, max ${summary.eventToGridMs.max} ms` +
+      (summary.eventToGridMs.unseen ? `; ${summary.eventToGridMs.unseen} never shown` : "") +
+      (measured.eventToGridMs.error ? ` (the room's feed: ${measured.eventToGridMs.error})` : ""),
+  );
   log(`every expectation met: ${yes(goals.everyExpectationMet)}${missed.length ? ` (${missed.length} missed)` : ""}`);
   for (const line of missed.slice(0, 10)) log(`  missed: ${line}`);
   log(
     `goals: p95 cell < ${GOALS.cellP95Ms} ms ${yes(goals.cellP95)}, join-to-ready ` +
       `p95 < 1 s ${yes(goals.joinP95)}, a lab < ${GOALS.labPssMb} MB ` +
-      `${yes(goals.labUnder150Mb)}`,
+      `${yes(goals.labUnder150Mb)}, event-to-grid p95 < 1 s ${yes(goals.eventToGridP95)}`,
   );
   log(met ? `${attendees} labs meet every goal.` : `${attendees} labs do NOT meet every goal.`);
 }
