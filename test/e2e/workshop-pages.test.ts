@@ -2,14 +2,14 @@
 // attendee and their lab where single-user mode says "embedded", "Use on another device" shows the personal rejoin
 // link (and its QR code), which opens the same lab in another browser, and the home page says the lab runs on the
 // workshop's machine. The single-user site (the test run's lab) shows none of it.
-import fs from "node:fs/promises";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import type { RunningHub } from "../../server/workshop/serve.ts";
 import { testHub } from "../support/hub-client.ts";
 import { labPage, screenshot, useBrowser } from "../support/browser.ts";
 import { tempDir } from "../support/temp-dir.ts";
-import { endAndListUsers, localProvider } from "../support/workshop-labs.ts";
+import { localProvider } from "../support/workshop-labs.ts";
+import { endTestWorkshop, sqlFrom } from "../support/workshop-page.ts";
 
 const { browser } = useBrowser();
 const NAME = "Ada Lovelace";
@@ -35,21 +35,6 @@ async function waitForLab(page: Page): Promise<void> {
   await sidebarPanel(page).locator("[data-node='master'][data-state='up']").waitFor({ timeout: 60_000 });
 }
 
-/** SQL on the page's lab, as a cell sends it: the CSRF token the page keeps, as its Bearer token. */
-function sqlFrom(page: Page, text: string): Promise<any> {
-  return page.evaluate(async (sql) => {
-    const response = await fetch("/api/query", {
-      method: "POST",
-      headers: {
-        Authorization: `Bearer ${localStorage.getItem("replication-lab:token")}`,
-        "Content-Type": "application/json",
-      },
-      body: JSON.stringify({ node: "master", sql }),
-    });
-    return response.json();
-  }, text);
-}
-
 /** The words of the home page's first paragraph a reader sees (the other site's words are hidden). */
 const introSeen = (page: Page) => page.locator(".sl-markdown-content > p").first().innerText();
 
@@ -61,13 +46,7 @@ beforeAll(async () => {
   await vi.waitFor(() => expect(provider.status().ready).toBe(1), { timeout: 300_000, interval: 200 });
 }, 400_000);
 
-afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => {});
-  await hub?.close();
-  // The workshop's labs and hub go, with every OS user named with its tag.
-  expect(await endAndListUsers(dir)).toEqual([]);
-  await fs.rm(dir, { recursive: true, force: true });
-}, 120_000);
+afterAll(() => endTestWorkshop(dir, hub, contexts), 120_000);
 
 describe("an attendee's pages", () => {
   let first: Page;

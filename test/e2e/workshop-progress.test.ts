@@ -1,7 +1,6 @@
 // Issue 14's progress reports from a real attendee's page: lesson 3's cells run in chromium on a page the hub
 // served, and the hub's GET /workshop/me/progress then lists each step as run and its expectation as met; a step
 // that errors is stored with its SQLSTATE, its message and the SQL. The single-user site posts nothing.
-import fs from "node:fs/promises";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import type { RunningHub } from "../../server/workshop/serve.ts";
@@ -9,7 +8,8 @@ import type { StoredProgressEvent } from "../../shared/progress-events.ts";
 import { testHub } from "../support/hub-client.ts";
 import { labPage, useBrowser } from "../support/browser.ts";
 import { tempDir } from "../support/temp-dir.ts";
-import { endAndListUsers, localProvider } from "../support/workshop-labs.ts";
+import { localProvider } from "../support/workshop-labs.ts";
+import { endTestWorkshop, sqlFrom } from "../support/workshop-page.ts";
 
 const { browser } = useBrowser();
 const LESSON = "/lessons/03-schema/";
@@ -32,21 +32,6 @@ function progressOf(page: Page): Promise<StoredProgressEvent[]> {
   });
 }
 
-/** SQL on the page's lab, as a cell sends it. */
-function sqlFrom(page: Page, text: string): Promise<any> {
-  return page.evaluate(async (sql) => {
-    const response = await fetch("/api/query", {
-      method: "POST",
-      headers: {
-        Authorization: `Bearer ${localStorage.getItem("replication-lab:token")}`,
-        "Content-Type": "application/json",
-      },
-      body: JSON.stringify({ node: "master", sql }),
-    });
-    return response.json();
-  }, text);
-}
-
 /** The lesson's cells' steps, 1-based as the events count them (a cell's data-key counts from 0). */
 const cellSteps = (page: Page) =>
   page
@@ -60,13 +45,7 @@ beforeAll(async () => {
   await vi.waitFor(() => expect(provider.status().ready).toBe(1), { timeout: 300_000, interval: 200 });
 }, 400_000);
 
-afterAll(async () => {
-  await context?.close().catch(() => {});
-  await hub?.close();
-  // The workshop's labs and hub go, with every OS user named with its tag.
-  expect(await endAndListUsers(dir)).toEqual([]);
-  await fs.rm(dir, { recursive: true, force: true });
-}, 120_000);
+afterAll(() => endTestWorkshop(dir, hub, [context]), 120_000);
 
 describe("an attendee's progress on the hub", () => {
   let page: Page;
