@@ -1,5 +1,6 @@
 import fs from "node:fs/promises";
 import path from "node:path";
+import compression from "compression";
 import express, { Router, type Request, type Response } from "express";
 import { HttpError } from "./errors.ts";
 
@@ -12,6 +13,12 @@ export interface SiteOptions {
   workshop?: boolean;
 }
 
+/** Astro names each built script and style by its content's hash: a file under /_astro/ never changes. */
+const HASHED_PREFIX = "/_astro/";
+export const IMMUTABLE = "public, max-age=31536000, immutable";
+/** Everything else (pages, the search index, the favicon) is asked about again each time, with its ETag. */
+export const REVALIDATE = "no-cache";
+
 /**
  * Serves the built site, as built. The pages carry no token: anyone on this machine can fetch them from the
  * loopback port, so a token in them would be a token for every local account. The learner's browser gets it
@@ -19,12 +26,17 @@ export interface SiteOptions {
  */
 export function siteRoutes(siteDir: string, options: SiteOptions = {}): Router {
   const router = Router();
+  // Only the site's files are compressed here; the API's answers and its event streams are not routed through
+  // this router. Brotli where the browser takes it, at compression's default quality for it (fast enough to do
+  // per request); small files are sent as they are.
+  router.use(compression({ threshold: 1024 }));
 
   async function sendPage(res: Response, file: string, status = 200): Promise<boolean> {
     const built = await fs.readFile(file, "utf8").catch(() => null);
     if (built === null) return false;
     const html = options.workshop ? markWorkshop(built) : built;
-    res.status(status).set({ "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" }).send(html);
+    // Express answers a conditional request whose ETag still matches with 304 and no body.
+    res.status(status).set({ "Content-Type": "text/html; charset=utf-8", "Cache-Control": REVALIDATE }).send(html);
     return true;
   }
 
@@ -39,7 +51,16 @@ export function siteRoutes(siteDir: string, options: SiteOptions = {}): Router {
     next();
   });
 
-  router.use(express.static(siteDir, { index: false, redirect: false }));
+  router.use(
+    express.static(siteDir, {
+      index: false,
+      redirect: false,
+      setHeaders: (res, file) => {
+        const hashed = file.startsWith(path.join(siteDir, HASHED_PREFIX));
+        res.setHeader("Cache-Control", hashed ? IMMUTABLE : REVALIDATE);
+      },
+    }),
+  );
 
   router.use(async (req: Request, res: Response) => {
     if (await sendPage(res, path.join(siteDir, "404.html"), 404)) return;
