@@ -3,46 +3,22 @@
 // each follower. Fixed read-only SQL, in read-only transactions with a short statement timeout, on connections of
 // its own: a look never changes the lab nor waits long on it. A node that is down is drawn down, with the reason.
 import pg from "pg";
-import { NODE_NAMES, type NodeName, type NodeStatus } from "../../../shared/api-types.ts";
+import { NODE_NAMES, type NodeName } from "../../../shared/api-types.ts";
+import type {
+  LabViewLag as ViewLag,
+  LabViewNode as ViewNode,
+  LabViewSlot as ViewSlot,
+  LabViewSubscription as ViewSubscription,
+} from "../../../shared/room/room-api.ts";
 import { clientConfig, type Lab } from "../../lab/lab.ts";
 
-export interface ViewSubscription {
-  name: string;
-  enabled: boolean;
-  /** The slot it streams from, on its publisher. */
-  slot: string | null;
-  /** The apply worker's process id; null when none runs (disabled, or it can't reach its publisher). */
-  workerPid: number | null;
-  /** What the apply worker is doing (pg_stat_activity's state and wait event), null without one. */
-  workerState: string | null;
-  receivedLsn: string | null;
-  latestEndLsn: string | null;
+export interface RunningLabView {
+  state: "running";
+  nodes: ViewNode[];
+  slots: ViewSlot[];
+  lag: ViewLag[];
+  at: string;
 }
-
-export interface ViewNode {
-  name: NodeName;
-  state: NodeStatus["state"];
-  /** Why it is down, or what reading it failed on. */
-  error?: string;
-  subscriptions: ViewSubscription[];
-}
-
-export interface ViewSlot {
-  name: string;
-  active: boolean;
-  walStatus: string | null;
-  /** WAL the slot's subscriber has not confirmed yet, in bytes (null when unknown). */
-  bytesBehind: number | null;
-}
-
-export interface ViewLag {
-  follower: NodeName;
-  /** The most any of its subscriptions' slots is behind on the master, in bytes; null without a known slot. */
-  bytesBehind: number | null;
-}
-
-export type LabView =
-  { state: "parked" } | { state: "running"; nodes: ViewNode[]; slots: ViewSlot[]; lag: ViewLag[]; at: string };
 
 const TIMEOUT_MS = 3_000;
 
@@ -153,7 +129,7 @@ function lagOf(nodes: ViewNode[], slots: ViewSlot[]): ViewLag[] {
 }
 
 /** The running lab, read now: every node at once. */
-export async function readLabView(lab: Lab): Promise<LabView> {
+export async function readLabView(lab: Lab): Promise<RunningLabView> {
   const read = await Promise.all(NODE_NAMES.map((name) => nodeView(lab, name)));
   const nodes = read.map((entry) => entry.node);
   const slots = read.flatMap((entry) => entry.slots);

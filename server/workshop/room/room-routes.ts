@@ -6,13 +6,14 @@
 import express, { Router } from "express";
 import { z } from "zod";
 import { INSTRUCTOR_FEED_PATH } from "../../../shared/room/feed.ts";
+import type { LabView, RoomAttendeeDetail, RoomGridData } from "../../../shared/room/room-api.ts";
 import { NotFound } from "../../errors.ts";
 import { parseBody } from "../../request-body.ts";
 import { openEventStream } from "../../routes/event-stream.ts";
 import type { RoomContext } from "./context.ts";
 import { toCsv } from "./csv.ts";
 import { instructorWithCsrf } from "./instructor-auth.ts";
-import { readLabView, type LabView } from "./lab-view.ts";
+import { readLabView } from "./lab-view.ts";
 import { RoomGrid } from "./room-grid.ts";
 
 /** How many of an attendee's events their view lists, newest first. */
@@ -27,12 +28,13 @@ export function roomRoutes(room: RoomContext, grid = roomGrid(room)): Router {
 
   router.get("/workshop/instructor/grid", async (req, res) => {
     await instructor(req);
-    noStore(res).json(await grid.grid());
+    const view: RoomGridData = await grid.grid();
+    noStore(res).json(view);
   });
 
   router.get(INSTRUCTOR_FEED_PATH, async (req, res) => {
     await instructor(req);
-    const first = await grid.grid();
+    const first: RoomGridData = await grid.grid();
     const stream = openEventStream(req, res, room.keepAliveMs);
     stream.send("grid", first);
     stream.onClose(grid.subscribe((next) => stream.send("grid", next)));
@@ -56,20 +58,24 @@ export function roomRoutes(room: RoomContext, grid = roomGrid(room)): Router {
       grid.grid(),
     ]);
     const stuck = now.stuck.find((entry) => entry.attendee.id === attendee.id);
-    noStore(res).json({
+    const detail: RoomAttendeeDetail = {
       attendee: { id: attendee.id, displayName: attendee.displayName, labId: attendee.labId },
       events,
       stuck: stuck?.reasons ?? [],
       ...(stuck?.lastError ? { lastError: stuck.lastError } : {}),
-    });
+    };
+    noStore(res).json(detail);
   });
 
   router.get("/workshop/instructor/attendees/:id/lab", async (req, res) => {
     await instructor(req);
     const attendee = await attendeeNamed(room, String(req.params["id"]));
     const running = await room.provider.running(attendee.labId);
-    const view: LabView = running ? await readLabView(running.lab) : { state: "parked" };
-    noStore(res).json({ labId: attendee.labId, ...view });
+    const view: LabView = {
+      labId: attendee.labId,
+      ...(running ? await readLabView(running.lab) : { state: "parked" }),
+    };
+    noStore(res).json(view);
   });
 
   router.post(
