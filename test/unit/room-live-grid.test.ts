@@ -64,7 +64,7 @@ describe("the room's live grid", () => {
     expect(JSON.stringify(seen)).not.toMatch(/SELECT/);
   });
 
-  it("keeps an event the bus brought while the store was read once, and stops rebuilding when nobody listens", async () => {
+  it("keeps events the bus brought before the store was read, and stops rebuilding when nobody listens", async () => {
     bus.progress(event(1));
     bus.progress(event(2));
     const first = await grid.grid();
