@@ -12,6 +12,9 @@ export type ProgressEventKind = (typeof PROGRESS_EVENT_KINDS)[number];
 /** A lesson's file name without its extension, as the lessons' steps name it: "05-subscriptions". */
 const lessonFile = z.string().regex(/^\d{2}-[a-z0-9-]{1,60}$/, { error: "expected a lesson's file name" });
 
+/** What the page keeps of a cell's output for a `ran` event: this many rows, then this many characters. */
+export const PROGRESS_OUTPUT_LIMIT = { rows: 20, chars: 2_000 } as const;
+
 /** POST /workshop/progress: one event from the attendee's page. */
 export const progressEventSchema = z.strictObject({
   kind: z.enum(PROGRESS_EVENT_KINDS),
@@ -32,6 +35,11 @@ export const progressEventSchema = z.strictObject({
   message: z.string().max(1_000).optional(),
   /** The SQL the cell ran (the attendee's own page and the instructor's read-only view only). */
   sql: z.string().max(100_000).optional(),
+  /**
+   * What a `ran` step gave, as text (PROGRESS_OUTPUT_LIMIT): its command tag and first rows, or its error line. Shown
+   * only in the instructor's read-only view of the attendee.
+   */
+  output: z.string().max(4_000).optional(),
 });
 export type ProgressEvent = z.infer<typeof progressEventSchema>;
 

@@ -21,6 +21,7 @@ import { progressRoutes } from "./progress-routes.ts";
 import { attendeeFeedRoutes } from "./room/attendee-feed.ts";
 import { RoomBus } from "./room/bus.ts";
 import { instructorSessionRoutes } from "./room/instructor-auth.ts";
+import { roomRoutes } from "./room/room-routes.ts";
 import type { RoomContext } from "./room/context.ts";
 import type { LabProvider } from "./provider.ts";
 import { Sessions } from "./sessions.ts";
@@ -196,6 +197,7 @@ export function createHub(options: HubOptions) {
   app.use(progressRoutes(sessions, store, bus));
   app.use(attendeeFeedRoutes(room));
   app.use(instructorSessionRoutes(sessions));
+  app.use(roomRoutes(room));
 
   app.get("/instructor", async (req, res) => {
     const found = await sessions.find(req, "instructor");

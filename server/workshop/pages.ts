@@ -23,6 +23,8 @@ table { border-collapse: collapse; width: 100%; }
 td, th { text-align: left; padding: 0.25rem 0.5rem; border-bottom: 1px solid #ddd; }
 td.number, th.number { text-align: right; font-variant-numeric: tabular-nums; }
 .code { font-family: ui-monospace, monospace; font-size: 1.6rem; letter-spacing: 0.15em; }
+.room-link { font-size: 1.2rem; padding: 0.6rem 0.8rem; background: #eef4ff; border: 1px solid #b8cdf0;
+  border-radius: 4px; }
 form.inline { display: inline; } form.inline button { margin: 0; font-size: 0.9rem; padding: 0.1rem 0.5rem; }
 </style></head><body>
 ${body}
@@ -103,6 +105,8 @@ export function dashboardPage(view: Dashboard): string {
   return page(
     "Instructor",
     `<h1>Workshop</h1>
+<p class="room-link"><a href="/workshop/room/"><strong>Open the room</strong></a>: the class's progress, who is stuck,
+each attendee's lab.</p>
 ${
   current
     ? `<p>Attendees open

@@ -39,6 +39,11 @@ export interface LabProvider {
   acquire(): Promise<ProvidedLab>;
   /** The assigned lab with this id, started again first if it was parked or the hub restarted. */
   get(id: string): Promise<ProvidedLab>;
+  /**
+   * The assigned lab with this id if it runs now, or null while it is parked (or starting, or stopping): never
+   * starts one. The instructor's room draws an attendee's lab with it, and a look must not wake a parked lab.
+   */
+  running(id: string): Promise<ProvidedLab | null>;
   /** Stops an assigned lab that has been idle, keeping its data; the next `get` starts it again. */
   park(id: string): Promise<void>;
   /**

@@ -85,6 +85,9 @@ describe("an attendee's progress on the hub", () => {
       .sort(byStep)
       .map((event) => event.step);
     expect(ran).toEqual(steps);
+    // Each run carries a short text of what it gave (the instructor's view of the attendee shows it).
+    const outputs = events.filter((event) => event.kind === "ran").map((event) => event.output ?? "");
+    expect(outputs.every((output) => /^[A-Z]+( [A-Z]+)*( \d+)?(\n|$)/.test(output))).toBe(true);
     const judged = events.filter((event) => event.kind === "expectation").sort(byStep);
     expect(judged.map((event) => [event.lesson, event.step, event.met])).toEqual(
       steps.map((step) => ["03-schema", step, true]),

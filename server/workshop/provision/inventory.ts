@@ -53,6 +53,11 @@ export class InventoryProvider implements LabProvider {
     return { id, lab: await this.connect(entry) };
   }
 
+  /** An inventory lab is never parked (see PARK_NOTE): an assigned one runs, as far as the hub can tell. */
+  running(id: string): Promise<ProvidedLab | null> {
+    return this.get(id);
+  }
+
   /** Nothing to do: the servers are not the hub's to stop (see PARK_NOTE, which status() carries). */
   async park(id: string): Promise<void> {
     await this.get(id);

@@ -176,6 +176,11 @@ export class LocalProvider implements LabProvider {
     }
   }
 
+  async running(id: string): Promise<ProvidedLab | null> {
+    const entry = this.handedOut(id);
+    return entry.state === "assigned" ? provided(entry) : null;
+  }
+
   async park(id: string): Promise<void> {
     this.assertRunning();
     const entry = this.handedOut(id);

@@ -55,6 +55,11 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX progress_events_attendee ON progress_events (attendee_id, at, id);
   CREATE INDEX progress_events_at ON progress_events (at, id);
   `,
+  // Issue 14: a cell's last output (its command tag and first rows, or its error), for the instructor's
+  // read-only view of an attendee.
+  `
+  ALTER TABLE progress_events ADD COLUMN output text;
+  `,
 ];
 
 /** Brings the schema to the latest version; concurrent hubs on one folder are serialised by an advisory lock. */

@@ -16,9 +16,10 @@ interface ProgressRow {
   sqlstate: string | null;
   message: string | null;
   sql: string | null;
+  output: string | null;
 }
 
-const COLUMNS = "id, attendee_id, at, kind, lesson, step, check_subject, met, sqlstate, message, sql";
+const COLUMNS = "id, attendee_id, at, kind, lesson, step, check_subject, met, sqlstate, message, sql, output";
 
 function stored(row: ProgressRow): StoredProgressEvent {
   const event: StoredProgressEvent = {
@@ -34,6 +35,7 @@ function stored(row: ProgressRow): StoredProgressEvent {
   if (row.sqlstate !== null) event.sqlstate = row.sqlstate;
   if (row.message !== null) event.message = row.message;
   if (row.sql !== null) event.sql = row.sql;
+  if (row.output !== null) event.output = row.output;
   return event;
 }
 
@@ -43,8 +45,8 @@ export async function addProgressEvent(
   event: ProgressEvent,
 ): Promise<StoredProgressEvent> {
   const { rows } = await pool.query<ProgressRow>(
-    `INSERT INTO progress_events (attendee_id, kind, lesson, step, check_subject, met, sqlstate, message, sql)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${COLUMNS}`,
+    `INSERT INTO progress_events (attendee_id, kind, lesson, step, check_subject, met, sqlstate, message, sql, output)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${COLUMNS}`,
     [
       attendeeId,
       event.kind,
@@ -55,6 +57,7 @@ export async function addProgressEvent(
       event.sqlstate ?? null,
       event.message ?? null,
       event.sql ?? null,
+      event.output ?? null,
     ],
   );
   return stored(rows[0]!);
@@ -72,5 +75,14 @@ export async function attendeeProgress(pool: pg.Pool, attendeeId: string): Promi
 /** Every attendee's events, oldest first: the instructor's room builds its grid from them. */
 export async function allProgress(pool: pg.Pool): Promise<StoredProgressEvent[]> {
   const { rows } = await pool.query<ProgressRow>(`SELECT ${COLUMNS} FROM progress_events ORDER BY at, id`);
+  return rows.map(stored);
+}
+
+/** One attendee's last `limit` events, newest first: the instructor's read-only view of them. */
+export async function latestProgress(pool: pg.Pool, attendeeId: string, limit: number): Promise<StoredProgressEvent[]> {
+  const { rows } = await pool.query<ProgressRow>(
+    `SELECT ${COLUMNS} FROM progress_events WHERE attendee_id = $1 ORDER BY at DESC, id DESC LIMIT $2`,
+    [attendeeId, limit],
+  );
   return rows.map(stored);
 }

@@ -5,7 +5,7 @@ import type pg from "pg";
 import type { ProgressEvent, StoredProgressEvent } from "../../../shared/progress-events.ts";
 import { HubDatabase } from "./database.ts";
 import { migrate } from "./migrations.ts";
-import { addProgressEvent, allProgress, attendeeProgress } from "./progress-store.ts";
+import { addProgressEvent, allProgress, attendeeProgress, latestProgress } from "./progress-store.ts";
 
 export interface Attendee {
   id: string;
@@ -171,6 +171,11 @@ export class HubStore {
   /** An attendee's events, oldest first (their own page; the instructor's view of them). */
   progressOf(attendeeId: string): Promise<StoredProgressEvent[]> {
     return attendeeProgress(this.pool, attendeeId);
+  }
+
+  /** An attendee's last `limit` events, newest first (the instructor's read-only view of them). */
+  latestProgressOf(attendeeId: string, limit: number): Promise<StoredProgressEvent[]> {
+    return latestProgress(this.pool, attendeeId, limit);
   }
 
   /** Every attendee's events, oldest first. */

@@ -15,9 +15,8 @@ import {
 } from "../../../shared/lessons/expectations.ts";
 import { api, labToken, watchLab } from "../lab-client.ts";
 import { fillPlaceholders } from "../../../shared/lessons/placeholders.ts";
-import { parseStepKey, recordStepRan } from "../progress.ts";
-import { reportedStep, reportProgress } from "../progress-report.ts";
 import { renderAnswer } from "./answer.ts";
+import { recordCellRun } from "./cell-report.ts";
 import { CellEditor } from "./cell-editor.ts";
 import { CellWatch } from "./cell-watch.ts";
 import { savedNotebook, scheduleSave, type NotebookCell } from "./notebook.ts";
@@ -308,7 +307,7 @@ export class SqlCellElement extends HTMLElement implements NotebookCell {
         graded ? this.expectation : UNJUDGED,
         within,
       );
-      if (graded) this.recordProgress(sql, responses, verdicts);
+      if (graded) recordCellRun(this.dataset["key"], sql, responses, verdicts);
       const watch = options.once ? undefined : watchRequested(responses);
       // A watch shows this run as its first round, titled and laid out as the rounds after it will be.
       const title = watch && { seconds: watch.seconds, at: startedAt, where: this.where(nodes), round: 1 };
@@ -331,30 +330,6 @@ export class SqlCellElement extends HTMLElement implements NotebookCell {
       this.running = null;
       this.setRunning(false);
     }
-  }
-
-  /**
-   * The lesson's step ran, whatever it answered: the learner's progress. An edited cell's run does not count:
-   * it ran the learner's SQL, not the step, and the lab may not be where the lesson's step leaves it.
-   */
-  private recordProgress(sql: string, responses: QueryResponse[], verdicts: Verdict[]) {
-    const step = parseStepKey(this.dataset["key"]);
-    if (!step) return;
-    recordStepRan(step.lesson, step.step);
-    // In a workshop the hub hears of it too: the step ran, and its verdict with the error the lab answered.
-    const reported = reportedStep(step);
-    reportProgress({ kind: "ran", ...reported });
-    const met = verdicts.every((verdict) => verdict.met);
-    const error = responses.find((response) => response.error)?.error;
-    const why = error?.message ?? verdicts.find((verdict) => !verdict.met)?.reason;
-    reportProgress({
-      kind: "expectation",
-      ...reported,
-      met,
-      sql,
-      ...(error && /^[0-9A-Z]{5}$/.test(error.code) ? { sqlstate: error.code } : {}),
-      ...(!met && why ? { message: why } : error ? { message: error.message } : {}),
-    });
   }
 
   async cancel() {
