@@ -20,6 +20,7 @@ import { dashboardPage, joinPage, loginPage } from "./pages.ts";
 import { progressRoutes } from "./progress-routes.ts";
 import { attendeeFeedRoutes } from "./room/attendee-feed.ts";
 import { RoomBus } from "./room/bus.ts";
+import { classRoutes } from "./room/class-routes.ts";
 import { instructorSessionRoutes } from "./room/instructor-auth.ts";
 import type { RoomContext } from "./room/context.ts";
 import type { LabProvider } from "./provider.ts";
@@ -196,6 +197,7 @@ export function createHub(options: HubOptions) {
   app.use(progressRoutes(sessions, store, bus));
   app.use(attendeeFeedRoutes(room));
   app.use(instructorSessionRoutes(sessions));
+  app.use(classRoutes(room));
 
   app.get("/instructor", async (req, res) => {
     const found = await sessions.find(req, "instructor");
