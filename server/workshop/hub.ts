@@ -20,6 +20,7 @@ import { dashboardPage, joinPage, loginPage } from "./pages.ts";
 import { progressRoutes } from "./progress-routes.ts";
 import { attendeeFeedRoutes } from "./room/attendee-feed.ts";
 import { RoomBus } from "./room/bus.ts";
+import { classRoutes } from "./room/class-routes.ts";
 import { instructorSessionRoutes } from "./room/instructor-auth.ts";
 import { roomRoutes } from "./room/room-routes.ts";
 import type { RoomContext } from "./room/context.ts";
@@ -198,6 +199,7 @@ export function createHub(options: HubOptions) {
   app.use(attendeeFeedRoutes(room));
   app.use(instructorSessionRoutes(sessions));
   app.use(roomRoutes(room));
+  app.use(classRoutes(room));
 
   app.get("/instructor", async (req, res) => {
     const found = await sessions.find(req, "instructor");

@@ -30,7 +30,16 @@ type App = ReturnType<typeof createApp>;
 interface Entry {
   lab: Lab;
   app: App;
+  /** The app's private loopback listener and the token it asks for: how the hub calls the lab's own API. */
+  port: number;
+  token: string;
   closeListener: () => Promise<void>;
+}
+
+/** What a lab's own API answered to the hub: its status and its JSON body (null when it sent none). */
+export interface LabAnswer {
+  status: number;
+  json: unknown;
 }
 
 export class LabApps {
@@ -82,6 +91,31 @@ export class LabApps {
     return (await made).app;
   }
 
+  /**
+   * Calls lab `labId`'s own API as the hub (the instructor's actions on an attendee's lab, issue 14): over the
+   * app's private loopback port with its token, so the call goes through the same routes and checks as the
+   * page's, and an error comes back as the lab's own answer. A POST sends `body` as JSON; a GET sends none.
+   */
+  async call(labId: string, owner: string, path: string, body?: unknown): Promise<LabAnswer> {
+    await this.get(labId, owner);
+    const entry = await this.entries.get(labId)!;
+    const headers: Record<string, string> = { Authorization: `Bearer ${entry.token}` };
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    const response = await fetch(`http://127.0.0.1:${entry.port}${path}`, {
+      method: body === undefined ? "GET" : "POST",
+      headers,
+      body: body === undefined ? null : JSON.stringify(body),
+    });
+    const text = await response.text();
+    let json: unknown = null;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      // A body that is not JSON says nothing the caller reads; the status says what happened.
+    }
+    return { status: response.status, json };
+  }
+
   private async make(labId: string, lab: Lab, owner: string): Promise<Entry> {
     const token = randomBytes(24).toString("base64url");
     let port = 0;
@@ -103,7 +137,7 @@ export class LabApps {
       listening.server.closeAllConnections();
       await new Promise<void>((resolve) => listening.server.close(() => resolve()));
     };
-    return { lab, app, closeListener };
+    return { lab, app, port, token, closeListener };
   }
 
   private async closeEntry(entry: Entry): Promise<void> {

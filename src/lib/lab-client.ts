@@ -73,6 +73,8 @@ let lost = false;
 
 /** Dispatched on the document when the lab comes back after the page lost it, so it can say so once. */
 export const LAB_BACK = "replication-lab:back";
+/** Fired on document when the lab was changed from elsewhere (the instructor reset it): checks look again now. */
+export const LAB_CHANGED = "replication-lab:lab-changed";
 
 /** One live connection per page, shared by every component that shows the lab; null while unreachable. */
 export function watchLab(listener: LabListener): () => void {

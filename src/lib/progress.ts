@@ -2,7 +2,7 @@
 // which of its steps ran and what its state checklist last said. The sidebar and the home page show it. Like the
 // notebook (cell/notebook-store.ts), storage is a convenience: when the browser refuses it, nothing is marked and
 // every page works the same. The rule that turns a record into done / in progress lives in progress/rule.ts.
-import { progressOf, type LessonProgress, type LessonRecord } from "./progress/rule.ts";
+import { mergeRecords, progressOf, type LessonProgress, type LessonRecord } from "./progress/rule.ts";
 
 export type { LessonProgress } from "./progress/rule.ts";
 
@@ -70,6 +70,17 @@ export function recordStateChecks(lessonFile: string, allMet: boolean): void {
     checks: allMet,
     ...(allMet ? { checksMetAt: new Date().toISOString() } : {}),
   }));
+}
+
+/**
+ * Adds what another device of the same attendee recorded (workshop mode keeps it on the hub): see mergeRecords in
+ * progress/rule.ts. A merge that changes nothing writes nothing.
+ */
+export function mergeLessonRecord(lessonFile: string, from: LessonRecord): void {
+  const kept = lessonRecord(lessonFile);
+  const merged = mergeRecords(kept, from);
+  if (JSON.stringify(merged) === JSON.stringify(kept)) return;
+  update(lessonFile, () => merged);
 }
 
 export function lessonProgress(lessonFile: string, stepCount: number): LessonProgress {

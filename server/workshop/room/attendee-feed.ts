@@ -14,6 +14,8 @@ export function attendeeFeedRoutes(room: RoomContext): Router {
     const stream = openEventStream(req, res, room.keepAliveMs);
     stream.onClose(room.bus.onAttendee(attendee.id, (message) => stream.send(message.type, message)));
     stream.send("hello", { attendeeId: attendee.id });
+    // The last broadcast and where the instructor is, for a page opened after they were sent.
+    for (const message of room.bus.keptForAttendees()) stream.send(message.type, message);
   });
   return router;
 }

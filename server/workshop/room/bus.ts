@@ -10,6 +10,8 @@ type Listener<T> = (message: T) => void;
 
 export class RoomBus {
   private readonly emitter = new EventEmitter();
+  /** The last message of each kind sent to everyone and kept (the broadcast, where the instructor is). */
+  private readonly kept = new Map<AttendeeFeedEvent["type"], AttendeeFeedEvent>();
 
   constructor() {
     // One listener per open page: a class of a few dozen attendees, each with a few tabs, is well past 10.
@@ -41,6 +43,17 @@ export class RoomBus {
   /** To every attendee's every open page. */
   toAttendees(message: AttendeeFeedEvent): void {
     this.emitter.emit("attendees", message);
+  }
+
+  /** To every attendee's every open page, and kept: a page that opens its feed later gets it at open. */
+  toAttendeesAndKeep(message: AttendeeFeedEvent): void {
+    this.kept.set(message.type, message);
+    this.toAttendees(message);
+  }
+
+  /** The last kept message of each kind, which a feed sends when it opens. */
+  keptForAttendees(): AttendeeFeedEvent[] {
+    return [...this.kept.values()];
   }
 
   /** What reaches this attendee's page: their own messages and the ones to everyone. */

@@ -5,7 +5,7 @@
 // lesson's state was reached after.
 import type { LabStatus } from "../../../shared/api-types.ts";
 import { NOTEBOOK_CHANGED } from "../cell/notebook.ts";
-import { api, labToken, watchLab } from "../lab-client.ts";
+import { api, LAB_CHANGED, labToken, watchLab } from "../lab-client.ts";
 import { recordStateChecks } from "../progress.ts";
 import { CheckReports } from "../progress-report.ts";
 import { describeCheck, type StateCheck } from "./checks.ts";
@@ -51,6 +51,7 @@ export class LessonStateElement extends HTMLElement {
       this.soon();
     });
     document.addEventListener(NOTEBOOK_CHANGED, () => this.soon());
+    document.addEventListener(LAB_CHANGED, () => this.soon());
     document.addEventListener("visibilitychange", () => this.soon());
     for (const button of this.querySelectorAll<HTMLButtonElement>(".lesson-state__fix")) {
       button.addEventListener("click", () => void this.runCell(Number(button.closest("li")!.dataset["cell"])));

@@ -51,6 +51,26 @@ export function progressOf(record: LessonRecord | undefined, stepCount: number):
   return record?.checks !== false || finished ? "done" : "in-progress";
 }
 
+/**
+ * This browser's record of a lesson with another device's (workshop mode: from the hub's events): the steps either
+ * ran, the later of the two last runs, and the other's checklist verdict where this one has none or an older one.
+ */
+export function mergeRecords(kept: LessonRecord | undefined, from: LessonRecord): LessonRecord {
+  const ran = [...new Set([...(kept?.ran ?? []), ...from.ran])].sort((a, b) => a - b);
+  const theirsLater = kept?.checks === undefined || (from.checksMetAt ?? from.at ?? "") > (kept.at ?? "");
+  const merged: LessonRecord = { ...kept, ran };
+  if (theirsLater && from.checks !== undefined) {
+    merged.checks = from.checks;
+    if (from.checksMetAt !== undefined) merged.checksMetAt = from.checksMetAt;
+  }
+  const at = [kept?.at, from.at]
+    .filter((time): time is string => time !== undefined)
+    .sort()
+    .at(-1);
+  if (at !== undefined) merged.at = at;
+  return merged;
+}
+
 /** The first step that never ran, or undefined when all did. */
 export function firstStepNotRun(record: LessonRecord | undefined, stepCount: number): number | undefined {
   const ran = new Set(record?.ran ?? []);
