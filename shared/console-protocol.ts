@@ -39,6 +39,11 @@ export type { ClientMessage } from "./console-schemas.ts";
 export type ServerMessage =
   /** Text as psql prints it, lines ending in \n. */
   | { type: "output"; text: string }
+  /**
+   * A line another terminal of the same session sent (an instructor helping, or the attendee they help): the
+   * terminal shows it after its prompt, as if typed there, and waits for its output.
+   */
+  | { type: "echo"; text: string }
   /** The session waits for the next line. */
   | { type: "ready"; prompt: PromptState }
   /** The session ended (\q); the socket closes after this. */

@@ -1,6 +1,16 @@
 // The page's end of a console session: a WebSocket to the bridge that comes back after a drop (the
 // bridge restarting, a laptop waking up), with a growing wait, until the page ends it.
+import type { NodeName } from "../../../shared/api-types.ts";
 import { CONSOLE_PATH, type ClientMessage, type ServerMessage } from "../../../shared/console-protocol.ts";
+
+/** Where a session's WebSocket goes, path and query, for the node it is on at each attempt. */
+export type ConsoleAddress = (node: NodeName) => string;
+
+/** The lab's console with the page's token; `help` shares the session under a help request's id (workshop mode). */
+export function labConsole(token: string, help?: string): ConsoleAddress {
+  const shared = help === undefined ? "" : `&help=${encodeURIComponent(help)}`;
+  return (node) => `${CONSOLE_PATH}?token=${encodeURIComponent(token)}&node=${encodeURIComponent(node)}${shared}`;
+}
 
 export interface SocketEvents {
   message(message: ServerMessage): void;
@@ -14,20 +24,17 @@ export class ConsoleSocket {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private ended = false;
 
-  /** `where` gives the node and token at each attempt: a reconnect goes to the node the session was on. */
+  /** `where` gives the address at each attempt: a reconnect goes to the node the session was on. */
   constructor(
-    private readonly where: () => { node: string; token: string },
+    private readonly where: () => string,
     private readonly events: SocketEvents,
   ) {}
 
   connect(): void {
     this.ended = false;
     clearTimeout(this.timer);
-    const { node, token } = this.where();
     const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-    const socket = new WebSocket(
-      `${scheme}//${location.host}${CONSOLE_PATH}?token=${encodeURIComponent(token)}&node=${encodeURIComponent(node)}`,
-    );
+    const socket = new WebSocket(`${scheme}//${location.host}${this.where()}`);
     this.socket = socket;
     let ended = false;
     socket.onmessage = (event) => {
