@@ -2,10 +2,7 @@
 // sockets attached to it since (its guests). Every message goes to all of them, and a line one of them typed
 // is shown to the others, so that each terminal reads as if all had typed there.
 import { WebSocket } from "ws";
-import type { ServerMessage } from "../../shared/console-protocol.ts";
-
-/** The close code a guest gets when the session it was attached to ends, or it is detached. */
-export const GUEST_CLOSED = 4000;
+import { GUEST_CLOSED, type ServerMessage } from "../../shared/console-protocol.ts";
 
 export class Audience {
   private readonly guests = new Set<WebSocket>();
@@ -20,10 +17,17 @@ export class Audience {
     return this.guests.size;
   }
 
-  /** A guest from now on, until its socket closes or `release` closes it. */
+  /** A guest from now on, until its socket closes or `release` closes it; the owner is told how many there are. */
   add(guest: WebSocket): void {
     this.guests.add(guest);
-    guest.once("close", () => this.guests.delete(guest));
+    this.tellOwner();
+    guest.once("close", () => {
+      if (this.guests.delete(guest)) this.tellOwner();
+    });
+  }
+
+  private tellOwner(): void {
+    this.sendTo(this.owner, { type: "guests", count: this.guests.size });
   }
 
   send(message: ServerMessage): void {
@@ -48,6 +52,9 @@ export class Audience {
   /** Closes every guest's socket: the session ended, or the help did. */
   release(reason: string): void {
     for (const guest of this.guests) guest.close(GUEST_CLOSED, reason);
-    this.guests.clear();
+    if (this.guests.size > 0) {
+      this.guests.clear();
+      this.tellOwner();
+    }
   }
 }

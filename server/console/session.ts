@@ -32,7 +32,7 @@ export class ConsoleSession {
     this.listen(socket);
     this.closed = new Promise((resolve) =>
       socket.once("close", () => {
-        this.audience.release("the session ended");
+        this.audience.release("The attendee's session ended.");
         void this.psql.close().then(resolve, resolve);
       }),
     );

@@ -6,6 +6,7 @@
 import fs from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningHub } from "../../server/workshop/serve.ts";
+import { GUEST_CLOSED } from "../../shared/console-protocol.ts";
 import type { HelpState } from "../../shared/room/feed.ts";
 import { waitFor } from "../support/bridge.ts";
 import { join, openFeed, request, TEST_PASSPHRASE, testHub, type Attendee } from "../support/hub-client.ts";
@@ -106,7 +107,10 @@ describe("help in the console", () => {
     expect(await openOutcome(attendeeUrl(bo, id), attendeeHeaders(bo))).toBe(403);
 
     const mine = await WsTerminal.open(attendeeUrl(ada, id), attendeeHeaders(ada));
+    expect(mine.guests).toBeUndefined();
     const theirs = await WsTerminal.open(instructorUrl(id), instructorHeaders());
+    // The attendee's page is told the instructor is attached (its banner says so).
+    await mine.until(() => mine.guests === 1);
     await mine.type("SELECT 1 AS from_attendee;", /from_attendee[\s\S]*\(1 row\)/);
     await theirs.until(() => /^>> SELECT 1 AS from_attendee;\n from_attendee \n-+\n +1\n\(1 row\)/m.test(theirs.shown));
     await theirs.type("SELECT 2 AS from_instructor;", /from_instructor[\s\S]*\(1 row\)/);
@@ -122,7 +126,8 @@ describe("help in the console", () => {
     const ended = await asInstructor(`/workshop/help/${id}/end`);
     expect(ended.status, ended.text).toBe(200);
     await theirs.until(() => theirs.closed !== undefined);
-    expect(theirs.closed?.code).toBe(4000);
+    expect(theirs.closed).toEqual({ code: GUEST_CLOSED, reason: "The help ended." });
+    await mine.until(() => mine.guests === 0);
     await waitFor(async () => adaFeed.some((m) => m.requestId === id && m.state === "ended"), 10_000);
     // Ada's session goes on, and the instructor can't come back to it.
     await mine.type("SELECT 3 AS still_mine;", /still_mine[\s\S]*\(1 row\)/);
@@ -148,6 +153,7 @@ describe("help in the console", () => {
     const theirs = await WsTerminal.open(instructorUrl(id), instructorHeaders());
     mine.close();
     await theirs.until(() => theirs.closed !== undefined);
+    expect(theirs.closed).toEqual({ code: GUEST_CLOSED, reason: "The attendee's session ended." });
     await waitFor(async () => (await stateOf(id)) === "ended", 10_000);
     await waitFor(async () => adaFeed.some((m) => m.requestId === id && m.state === "ended"), 10_000);
   });

@@ -7,6 +7,8 @@ export class WsTerminal {
   /** Everything shown: output, and each echoed line as `>> line`. */
   shown = "";
   readies = 0;
+  /** How many other terminals share this one's session, as last told (only the session's owner is told). */
+  guests: number | undefined;
   closed: { code: number; reason: string } | undefined;
   private waiters: (() => void)[] = [];
 
@@ -16,6 +18,7 @@ export class WsTerminal {
       if (message.type === "output") this.shown += message.text;
       if (message.type === "echo") this.shown += `>> ${message.text}\n`;
       if (message.type === "ready") this.readies++;
+      if (message.type === "guests") this.guests = message.count;
       this.wake();
     });
     socket.on("close", (code, reason) => {

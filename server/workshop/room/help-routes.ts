@@ -10,7 +10,7 @@ import type { Duplex } from "node:stream";
 import express, { Router, type Request } from "express";
 import { WebSocketServer, type WebSocket } from "ws";
 import { z } from "zod";
-import { MAX_MESSAGE_BYTES } from "../../../shared/console-protocol.ts";
+import { GUEST_CLOSED, MAX_MESSAGE_BYTES } from "../../../shared/console-protocol.ts";
 import type { HelpState } from "../../../shared/room/feed.ts";
 import { refuse } from "../../console/handshake.ts";
 import { HELP_ID } from "../../console/shared.ts";
@@ -53,7 +53,7 @@ export function helpRoutes(room: RoomContext) {
 
   function finish(request: HelpRequest): void {
     publish(request);
-    for (const socket of attached.get(request.id) ?? []) socket.close(4000, "the help ended");
+    for (const socket of attached.get(request.id) ?? []) socket.close(GUEST_CLOSED, "The help ended.");
     attached.delete(request.id);
   }
 

@@ -1,7 +1,12 @@
 // The page's end of a console session: a WebSocket to the bridge that comes back after a drop (the
 // bridge restarting, a laptop waking up), with a growing wait, until the page ends it.
 import type { NodeName } from "../../../shared/api-types.ts";
-import { CONSOLE_PATH, type ClientMessage, type ServerMessage } from "../../../shared/console-protocol.ts";
+import {
+  CONSOLE_PATH,
+  GUEST_CLOSED,
+  type ClientMessage,
+  type ServerMessage,
+} from "../../../shared/console-protocol.ts";
 
 /** Where a session's WebSocket goes, path and query, for the node it is on at each attempt. */
 export type ConsoleAddress = (node: NodeName) => string;
@@ -16,6 +21,8 @@ export interface SocketEvents {
   message(message: ServerMessage): void;
   /** The socket dropped without the session ending; another attempt follows in `retryMs`. */
   dropped(retryMs: number): void;
+  /** A shared session this terminal was attached to ended, or the help did: no attempt follows. */
+  left(reason: string): void;
 }
 
 export class ConsoleSocket {
@@ -43,10 +50,14 @@ export class ConsoleSocket {
       if (message.type === "bye") ended = true;
       this.events.message(message);
     };
-    socket.onclose = () => {
+    socket.onclose = (event) => {
       if (this.socket !== socket) return;
       this.socket = null;
       if (ended || this.ended) return;
+      if (event.code === GUEST_CLOSED) {
+        this.ended = true;
+        return this.events.left(event.reason);
+      }
       this.events.dropped(this.retryMs);
       this.timer = setTimeout(() => this.connect(), this.retryMs);
       this.retryMs = Math.min(this.retryMs * 2, 15_000);

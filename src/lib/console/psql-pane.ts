@@ -37,6 +37,10 @@ export class PsqlPane {
   private typedAhead: Key[] = [];
   /** What this terminal had typed when another terminal's line came in (a shared session); back at the next prompt. */
   private heldLine = "";
+  /** Enter starts a new session after \q; not after leaving a shared one. */
+  private restartable = true;
+  /** Told how many other terminals share this session, when it is shared (a help session's banner). */
+  onGuests: ((count: number) => void) | undefined;
 
   constructor(
     host: HTMLElement,
@@ -52,6 +56,7 @@ export class PsqlPane {
     this.socket = new ConsoleSocket(() => address(this.node), {
       message: (message) => this.receive(message),
       dropped: (retryMs) => this.dropped(retryMs),
+      left: (reason) => this.left(reason),
     });
     this.socket.connect();
     this.report();
@@ -86,6 +91,7 @@ export class PsqlPane {
   private receive(message: ServerMessage): void {
     if (message.type === "output") return this.print(message.text);
     if (message.type === "echo") return this.echo(message.text);
+    if (message.type === "guests") return void this.onGuests?.(message.count);
     if (message.type === "bye") {
       this.state = "ended";
       this.print("Session ended. Press Enter to start a new one.\n");
@@ -116,6 +122,15 @@ export class PsqlPane {
     this.report();
   }
 
+  /** Attached to a shared session that ended: no new one starts from here (the help is over). */
+  private left(reason: string): void {
+    this.state = "ended";
+    this.prompt = null;
+    this.print(`\n[${reason || "The session ended."}]\n`);
+    this.restartable = false;
+    this.report();
+  }
+
   private dropped(retryMs: number): void {
     this.state = "connecting";
     this.prompt = null;
@@ -143,7 +158,7 @@ export class PsqlPane {
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i]!;
       if (this.state === "ended") {
-        if (key.kind === "enter") this.restart();
+        if (key.kind === "enter" && this.restartable) this.restart();
         continue;
       }
       if (this.state !== "ready") {
