@@ -149,6 +149,8 @@ class HelpUi {
 
 /** Listens for the instructor's requests on the page's feed, and asks about one already open. */
 export function startHelp(): void {
+  // Without the attendee's token (the instructor's own pages), there is no console to share and no feed to read.
+  if (!labToken()) return;
   const style = document.createElement("style");
   style.textContent = helpCss;
   document.head.append(style);
