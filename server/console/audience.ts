@@ -13,10 +13,6 @@ export class Audience {
     return this.owner.readyState === WebSocket.OPEN;
   }
 
-  get size(): number {
-    return this.guests.size;
-  }
-
   /** A guest from now on, until its socket closes or `release` closes it; the owner is told how many there are. */
   add(guest: WebSocket): void {
     this.guests.add(guest);

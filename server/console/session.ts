@@ -61,16 +61,6 @@ export class ConsoleSession {
     if (!this.busy) void this.guard(async () => this.audience.sendTo(guest, await this.readyMessage()));
   }
 
-  /** Closes the attached terminals' sockets and leaves the owner's session as it is (the help ended). */
-  detachGuests(reason: string): void {
-    this.audience.release(reason);
-  }
-
-  /** How many terminals are attached besides the owner's. */
-  get guests(): number {
-    return this.audience.size;
-  }
-
   private listen(socket: WebSocket): void {
     socket.on("message", (data, isBinary) => this.receive(socket, data, isBinary));
     // ws reports a broken socket here, then closes it.
