@@ -106,7 +106,8 @@ export function createApp(options: AppOptions) {
     await lessonStart.service.settled();
     await Promise.all([pools.end(), api.close(), monitor.close(), links.close(), psqlConsole.close(), watch.close()]);
   };
-  return { app, handler, upgrade: psqlConsole.upgrade, close };
+  // The console's shared sessions: the workshop hub attaches an instructor's terminal to one (issue 14).
+  return { app, handler, upgrade: psqlConsole.upgrade, sharedConsoles: psqlConsole.shared, close };
 }
 
 /**

@@ -5,6 +5,12 @@ import type { NodeName } from "./api-types.ts";
 /** Where the page opens a console session: `?token=...&node=master`. */
 export const CONSOLE_PATH = "/api/console";
 
+/**
+ * The close code a terminal attached to a shared session (an instructor helping) gets when that session ends or
+ * the help does: the page does not reconnect, and shows the reason the close carries.
+ */
+export const GUEST_CLOSED = 4000;
+
 /** The most a message may carry; psql lines are short, and a pasted script fits in this. */
 export const MAX_MESSAGE_BYTES = 100 * 1024;
 
@@ -39,6 +45,13 @@ export type { ClientMessage } from "./console-schemas.ts";
 export type ServerMessage =
   /** Text as psql prints it, lines ending in \n. */
   | { type: "output"; text: string }
+  /**
+   * A line another terminal of the same session sent (an instructor helping, or the attendee they help): the
+   * terminal shows it after its prompt, as if typed there, and waits for its output.
+   */
+  | { type: "echo"; text: string }
+  /** To the terminal that opened a shared session: how many other terminals are attached to it now. */
+  | { type: "guests"; count: number }
   /** The session waits for the next line. */
   | { type: "ready"; prompt: PromptState }
   /** The session ended (\q); the socket closes after this. */

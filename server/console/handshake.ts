@@ -7,9 +7,16 @@ import { CONSOLE_PATH } from "../../shared/console-protocol.ts";
 import { HttpError } from "../errors.ts";
 import { errorJson } from "../http-errors.ts";
 import type { AccessPolicy } from "../security.ts";
+import { HELP_ID } from "./shared.ts";
 
-/** Checks an upgrade request; the node the session starts on, or the HttpError to answer with. */
-export function checkHandshake(req: IncomingMessage, policy: AccessPolicy): NodeName | HttpError {
+/** What a checked upgrade request asks for: the node to start on, and the help id to share the session under. */
+export interface Handshake {
+  node: NodeName;
+  help: string | undefined;
+}
+
+/** Checks an upgrade request; what it asks for, or the HttpError to answer with. */
+export function checkHandshake(req: IncomingMessage, policy: AccessPolicy): Handshake | HttpError {
   const refusal = policy.hostRefusal(req);
   if (refusal) return refusal;
   const url = new URL(req.url ?? "/", "http://lab");
@@ -21,7 +28,9 @@ export function checkHandshake(req: IncomingMessage, policy: AccessPolicy): Node
   if (unauthorised) return unauthorised;
   const node = url.searchParams.get("node") ?? "master";
   if (!isNodeName(node)) return new HttpError(`"node" must be one of ${NODE_NAMES.join(", ")}.`, 400);
-  return node;
+  const help = url.searchParams.get("help") ?? undefined;
+  if (help !== undefined && !HELP_ID.test(help)) return new HttpError(`"help" is not a help request's id.`, 400);
+  return { node, help };
 }
 
 /** Answers the upgrade request with an HTTP error, the body every refusal has, and closes the socket. */

@@ -1,11 +1,14 @@
 // One console session: a WebSocket and the psql behind it. Lines run one at a time, in the order they
-// came; Ctrl+C goes straight through; when the socket goes, so does the connection to PostgreSQL.
+// came; Ctrl+C goes straight through; when the socket goes, so does the connection to PostgreSQL. While an
+// instructor helps, more sockets attach to it (audience.ts): they see what the owner sees and may type, and
+// the session still ends with its owner's socket.
 import { WebSocket, type RawData } from "ws";
 import type { NodeName } from "../../shared/api-types.ts";
 import type { ClientMessage, ServerMessage } from "../../shared/console-protocol.ts";
 import { clientMessageSchema } from "../../shared/console-schemas.ts";
 import { describeIssues, expectedInWords } from "../../shared/schema-errors.ts";
 import { oneLine } from "../errors.ts";
+import { Audience } from "./audience.ts";
 import { Psql, type PsqlOptions } from "./psql.ts";
 
 /** Lines waiting while one runs. A paste is a few hundred; more is not a person at a keyboard. */
@@ -15,6 +18,7 @@ export class ConsoleSession {
   private readonly psql: Psql;
   private readonly waiting: string[] = [];
   private busy = true;
+  private readonly audience: Audience;
   /** Settles once the socket has closed and the session's connection has ended. */
   readonly closed: Promise<void>;
 
@@ -23,11 +27,15 @@ export class ConsoleSession {
     node: NodeName,
     options: Omit<PsqlOptions, "write">,
   ) {
+    this.audience = new Audience(socket);
     this.psql = new Psql(node, { ...options, write: (text) => this.send({ type: "output", text }) });
-    socket.on("message", (data, isBinary) => this.receive(data, isBinary));
-    // ws reports a broken socket here, then closes it.
-    socket.on("error", () => {});
-    this.closed = new Promise((resolve) => socket.once("close", () => void this.psql.close().then(resolve, resolve)));
+    this.listen(socket);
+    this.closed = new Promise((resolve) =>
+      socket.once("close", () => {
+        this.audience.release("The attendee's session ended.");
+        void this.psql.close().then(resolve, resolve);
+      }),
+    );
     void this.guard(async () => {
       await this.psql.start();
       this.busy = false;
@@ -42,7 +50,24 @@ export class ConsoleSession {
     await this.closed;
   }
 
-  private receive(data: RawData, isBinary: boolean): void {
+  /**
+   * Attaches another terminal (the instructor's) that sees the session's output and may type into it; it gets
+   * the prompt at once when the session waits for a line. The owner's socket closing closes it too.
+   */
+  attach(guest: WebSocket): void {
+    if (!this.audience.open) return void guest.close(1011, "the session ended");
+    this.audience.add(guest);
+    this.listen(guest);
+    if (!this.busy) void this.guard(async () => this.audience.sendTo(guest, await this.readyMessage()));
+  }
+
+  private listen(socket: WebSocket): void {
+    socket.on("message", (data, isBinary) => this.receive(socket, data, isBinary));
+    // ws reports a broken socket here, then closes it.
+    socket.on("error", () => {});
+  }
+
+  private receive(from: WebSocket, data: RawData, isBinary: boolean): void {
     const message = parse(data, isBinary);
     if (typeof message === "string") {
       return this.send({ type: "output", text: `psql: error: the console got a message it can't read: ${message}\n` });
@@ -63,6 +88,7 @@ export class ConsoleSession {
         text: `psql: error: more than ${MAX_WAITING_LINES} lines are waiting; these were dropped\n`,
       });
     }
+    this.audience.echo(from, message.text);
     this.waiting.push(...lines);
     void this.guard(() => this.drain());
   }
@@ -71,7 +97,7 @@ export class ConsoleSession {
     if (this.busy) return;
     this.busy = true;
     try {
-      while (this.waiting.length > 0 && this.socket.readyState === WebSocket.OPEN) {
+      while (this.waiting.length > 0 && this.audience.open) {
         if ((await this.psql.line(this.waiting.shift()!)) === "quit") {
           this.send({ type: "bye" });
           this.socket.close(1000, "\\q");
@@ -97,11 +123,15 @@ export class ConsoleSession {
   }
 
   private async ready(): Promise<void> {
-    this.send({ type: "ready", prompt: await this.psql.prompt() });
+    this.send(await this.readyMessage());
+  }
+
+  private async readyMessage(): Promise<ServerMessage> {
+    return { type: "ready", prompt: await this.psql.prompt() };
   }
 
   private send(message: ServerMessage): void {
-    if (this.socket.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(message));
+    this.audience.send(message);
   }
 }
 

@@ -19,6 +19,7 @@ import { markFromHub } from "./lab-policy.ts";
 import { dashboardPage, joinPage, loginPage } from "./pages.ts";
 import { progressRoutes } from "./progress-routes.ts";
 import { attendeeFeedRoutes } from "./room/attendee-feed.ts";
+import { helpRoutes } from "./room/help-routes.ts";
 import { RoomBus } from "./room/bus.ts";
 import { classRoutes } from "./room/class-routes.ts";
 import { instructorSessionRoutes } from "./room/instructor-auth.ts";
@@ -200,6 +201,8 @@ export function createHub(options: HubOptions) {
   app.use(instructorSessionRoutes(sessions));
   app.use(roomRoutes(room));
   app.use(classRoutes(room));
+  const help = helpRoutes(room);
+  app.use(help);
 
   app.get("/instructor", async (req, res) => {
     const found = await sessions.find(req, "instructor");
@@ -299,7 +302,9 @@ export function createHub(options: HubOptions) {
   app.use(errorHandler);
 
   /** /api/*, /async-users: the attendee's lab's own bridge app answers, with the session checked first. */
-  async function toLab(req: IncomingMessage): Promise<{ labApp: Awaited<ReturnType<LabApps["get"]>>; labId: string }> {
+  async function toLab(
+    req: IncomingMessage,
+  ): Promise<{ labApp: Awaited<ReturnType<LabApps["get"]>>; labId: string; attendeeId: string }> {
     const refusal = publicHostRefusal(address, req.headers) ?? publicOriginRefusal(address, req);
     if (refusal) throw refusal;
     const { attendee, csrf } = await sessions.attendee(req);
@@ -307,7 +312,7 @@ export function createHub(options: HubOptions) {
     idle.seen(attendee.labId);
     const labApp = await labs.get(attendee.labId, attendee.displayName);
     markFromHub(req, { labId: attendee.labId, csrf });
-    return { labApp, labId: attendee.labId };
+    return { labApp, labId: attendee.labId, attendeeId: attendee.id };
   }
 
   const handler = (req: IncomingMessage, res: ServerResponse) => {
@@ -321,8 +326,12 @@ export function createHub(options: HubOptions) {
 
   const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on("error", () => {});
+    // The instructor's help terminal (room/help-routes.ts); an attendee's shared console is checked there too.
+    if (help.upgrade(req, socket, head)) return;
     toLab(req).then(
-      ({ labApp, labId }) => {
+      ({ labApp, labId, attendeeId }) => {
+        const refusal = help.admit(req, attendeeId, labApp);
+        if (refusal) return refuse(socket, refusal);
         labApp.upgrade(req, socket, head);
         // What the console types is a call too. The WebSocket server reads the socket from here on (it attached
         // its own listener within upgrade), so this extra listener loses it nothing.

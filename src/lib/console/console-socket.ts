@@ -1,11 +1,28 @@
 // The page's end of a console session: a WebSocket to the bridge that comes back after a drop (the
 // bridge restarting, a laptop waking up), with a growing wait, until the page ends it.
-import { CONSOLE_PATH, type ClientMessage, type ServerMessage } from "../../../shared/console-protocol.ts";
+import type { NodeName } from "../../../shared/api-types.ts";
+import {
+  CONSOLE_PATH,
+  GUEST_CLOSED,
+  type ClientMessage,
+  type ServerMessage,
+} from "../../../shared/console-protocol.ts";
+
+/** Where a session's WebSocket goes, path and query, for the node it is on at each attempt. */
+export type ConsoleAddress = (node: NodeName) => string;
+
+/** The lab's console with the page's token; `help` shares the session under a help request's id (workshop mode). */
+export function labConsole(token: string, help?: string): ConsoleAddress {
+  const shared = help === undefined ? "" : `&help=${encodeURIComponent(help)}`;
+  return (node) => `${CONSOLE_PATH}?token=${encodeURIComponent(token)}&node=${encodeURIComponent(node)}${shared}`;
+}
 
 export interface SocketEvents {
   message(message: ServerMessage): void;
   /** The socket dropped without the session ending; another attempt follows in `retryMs`. */
   dropped(retryMs: number): void;
+  /** A shared session this terminal was attached to ended, or the help did: no attempt follows. */
+  left(reason: string): void;
 }
 
 export class ConsoleSocket {
@@ -14,20 +31,17 @@ export class ConsoleSocket {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private ended = false;
 
-  /** `where` gives the node and token at each attempt: a reconnect goes to the node the session was on. */
+  /** `where` gives the address at each attempt: a reconnect goes to the node the session was on. */
   constructor(
-    private readonly where: () => { node: string; token: string },
+    private readonly where: () => string,
     private readonly events: SocketEvents,
   ) {}
 
   connect(): void {
     this.ended = false;
     clearTimeout(this.timer);
-    const { node, token } = this.where();
     const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-    const socket = new WebSocket(
-      `${scheme}//${location.host}${CONSOLE_PATH}?token=${encodeURIComponent(token)}&node=${encodeURIComponent(node)}`,
-    );
+    const socket = new WebSocket(`${scheme}//${location.host}${this.where()}`);
     this.socket = socket;
     let ended = false;
     socket.onmessage = (event) => {
@@ -36,10 +50,14 @@ export class ConsoleSocket {
       if (message.type === "bye") ended = true;
       this.events.message(message);
     };
-    socket.onclose = () => {
+    socket.onclose = (event) => {
       if (this.socket !== socket) return;
       this.socket = null;
       if (ended || this.ended) return;
+      if (event.code === GUEST_CLOSED) {
+        this.ended = true;
+        return this.events.left(event.reason);
+      }
       this.events.dropped(this.retryMs);
       this.timer = setTimeout(() => this.connect(), this.retryMs);
       this.retryMs = Math.min(this.retryMs * 2, 15_000);

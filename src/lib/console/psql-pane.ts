@@ -2,7 +2,7 @@
 // line being edited drawn by this pane. Loaded only when a terminal is opened, with xterm itself.
 import type { Terminal } from "@xterm/xterm";
 import type { NodeName } from "../../../shared/api-types.ts";
-import { ConsoleSocket } from "./console-socket.ts";
+import { ConsoleSocket, type ConsoleAddress } from "./console-socket.ts";
 import { History } from "./history.ts";
 import { parseKeys, type Key } from "./keys.ts";
 import { LineEditor } from "./line-editor.ts";
@@ -35,11 +35,17 @@ export class PsqlPane {
   private toldDropped = false;
   /** Keys typed while a line ran, kept for the next prompt as a terminal keeps them. */
   private typedAhead: Key[] = [];
+  /** What this terminal had typed when another terminal's line came in (a shared session); back at the next prompt. */
+  private heldLine = "";
+  /** Enter starts a new session after \q; not after leaving a shared one. */
+  private restartable = true;
+  /** Told how many other terminals share this session, when it is shared (a help session's banner). */
+  onGuests: ((count: number) => void) | undefined;
 
   constructor(
     host: HTMLElement,
     private node: NodeName,
-    token: string,
+    address: ConsoleAddress,
     private readonly onStatus: (status: PaneStatus) => void,
     fontSize = 13,
   ) {
@@ -47,9 +53,10 @@ export class PsqlPane {
     this.resize = new ResizeObserver(() => this.screen.fit());
     this.resize.observe(host);
     this.terminal.onData((data) => this.handle(parseKeys(data)));
-    this.socket = new ConsoleSocket(() => ({ node: this.node, token }), {
+    this.socket = new ConsoleSocket(() => address(this.node), {
       message: (message) => this.receive(message),
       dropped: (retryMs) => this.dropped(retryMs),
+      left: (reason) => this.left(reason),
     });
     this.socket.connect();
     this.report();
@@ -83,6 +90,8 @@ export class PsqlPane {
 
   private receive(message: ServerMessage): void {
     if (message.type === "output") return this.print(message.text);
+    if (message.type === "echo") return this.echo(message.text);
+    if (message.type === "guests") return void this.onGuests?.(message.count);
     if (message.type === "bye") {
       this.state = "ended";
       this.print("Session ended. Press Enter to start a new one.\n");
@@ -94,9 +103,32 @@ export class PsqlPane {
     this.state = "ready";
     if (!this.atLineStart) this.write("\n");
     this.cursorRow = 0;
+    if (this.heldLine !== "") this.editor.set(this.heldLine);
+    this.heldLine = "";
     this.draw();
     this.report();
     this.handle(this.typedAhead.splice(0));
+  }
+
+  /** A line another terminal of this shared session sent: shown after the prompt, as if typed here. */
+  private echo(text: string): void {
+    if (this.state !== "ready") return this.print(`${text}\n`);
+    this.heldLine = this.editor.text;
+    this.editor.set(text);
+    this.draw();
+    this.write("\n");
+    this.editor.take();
+    this.state = "busy";
+    this.report();
+  }
+
+  /** Attached to a shared session that ended: no new one starts from here (the help is over). */
+  private left(reason: string): void {
+    this.state = "ended";
+    this.prompt = null;
+    this.print(`\n[${reason || "The session ended."}]\n`);
+    this.restartable = false;
+    this.report();
   }
 
   private dropped(retryMs: number): void {
@@ -126,7 +158,7 @@ export class PsqlPane {
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i]!;
       if (this.state === "ended") {
-        if (key.kind === "enter") this.restart();
+        if (key.kind === "enter" && this.restartable) this.restart();
         continue;
       }
       if (this.state !== "ready") {

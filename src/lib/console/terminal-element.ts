@@ -2,6 +2,7 @@
 // sessions in it when the learner asks, and only then loads xterm (a chunk of its own).
 import { isNodeName, type NodeName } from "../../../shared/api-types.ts";
 import { labToken } from "../lab-client.ts";
+import { labConsole } from "./console-socket.ts";
 import type { PaneStatus, PsqlPane } from "./psql-pane.ts";
 
 /** What a pane's bar says besides the node: what psql's prompt says in symbols, in words. */
@@ -55,7 +56,7 @@ export class PsqlTerminalElement extends HTMLElement {
       this.panes = [...this.querySelectorAll<HTMLElement>(".psql-pane")].map((section) => {
         const node = section.dataset["node"] as NodeName;
         const screen = section.querySelector<HTMLElement>(".psql-pane__screen")!;
-        return new PsqlPane(screen, node, token, (status) => this.show(section, status), fontSize);
+        return new PsqlPane(screen, node, labConsole(token), (status) => this.show(section, status), fontSize);
       });
       this.panes[0]?.focus();
     } finally {

@@ -1,0 +1,153 @@
+// Issue 14's help in the console, in two browsers: an attendee on a lesson page and the instructor with their
+// "Help in console" (the room's <room-help-console>, on a fixture page until the room page holds it). The
+// instructor asks; the attendee's page asks them in a dialog that has the focus, and Accept (by keyboard) opens
+// a help terminal under a banner that says the instructor is connected; a line typed in either terminal shows in
+// both, with its output; End help removes the panel and ends the instructor's terminal. Escape declines.
+import fs from "node:fs/promises";
+import type { BrowserContext, Locator, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import type { RunningHub } from "../../server/workshop/serve.ts";
+import path from "node:path";
+import { ARTIFACTS, useBrowser } from "../support/browser.ts";
+import { TEST_PASSPHRASE, testHub } from "../support/hub-client.ts";
+import { tempDir } from "../support/temp-dir.ts";
+import { endAndListUsers, localProvider } from "../support/workshop-labs.ts";
+
+const { browser } = useBrowser();
+const WIDE = { width: 1440, height: 900 };
+const NARROW = { width: 390, height: 844 };
+
+let dir: string;
+let hub: RunningHub;
+const contexts: BrowserContext[] = [];
+let attendee: Page;
+let instructor: Page;
+let attendeeId: string;
+
+/** What the attendee sees on their screen, at a width (the dialog and the panel are fixed to the viewport). */
+async function shoot(page: Page, name: string): Promise<void> {
+  await fs.mkdir(ARTIFACTS, { recursive: true });
+  for (const viewport of [WIDE, NARROW]) {
+    await page.setViewportSize(viewport);
+    await page.screenshot({ path: path.join(ARTIFACTS, `${name}-${viewport.width}.png`) });
+  }
+  await page.setViewportSize(WIDE);
+}
+
+const base = () => `http://127.0.0.1:${hub.port}`;
+
+/** The rows xterm shows in a terminal, as text (its DOM renderer's rows; the tests' lines fit on screen). */
+const rows = (terminal: Locator) =>
+  terminal.evaluate((element) =>
+    [...element.querySelectorAll(".xterm-rows > div")]
+      .map((row) => row.textContent!.replace(/\u00a0/g, " "))
+      .join("\n"),
+  );
+
+async function waitForLab(page: Page): Promise<void> {
+  await page.locator(".lab-status.compact [data-node='master'][data-state='up']").waitFor({ timeout: 120_000 });
+}
+
+beforeAll(async () => {
+  dir = await tempDir("workshop-help-e2e");
+  const provider = await localProvider(dir, { maxLabs: 1, poolSize: 1 });
+  hub = await testHub({ workshopDir: dir, provider, publicHosts: ["127.0.0.1"] });
+  await vi.waitFor(() => expect(provider.status().ready).toBe(1), { timeout: 300_000, interval: 200 });
+
+  const forAttendee = await browser().newContext({ viewport: WIDE });
+  const forInstructor = await browser().newContext({ viewport: WIDE });
+  contexts.push(forAttendee, forInstructor);
+  attendee = await forAttendee.newPage();
+  await attendee.goto(`${base()}/join?code=${hub.joinCode}`);
+  await attendee.fill("#name", "Ada");
+  await attendee.click("button[type=submit]");
+  // The join lands on the lessons' front page with the CSRF token in its fragment, which the page keeps.
+  await waitForLab(attendee);
+  await attendee.goto(`${base()}/lessons/03-schema/`);
+  await waitForLab(attendee);
+  // The attendee's id, as the room knows it: the feed's first message says it.
+  attendeeId = await attendee.evaluate(
+    () =>
+      new Promise<string>((resolve) => {
+        const feed = new EventSource("/workshop/feed");
+        feed.addEventListener("hello", (event) => {
+          feed.close();
+          resolve((JSON.parse(event.data) as { attendeeId: string }).attendeeId);
+        });
+      }),
+  );
+
+  instructor = await forInstructor.newPage();
+  await instructor.goto(`${base()}/instructor`);
+  await instructor.fill("#passphrase", TEST_PASSPHRASE);
+  await instructor.click("button[type=submit]");
+  await instructor.goto(`${base()}/test-fixtures/room-help/?attendee=${attendeeId}`);
+}, 400_000);
+
+afterAll(async () => {
+  for (const context of contexts) await context.close().catch(() => {});
+  await hub?.close();
+  expect(await endAndListUsers(dir)).toEqual([]);
+  await fs.rm(dir, { recursive: true, force: true });
+}, 120_000);
+
+describe("help in the console", () => {
+  it("is asked, accepted by keyboard, typed into by both, and ended by the attendee", async () => {
+    const help = instructor.locator("room-help-console");
+    await help.getByRole("button", { name: "Help in console" }).click();
+    await expect.poll(() => help.locator(".room-help__state").textContent()).toMatch(/waiting for the attendee/);
+
+    const dialog = attendee.getByRole("dialog", { name: "The instructor asks to join your console" });
+    await dialog.waitFor({ timeout: 15_000 });
+    // The dialog has the focus, on Accept: Enter answers it.
+    await expect.poll(() => attendee.evaluate(() => document.activeElement?.textContent)).toBe("Accept");
+    await shoot(attendee, "workshop-help-dialog");
+    await attendee.keyboard.press("Enter");
+    await dialog.waitFor({ state: "hidden" });
+
+    const panel = attendee.getByRole("region", { name: "Help in the console" });
+    const banner = panel.locator(".help-banner");
+    await expect
+      .poll(() => banner.textContent(), { timeout: 20_000 })
+      .toMatch(/The instructor is connected to this terminal\s*·\s*End help/);
+    await expect.poll(() => help.locator(".room-help__state").textContent()).toMatch(/connected/);
+    const theirs = help.locator(".room-help__screen");
+    const mine = panel.locator(".help-panel__screen");
+    await expect.poll(() => rows(theirs), { timeout: 20_000 }).toMatch(/^\w+=# *$/m);
+
+    await mine.locator(".xterm").click();
+    await attendee.keyboard.type("SELECT 1 AS from_attendee;\n");
+    const attendeeLine = /\w+=# SELECT 1 AS from_attendee;\n from_attendee \n-+\n +1\n\(1 row\)/;
+    await expect.poll(() => rows(mine), { timeout: 15_000 }).toMatch(attendeeLine);
+    await expect.poll(() => rows(theirs), { timeout: 15_000 }).toMatch(attendeeLine);
+
+    await theirs.locator(".xterm").click();
+    await instructor.keyboard.type("SELECT 2 AS from_instructor;\n");
+    const instructorLine = /\w+=# SELECT 2 AS from_instructor;\n from_instructor \n-+\n +2\n\(1 row\)/;
+    await expect.poll(() => rows(theirs), { timeout: 15_000 }).toMatch(instructorLine);
+    await expect.poll(() => rows(mine), { timeout: 15_000 }).toMatch(instructorLine);
+
+    await shoot(attendee, "workshop-help-banner");
+
+    await panel.getByRole("button", { name: "End help" }).click();
+    await expect.poll(() => panel.count()).toBe(0);
+    await expect.poll(() => attendee.locator(".help-banner").count()).toBe(0);
+    await expect.poll(() => help.locator(".room-help__state").textContent(), { timeout: 10_000 }).toBe("Help ended.");
+    await expect.poll(() => rows(theirs)).toMatch(/\[The (help|attendee's session) ended\.\]/);
+    await expect.poll(() => help.getByRole("button", { name: "End help" }).isHidden()).toBe(true);
+  }, 180_000);
+
+  it("is declined with Escape, and the instructor sees it", async () => {
+    const help = instructor.locator("room-help-console");
+    await help.getByRole("button", { name: "Help in console" }).click();
+    const dialog = attendee.getByRole("dialog", { name: "The instructor asks to join your console" });
+    await dialog.waitFor({ timeout: 15_000 });
+    await attendee.keyboard.press("Escape");
+    await dialog.waitFor({ state: "hidden" });
+    await expect
+      .poll(() => help.locator(".room-help__state").textContent(), { timeout: 10_000 })
+      .toBe("The attendee declined.");
+    expect(await attendee.locator(".help-panel").count()).toBe(0);
+    await expect.poll(() => help.getByRole("button", { name: "Help in console" }).isEnabled()).toBe(true);
+  }, 60_000);
+});
