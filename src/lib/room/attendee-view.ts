@@ -105,7 +105,8 @@ export class AttendeeView {
     if (changed) {
       this.say("");
       this.lab.replaceChildren(h("p", { class: "room-empty" }, "Reading the lab…"));
-      // The help console's element is another part's; until it is defined it is an empty, unknown element.
+      // The help console (help-console.ts) brings xterm: loaded when a first attendee is opened, not with the room.
+      void import("./help-console.ts");
       const help = document.createElement("room-help-console");
       help.dataset["attendee"] = id;
       this.help.replaceChildren(help);
