@@ -77,6 +77,7 @@ export function createHub(options: HubOptions) {
     sessions,
     store,
     labs,
+    idle,
     provider,
     bus,
     secrets,
