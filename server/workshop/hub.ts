@@ -79,6 +79,7 @@ export function createHub(options: HubOptions) {
     sessions,
     store,
     labs,
+    idle,
     provider,
     bus,
     secrets,

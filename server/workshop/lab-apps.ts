@@ -25,6 +25,9 @@ export interface LabAppOptions {
 
 export const DEFAULT_LOAD_SLOTS = 2;
 
+/** How long the hub waits for a lab's own API (call below): a reset of a busy lab takes tens of seconds at most. */
+const LAB_CALL_TIMEOUT_MS = 180_000;
+
 type App = ReturnType<typeof createApp>;
 
 interface Entry {
@@ -105,6 +108,8 @@ export class LabApps {
       method: body === undefined ? "GET" : "POST",
       headers,
       body: body === undefined ? null : JSON.stringify(body),
+      // A lab that stops answering must not hold the caller (and the instructor's action) forever.
+      signal: AbortSignal.timeout(LAB_CALL_TIMEOUT_MS),
     });
     const text = await response.text();
     let json: unknown = null;

@@ -198,3 +198,50 @@ describe("the instructor's actions", () => {
     expect(await publicationsOf(ada)).toEqual([]);
   }, 300_000);
 });
+
+describe("an action on a lab of a hub that parks idle labs", () => {
+  it("counts as calls to the lab: it is not parked while the action runs", async () => {
+    const idleDir = await tempDir("workshop-class-idle");
+    const provider = await localProvider(idleDir, { maxLabs: 1, poolSize: 1 });
+    const idleHub = await testHub({ workshopDir: idleDir, provider, idleMs: 3000 });
+    try {
+      const cy = await join(idleHub.port, idleHub.joinCode, "Cy");
+      expect((await sql(idleHub.port, cy, "SELECT 1")).status).toBe(200);
+      const cyId = (await idleHub.store.attendees())[0]!.id;
+      const login = await request(idleHub.port, {
+        path: "/workshop/instructor/login",
+        method: "POST",
+        body: { passphrase: TEST_PASSPHRASE },
+      });
+      const headers = { Cookie: login.headers["set-cookie"]![0]!.split(";")[0]!, "X-CSRF-Token": login.json.csrf };
+      const feed: AttendeeFeedEvent[] = [];
+      const close = await openFeed(idleHub.port, cy, "/workshop/feed", (type, data) => {
+        if (type === "lab-action") feed.push(data as AttendeeFeedEvent);
+      });
+      closers.push(close);
+      const started = await request(idleHub.port, {
+        path: `/workshop/instructor/attendees/${cyId}/lesson-start`,
+        method: "POST",
+        body: { lesson: 5 },
+        headers,
+      });
+      expect(started.status, started.text).toBe(202);
+      const deadline = Date.now() + 180_000;
+      let parked = 0;
+      while (!feed.some((m) => m.type === "lab-action" && m.state !== "running") && Date.now() < deadline) {
+        parked = Math.max(parked, provider.status().parked);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(parked).toBe(0);
+      const last = feed.at(-1) as LabActionProgress;
+      expect(last, JSON.stringify(feed)).toMatchObject({ state: "done" });
+      // More than idleMs went by while it ran (a replay of lessons 1 to 4), and the lab is as it left it.
+      const rows = await sql(idleHub.port, cy, "SELECT pubname FROM pg_publication");
+      expect(rows.json.results[0].rows).toEqual([["userpub"]]);
+    } finally {
+      await idleHub.close();
+      expect(await endAndListUsers(idleDir)).toEqual([]);
+      await fs.rm(idleDir, { recursive: true, force: true, maxRetries: 5 });
+    }
+  }, 400_000);
+});

@@ -18,7 +18,10 @@ import type { RoomContext } from "./context.ts";
 import { instructorWithCsrf } from "./instructor-auth.ts";
 import { LabActions } from "./lab-actions.ts";
 
-export function classRoutes(room: RoomContext, actions = new LabActions(room.labs, room.bus)): Router {
+export function classRoutes(
+  room: RoomContext,
+  actions = new LabActions(room.labs, room.bus, (labId) => room.idle.seen(labId)),
+): Router {
   const router = Router();
   const guard = [instructorWithCsrf(room.sessions), express.json({ limit: "8kb" })];
 

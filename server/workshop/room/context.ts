@@ -1,5 +1,6 @@
 // What the room's routes (issue 14) are given by the hub: one object, so each group of routes takes the same
 // thing and the hub wires them with one line each.
+import type { IdleLabs } from "../idle-labs.ts";
 import type { LabApps } from "../lab-apps.ts";
 import type { LabProvider } from "../provider.ts";
 import type { Sessions } from "../sessions.ts";
@@ -12,6 +13,8 @@ export interface RoomContext {
   sessions: Sessions;
   store: HubStore;
   labs: LabApps;
+  /** The labs' last calls: an action the hub runs on a lab counts as one, so the lab is not parked under it. */
+  idle: IdleLabs;
   provider: LabProvider;
   bus: RoomBus;
   secrets: HubSecrets;

@@ -12,6 +12,8 @@ import type { RoomBus } from "./bus.ts";
 
 /** How often a lesson-start's progress is read while it runs. */
 const POLL_MS = 400;
+/** A catch-up replays at most a few hundred steps: one still running after this is given up on. */
+const LESSON_START_LIMIT_MS = 15 * 60_000;
 
 type Publish = (state: LabActionProgress["state"], message: string) => void;
 
@@ -22,8 +24,16 @@ export class LabActions {
   constructor(
     private readonly labs: LabApps,
     private readonly bus: RoomBus,
+    /** Counts a call of the hub's on a lab as the attendee's would (idle-labs.ts): it is not parked under it. */
+    private readonly seen: (labId: string) => void = () => {},
     private readonly pollMs = POLL_MS,
   ) {}
+
+  /** A call to the attendee's lab's own API, counted as a call to the lab. */
+  private call(attendee: Attendee, path: string, body?: unknown): Promise<LabAnswer> {
+    this.seen(attendee.labId);
+    return this.labs.call(attendee.labId, attendee.displayName, path, body);
+  }
 
   /** Starts resetting the attendee's lab and returns at once; LabBusy while another action runs on it. */
   reset(attendee: Attendee): void {
@@ -62,16 +72,17 @@ export class LabActions {
   }
 
   private async runReset(attendee: Attendee): Promise<string> {
-    expectOk(await this.labs.call(attendee.labId, attendee.displayName, "/api/lab/reset", {}));
+    expectOk(await this.call(attendee, "/api/lab/reset", {}));
     return "the lab is fresh again";
   }
 
   private async runLessonStart(attendee: Attendee, n: number, publish: Publish): Promise<string> {
-    const call = (body?: unknown) =>
-      this.labs.call(attendee.labId, attendee.displayName, "/api/lab/lesson-start", body);
+    const call = (body?: unknown) => this.call(attendee, "/api/lab/lesson-start", body);
     let progress = (expectOk(await call({ lesson: n })) as LessonStartProgress | null) ?? null;
     let said = "";
+    const deadline = Date.now() + LESSON_START_LIMIT_MS;
     while (progress && progress.phase !== "done" && progress.phase !== "failed") {
+      if (Date.now() > deadline) throw new Error(`still not done after ${LESSON_START_LIMIT_MS / 60_000} minutes`);
       if (progress.says !== said) publish("running", (said = progress.says));
       await new Promise((resolve) => setTimeout(resolve, this.pollMs));
       progress = (expectOk(await call()) as { progress: LessonStartProgress | null }).progress;
