@@ -118,7 +118,8 @@ describe("help in the console", () => {
     // One session: what one terminal sets, the other's next statement sees.
     await theirs.type("SET application_name = 'helped';", /^SET$/m);
     await mine.type("SHOW application_name;", /^ helped$/m);
-    expect(theirs.shown).toMatch(/^ helped$/m);
+    // The other socket gets the same output, a moment later maybe.
+    await theirs.until(() => /^ helped$/m.test(theirs.shown));
     // Neither terminal is echoed its own lines.
     expect(mine.shown).not.toMatch(/>> SELECT 1/);
     expect(theirs.shown).not.toMatch(/>> SELECT 2/);
