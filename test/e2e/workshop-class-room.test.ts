@@ -207,10 +207,16 @@ describe("the instructor's room with three attendees", () => {
     await expect.poll(() => dock.locator(".rl-class__where").isVisible(), { timeout: 20_000 }).toBe(true);
     await dock.getByRole("button", { name: "Follow" }).click();
     await bo.waitForURL(new RegExp(`/lessons/${LESSON_5}/`), { timeout: 20_000 });
+    // Each is on a machine of their own, where their page is the one in front; in this one browser, the page in
+    // front is the one that draws, and a smooth scroll moves only on a page that draws.
+    await bo.bringToFront();
     const headings = presenter.locator(".sl-markdown-content h2[id]");
     const target = (await headings.nth(2).getAttribute("id"))!;
-    await headings.nth(2).scrollIntoViewIfNeeded();
-    await presenter.evaluate((id) => document.getElementById(id)!.scrollIntoView({ block: "start" }), target);
+    const title = (await headings.nth(2).textContent())!.trim();
+    await headings.nth(2).evaluate((heading) => heading.scrollIntoView({ block: "start" }));
+    await expect
+      .poll(() => dock.locator(".rl-class__where").textContent(), { timeout: 20_000 })
+      .toBe(`The instructor is at: Lesson 5 · ${title}`);
     // Bo's page scrolls to the instructor's section: its heading comes to the top of his window.
     await expect
       .poll(() => bo.evaluate((id) => Math.round(document.getElementById(id)!.getBoundingClientRect().top), target), {

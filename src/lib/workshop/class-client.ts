@@ -9,6 +9,7 @@ import { mergeLessonRecord } from "../progress.ts";
 import { ClassDock } from "./class-dock.ts";
 import { followIsOn, goTo, isNewPosition, setFollow } from "./follow.ts";
 import { handIsUp, recordsFromEvents } from "./restore.ts";
+import { relayRoomFeed } from "./room-feed.ts";
 
 /** The attendee's own events, or null when this browser is no attendee's (an instructor's, a session gone). */
 async function ownEvents(): Promise<StoredProgressEvent[] | null> {
@@ -68,8 +69,8 @@ export async function startClass(): Promise<void> {
       // The lab changed under the page: its checklist and status look again now rather than at their next turn.
       if (message.state === "done") document.dispatchEvent(new CustomEvent(LAB_CHANGED));
     },
-    // Help requests are drawn by the console's side of the room (another part of issue 14).
-    help: () => {},
+    // Help requests are drawn by help-attendee.ts, which listens through room-feed.ts.
+    help: (message) => relayRoomFeed(message),
   };
   openFeed(ATTENDEE_FEED_PATH, {
     token: labToken,

@@ -1,7 +1,7 @@
 // Help in the console (issue 14), the attendee's side: when the instructor asks to join their console, a dialog
 // asks "Accept / Decline"; on Accept a help terminal opens in a panel (a console session the hub shares with the
 // instructor's terminal), under a banner that says whether the instructor is connected, with "End help". Loaded
-// by help-loader.ts on workshop pages only.
+// by entry.ts on workshop pages only.
 import type { HelpState } from "../../../shared/room/feed.ts";
 import { labConsole } from "../console/console-socket.ts";
 import type { PsqlPane } from "../console/psql-pane.ts";

@@ -1,25 +1,29 @@
-// The attendee's live feed from the workshop hub (GET /workshop/feed, issue 14), one EventSource per page shared by
-// whoever listens: each listener gets the messages of one type. Opened on the first listener; EventSource comes
-// back by itself after a drop. Only pages the hub served (<html data-workshop>) open it.
-import { ATTENDEE_FEED_PATH, type AttendeeFeedEvent } from "../../../shared/room/feed.ts";
+// The attendee's feed's messages for the page's other parts (issue 14). One EventSource per page reads the feed
+// (class-client.ts); the parts that are not the dock (help in the console) get the messages of their type here,
+// as DOM events, so a page never opens the feed twice.
+import type { AttendeeFeedEvent } from "../../../shared/room/feed.ts";
 
 type Message<T extends AttendeeFeedEvent["type"]> = Extract<AttendeeFeedEvent, { type: T }>;
 
-let source: EventSource | null = null;
+const eventName = (type: AttendeeFeedEvent["type"]) => `workshop-feed:${type}`;
+
+/** Passes a message the feed brought to the page's listeners of its type. */
+export function relayRoomFeed(message: AttendeeFeedEvent): void {
+  document.dispatchEvent(new CustomEvent(eventName(message.type), { detail: message }));
+}
 
 /** Calls `listener` with each message of `type` on the page's feed; returns a function that stops it. */
 export function onRoomFeed<T extends AttendeeFeedEvent["type"]>(
   type: T,
   listener: (message: Message<T>) => void,
 ): () => void {
-  source ??= new EventSource(ATTENDEE_FEED_PATH);
-  const handle = (event: MessageEvent<string>) => {
+  const handle = (event: Event) => {
     try {
-      listener(JSON.parse(event.data) as Message<T>);
+      listener((event as CustomEvent<Message<T>>).detail);
     } catch (error) {
       console.error(`workshop feed: ${(error as Error).message}`);
     }
   };
-  source.addEventListener(type, handle);
-  return () => source?.removeEventListener(type, handle);
+  document.addEventListener(eventName(type), handle);
+  return () => document.removeEventListener(eventName(type), handle);
 }
