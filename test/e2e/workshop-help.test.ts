@@ -1,5 +1,5 @@
 // Issue 14's help in the console, in two browsers: an attendee on a lesson page and the instructor with their
-// "Help in console" (the room's <room-help-console>, on a fixture page until the room page holds it). The
+// "Help in console" (the room's <room-help-console>, in the room's view of the attendee). The
 // instructor asks; the attendee's page asks them in a dialog that has the focus, and Accept (by keyboard) opens
 // a help terminal under a banner that says the instructor is connected; a line typed in either terminal shows in
 // both, with its output; End help removes the panel and ends the instructor's terminal. Escape declines.
@@ -11,7 +11,8 @@ import path from "node:path";
 import { ARTIFACTS, useBrowser } from "../support/browser.ts";
 import { TEST_PASSPHRASE, testHub } from "../support/hub-client.ts";
 import { tempDir } from "../support/temp-dir.ts";
-import { endAndListUsers, localProvider } from "../support/workshop-labs.ts";
+import { localProvider } from "../support/workshop-labs.ts";
+import { endTestWorkshop } from "../support/workshop-page.ts";
 
 const { browser } = useBrowser();
 const WIDE = { width: 1440, height: 900 };
@@ -81,15 +82,14 @@ beforeAll(async () => {
   await instructor.goto(`${base()}/instructor`);
   await instructor.fill("#passphrase", TEST_PASSPHRASE);
   await instructor.click("button[type=submit]");
-  await instructor.goto(`${base()}/test-fixtures/room-help/?attendee=${attendeeId}`);
+  await instructor.click("text=Open the room");
+  await instructor.locator("room-page[data-feed=live]").waitFor({ timeout: 30_000 });
+  await instructor.locator(".room-grid__table tbody th button", { hasText: "Ada" }).click();
+  await instructor.locator(".room-attendee room-help-console .room-help__ask").waitFor({ timeout: 30_000 });
+  expect(await instructor.locator(".room-attendee room-help-console").getAttribute("data-attendee")).toBe(attendeeId);
 }, 400_000);
 
-afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => {});
-  await hub?.close();
-  expect(await endAndListUsers(dir)).toEqual([]);
-  await fs.rm(dir, { recursive: true, force: true });
-}, 120_000);
+afterAll(() => endTestWorkshop(dir, hub, contexts), 120_000);
 
 describe("help in the console", () => {
   it("is asked, accepted by keyboard, typed into by both, and ended by the attendee", async () => {
