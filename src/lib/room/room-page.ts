@@ -2,7 +2,7 @@
 // asks the hub for the instructor's session (and says plainly when there is none, or when the site is not a
 // workshop's hub), then draws the grid, the counts and the stuck list from the instructor's feed, which sends the
 // whole grid at open and again after progress; an attendee's panel opens from the grid or the stuck list.
-import type { LabActionProgress } from "../../../shared/room/feed.ts";
+import type { HelpState, LabActionProgress } from "../../../shared/room/feed.ts";
 import { ROOM_PATHS, type RoomGridData } from "../../../shared/room/room-api.ts";
 import { AttendeeView } from "./attendee-view.ts";
 import { drawGrid, drawStuck } from "./grid-view.ts";
@@ -60,12 +60,22 @@ class RoomPage extends HTMLElement {
       events: {
         grid: (data) => this.draw(data as RoomGridData),
         "lab-action": (data) => this.attendee!.labAction(data as LabActionProgress),
+        help: (data) => this.helpChanged(data as HelpState),
       },
       online: (online) => {
         this.dataset["feed"] = online ? "live" : "lost";
         this.find(".room-feed-state").textContent = online ? "live" : "reconnecting…";
       },
     });
+  }
+
+  /** A help request moved on: the attendee's help console shows it now rather than at its next look. */
+  private helpChanged(message: HelpState): void {
+    for (const element of this.querySelectorAll<HTMLElement & { update?: (m: HelpState) => void }>(
+      `room-help-console[data-attendee="${CSS.escape(message.attendeeId)}"]`,
+    )) {
+      element.update?.(message);
+    }
   }
 
   private draw(grid: RoomGridData): void {
