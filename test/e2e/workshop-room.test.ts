@@ -5,12 +5,12 @@
 // so. Screenshots at 1440 and 390 px, light and dark, go to test-artifacts/room-*.png.
 import fs from "node:fs/promises";
 import type { BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { readLessons } from "../../server/lesson-start/lessons.ts";
 import type { RunningHub } from "../../server/workshop/serve.ts";
 import { roomColumns, type StepColumn } from "../../shared/room/columns.ts";
 import { TEST_PASSPHRASE, join, request, testHub, type Attendee } from "../support/hub-client.ts";
-import { screenshot, useBrowser } from "../support/browser.ts";
+import { labPage, screenshot, useBrowser } from "../support/browser.ts";
 import { tempDir } from "../support/temp-dir.ts";
 import { endAndListUsers, localProvider } from "../support/workshop-labs.ts";
 
@@ -77,6 +77,15 @@ describe("the instructor's room", () => {
     expect(await page.locator(".room-status__text").innerText()).toMatch(/not logged in as the instructor/);
     expect(await page.locator(".room-status__login a").getAttribute("href")).toBe("/instructor");
     expect(await page.locator(".room").isHidden()).toBe(true);
+  });
+
+  it("on the single-user site, says the room belongs to workshop mode", async () => {
+    const page = await labPage(browser());
+    await page.goto(`${inject("bridgeUrl")}/workshop/room/`);
+    await expect.poll(() => page.locator("room-page").getAttribute("data-state")).toBe("not-a-workshop");
+    expect(await page.locator(".room-status__text").innerText()).toMatch(/belongs to workshop mode/);
+    expect(await page.locator(".room").isHidden()).toBe(true);
+    await page.close();
   });
 
   it("opens from the instructor's page and shows who joined, nobody done and nobody stuck", async () => {
