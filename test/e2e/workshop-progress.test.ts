@@ -87,7 +87,9 @@ describe("an attendee's progress on the hub", () => {
     expect(ran).toEqual(steps);
     // Each run carries a short text of what it gave (the instructor's view of the attendee shows it).
     const outputs = events.filter((event) => event.kind === "ran").map((event) => event.output ?? "");
-    expect(outputs.every((output) => /^[A-Z]+( [A-Z]+)*( \d+)?(\n|$)/.test(output))).toBe(true);
+    expect(outputs.filter((output) => output.length === 0)).toEqual([]);
+    // A cell run on several nodes names each node before its answer.
+    expect(outputs.join("\n")).toMatch(/^-- master\nCREATE TABLE$/m);
     const judged = events.filter((event) => event.kind === "expectation").sort(byStep);
     expect(judged.map((event) => [event.lesson, event.step, event.met])).toEqual(
       steps.map((step) => ["03-schema", step, true]),

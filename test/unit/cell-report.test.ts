@@ -24,8 +24,15 @@ describe("outputText", () => {
       node: "master",
       results: [result("CREATE TABLE", []), result("SELECT", [["1", null]], ["id", "name"])],
     };
-    answer.results[0]!.rowCount = null;
     expect(outputText([answer])).toBe("CREATE TABLE\nSELECT 1\nid\tname\n1\tNULL");
+  });
+
+  it("gives a meta-command's psql text as psql prints it, and a meta-command's message", () => {
+    const table = { ...result("\\dt", [["x"]]), psql: "   List of tables\n Name \n------\n users\n(1 row)\n\n" };
+    const expanded = { ...result("\\x", []), message: "Expanded display is on." };
+    expect(outputText([{ node: "master", results: [table, expanded] }])).toBe(
+      "   List of tables\n Name \n------\n users\n(1 row)\nExpanded display is on.",
+    );
   });
 
   it("names the node when the cell ran on several, and gives the error's line", () => {

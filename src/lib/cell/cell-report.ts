@@ -7,6 +7,9 @@ import { PROGRESS_OUTPUT_LIMIT } from "../../../shared/progress-events.ts";
 import { parseStepKey, recordStepRan } from "../progress.ts";
 import { reportedStep, reportProgress } from "../progress-report.ts";
 
+/** The commands whose tag carries a row count, as psql prints it ("SELECT 3"); DDL's tag is its name alone. */
+const COUNTED = new Set(["SELECT", "INSERT", "UPDATE", "DELETE", "MERGE", "COPY", "FETCH", "MOVE"]);
+
 /**
  * A cell's answer as a few lines of text for the instructor's view of the attendee: per node (when several), each
  * statement's command tag and its first rows, tab-separated; or the error's line. Cut at PROGRESS_OUTPUT_LIMIT.
@@ -16,9 +19,18 @@ export function outputText(responses: QueryResponse[]): string {
   for (const response of responses) {
     if (responses.length > 1) lines.push(`-- ${response.node}`);
     for (const result of response.results) {
-      lines.push(result.rowCount === null ? result.command : `${result.command} ${result.rowCount}`);
-      if (result.psql !== undefined) lines.push(...result.psql.split("\n").slice(0, PROGRESS_OUTPUT_LIMIT.rows));
-      else if (result.fields.length > 0) {
+      // A meta-command (\dt) gives psql's own text, which has its title and row count already.
+      if (result.psql !== undefined) {
+        lines.push(...result.psql.trimEnd().split("\n").slice(0, PROGRESS_OUTPUT_LIMIT.rows));
+        continue;
+      }
+      if (result.message !== undefined) {
+        lines.push(result.message);
+        continue;
+      }
+      const counted = result.rowCount !== null && COUNTED.has(result.command);
+      lines.push(counted ? `${result.command} ${result.rowCount}` : result.command);
+      if (result.fields.length > 0) {
         lines.push(result.fields.map((field) => field.name).join("\t"));
         const shown = result.rows.slice(0, PROGRESS_OUTPUT_LIMIT.rows);
         lines.push(...shown.map((row) => row.map((value) => value ?? "NULL").join("\t")));

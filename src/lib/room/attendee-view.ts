@@ -101,7 +101,6 @@ export class AttendeeView {
     const changed = this.id !== id;
     this.id = id;
     this.root.hidden = false;
-    document.body.classList.add("room-has-attendee");
     if (changed) {
       this.say("");
       this.lab.replaceChildren(h("p", { class: "room-empty" }, "Reading the lab…"));
@@ -120,7 +119,6 @@ export class AttendeeView {
     this.id = null;
     clearTimeout(this.poll);
     this.root.hidden = true;
-    document.body.classList.remove("room-has-attendee");
     this.help.replaceChildren();
   }
 
