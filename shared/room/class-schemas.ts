@@ -2,6 +2,7 @@
 // lesson's start, broadcast, present, lower a hand. The hub checks them with these schemas; the room's page and
 // the presenter view send them.
 import { z } from "zod";
+import { ROOM_PATHS } from "./room-api.ts";
 
 export const BROADCAST_MAX_CHARS = 500;
 
@@ -40,5 +41,5 @@ export const lowerHandSchema = z.strictObject({
   up: z.literal(false, { error: "expected false: the instructor lowers a hand" }),
 });
 
-export const INSTRUCTOR_BROADCAST_PATH = "/workshop/instructor/broadcast";
-export const INSTRUCTOR_PRESENT_PATH = "/workshop/instructor/present";
+export const INSTRUCTOR_BROADCAST_PATH = ROOM_PATHS.broadcast;
+export const INSTRUCTOR_PRESENT_PATH = ROOM_PATHS.present;

@@ -98,6 +98,7 @@ export const ROOM_PATHS = {
   grid: "/workshop/instructor/grid",
   csv: "/workshop/instructor/progress.csv",
   broadcast: "/workshop/instructor/broadcast",
+  present: "/workshop/instructor/present",
   attendee: (id: string) => `/workshop/instructor/attendees/${encodeURIComponent(id)}`,
   lab: (id: string) => `/workshop/instructor/attendees/${encodeURIComponent(id)}/lab`,
   reset: (id: string) => `/workshop/instructor/attendees/${encodeURIComponent(id)}/reset`,

@@ -281,7 +281,7 @@ describe("the broadcast", () => {
         body: { text: "Break until 11:00" },
         headers: instructor,
       });
-      expect(sent.status, sent.text).toBe(202);
+      expect(sent.status, sent.text).toBe(200);
       const got = await until(
         () => heard.filter((m) => m.event === "broadcast"),
         (list) => list.length > 0,

@@ -1,25 +1,19 @@
 // The instructor's room's API (issue 14): the grid, its live feed, one attendee's read-only view and their lab
-// drawn live, the grid as CSV, and a broadcast to every attendee's page. Every route answers the instructor's
-// session only (an attendee's session or none gets 401); the broadcast changes something, so it also needs the
-// session's CSRF token (instructor-auth.ts). The room's page (src/pages/workshop/room.astro) is static and reads
-// everything from here.
+// drawn live, and the grid as CSV. Every route answers the instructor's session only (an attendee's session or
+// none gets 401). What the instructor does to the class (broadcast, present, a lab's reset) is class-routes.ts.
+// The room's page (src/pages/workshop/room.astro) is static and reads everything from here.
 import express, { Router } from "express";
-import { z } from "zod";
 import { INSTRUCTOR_FEED_PATH } from "../../../shared/room/feed.ts";
 import type { LabView, RoomAttendeeDetail, RoomGridData } from "../../../shared/room/room-api.ts";
 import { NotFound } from "../../errors.ts";
-import { parseBody } from "../../request-body.ts";
 import { openEventStream } from "../../routes/event-stream.ts";
 import type { RoomContext } from "./context.ts";
 import { toCsv } from "./csv.ts";
-import { instructorWithCsrf } from "./instructor-auth.ts";
 import { readLabView } from "./lab-view.ts";
 import { RoomGrid } from "./room-grid.ts";
 
 /** How many of an attendee's events their view lists, newest first. */
 export const ATTENDEE_EVENTS_LIMIT = 200;
-
-const broadcastSchema = z.strictObject({ text: z.string().trim().min(1).max(500) });
 
 export function roomRoutes(room: RoomContext, grid = roomGrid(room)): Router {
   const router = Router();
@@ -77,18 +71,6 @@ export function roomRoutes(room: RoomContext, grid = roomGrid(room)): Router {
     };
     noStore(res).json(view);
   });
-
-  router.post(
-    "/workshop/instructor/broadcast",
-    express.json({ limit: "8kb" }),
-    instructorWithCsrf(room.sessions),
-    (req, res) => {
-      const { text } = parseBody(broadcastSchema, req.body);
-      const at = new Date().toISOString();
-      room.bus.toAttendees({ type: "broadcast", text, at });
-      res.status(202).json({ text, at });
-    },
-  );
 
   return router;
 }

@@ -3,7 +3,7 @@
 // heading nearest the top, once scrolling settles) so attendees see "The instructor is at …" and those who follow
 // come along; "Stop" ends that. Anywhere else it is only the large view, with a way out.
 import type { PresenterPosition } from "../../../shared/room/feed.ts";
-import { INSTRUCTOR_PRESENT_PATH } from "../../../shared/room/class-schemas.ts";
+import { ROOM_PATHS } from "../../../shared/room/room-api.ts";
 import { addStyle, PRESENT_CSS } from "./styles.ts";
 
 /** Scrolling settles for this long before the position is sent. */
@@ -76,7 +76,7 @@ export async function startPresenter(workshop: boolean): Promise<void> {
   let sent = "";
   let timer: ReturnType<typeof setTimeout> | undefined;
   const send = (method: "POST" | "DELETE", body?: PresenterPosition) =>
-    fetch(INSTRUCTOR_PRESENT_PATH, {
+    fetch(ROOM_PATHS.present, {
       method,
       headers: { "X-CSRF-Token": csrf, ...(body ? { "Content-Type": "application/json" } : {}) },
       ...(body ? { body: JSON.stringify(body) } : {}),
