@@ -210,8 +210,9 @@ async function watchRoom(task: InstructorTask): Promise<{ stop: (lastId: number)
   });
   return {
     stop: async (lastId) => {
+      const cookie = instructorCookie(task);
       const deadline = Date.now() + 10_000;
-      while (Date.now() < deadline && (await latestThrough(task)) < lastId) await sleep(100);
+      while (Date.now() < deadline && (await latestThrough(task, cookie)) < lastId) await sleep(100);
       await sleep(500);
       child.send("stop");
       return result;
@@ -220,23 +221,22 @@ async function watchRoom(task: InstructorTask): Promise<{ stop: (lastId: number)
 }
 
 /** Up to which event the room's grid is, as the instructor's API answers it now (0 on any failure). */
-async function latestThrough(task: InstructorTask): Promise<number> {
-  return instructorCookie(task)
-    .then((cookie) =>
-      fetch(`${task.origin}/workshop/instructor/grid`, { headers: { Origin: task.origin, Cookie: cookie } }),
+async function latestThrough(task: InstructorTask, cookie: Promise<string>): Promise<number> {
+  return cookie
+    .then((value) =>
+      fetch(`${task.origin}/workshop/instructor/grid`, { headers: { Origin: task.origin, Cookie: value } }),
     )
     .then(async (response) => ((await response.json()) as { through?: number }).through ?? 0)
     .catch(() => 0);
 }
 
-let cookieOnce: Promise<string> | undefined;
+/** The instructor's session cookie, for the bench's own look at the grid (not the watching instructor's). */
 function instructorCookie(task: InstructorTask): Promise<string> {
-  cookieOnce ??= fetch(`${task.origin}/workshop/instructor/login`, {
+  return fetch(`${task.origin}/workshop/instructor/login`, {
     method: "POST",
     headers: { Origin: task.origin, "Content-Type": "application/json" },
     body: JSON.stringify({ passphrase: task.passphrase }),
   }).then((response) => (response.headers.getSetCookie()[0] ?? "").split(";")[0]!);
-  return cookieOnce;
 }
 
 /** Each reported event's delay until the first grid that included it; an event no grid showed is NaN. */
