@@ -19,7 +19,9 @@ const attendees: RoomAttendee[] = [
 const at = NOW.toISOString();
 const events: StoredProgressEvent[] = [
   { id: 1, attendeeId: "a", at, lesson: LESSON, kind: "expectation", step: 1, met: true },
-  { id: 2, attendeeId: "a", at, lesson: LESSON, kind: "state-check", check: "subscription:slave2:usersub", met: false },
+  // Met, then lost: failed (a check never met yet stays blank).
+  { id: 2, attendeeId: "a", at, lesson: LESSON, kind: "state-check", check: "subscription:slave2:usersub", met: true },
+  { id: 4, attendeeId: "a", at, lesson: LESSON, kind: "state-check", check: "subscription:slave2:usersub", met: false },
   { id: 3, attendeeId: "b", at, lesson: LESSON, kind: "state-check", check: "subscription:slave2:usersub", met: true },
 ];
 

@@ -50,6 +50,22 @@ describe("the instructor's grid", () => {
     ]);
   });
 
+  it("keeps a state check not yet until it is first met, and marks it failed only when it is lost after", () => {
+    const check = "subscription:slave2:usersub";
+    const events = [
+      // Ada's page judged the check before she got to it: not met, which is where she is, not a failure.
+      at(4, { attendeeId: "a", kind: "state-check", check, met: false, message: "slave2 has no subscription" }),
+      // Bo met it, then lost it (his subscription dropped).
+      at(3, { attendeeId: "b", kind: "state-check", check, met: false }),
+      at(2, { attendeeId: "b", kind: "state-check", check, met: true }),
+      at(1, { attendeeId: "b", kind: "state-check", check, met: false, message: "slave2 has no subscription" }),
+      // Cy met it.
+      at(1, { attendeeId: "c", kind: "state-check", check, met: false }),
+      at(0, { attendeeId: "c", kind: "state-check", check, met: true }),
+    ];
+    expect(grid(events).rows.map((row) => row.marks[2])).toEqual(["not-yet", "failed", "done"]);
+  });
+
   it("counts, per column, how many of the class are done", () => {
     const events = [
       at(2, { attendeeId: "a", kind: "expectation", step: 10, met: true }),

@@ -60,13 +60,18 @@ export function inTimeOrder(events: StoredProgressEvent[]): StoredProgressEvent[
     .map(({ event }) => event);
 }
 
-/** Each attendee's last verdict per column key. */
+/**
+ * Each attendee's last verdict per column key. A state check is judged on every page of a lesson, long before the
+ * attendee gets to the cell that makes it true: until it has been met once, "not met" is where they are, not a
+ * failure, so it stays not yet. Once met, losing it again (a table dropped) is a failure the instructor should see.
+ */
 function lastVerdicts(events: StoredProgressEvent[]): Map<string, Map<string, boolean>> {
   const byAttendee = new Map<string, Map<string, boolean>>();
   for (const event of events) {
     const key = eventKey(event);
     if (key === undefined) continue;
     const verdicts = byAttendee.get(event.attendeeId) ?? new Map<string, boolean>();
+    if (event.kind === "state-check" && !event.met && !verdicts.has(key)) continue;
     verdicts.set(key, event.met!);
     byAttendee.set(event.attendeeId, verdicts);
   }

@@ -31,7 +31,7 @@ const MARKUP = `
     <span class="room-help__state" role="status"></span>
     <button type="button" class="room-help__end" hidden>End help</button>
   </div>
-  <div class="room-help__screen" hidden></div>`;
+  <div class="room-help__screen not-content" hidden></div>`;
 
 let csrf: Promise<string> | null = null;
 
