@@ -10,6 +10,12 @@ export type { LessonProgress } from "./progress/rule.ts";
 export const PROGRESS_CHANGED = "lab-progress-changed";
 
 const PREFIX = "replication-lab:progress:";
+/**
+ * When this browser last cleared a lesson's progress ("*": all of it). In workshop mode the page merges the
+ * attendee's progress back from the hub on each load (workshop/class-client.ts); what was reported before a clear
+ * must not come back with it.
+ */
+const CLEARED = "replication-lab:progress-cleared:";
 
 /** Whether a localStorage key (from a `storage` event of another tab) holds progress; null is a clear of all. */
 export function isProgressKey(key: string | null): boolean {
@@ -87,9 +93,23 @@ export function lessonProgress(lessonFile: string, stepCount: number): LessonPro
   return progressOf(lessonRecord(lessonFile), stepCount);
 }
 
+/** When this browser last cleared this lesson's progress (or all), as an ISO time; undefined if never. */
+export function progressClearedAt(lessonFile: string): string | undefined {
+  try {
+    const times = [localStorage.getItem(CLEARED + lessonFile), localStorage.getItem(CLEARED + "*")];
+    return times
+      .filter((time): time is string => time !== null)
+      .sort()
+      .at(-1);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Forgets one lesson's progress, or every lesson's. */
 export function clearProgress(lessonFile?: string): void {
   try {
+    localStorage.setItem(CLEARED + (lessonFile ?? "*"), new Date().toISOString());
     if (lessonFile !== undefined) localStorage.removeItem(PREFIX + lessonFile);
     else {
       const keys = Array.from({ length: localStorage.length }, (_, i) => localStorage.key(i)).filter(

@@ -226,6 +226,21 @@ describe("the instructor's room with three attendees", () => {
     await presenter.close();
   }, 120_000);
 
+  it("refuses the room and its API to an attendee's session", async () => {
+    const ada = page("Ada");
+    await ada.goto(`${base()}/workshop/room/`);
+    await expect.poll(() => ada.locator("room-page").getAttribute("data-state")).toBe("not-instructor");
+    expect(await ada.locator(".room").isHidden()).toBe(true);
+    const statuses = await ada.evaluate(async () =>
+      Promise.all(
+        ["/workshop/instructor/grid", "/workshop/instructor/progress.csv", "/workshop/instructor/session"].map(
+          async (path) => (await fetch(path)).status,
+        ),
+      ),
+    );
+    expect(statuses).toEqual([401, 401, 401]);
+  });
+
   it("downloads a CSV that says what the grid shows", async () => {
     const csv = await room.evaluate(async () => (await fetch("/workshop/instructor/progress.csv")).text());
     const lines = csv.trim().split(/\r?\n/);

@@ -212,6 +212,19 @@ describe("the attendee's page in a workshop", () => {
     await expect.poll(() => dock(phone).locator(".rl-class__where").isVisible()).toBe(true);
     await shot(phone, "workshop-attendee-390");
     await dock(phone).locator(".rl-class__hand").click();
+
+    // Clearing the lesson on this device is not undone by the next page's merge from the hub.
+    await phone.goto(`${base()}/lessons/03-schema/`);
+    const clear = phone.locator(".run-all__clear");
+    await clear.locator(".lab-reset__ask").click();
+    await clear.locator(".lab-reset__yes").click();
+    const record = () => phone.evaluate(() => localStorage.getItem("replication-lab:progress:03-schema.mdx"));
+    expect(await record()).toBeNull();
+    await phone.reload();
+    // The dock appears once the hub's events are merged (class-client.ts merges first).
+    await expect.poll(() => dock(phone).isVisible(), { timeout: 15_000 }).toBe(true);
+    expect(await record()).toBeNull();
+    expect(await mark.getAttribute("data-progress")).not.toBe("in-progress");
   }, 90_000);
 });
 

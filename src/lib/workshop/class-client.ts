@@ -5,7 +5,7 @@ import type { StoredProgressEvent } from "../../../shared/progress-events.ts";
 import { ATTENDEE_FEED_PATH, type AttendeeFeedEvent } from "../../../shared/room/feed.ts";
 import { openFeed } from "../event-feed.ts";
 import { LAB_CHANGED, labToken } from "../lab-client.ts";
-import { mergeLessonRecord } from "../progress.ts";
+import { mergeLessonRecord, progressClearedAt } from "../progress.ts";
 import { ClassDock } from "./class-dock.ts";
 import { followIsOn, goTo, isNewPosition, setFollow } from "./follow.ts";
 import { handIsUp, recordsFromEvents } from "./restore.ts";
@@ -42,7 +42,9 @@ async function postHand(up: boolean): Promise<boolean> {
 export async function startClass(): Promise<void> {
   const events = await ownEvents();
   if (!events) return;
-  for (const [file, record] of recordsFromEvents(events)) mergeLessonRecord(file, record);
+  // What this browser cleared (Clear my changes) stays cleared: only what was reported after it comes back.
+  const kept = events.filter((event) => !event.lesson || event.at > (progressClearedAt(`${event.lesson}.mdx`) ?? ""));
+  for (const [file, record] of recordsFromEvents(kept)) mergeLessonRecord(file, record);
   let followed: AttendeeFeedEvent & { type: "presenter" } = { type: "presenter", position: null };
   const dock = new ClassDock({
     hand: (up) =>
