@@ -13,7 +13,8 @@ import type { StoredProgressEvent } from "../../shared/progress-events.ts";
 import { testHub, TEST_PASSPHRASE } from "../support/hub-client.ts";
 import { ARTIFACTS, labPage, useBrowser } from "../support/browser.ts";
 import { tempDir } from "../support/temp-dir.ts";
-import { endAndListUsers, localProvider } from "../support/workshop-labs.ts";
+import { localProvider } from "../support/workshop-labs.ts";
+import { endTestWorkshop } from "../support/workshop-page.ts";
 
 const { browser } = useBrowser();
 
@@ -80,12 +81,7 @@ beforeAll(async () => {
   csrf = ((await login.json()) as { csrf: string }).csrf;
 }, 400_000);
 
-afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => {});
-  await hub?.close();
-  expect(await endAndListUsers(dir)).toEqual([]);
-  await fs.rm(dir, { recursive: true, force: true });
-}, 120_000);
+afterAll(() => endTestWorkshop(dir, hub, contexts), 120_000);
 
 describe("the attendee's page in a workshop", () => {
   it("shows the instructor's broadcast as a banner, the last one on a page opened later, until dismissed", async () => {

@@ -3,7 +3,6 @@
 // per-column counts and the stuck list show exactly that, live, without losing the grid's scroll position; the
 // attendee's panel shows their lab's four nodes and their events' SQL. Without an instructor session the page says
 // so. Screenshots at 1440 and 390 px, light and dark, go to test-artifacts/room-*.png.
-import fs from "node:fs/promises";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { readLessons } from "../../server/lesson-start/lessons.ts";
@@ -12,7 +11,8 @@ import { roomColumns, type StepColumn } from "../../shared/room/columns.ts";
 import { TEST_PASSPHRASE, join, request, testHub, type Attendee } from "../support/hub-client.ts";
 import { labPage, screenshot, useBrowser } from "../support/browser.ts";
 import { tempDir } from "../support/temp-dir.ts";
-import { endAndListUsers, localProvider } from "../support/workshop-labs.ts";
+import { localProvider } from "../support/workshop-labs.ts";
+import { endTestWorkshop } from "../support/workshop-page.ts";
 
 const { browser } = useBrowser();
 
@@ -62,12 +62,7 @@ beforeAll(async () => {
   later = steps.at(-1)!;
 }, 400_000);
 
-afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => {});
-  await hub?.close();
-  expect(await endAndListUsers(dir)).toEqual([]);
-  await fs.rm(dir, { recursive: true, force: true });
-}, 120_000);
+afterAll(() => endTestWorkshop(dir, hub, contexts), 120_000);
 
 describe("the instructor's room", () => {
   it("says plainly that it needs the instructor's session, with a link to the instructor's page", async () => {

@@ -10,7 +10,8 @@ import type { RunningHub } from "../../server/workshop/serve.ts";
 import { testHub } from "../support/hub-client.ts";
 import { ARTIFACTS, useBrowser } from "../support/browser.ts";
 import { tempDir } from "../support/temp-dir.ts";
-import { endAndListUsers, localProvider } from "../support/workshop-labs.ts";
+import { localProvider } from "../support/workshop-labs.ts";
+import { endTestWorkshop } from "../support/workshop-page.ts";
 
 const { browser } = useBrowser();
 const NAMES = ["Ada", "Bo", "Cy"] as const;
@@ -115,13 +116,7 @@ beforeAll(async () => {
   }
 }, 400_000);
 
-afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => {});
-  await hub?.close();
-  // The workshop's labs and hub go, with every OS user named with its tag.
-  expect(await endAndListUsers(dir)).toEqual([]);
-  await fs.rm(dir, { recursive: true, force: true });
-}, 120_000);
+afterAll(() => endTestWorkshop(dir, hub, contexts), 120_000);
 
 describe("three attendees in three browsers", () => {
   it(
