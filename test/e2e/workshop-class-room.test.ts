@@ -207,6 +207,13 @@ describe("the instructor's room with three attendees", () => {
     await expect.poll(() => dock.locator(".rl-class__where").isVisible(), { timeout: 20_000 }).toBe(true);
     await dock.getByRole("button", { name: "Follow" }).click();
     await bo.waitForURL(new RegExp(`/lessons/${LESSON_5}/`), { timeout: 20_000 });
+    // Bo's new page has loaded and heard where the instructor is (the page's start) before the instructor moves:
+    // a move that arrives while a page is still laying out is another case (its scroll can be lost to the layout).
+    await bo.waitForLoadState("load");
+    await expect
+      .poll(() => dock.locator(".rl-class__where").textContent(), { timeout: 20_000 })
+      .toBe("The instructor is at: Lesson 5");
+    await waitForLab(bo);
     // Each is on a machine of their own, where their page is the one in front; in this one browser, the page in
     // front is the one that draws, and a smooth scroll moves only on a page that draws.
     await bo.bringToFront();
