@@ -113,7 +113,12 @@ describe("workshop labs' OS users", () => {
     const { id } = labs.b!;
     const uid = await serverUid(providers.b!, id);
     // A program the attendee's SQL left running in the background: it must not outlive the user.
-    await sql(labs.b!.lab, "master", "COPY (SELECT 1) TO PROGRAM 'setsid sleep 600 > /dev/null 2>&1 < /dev/null &'");
+    // It reads its input first: a shell that exits before the server has written its row fails the COPY (EPIPE).
+    await sql(
+      labs.b!.lab,
+      "master",
+      "COPY (SELECT 1) TO PROGRAM 'cat > /dev/null; setsid sleep 600 > /dev/null 2>&1 < /dev/null &'",
+    );
     const commands = async () => (await run("ps", ["-u", String(uid), "-o", "comm="])).stdout.split("\n");
     // The shell that starts it returns at once: wait until the program runs under its own name.
     await waitFor(async () => (await commands()).includes("sleep"), 10_000);
