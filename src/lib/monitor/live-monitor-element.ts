@@ -1,5 +1,5 @@
 // <live-monitor>: counts of users on every node, four times a second, as numbers and a chart, with each
-// follower's lag and the WAL master keeps for it. The charting library (uPlot, 20 KB gzip) loads once the chart
+// follower's lag and the WAL master keeps for it. The charting library (uPlot, 22 KB gzip) loads once the chart
 // comes near the screen: the samples are kept from the page's start, so the chart shows them all when it appears.
 import type uPlot from "uplot";
 import type { MonitorSample, NodeName } from "../../../shared/api-types.ts";
