@@ -25,6 +25,8 @@ export default defineConfig({
       components: {
         Sidebar: "./src/components/overrides/Sidebar.astro",
         MarkdownContent: "./src/components/overrides/MarkdownContent.astro",
+        // Loads the search UI when search is first wanted, not on every page as soon as it is idle.
+        Search: "./src/components/overrides/Search.astro",
       },
       sidebar: [
         { label: "Welcome", link: "/" },

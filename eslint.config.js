@@ -81,7 +81,12 @@ export default tseslint.config(
           paths: [{ name: "zod", message: "The page checks no requests: zod stays out of its bundles." }],
           patterns: [
             {
-              group: ["**/shared/api-schemas.ts", "**/shared/console-schemas.ts", "**/shared/schema-errors.ts"],
+              group: [
+                "**/shared/api-schemas.ts",
+                "**/shared/console-schemas.ts",
+                "**/shared/schema-errors.ts",
+                "**/shared/progress-events.ts",
+              ],
               allowTypeImports: true,
               message: "The page takes the schemas' types only (import type): zod stays out of its bundles.",
             },

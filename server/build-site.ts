@@ -5,7 +5,8 @@ import { PROJECT_ROOT } from "./config.ts";
 import { CliError } from "./errors.ts";
 
 /** What the built site depends on: a change to any of these makes `npm start` build again. */
-const SOURCES = ["src", "public", "astro.config.mjs", "package-lock.json"];
+// shared/ too: the pages import its lesson and placeholder code.
+const SOURCES = ["src", "shared", "public", "astro.config.mjs", "package-lock.json"];
 
 async function newestChange(entry: string): Promise<number> {
   const stat = await fs.stat(entry).catch(() => null);
@@ -22,6 +23,20 @@ export interface SiteBuildOptions {
   env?: Record<string, string>;
   /** More files or folders, relative to the project, that this build depends on. */
   sources?: string[];
+}
+
+/** Vite's own variables, which vitest puts in the environment of the process it runs in (DEV=1, MODE=test). */
+const VITE_ENV = ["DEV", "PROD", "MODE", "SSR", "BASE_URL"];
+
+/**
+ * The environment a build runs in: this process's, less what would make it a development build. Started by the
+ * tests (under vitest), Astro read DEV=1 and built a development site, whose search is off ("only available in
+ * production builds"); a build is for serving, whoever starts it.
+ */
+function buildEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production" };
+  for (const name of VITE_ENV) delete env[name];
+  return env;
 }
 
 /** Builds the site with Astro into siteDir unless it is newer than everything it is built from. */
@@ -43,7 +58,7 @@ export async function buildSiteIfNeeded(
     const child = spawn(process.execPath, [astro, "build", "--silent", "--outDir", siteDir], {
       cwd: PROJECT_ROOT,
       // The product's build never has the tests' fixture pages, whatever the shell exported.
-      env: { ...process.env, LAB_TEST_FIXTURES: "0", ...options.env, ASTRO_TELEMETRY_DISABLED: "1" },
+      env: { ...buildEnv(), LAB_TEST_FIXTURES: "0", ...options.env, ASTRO_TELEMETRY_DISABLED: "1" },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let text = "";

@@ -4,6 +4,7 @@
 // its database. This module is the one shape both sides use: the zod schema checks what the hub accepts, and the
 // page imports only the types.
 import { z } from "zod";
+import { PROGRESS_OUTPUT_LIMIT } from "./progress-limits.ts";
 
 /** What happened: a step ran; a cell's expectation was judged; a state check was judged; a hand went up or down. */
 export const PROGRESS_EVENT_KINDS = ["ran", "expectation", "state-check", "hand"] as const;
@@ -12,8 +13,7 @@ export type ProgressEventKind = (typeof PROGRESS_EVENT_KINDS)[number];
 /** A lesson's file name without its extension, as the lessons' steps name it: "05-subscriptions". */
 const lessonFile = z.string().regex(/^\d{2}-[a-z0-9-]{1,60}$/, { error: "expected a lesson's file name" });
 
-/** What the page keeps of a cell's output for a `ran` event: this many rows, then this many characters. */
-export const PROGRESS_OUTPUT_LIMIT = { rows: 20, chars: 2_000 } as const;
+export { PROGRESS_OUTPUT_LIMIT };
 
 /** POST /workshop/progress: one event from the attendee's page. */
 export const progressEventSchema = z.strictObject({

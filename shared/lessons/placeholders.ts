@@ -29,6 +29,11 @@ function withSettings(conninfo: string, overrides: string): string {
   return [...settings].map(([key, value]) => `${key}=${value}`).join(" ");
 }
 
+/** The SQL with each placeholder (its whole text, `{{master password=}}`) replaced by what `by` makes of it. */
+export function replacePlaceholders(sql: string, by: (placeholder: string) => string): string {
+  return sql.replace(PLACEHOLDER, (whole) => by(whole));
+}
+
 export function conninfosOf(lab: LabStatus): Conninfos {
   return Object.fromEntries(lab.nodes.map((node) => [node.name, node.conninfo]));
 }

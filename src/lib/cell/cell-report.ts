@@ -3,7 +3,7 @@
 // answered. Kept out of sql-cell-element.ts, which is about the cell on the page.
 import type { QueryResponse } from "../../../shared/api-types.ts";
 import type { Verdict } from "../../../shared/lessons/expectations.ts";
-import { PROGRESS_OUTPUT_LIMIT } from "../../../shared/progress-events.ts";
+import { PROGRESS_OUTPUT_LIMIT } from "../../../shared/progress-limits.ts";
 import { parseStepKey, recordStepRan } from "../progress.ts";
 import { reportedStep, reportProgress } from "../progress-report.ts";
 

@@ -139,6 +139,7 @@ export class SqlCellElement extends HTMLElement implements NotebookCell {
     this.recordedNote?.remove();
     this.recordedNote = null;
     this.classList.remove("has-recorded-conninfo");
+    this.editor.fillPlaceholders((placeholder) => fillPlaceholders(placeholder, status));
     const filled = fillPlaceholders(this.template, status);
     if (this.editor.text === this.lessonText && this.editor.text !== filled) this.editor.setText(filled);
     this.lessonText = filled;

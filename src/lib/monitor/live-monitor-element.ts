@@ -1,6 +1,7 @@
 // <live-monitor>: counts of users on every node, four times a second, as numbers and a chart, with each
-// follower's lag and the WAL master keeps for it.
-import uPlot from "uplot";
+// follower's lag and the WAL master keeps for it. The charting library (uPlot, 22 KB gzip) loads once the chart
+// comes near the screen: the samples are kept from the page's start, so the chart shows them all when it appears.
+import type uPlot from "uplot";
 import type { MonitorSample, NodeName } from "../../../shared/api-types.ts";
 import { NODE_NAMES } from "../../../shared/api-types.ts";
 import { api } from "../lab-client.ts";
@@ -16,6 +17,8 @@ class LiveMonitorElement extends HTMLElement {
   private readonly data: number[][] = [[], ...NODE_NAMES.map(() => [])];
   private stop: (() => void) | undefined;
   private resize: ResizeObserver | undefined;
+  /** Waits for the chart to come near the screen, until it does. */
+  private nearScreen: IntersectionObserver | undefined;
 
   connectedCallback() {
     this.stop = watchMonitor({
@@ -32,6 +35,8 @@ class LiveMonitorElement extends HTMLElement {
 
   disconnectedCallback() {
     this.stop?.();
+    this.nearScreen?.disconnect();
+    this.nearScreen = undefined;
     this.resize?.disconnect();
     this.chart?.destroy();
   }
@@ -79,15 +84,31 @@ class LiveMonitorElement extends HTMLElement {
     this.data[0]!.push(sample.at / 1000);
     sample.nodes.forEach((node, i) => this.data[i + 1]!.push(node.count ?? (null as unknown as number)));
     for (const series of this.data) if (series.length > WINDOW) series.splice(0, series.length - WINDOW);
-    if (!this.chart) this.createChart();
-    this.chart!.setData(this.data as uPlot.AlignedData);
+    if (this.chart) this.chart.setData(this.data as uPlot.AlignedData);
+    else this.chartWhenNear();
   }
 
-  private createChart() {
+  /** Makes the chart once its place is within a screen's height of the view (at once if it already is). */
+  private chartWhenNear() {
+    if (this.nearScreen) return;
     const holder = this.querySelector<HTMLElement>(".monitor__chart")!;
+    this.nearScreen = new IntersectionObserver(
+      (entries) => {
+        if (!entries.some((entry) => entry.isIntersecting)) return;
+        this.nearScreen?.disconnect();
+        void import("uplot").then(({ default: UPlot }) => {
+          if (this.isConnected) this.createChart(UPlot, holder);
+        });
+      },
+      { rootMargin: "100% 0px" },
+    );
+    this.nearScreen.observe(holder);
+  }
+
+  private createChart(UPlot: typeof uPlot, holder: HTMLElement) {
     const dark = document.documentElement.dataset["theme"] === "dark";
     const axis = { stroke: dark ? "#aab" : "#556", grid: { stroke: dark ? "#333844" : "#e5e7eb" } };
-    this.chart = new uPlot(
+    this.chart = new UPlot(
       {
         width: holder.clientWidth || 600,
         height: 220,
