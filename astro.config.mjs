@@ -25,6 +25,7 @@ export default defineConfig({
       components: {
         Sidebar: "./src/components/overrides/Sidebar.astro",
         MarkdownContent: "./src/components/overrides/MarkdownContent.astro",
+        Search: "./src/components/overrides/Search.astro",
       },
       sidebar: [
         { label: "Welcome", link: "/" },
