@@ -3,7 +3,7 @@
 // fills placeholders by changing those elements' text (cell-editor.ts), so shiki never has to load for them.
 // Build time only: the page's scripts never import this module, or shiki would come with them.
 import { codeToHtml } from "shiki";
-import { SHIKI_THEMES } from "./highlight.ts";
+import { SQL_HIGHLIGHT } from "./highlight.ts";
 import { fillPlaceholdersWith, replacePlaceholders, type Conninfos } from "../../../shared/lessons/placeholders.ts";
 
 // Characters from Unicode's private use area, which no lesson writes: inside a string literal they stay part of
@@ -26,10 +26,10 @@ export async function highlightLesson(template: string, conninfos: Conninfos): P
     placeholders.push(placeholder);
     return `${MARK_START}${placeholders.length - 1}${MARK_END}`;
   });
-  const html = await codeToHtml(marked, { lang: "sql", themes: SHIKI_THEMES });
+  const html = await codeToHtml(marked, SQL_HIGHLIGHT);
   const found = [...html.matchAll(MARK)].map((match) => Number(match[1]));
   if (found.length !== placeholders.length || found.some((index, i) => index !== i)) {
-    return codeToHtml(fillPlaceholdersWith(template, conninfos), { lang: "sql", themes: SHIKI_THEMES });
+    return codeToHtml(fillPlaceholdersWith(template, conninfos), SQL_HIGHLIGHT);
   }
   return html.replace(MARK, (_, index: string) => {
     const placeholder = placeholders[Number(index)]!;

@@ -9,6 +9,7 @@ import {
   type StatementResult,
 } from "../../../shared/api-types.ts";
 import { errorPosition } from "../../../shared/psql-error-position.ts";
+import { focusableWhenScrolling } from "../scroll-focus.ts";
 
 /** Values longer than this are folded; a click shows them whole. */
 const FOLD_AT = 160;
@@ -62,7 +63,7 @@ function table(result: StatementResult): HTMLElement {
     grid.tBodies[0]!.append(tr);
   }
   wrap.append(grid);
-  return wrap;
+  return focusableWhenScrolling(wrap, `${summary(result)} (scrolls)`);
 }
 
 function renderNotices(notices: Notice[]): HTMLElement[] {
@@ -99,7 +100,8 @@ function renderResult(result: StatementResult): HTMLElement {
   block.append(...renderNotices(result.notices));
   if (result.message) block.append(el("div", "cell-message", result.message));
   if (result.psql !== undefined) {
-    block.append(el("pre", "cell-psql", result.psql.replace(/\n+$/, "")));
+    const psql = el("pre", "cell-psql", result.psql.replace(/\n+$/, ""));
+    block.append(focusableWhenScrolling(psql, `psql's output of ${result.command} (scrolls)`));
   } else if (result.fields.length > 0) {
     block.append(table(result));
   }
@@ -141,7 +143,8 @@ function renderError(error: SqlErrorInfo, sql: string, expected: boolean): HTMLE
   box.append(head);
   if (error.position) {
     const pointer = errorPointer(sql, error.position);
-    if (pointer) box.append(el("pre", "cell-error__pointer", pointer));
+    if (pointer)
+      box.append(focusableWhenScrolling(el("pre", "cell-error__pointer", pointer), "Where the error is (scrolls)"));
   }
   if (error.detail) box.append(el("div", "cell-error__extra", `DETAIL: ${error.detail}`));
   if (error.hint) box.append(el("div", "cell-error__extra", `HINT: ${error.hint}`));
