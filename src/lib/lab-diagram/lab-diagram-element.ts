@@ -5,7 +5,7 @@
 import type { LabStatus } from "../../../shared/api-types.ts";
 import { watchLab } from "../lab-client.ts";
 import { drawLab } from "./draw.ts";
-import { describe, summary } from "./words.ts";
+import { arrowStates, describe, summary } from "./words.ts";
 
 let count = 0;
 
@@ -13,7 +13,8 @@ class LabDiagramElement extends HTMLElement {
   private stop: (() => void) | undefined;
   private resize: ResizeObserver | undefined;
   private status: LabStatus | null = null;
-  private said: string | undefined;
+  /** Each arrow's state as last said (or first seen). */
+  private said: Map<string, string> | undefined;
   private readonly markerId = `lab-diagram-${++count}`;
 
   connectedCallback() {
@@ -46,15 +47,20 @@ class LabDiagramElement extends HTMLElement {
       ...describe(this.status).map((line) => Object.assign(document.createElement("li"), { textContent: line })),
     );
     this.dataset["online"] = this.status ? "true" : "false";
-    this.announce(label);
+    this.announce();
   }
 
-  /** Says the states once they change (not the first time: the page has just been read out). */
-  private announce(label: string) {
+  /**
+   * Says the arrows whose state changed, and only those (not the first time: the page has just been read out,
+   * nor while the lab is unreachable, which the status panel says).
+   */
+  private announce() {
     const live = this.querySelector<HTMLElement>(".lab-diagram__live");
-    if (!live || label === this.said) return;
-    if (this.said !== undefined && this.status) live.textContent = label;
-    this.said = label;
+    if (!live || !this.status) return;
+    const now = arrowStates(this.status);
+    const changed = [...now].filter(([key, words]) => this.said !== undefined && this.said.get(key) !== words);
+    if (changed.length > 0) live.textContent = changed.map(([, words]) => `${words}.`).join(" ");
+    this.said = now;
   }
 }
 

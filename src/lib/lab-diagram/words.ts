@@ -49,15 +49,21 @@ export function linkLabel(link: ReplicationLink): string {
   return `${sign} ${word}`;
 }
 
-/** One line per arrow, for the text alternative's summary: states only, so it changes only when a state does. */
+/** Each arrow's state in words, keyed by the arrow: what the live region compares to say only what changed. */
+export function arrowStates(status: LabStatus | null): Map<string, string> {
+  return new Map(
+    (status?.replication?.links ?? []).map((link) => [
+      `${link.subscriber}/${link.name}`,
+      `${link.name} from ${link.publisher ?? "outside the lab"} to ${link.subscriber}: ${LINK_WORDS[link.state].word}`,
+    ]),
+  );
+}
+
+/** The nodes' and arrows' states, the drawing's accessible name: no figures, so it changes only when a state does. */
 export function summary(status: LabStatus | null): string {
   if (!status) return "The lab's replication: no lab is reachable from this page.";
-  const links = status.replication?.links ?? [];
   const nodes = status.nodes.map((node) => `${node.name} ${nodeWord(node)}`).join(", ");
-  const arrows = links.map(
-    (link) =>
-      `${link.name} from ${link.publisher ?? "outside the lab"} to ${link.subscriber}: ${LINK_WORDS[link.state].word}`,
-  );
+  const arrows = [...arrowStates(status).values()];
   return `The lab's replication. Nodes: ${nodes}. ${
     arrows.length === 0 ? "No subscriptions." : `Subscriptions: ${arrows.join("; ")}.`
   }`;
