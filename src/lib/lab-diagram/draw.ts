@@ -15,7 +15,7 @@ interface Box {
 }
 
 export interface DrawOptions {
-  /** Width of the drawing in SVG units: at least 560 draws the wide layout. */
+  /** Width of the drawing in SVG units: at least 560 draws the wide layout (a lesson, the lab page's panel). */
   width: number;
   /** The status panel's form: nodes and arrows, without master's publications and slots. */
   compact: boolean;
@@ -53,16 +53,20 @@ function arrow(
   points: [number, number][],
   at: [number, number],
   anchor: string,
+  roomy: boolean,
 ): string {
   const path = points.map(([x, y], i) => `${i === 0 ? "M" : "L"}${x.toFixed(1)},${y.toFixed(1)}`).join(" ");
   const [x, y] = at;
+  // A publisher outside the lab has no slot on master to measure: the arrow says where it comes from instead,
+  // where there is room for it (the wide layout).
+  const second = link.publisher || !roomy ? bytes(link.bytesBehind) : "from outside the lab";
   return (
     `<g class="lab-diagram__link" data-subscriber="${link.subscriber}" data-subscription="${escape(link.name)}" ` +
     `data-link-state="${link.state}"><title>${escape(`${link.name}: ${link.detail}`)}</title>` +
     `<path d="${path}" marker-end="url(#${id}-${link.state})"/>` +
     `<text x="${x}" y="${y}" text-anchor="${anchor}" class="lab-diagram__label">` +
     `<tspan x="${x}" class="lab-diagram__word">${escape(linkLabel(link))}</tspan>` +
-    `<tspan x="${x}" dy="14">${escape(bytes(link.bytesBehind))}</tspan></text></g>`
+    `<tspan x="${x}" dy="14">${escape(second)}</tspan></text></g>`
   );
 }
 
@@ -80,7 +84,7 @@ function masterLines(status: LabStatus | null, compact: boolean): string[] {
 }
 
 export function drawLab(status: LabStatus | null, { width, compact, id, label }: DrawOptions): string {
-  const wide = width >= 560 && !compact;
+  const wide = width >= 560;
   const nodes = new Map(status?.nodes.map((node) => [node.name, node]));
   const links = status?.replication?.links ?? [];
   const [masterName, ...followers] = NODE_NAMES;
@@ -110,7 +114,7 @@ export function drawLab(status: LabStatus | null, { width, compact, id, label }:
       const end: [number, number] = [to.x + to.w / 2 + shift, to.y - 2];
       // The label sits beside the arrow's end, on the side the line does not come from.
       const left = start[0] > end[0] + 1;
-      return arrow(id, link, [start, end], [end[0] + (left ? -10 : 10), end[1] - 30], left ? "end" : "start");
+      return arrow(id, link, [start, end], [end[0] + (left ? -10 : 10), end[1] - 30], left ? "end" : "start", true);
     }
     const trunk = 14 + i * 9;
     const y = to.y + to.h / 2 + shift;
@@ -129,7 +133,7 @@ export function drawLab(status: LabStatus | null, { width, compact, id, label }:
             [trunk, y],
             [to.x - 2, y],
           ];
-    return arrow(id, link, points, [14 + links.length * 9, y - 20], "start");
+    return arrow(id, link, points, [14 + links.length * 9, y - 20], "start", false);
   });
   const picture =
     nodeBox(nodes.get(masterName), masterName, master, lines) +
