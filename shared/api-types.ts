@@ -58,9 +58,65 @@ export interface SubscriptionHealth {
   reason?: string;
 }
 
+/** A replication slot on master and the WAL it holds for its subscriber (the room's lab view and the diagram). */
+export interface SlotLag {
+  name: string;
+  active: boolean;
+  /** pg_replication_slots.wal_status: reserved, extended, unreserved or lost; null when unknown. */
+  walStatus: string | null;
+  /** WAL the slot's subscriber has not confirmed yet, in bytes (null when unknown). */
+  bytesBehind: number | null;
+}
+
+/**
+ * A slot in the lab's picture: `bytesBehind` is pg_current_wal_lsn() minus the slot's confirmed_flush_lsn (what
+ * its subscriber confirmed), or its restart_lsn when it has none (a physical slot, or one never used yet); which
+ * of the two is `behindFrom`.
+ */
+export interface SlotPicture extends SlotLag {
+  behindFrom: "confirmed_flush_lsn" | "restart_lsn" | null;
+}
+
+/**
+ * What a subscription arrow in the lab's diagram says, first match wins: node-down (the subscriber or its
+ * publisher is not up), disabled, failing (enabled but no apply worker for a few seconds, or apply or copy errors
+ * in the last 30 s), catching-up (tables still being copied, or its slot 1 MiB or more behind), streaming.
+ */
+export const LINK_STATES = ["streaming", "catching-up", "disabled", "failing", "node-down"] as const;
+export type LinkState = (typeof LINK_STATES)[number];
+
+/** One subscription as an arrow from its publisher to the node that holds it. */
+export interface ReplicationLink {
+  /** The node that holds the subscription. */
+  subscriber: NodeName;
+  name: string;
+  /** The lab's node it connects to; null when its connection string names no node of this lab. */
+  publisher: NodeName | null;
+  publications: string[];
+  /** Its slot on the publisher. */
+  slot: string | null;
+  state: LinkState;
+  /** Why it is in that state, in words: "slave2 is down", "3 tables still being copied". */
+  detail: string;
+  /** Its slot's bytes behind on master; null when unknown (not a slot on master, or master down). */
+  bytesBehind: number | null;
+}
+
+/**
+ * The lab's replication as the diagram draws it: master's publications and slots, and every follower's
+ * subscriptions (kept as last seen while their node is down, so that the arrow stays, marked node-down).
+ */
+export interface ReplicationPicture {
+  publications: { name: string; allTables: boolean; tables: number }[];
+  slots: SlotPicture[];
+  links: ReplicationLink[];
+}
+
 export interface LabStatus {
   mode: LabMode;
   nodes: NodeStatus[];
+  /** Master's publications and slots and the subscriptions, once the subscription watch looked (every 2 s). */
+  replication?: ReplicationPicture;
   /**
    * Workshop mode, GET /api/lab only: the disk the attendee's lab takes (local labs: their folder as `du -s`
    * counts it; inventory labs: pg_database_size of every database on the four nodes), measured in the background

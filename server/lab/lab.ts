@@ -7,6 +7,7 @@ import {
   type NodeName,
   type NodeStatus,
   type LockFileParentPidOutcome,
+  type ReplicationPicture,
   type SubscriptionHealth,
 } from "../../shared/api-types.ts";
 import { NotSupportedInMode } from "../errors.ts";
@@ -50,6 +51,8 @@ export interface LocalServers {
 
 export interface LabEvents {
   node: [NodeStatus];
+  /** The replication picture changed (the subscription watch's readings, or a node's state). */
+  replication: [ReplicationPicture];
   /** Something the person starting the lab should know, e.g. a port that had to change. */
   note: [string];
 }
@@ -79,8 +82,19 @@ export abstract class Lab extends EventEmitter<LabEvents> {
     return null;
   }
 
+  private picture: ReplicationPicture | undefined;
+
   status(): LabStatus {
-    return { mode: this.mode, nodes: NODE_NAMES.map((name) => this.node(name)) };
+    const status: LabStatus = { mode: this.mode, nodes: NODE_NAMES.map((name) => this.node(name)) };
+    if (this.picture) status.replication = this.picture;
+    return status;
+  }
+
+  /** What the subscription watch drew; announced only when it changed. */
+  reportReplication(picture: ReplicationPicture): void {
+    if (JSON.stringify(picture) === JSON.stringify(this.picture)) return;
+    this.picture = picture;
+    this.emit("replication", picture);
   }
 
   node(name: NodeName): NodeStatus {

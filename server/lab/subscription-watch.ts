@@ -1,10 +1,14 @@
 // "up" says a node answers queries, not that it replicates: a subscription whose publisher moved or went away
 // leaves its node up while nothing arrives. This watch looks at every node's subscriptions every few seconds
-// and reports each as streaming, broken or disabled, for the status panel and the monitor.
-import { NODE_NAMES, type NodeName, type SubscriptionHealth } from "../../shared/api-types.ts";
+// and reports each as streaming, broken or disabled, for the status panel and the monitor. From the same look,
+// with master's publications and slots, it draws the lab's replication picture (replication-picture.ts), which
+// the diagram shows; a node's change of state redraws it at once from the last readings.
+import { NODE_NAMES, type NodeName, type NodeStatus, type SubscriptionHealth } from "../../shared/api-types.ts";
 import { NodePools } from "../db/pools.ts";
 import { loopbackPort } from "./conninfo.ts";
 import type { Lab } from "./lab.ts";
+import { readMaster, SUBSCRIPTIONS_SQL, type SubscriptionRow } from "./replication-readings.ts";
+import { replicationPicture, type MasterReading, type SubscriptionReading } from "./replication-picture.ts";
 
 const CHECK_INTERVAL_MS = 2000;
 /**
@@ -12,13 +16,8 @@ const CHECK_INTERVAL_MS = 2000;
  * a subscription is broken when none has been seen running for this long.
  */
 const GRACE_MS = 4000;
-
-interface SubscriptionRow {
-  subname: string;
-  subenabled: boolean;
-  subconninfo: string;
-  pid: number | null;
-}
+/** Apply or copy errors this recent make a subscription's arrow "failing": a worker that errs restarts every 5 s. */
+const ERRORS_REMEMBERED_MS = 30_000;
 
 export class SubscriptionWatch {
   private readonly pools: NodePools;
@@ -26,6 +25,12 @@ export class SubscriptionWatch {
   private busy = false;
   /** When each subscription ("node/name") last had an apply worker, or was first seen without one. */
   private readonly lastWorking = new Map<string, number>();
+  /** Each subscription's error count when last read, and when it rose, by how much (the last 30 s). */
+  private readonly errors = new Map<string, { count: number; rises: { at: number; by: number }[] }>();
+  /** Each node's subscriptions as last read: kept while the node is down, so that its arrows stay. */
+  private readonly readings = new Map<NodeName, SubscriptionReading[]>();
+  private master: MasterReading = { publications: [], slots: [] };
+  private readonly onNode = (_node: NodeStatus) => this.draw();
 
   constructor(private readonly lab: Lab) {
     this.pools = new NodePools(lab, { statementTimeoutMs: 2000, max: 1, applicationName: "replication-lab watch" });
@@ -34,10 +39,12 @@ export class SubscriptionWatch {
   start(): void {
     this.timer = setInterval(() => void this.checkAll(), CHECK_INTERVAL_MS);
     this.timer.unref();
+    this.lab.on("node", this.onNode);
   }
 
   async close(): Promise<void> {
     clearInterval(this.timer);
+    this.lab.off("node", this.onNode);
     await this.pools.end();
   }
 
@@ -47,24 +54,64 @@ export class SubscriptionWatch {
     this.busy = true;
     try {
       await Promise.all(NODE_NAMES.map((name) => this.check(name)));
+      this.draw();
     } finally {
       this.busy = false;
     }
   }
 
+  private draw(): void {
+    this.lab.reportReplication(
+      replicationPicture({
+        nodes: this.lab.status().nodes,
+        master: this.master,
+        subscriptions: NODE_NAMES.flatMap((name) => this.readings.get(name) ?? []),
+      }),
+    );
+  }
+
   private async check(name: NodeName): Promise<void> {
     if (this.lab.node(name).state !== "up") return this.lab.reportSubscriptions(name, undefined);
     try {
-      const { rows } = await this.pools.get(name).query<SubscriptionRow>(`
-        SELECT s.subname, s.subenabled, s.subconninfo, w.pid
-        FROM pg_subscription s
-        LEFT JOIN pg_stat_subscription w ON w.subid = s.oid AND w.worker_type = 'apply'
-        ORDER BY s.subname`);
+      const pool = this.pools.get(name);
+      const { rows } = await pool.query<SubscriptionRow>(SUBSCRIPTIONS_SQL);
+      if (name === NODE_NAMES[0]) this.master = await readMaster(pool);
       const health = rows.map((row) => this.judge(name, row));
+      this.readings.set(
+        name,
+        rows.map((row, i) => this.reading(name, row, health[i]!)),
+      );
       this.lab.reportSubscriptions(name, health.length > 0 ? health : undefined);
     } catch {
       // The node is going down or busy; the next check tells.
     }
+  }
+
+  private reading(node: NodeName, row: SubscriptionRow, health: SubscriptionHealth): SubscriptionReading {
+    const port = loopbackPort(row.subconninfo);
+    const publisher = this.lab.status().nodes.find((n) => n.port === port && n.host === "127.0.0.1")?.name ?? null;
+    return {
+      subscriber: node,
+      name: row.subname,
+      enabled: row.subenabled,
+      publisher,
+      publications: row.subpublications,
+      slot: row.subslotname,
+      broken: health.state === "broken" ? (health.reason ?? "it can't reach its publisher") : null,
+      recentErrors: this.recentErrors(`${node}/${row.subname}`, Number(row.errors)),
+      tablesCopying: row.copying,
+    };
+  }
+
+  /** How many apply or copy errors the subscription counted in the last 30 s (none at its first reading). */
+  private recentErrors(key: string, count: number): number {
+    const now = Date.now();
+    const seen = this.errors.get(key);
+    const rises = (seen?.rises ?? []).filter((rise) => now - rise.at < ERRORS_REMEMBERED_MS);
+    // A count that fell was reset (pg_stat_reset_subscription_stats, or a new subscription of the same name).
+    if (seen && count > seen.count) rises.push({ at: now, by: count - seen.count });
+    this.errors.set(key, { count, rises: seen && count < seen.count ? [] : rises });
+    return rises.reduce((sum, rise) => sum + rise.by, 0);
   }
 
   private judge(node: NodeName, row: SubscriptionRow): SubscriptionHealth {

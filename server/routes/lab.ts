@@ -1,5 +1,11 @@
 import { Router } from "express";
-import { isNodeName, type LabStatus, type NodeStatus, type WorkshopLab } from "../../shared/api-types.ts";
+import {
+  isNodeName,
+  type LabStatus,
+  type NodeStatus,
+  type ReplicationPicture,
+  type WorkshopLab,
+} from "../../shared/api-types.ts";
 import { HttpError, LabBusy, NotSupportedInMode } from "../errors.ts";
 import type { Lab } from "../lab/lab.ts";
 import { resetLab } from "../lab/reset.ts";
@@ -35,8 +41,13 @@ export function labRoutes(lab: Lab, options: LabRouteOptions = {}): Router {
     const stream = openEventStream(req, res, keepAliveMs);
     stream.send("lab", status());
     const onNode = (node: NodeStatus) => stream.send("node", node);
+    const onReplication = (picture: ReplicationPicture) => stream.send("replication", picture);
     lab.on("node", onNode);
-    stream.onClose(() => lab.off("node", onNode));
+    lab.on("replication", onReplication);
+    stream.onClose(() => {
+      lab.off("node", onNode);
+      lab.off("replication", onReplication);
+    });
   });
 
   /** Back to a fresh lab: the lessons' "start over". The page asks for confirmation before calling it. */

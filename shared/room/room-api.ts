@@ -1,6 +1,7 @@
 // The instructor's room's API as JSON (issue 14): what server/workshop/room/room-routes.ts answers and the room's
 // page (src/lib/room/) reads. The hub builds these from its own types (grid.ts, stuck.ts), and the routes declare
 // their answers with these, so the compiler holds both sides to one shape.
+import type { SlotLag } from "../api-types.ts";
 import type { StoredProgressEvent } from "../progress-events.ts";
 import type { RoomColumn } from "./columns.ts";
 
@@ -74,13 +75,8 @@ export interface LabViewNode {
   subscriptions: LabViewSubscription[];
 }
 
-export interface LabViewSlot {
-  name: string;
-  active: boolean;
-  walStatus: string | null;
-  /** WAL the slot's subscriber has not confirmed yet, in bytes (null when unknown). */
-  bytesBehind: number | null;
-}
+/** A slot on master as the room draws it: the lab status's own type. */
+export type LabViewSlot = SlotLag;
 
 export interface LabViewLag {
   follower: LabViewNode["name"];

@@ -4,7 +4,7 @@
 // keeps it in localStorage, which belongs to this origin (host and port) alone, and takes it out of the address.
 // Pages opened from a static host, or without the key, have no token, and every caller is told the lab is
 // unreachable.
-import type { LabStatus, NodeStatus } from "../../shared/api-types.ts";
+import type { LabStatus, NodeStatus, ReplicationPicture } from "../../shared/api-types.ts";
 import { openFeed, type Feed } from "./event-feed.ts";
 
 const STORAGE_KEY = "replication-lab:token";
@@ -98,6 +98,9 @@ const events = {
   node(data: unknown) {
     const node = data as NodeStatus;
     if (current) publish({ ...current, nodes: current.nodes.map((n) => (n.name === node.name ? node : n)) });
+  },
+  replication(data: unknown) {
+    if (current) publish({ ...current, replication: data as ReplicationPicture });
   },
 };
 

@@ -70,7 +70,8 @@ describe("page weight in the browser", () => {
     const input = page().locator("#starlight__search input");
     await expect(input.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
     await input.fill("replication slot");
-    await expect.poll(() => page().locator(".pagefind-ui__result").count()).toBeGreaterThan(0);
+    // The search UI and its index load now, over a busy machine: a few seconds more than expect.poll's default.
+    await expect.poll(() => page().locator(".pagefind-ui__result").count(), { timeout: 15_000 }).toBeGreaterThan(0);
     expect(later().filter((file) => !weight.files.some((loaded) => loaded.file === file)).length).toBeGreaterThan(0);
   });
 });
