@@ -99,4 +99,29 @@ describe("the live monitor's chart", () => {
       }
     });
   }
+
+  it("hides and shows a node's line from its legend entry by keyboard, with a visible focus ring", async () => {
+    await openMonitor(page());
+    const slave2 = chart(page()).getByRole("button", { name: "slave2" });
+    await expect.poll(() => pixelsOf(page(), COLORS.slave2)).toBeGreaterThan(0);
+    // Keyboard focus: from slave1's entry, Tab.
+    await chart(page()).getByRole("button", { name: "slave1" }).focus();
+    await page().keyboard.press("Tab");
+    await expect(slave2.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+    const ring = await slave2.evaluate((el) => {
+      const style = getComputedStyle(el);
+      return {
+        visible: el.matches(":focus-visible"),
+        style: style.outlineStyle,
+        width: parseFloat(style.outlineWidth),
+      };
+    });
+    expect(ring).toEqual({ visible: true, style: "solid", width: 2 });
+    await page().keyboard.press("Enter");
+    await expect(slave2.getAttribute("aria-pressed")).resolves.toBe("false");
+    await expect.poll(() => pixelsOf(page(), COLORS.slave2)).toBe(0);
+    await page().keyboard.press(" ");
+    await expect(slave2.getAttribute("aria-pressed")).resolves.toBe("true");
+    await expect.poll(() => pixelsOf(page(), COLORS.slave2)).toBeGreaterThan(0);
+  });
 });

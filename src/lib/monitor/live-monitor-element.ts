@@ -186,8 +186,33 @@ class LiveMonitorElement extends HTMLElement {
       this.data as uPlot.AlignedData,
       holder,
     );
+    this.legendKeys(holder);
     this.resize = new ResizeObserver(() => this.chart?.setSize({ width: holder.clientWidth, height: 220 }));
     this.resize.observe(holder);
+  }
+
+  /**
+   * uPlot's legend hides or shows a node's line on a click; this makes each entry a toggle button the keyboard
+   * reaches too, saying whether its line is shown (uPlot dims an entry whose line is hidden).
+   */
+  private legendKeys(holder: HTMLElement) {
+    const entries = [...holder.querySelectorAll<HTMLElement>(".u-legend .u-series")];
+    entries.forEach((row, i) => {
+      const label = row.querySelector<HTMLElement>("th");
+      if (i === 0 || !label) return;
+      label.tabIndex = 0;
+      label.setAttribute("role", "button");
+      label.setAttribute("aria-pressed", "true");
+      label.addEventListener("keydown", (event) => {
+        if (event.key !== "Enter" && event.key !== " ") return;
+        event.preventDefault();
+        label.click();
+        label.setAttribute("aria-pressed", String(!row.classList.contains("u-off")));
+      });
+      label.addEventListener("click", () =>
+        queueMicrotask(() => label.setAttribute("aria-pressed", String(!row.classList.contains("u-off")))),
+      );
+    });
   }
 
   private async toggle(button: HTMLButtonElement) {
