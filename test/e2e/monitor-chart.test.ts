@@ -5,7 +5,9 @@
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import path from "node:path";
+import { describeViolations, seriousViolations } from "../support/axe.ts";
 import { ARTIFACTS, useBrowser } from "../support/browser.ts";
+import { direct } from "../support/bridge.ts";
 import { setUpReplication } from "../support/replication.ts";
 
 const { page } = useBrowser({ viewport: { width: 1280, height: 900 } });
@@ -28,21 +30,28 @@ async function openMonitor(p: Page, theme: "light" | "dark" = "light") {
 const timeLabels = (p: Page) =>
   p.locator("live-monitor").evaluate((el) => (el as HTMLElement & { timeLabels(): string[] }).timeLabels());
 
-/** How many of the plot's pixels are close to a colour (#rrggbb): how much of a line shows. */
-function pixelsOf(p: Page, color: string): Promise<number> {
+/** Where a colour (#rrggbb) is drawn in the plot: how many pixels (how much of a line shows), and their mean row. */
+function drawn(p: Page, color: string): Promise<{ pixels: number; meanRow: number }> {
   return chart(p).evaluate((holder, hex) => {
     const canvas = holder.querySelector("canvas")!;
     const { data } = canvas.getContext("2d")!.getImageData(0, 0, canvas.width, canvas.height);
     const want = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
-    let count = 0;
+    let pixels = 0;
+    let rows = 0;
     for (let i = 0; i < data.length; i += 4) {
       const distance =
         Math.abs(data[i]! - want[0]!) + Math.abs(data[i + 1]! - want[1]!) + Math.abs(data[i + 2]! - want[2]!);
-      if (data[i + 3]! > 200 && distance < 30) count++;
+      if (data[i + 3]! > 200 && distance < 30) {
+        pixels++;
+        rows += Math.floor(i / 4 / canvas.width);
+      }
     }
-    return count;
+    return { pixels, meanRow: pixels === 0 ? NaN : rows / pixels };
   }, color);
 }
+
+/** How many of the plot's pixels are close to a colour: how much of a line shows. */
+const pixelsOf = async (p: Page, color: string) => (await drawn(p, color)).pixels;
 
 const COLORS = { master: "#3b82f6", slave1: "#16a34a", slave2: "#d97706", slave3: "#db2777" };
 
@@ -123,5 +132,34 @@ describe("the live monitor's chart", () => {
     await page().keyboard.press(" ");
     await expect(slave2.getAttribute("aria-pressed")).resolves.toBe("true");
     await expect.poll(() => pixelsOf(page(), COLORS.slave2)).toBeGreaterThan(0);
+    // The page with its chart drawn, legend buttons and all, keeps axe-core's serious and critical rules.
+    expect(describeViolations(await seriousViolations(page()))).toBe("");
+  });
+
+  // Last: it writes rows, and the tests above need every count equal.
+  it("draws a follower that falls behind apart from master's band", async () => {
+    await openMonitor(page());
+    await direct("slave2", "ALTER SUBSCRIPTION sub_slave2 DISABLE");
+    try {
+      await direct(
+        "master",
+        "INSERT INTO users (name, email) SELECT 'u' || g, 'u' || g || '@example.com' FROM generate_series(1, 500) g",
+      );
+      const tile = (name: string) =>
+        page().locator(`live-monitor .monitor__tile[data-node="${name}"]`).getAttribute("data-count");
+      await expect.poll(() => tile("slave1"), { timeout: 10_000 }).toBe("500");
+      await expect.poll(() => tile("slave2")).toBe("0");
+      await page().waitForTimeout(2000);
+      await page()
+        .locator("live-monitor")
+        .screenshot({ path: path.join(ARTIFACTS, "monitor-chart-slave2-behind.png") });
+      // slave2's line stays at 0 rows, drawn below master's band at 500 (rows count down the canvas).
+      const master = await drawn(page(), COLORS.master);
+      const slave2 = await drawn(page(), COLORS.slave2);
+      expect(slave2.pixels).toBeGreaterThan(0);
+      expect(slave2.meanRow).toBeGreaterThan(master.meanRow + 50);
+    } finally {
+      await direct("slave2", "ALTER SUBSCRIPTION sub_slave2 ENABLE");
+    }
   });
 });
