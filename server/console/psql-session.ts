@@ -5,6 +5,7 @@ import type pg from "pg";
 import type { NodeName } from "../../shared/api-types.ts";
 import type { RunOptions, StatementOutcome } from "../db/run-types.ts";
 import type { MetaOutcome } from "../psql/meta-command.ts";
+import type { Display } from "../psql/format.ts";
 import type { SqlPiece } from "../psql/split-sql.ts";
 import type { Activity } from "./activity.ts";
 import type { NodeConnection } from "./connection.ts";
@@ -16,7 +17,7 @@ export interface PsqlSession {
   readonly buffer: string;
   /** The last query sent: \g, \watch and \p use it when the query buffer is empty, as psql does. */
   previous: string | null;
-  readonly display: { expanded: boolean };
+  readonly display: Display;
   timing: boolean;
   /** What the line being run is doing; \watch waits on it between runs. */
   readonly activity: Activity | null;

@@ -3,6 +3,7 @@
 import type pg from "pg";
 import { BRIDGE_CODES, type NodeName } from "../../shared/api-types.ts";
 import type { PromptState } from "../../shared/console-protocol.ts";
+import type { Display } from "../psql/format.ts";
 import type { SqlPiece, Unclosed } from "../psql/split-sql.ts";
 import type { MetaOutcome } from "../psql/meta-command.ts";
 import type { RunOptions, StatementOutcome } from "../db/run-types.ts";
@@ -39,7 +40,11 @@ export class Psql implements PsqlSession {
   unclosed: Unclosed = null;
   /** The last query sent: \g, \watch and \p use it when the query buffer is empty, as psql does. */
   previous: string | null = null;
-  readonly display = { expanded: false };
+  /**
+   * The console starts under \x auto, as a .psqlrc often asks: four terminals side by side are about 70 columns
+   * wide, and a wide result (\dRs+) shows one field a line instead of wrapping into a jumble.
+   */
+  readonly display: Display = { expanded: "auto" };
   timing = false;
   /** What the line being run is doing; \watch waits on it between runs. */
   activity: Activity | null = null;
@@ -174,7 +179,7 @@ export class Psql implements PsqlSession {
   /** Prints an outcome as psql would; a connection lost on the way is reported, and tried again once. */
   async show(outcome: StatementOutcome | MetaOutcome, title?: string): Promise<void> {
     if ("error" in outcome && outcome.broken) return this.lose(outcome.error);
-    this.write(outcomeText(outcome, { expanded: this.display.expanded, timing: this.timing }, title));
+    this.write(outcomeText(outcome, { ...this.display, timing: this.timing }, title));
     this.flushNotifications();
   }
 

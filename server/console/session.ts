@@ -88,6 +88,8 @@ export class ConsoleSession {
         text: `psql: error: more than ${MAX_WAITING_LINES} lines are waiting; these were dropped\n`,
       });
     }
+    // The width of the terminal that sent the line: the one whose learner waits for its output.
+    if (message.columns !== undefined) this.psql.display.columns = message.columns;
     this.audience.echo(from, message.text);
     this.waiting.push(...lines);
     void this.guard(() => this.drain());

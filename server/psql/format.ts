@@ -20,9 +20,20 @@ export interface PsqlResult {
   expanded?: boolean;
 }
 
+/** psql's \x: on, off, or auto, expanded when the aligned table would be wider than the terminal. */
+export type Expanded = boolean | "auto";
+
+/** How a session shows its results: \x, and the width of the terminal they go to, when they go to one. */
+export interface Display {
+  expanded: Expanded;
+  /** The terminal's columns, as the page's console last measured them; absent for cells, as for psql's pipes. */
+  columns?: number;
+}
+
 export interface FormatOptions {
-  /** \x: one `-[ RECORD n ]` block per row. */
-  expanded: boolean;
+  /** \x: one `-[ RECORD n ]` block per row; auto: that when the aligned table would not fit in `columns`. */
+  expanded: Expanded;
+  columns?: number;
 }
 
 /** psql's column_type_alignment() right-aligns these types; format_type() names them, so match both spellings. */
@@ -44,18 +55,29 @@ export function isRightAligned(type: string): boolean {
 /** The text psql prints for one result, ending with the blank line psql puts after every table. */
 export function formatResult(result: PsqlResult, options: FormatOptions): string {
   const expanded = result.expanded ?? options.expanded;
+  if (expanded === "auto") {
+    // As print_aligned_text does under \x auto: expanded only when the output goes to a terminal it can't fit in.
+    const fits = options.columns === undefined || alignedLayout(result).totalWidth <= options.columns;
+    return fits ? formatAligned(result) : formatExpanded(result);
+  }
   return expanded ? formatExpanded(result) : formatAligned(result);
 }
 
-function formatAligned(result: PsqlResult): string {
+/** The aligned table's cells split into lines, each column's width, and the table's width with its separators. */
+function alignedLayout(result: PsqlResult) {
   const columnCount = result.fields.length;
   const headers = result.fields.map((field) => displayLines(field.name));
   const cells = result.rows.map((row) => result.fields.map((_, i) => displayLines(row[i] ?? "")));
-  const right = result.fields.map((field) => isRightAligned(field.type));
   const widths = headers.map((lines, i) =>
     cells.reduce((width, row) => Math.max(width, widest(row[i] ?? [])), widest(lines)),
   );
   const totalWidth = (columnCount > 0 ? columnCount * 3 - 1 : 0) + widths.reduce((a, b) => a + b, 0);
+  return { columnCount, headers, cells, widths, totalWidth };
+}
+
+function formatAligned(result: PsqlResult): string {
+  const { columnCount, headers, cells, widths, totalWidth } = alignedLayout(result);
+  const right = result.fields.map((field) => isRightAligned(field.type));
 
   let out = "";
   if (result.title !== undefined) {

@@ -3,7 +3,7 @@
 // implementation that the cells, the console and the lesson replay share.
 import pg from "pg";
 import { BRIDGE_CODES, type SqlErrorInfo, type StatementResult } from "../../shared/api-types.ts";
-import { formatResult } from "./format.ts";
+import { formatResult, type Display, type Expanded } from "./format.ts";
 import type { MetaPiece, SqlPiece } from "./split-sql.ts";
 import { MetaError, runMeta } from "./describe/index.ts";
 import type { RunOptions, StatementOutcome } from "../db/run-types.ts";
@@ -38,10 +38,16 @@ function note(piece: MetaPiece, message: string): StatementResult {
   };
 }
 
+/** What psql says after \x, in printPsetInfo's words. */
+function expandedNote(expanded: Expanded): string {
+  if (expanded === "auto") return "Expanded display is used automatically.";
+  return `Expanded display is ${expanded ? "on" : "off"}.`;
+}
+
 export async function runMetaPiece<Client extends pg.ClientBase>(
   client: Client,
   piece: MetaPiece,
-  display: { expanded: boolean },
+  display: Display,
   options: RunOptions,
   runStatement: RunStatement<Client>,
 ): Promise<MetaOutcome> {
@@ -49,10 +55,12 @@ export async function runMetaPiece<Client extends pg.ClientBase>(
     case "x": {
       const setting = piece.args[0]?.toLowerCase();
       if (setting === "on" || setting === "off") display.expanded = setting === "on";
-      else if (setting === undefined) display.expanded = !display.expanded;
+      else if (setting === "auto") display.expanded = "auto";
+      // psql negates its number: auto (2) toggles to off, as on does.
+      else if (setting === undefined) display.expanded = display.expanded === false;
       else
         return failure(piece, options, `\\x: unrecognized value "${piece.args[0]}" for "expanded": Boolean expected`);
-      return { results: [note(piece, `Expanded display is ${display.expanded ? "on" : "off"}.`)] };
+      return { results: [note(piece, expandedNote(display.expanded))] };
     }
     case "g":
     case "gx":
@@ -86,7 +94,7 @@ export async function runMetaPiece<Client extends pg.ClientBase>(
 async function describe(
   client: pg.ClientBase,
   piece: MetaPiece,
-  display: { expanded: boolean },
+  display: Display,
   options: RunOptions,
 ): Promise<MetaOutcome> {
   const started = performance.now();
@@ -103,7 +111,7 @@ async function describe(
         notices: [],
         durationMs,
         span: [piece.start, piece.end],
-        psql: formatResult(output, { expanded: display.expanded }),
+        psql: formatResult(output, display),
       })),
     };
   } catch (error) {

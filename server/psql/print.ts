@@ -2,7 +2,7 @@
 // their fields, \timing's line and \watch's title. Pure functions; the session sends their text as is.
 import { MAX_RESULT_CHARS, megabytes } from "../db/limits.ts";
 import { BRIDGE_CODES, type NodeName, type SqlErrorInfo, type StatementResult } from "../../shared/api-types.ts";
-import { formatResult, type PsqlResult } from "./format.ts";
+import { formatResult, type Display, type PsqlResult } from "./format.ts";
 import type { MetaOutcome } from "./meta-command.ts";
 import type { StatementOutcome } from "../db/run-types.ts";
 import { errorPosition } from "../../shared/psql-error-position.ts";
@@ -48,7 +48,7 @@ export function nodeDownText(node: NodeName, reason: string, kept: boolean): str
 /** psql prints the command tag after the rows of a data-modifying statement with RETURNING. */
 const TAG_AFTER_ROWS = /^(INSERT|UPDATE|DELETE|MERGE)\b/;
 
-export function resultText(result: ConsoleResult, expanded: boolean, title?: string): string {
+export function resultText(result: ConsoleResult, display: Display, title?: string): string {
   if (result.message !== undefined) return `${result.message}\n`;
   const tuples = result.tuples ?? result.fields.length > 0;
   let text = result.psql ?? result.copied ?? "";
@@ -64,7 +64,7 @@ export function resultText(result: ConsoleResult, expanded: boolean, title?: str
           : `(first ${shown} rows: the console prints at most ${shown} rows of a result)`,
       ];
     }
-    text = formatResult(table, { expanded });
+    text = formatResult(table, display);
   }
   if (!tuples || TAG_AFTER_ROWS.test(result.command)) text += `${result.command}\n`;
   return text;
@@ -73,7 +73,7 @@ export function resultText(result: ConsoleResult, expanded: boolean, title?: str
 /** What psql prints for a statement's or a meta-command's outcome, short of a lost connection. */
 export function outcomeText(
   outcome: StatementOutcome | MetaOutcome,
-  display: { expanded: boolean; timing: boolean },
+  display: Display & { timing: boolean },
   title?: string,
 ): string {
   if ("error" in outcome) {
@@ -84,7 +84,7 @@ export function outcomeText(
   }
   let text = "";
   for (const result of "results" in outcome ? outcome.results : [outcome.result]) {
-    text += resultText(result, display.expanded, title);
+    text += resultText(result, display, title);
     // psql times the queries it sends, not the catalog queries of \d and friends.
     if (display.timing && result.message === undefined && !result.command.startsWith("\\"))
       text += timingText(result.durationMs);

@@ -53,11 +53,14 @@ class Terminal {
     }
   }
 
-  /** Sends a line; resolves with what the session printed for it, once it waits for the next one. */
-  async type(line: string, timeoutMs = 10_000): Promise<string> {
+  /**
+   * Sends a line (with the terminal's width in `columns`, as the page sends it); resolves with what the session
+   * printed for it, once it waits for the next one.
+   */
+  async type(line: string, timeoutMs = 10_000, size: { columns?: number } = {}): Promise<string> {
     const start = this.output.length;
     const readies = this.readies;
-    this.socket.send(JSON.stringify({ type: "line", text: line }));
+    this.socket.send(JSON.stringify({ type: "line", text: line, ...size }));
     await this.until(() => this.readies > readies || this.closed, timeoutMs);
     return this.output.slice(start);
   }
@@ -210,7 +213,7 @@ describe("a psql session over the console's WebSocket", () => {
     const cell = await query("master", "\\dRp+ console_pub");
     expect(await t.type("\\dRp+ console_pub")).toBe(cell.results[0]!.psql);
     await t.type("DROP PUBLICATION console_pub;");
-    expect(await t.type("\\x")).toBe("Expanded display is on.\n");
+    expect(await t.type("\\x on")).toBe("Expanded display is on.\n");
     expect(await t.type("SELECT 1 AS a, 'b' AS b;")).toBe("-[ RECORD 1 ]\na | 1\nb | b\n\n");
     await t.type("\\x off");
     expect(await t.type("SELECT 42 AS answer \\gx")).toBe("-[ RECORD 1 ]\nanswer | 42\n\n");
@@ -219,6 +222,21 @@ describe("a psql session over the console's WebSocket", () => {
     expect(await t.type("SELECT;")).toMatch(/^--\n\(1 row\)\n\nTime: \d+\.\d{3} ms\n$/);
     expect(await t.type("\\frobnicate")).toBe("invalid command \\frobnicate\nTry \\? for help.\n");
     expect(await t.type("\\?")).toContain("\\dRs[x+] [PATTERN]");
+  });
+
+  it("starts under \\x auto: a result wider than the terminal that sent the line is shown expanded", async () => {
+    const t = await terminal();
+    const line = (text: string, columns?: number) => t.type(text, 10_000, columns === undefined ? {} : { columns });
+    const wide = "SELECT 1 AS a, 'a long enough value' AS b;";
+    // The aligned table is 25 columns wide (" a |          b          ", its header): it fits in 25, not 24.
+    expect(await line(wide, 25)).toBe(
+      " a |          b          \n---+---------------------\n 1 | a long enough value\n(1 row)\n\n",
+    );
+    expect(await line(wide, 24)).toBe("-[ RECORD 1 ]----------\na | 1\nb | a long enough value\n\n");
+    // psql toggles auto to off, as it toggles on.
+    expect(await line("\\x")).toBe("Expanded display is off.\n");
+    expect(await line(wide, 24)).toContain("(1 row)");
+    expect(await line("\\x auto")).toBe("Expanded display is used automatically.\n");
   });
 
   it("caps the rows it prints, and says so", async () => {

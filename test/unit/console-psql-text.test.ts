@@ -68,9 +68,9 @@ describe("psql's text for results, errors and timing", () => {
   const base = { rowCount: 1, truncated: false, notices: [], durationMs: 1, span: [0, 1] as [number, number] };
 
   it("prints the tag of a command, and after the rows of a DML statement with RETURNING", () => {
-    expect(resultText({ ...base, command: "CREATE TABLE", fields: [], rows: [], tuples: false }, false)).toBe(
-      "CREATE TABLE\n",
-    );
+    expect(
+      resultText({ ...base, command: "CREATE TABLE", fields: [], rows: [], tuples: false }, { expanded: false }),
+    ).toBe("CREATE TABLE\n");
     const returning = {
       ...base,
       command: "INSERT 0 1",
@@ -78,10 +78,10 @@ describe("psql's text for results, errors and timing", () => {
       rows: [["1"]],
       tuples: true,
     };
-    expect(resultText(returning, false)).toBe(" id \n----\n  1\n(1 row)\n\nINSERT 0 1\n");
-    expect(resultText({ ...base, command: "SELECT 1", fields: [], rows: [[]], tuples: true }, false)).toBe(
-      "--\n(1 row)\n\n",
-    );
+    expect(resultText(returning, { expanded: false })).toBe(" id \n----\n  1\n(1 row)\n\nINSERT 0 1\n");
+    expect(
+      resultText({ ...base, command: "SELECT 1", fields: [], rows: [[]], tuples: true }, { expanded: false }),
+    ).toBe("--\n(1 row)\n\n");
   });
 
   it("prints errors with two spaces after each label", () => {

@@ -78,6 +78,15 @@ describe("what psql's format shows", () => {
     );
   });
 
+  it("under \\x auto, expands only a table wider than the terminal, and none when there is no terminal", () => {
+    const aligned = formatResult(users, { expanded: false });
+    // The table is 12 columns wide ("----+-------"): it fits in 12, not in 11.
+    expect(formatResult(users, { expanded: "auto", columns: 12 })).toBe(aligned);
+    expect(formatResult(users, { expanded: "auto", columns: 11 })).toBe(formatResult(users, { expanded: true }));
+    expect(formatResult(users, { expanded: "auto" })).toBe(aligned);
+    expect(formatResult({ ...users, expanded: false }, { expanded: "auto", columns: 5 })).toBe(aligned);
+  });
+
   it("keeps a table unexpanded when the result says so, as psql does for \\d TABLE", () => {
     expect(formatResult({ ...users, expanded: false }, { expanded: true })).toBe(
       formatResult(users, { expanded: false }),

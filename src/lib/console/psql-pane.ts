@@ -82,6 +82,14 @@ export class PsqlPane {
     return screenText(this.terminal);
   }
 
+  /** How many rows of the buffer continue the row above: lines the terminal wrapped for want of columns. */
+  wrappedRows(): number {
+    const buffer = this.terminal.buffer.active;
+    let wrapped = 0;
+    for (let i = 0; i < buffer.length; i++) if (buffer.getLine(i)?.isWrapped) wrapped++;
+    return wrapped;
+  }
+
   dispose(): void {
     this.socket.close();
     this.resize.disconnect();
@@ -190,7 +198,8 @@ export class PsqlPane {
     this.write("\n");
     this.editor.take();
     this.history.add(this.node, text);
-    if (!this.socket.send({ type: "line", text }))
+    // The terminal's width goes with each line: under \x auto, psql's output is expanded when wider than this.
+    if (!this.socket.send({ type: "line", text, columns: this.terminal.cols }))
       return this.print("[Not connected to the lab: the line was not sent.]\n");
     this.state = "busy";
     this.report();

@@ -16,6 +16,9 @@ function describe({ state, prompt }: PaneStatus): string {
   return "";
 }
 
+/** Widths at which Terminal.astro stacks the four panes. */
+const NARROW = "(max-width: 50rem)";
+
 export class PsqlTerminalElement extends HTMLElement {
   private panes: PsqlPane[] = [];
   private opening = false;
@@ -28,6 +31,9 @@ export class PsqlTerminalElement extends HTMLElement {
         if (isNodeName(node)) this.panes[0]?.connectTo(node);
         this.panes[0]?.focus();
       });
+    }
+    for (const button of this.querySelectorAll<HTMLButtonElement>("[data-view]")) {
+      button.addEventListener("click", () => this.showView(button.dataset["view"]!));
     }
   }
 
@@ -58,11 +64,35 @@ export class PsqlTerminalElement extends HTMLElement {
         const screen = section.querySelector<HTMLElement>(".psql-pane__screen")!;
         return new PsqlPane(screen, node, labConsole(token), (status) => this.show(section, status), fontSize);
       });
+      // A phone's width stacks the four: one at a time there, the others a button away.
+      if (this.dataset["layout"] === "four") this.showView(matchMedia(NARROW).matches ? "0" : "all");
       this.panes[0]?.focus();
     } finally {
       this.opening = false;
       if (button) button.disabled = false;
     }
+  }
+
+  /**
+   * Shows the four panes side by side ("all"), or one of them alone at the page's full width ("0" to "3"): about
+   * twice the columns (126 instead of 61 in a 1280 px window), for what psql prints wide. The other sessions stay
+   * open behind their buttons.
+   */
+  showView(view: string): void {
+    if (this.dataset["layout"] !== "four") return;
+    this.dataset["view"] = view === "all" ? "all" : "one";
+    for (const [i, section] of this.querySelectorAll<HTMLElement>(".psql-pane").entries()) {
+      section.hidden = view !== "all" && view !== String(i);
+    }
+    for (const button of this.querySelectorAll<HTMLElement>("[data-view]")) {
+      button.setAttribute("aria-pressed", String(button.dataset["view"] === view));
+    }
+    if (view !== "all") this.panes[Number(view)]?.focus();
+  }
+
+  /** The rows of a pane's terminal that go on from the row above: lines too long for its width. */
+  wrappedRows(pane = 0): number {
+    return this.panes[pane]?.wrappedRows() ?? 0;
   }
 
   /** The text of a pane's terminal, scrollback included (tests read the screen through this). */
@@ -76,6 +106,10 @@ export class PsqlTerminalElement extends HTMLElement {
     section.setAttribute("aria-label", `psql on ${status.node}`);
     const name = section.querySelector(".psql-pane__node");
     if (name) name.textContent = status.node;
+    // The pane's button in the views says which node the pane is on now (\c moves it).
+    const index = [...this.querySelectorAll(".psql-pane")].indexOf(section);
+    const viewButton = this.querySelector(`[data-view="${index}"]`);
+    if (viewButton) viewButton.textContent = status.node;
     const state = section.querySelector(".psql-pane__state");
     if (state) state.textContent = describe(status);
     for (const tab of section.querySelectorAll<HTMLElement>("[data-connect]")) {
