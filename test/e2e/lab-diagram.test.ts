@@ -1,18 +1,16 @@
 // The lab's live picture (issue 15): each subscription an arrow from master, its state in words and colour, and
 // it follows the lab: slave2 stopped with the lab's own control turns its arrow to "node down", started again
-// back to "streaming". Screenshots at 1440 and 390 px, light and dark, go to artifacts/screenshots/. On a phone
+// back to "streaming". Screenshots at 1440 and 390 px, light and dark, go to test-artifacts/diagram-*.png. On a phone
 // the sidebar's status panel is behind the menu, so the page shows the nodes at its top instead.
 import fs from "node:fs/promises";
 import path from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { PROJECT_ROOT } from "../../server/config.ts";
 import { call } from "../support/bridge.ts";
-import { labPage, openLabPage, useBrowser } from "../support/browser.ts";
+import { ARTIFACTS, labPage, openLabPage, useBrowser } from "../support/browser.ts";
 import { setUpReplication } from "../support/replication.ts";
 
 const { browser, page } = useBrowser({ viewport: { width: 1440, height: 900 } });
-const SCREENSHOTS = path.join(PROJECT_ROOT, "artifacts", "screenshots");
 const LESSON = "/lessons/05-subscriptions/";
 const full = (tab: Page) => tab.locator("lab-diagram:not(.compact)");
 const arrowTo = (tab: Page, follower: string) => full(tab).locator(`.lab-diagram__link[data-subscriber="${follower}"]`);
@@ -23,8 +21,8 @@ afterAll(async () => {
 });
 
 async function keepScreenshot(tab: Page, name: string): Promise<void> {
-  await fs.mkdir(SCREENSHOTS, { recursive: true });
-  await tab.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
+  await fs.mkdir(ARTIFACTS, { recursive: true });
+  await tab.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
 }
 
 describe("the lab's live picture", () => {
