@@ -2,6 +2,7 @@
 import { defineConfig } from "astro/config";
 import starlight from "@astrojs/starlight";
 import { remarkLessonCells } from "./shared/lessons/lesson-cells.ts";
+import { buildProgress } from "./server/build-progress/astro-integration.ts";
 
 // The browser tests' fixture pages (test/fixtures/site/) are added to the test run's build only, which goes to a
 // folder of its own (server/build-site.ts): the product's site never has them.
@@ -53,5 +54,6 @@ export default defineConfig({
       ],
     }),
     ...fixtureIntegrations,
+    buildProgress(),
   ],
 });
