@@ -6,7 +6,8 @@ import { removeBridgeFile, writeBridgeFile } from "./bridge-file.ts";
 import { loadConfig } from "./config.ts";
 import { CliError, DomainError, oneLine } from "./errors.ts";
 import type { Lab } from "./lab/lab.ts";
-import { startLab, type StartedLab } from "./start-lab.ts";
+import type { StartedLab } from "./start-lab.ts";
+import { buildSiteIfNeeded } from "./build-site.ts";
 import { bridgeToken, tokenFile } from "./token.ts";
 import { describePhase, type BuildPhase } from "./build-progress/phases.ts";
 import { startOutput } from "./build-progress/terminal.ts";
@@ -104,7 +105,12 @@ async function main() {
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
 
   say(`Replication Lab: starting four PostgreSQL nodes (${config.mode} mode)`);
-  running = await startLab(config, { watch, buildSite: say, siteBuild: { progress: showPhase } });
+  // The site's build is the longest part of a first start: it begins before the lab's and the bridge's modules
+  // are loaded (a second or so), and the nodes start while it runs. startLab awaits it (and hears its failure).
+  const site = buildSiteIfNeeded(config.siteDir, say, { progress: showPhase });
+  site.catch(() => {});
+  const { startLab } = await import("./start-lab.ts");
+  running = await startLab(config, { watch, site });
   const { lab, port } = running;
   await writeBridgeFile(config.dataDir, running.url, config.token);
 

@@ -4,7 +4,7 @@ import { spawn } from "node:child_process";
 import fs from "node:fs/promises";
 import pg from "pg";
 import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, inject, it } from "vitest";
 import { PROJECT_ROOT } from "../../server/config.ts";
 import { waitFor } from "../support/bridge.ts";
 import { startChildBridge } from "../support/child-bridge.ts";
@@ -52,7 +52,8 @@ describe("npm start", () => {
     const dataDir = await tempDir("npm-start");
     cleanups.push(() => fs.rm(dataDir, { recursive: true, force: true }));
     const base = await freeBase();
-    const started = await npmStart(dataDir, base);
+    // The test run's site, built by its global setup: building dist/ here too took longer than the test may.
+    const started = await npmStart(dataDir, base, { LAB_SITE_DIR: inject("siteDir") });
     const line = /psql on master: PGPASSWORD=\$\(cat (\S+)\) psql "host=(\S+) port=(\d+) user=(\S+) dbname=(\S+)"/.exec(
       started.output(),
     );
