@@ -2,6 +2,7 @@
 import { defineConfig } from "astro/config";
 import starlight from "@astrojs/starlight";
 import { remarkLessonCells } from "./shared/lessons/lesson-cells.ts";
+import { buildProgress } from "./server/build-progress/astro-integration.ts";
 
 // The browser tests' fixture pages (test/fixtures/site/) are added to the test run's build only, which goes to a
 // folder of its own (server/build-site.ts): the product's site never has them.
@@ -10,7 +11,19 @@ const fixtureIntegrations = testFixtures
   ? [(await import("./test/fixtures/site/integration.ts")).testFixturePages()]
   : [];
 
+/**
+ * The server bundle Astro builds only to render the pages at build time is never sent to a browser: tree-shaking
+ * it made it no smaller for anyone, and cost about a tenth of a first `npm start`'s build (Rollup's analysis of every
+ * module). The client bundle, which browsers load, is tree-shaken as before.
+ * @type {import("vite").Plugin}
+ */
+const serverBundleWithoutTreeShaking = {
+  name: "lab:server-bundle-without-tree-shaking",
+  config: (_config, env) => (env.isSsrBuild ? { build: { rollupOptions: { treeshake: false } } } : undefined),
+};
+
 export default defineConfig({
+  vite: { plugins: [serverBundleWithoutTreeShaking] },
   // The bridge serves the built site from dist/ on 127.0.0.1; the site is fully static.
   site: "http://127.0.0.1:4321",
   markdown: { remarkPlugins: [remarkLessonCells] },
@@ -41,5 +54,6 @@ export default defineConfig({
       ],
     }),
     ...fixtureIntegrations,
+    buildProgress(),
   ],
 });

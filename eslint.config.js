@@ -10,7 +10,17 @@ const NOT_FOR_THE_BROWSER = ["./server", "./load", "./bench", "./scripts", "./te
 
 export default tseslint.config(
   {
-    ignores: ["dist/", "dist-test/", "node_modules/", ".astro/", ".lab/", ".workshop/", "test-artifacts/", "scratch/"],
+    ignores: [
+      "dist/",
+      "dist-test/",
+      "dist-start-test-*/",
+      "node_modules/",
+      ".astro/",
+      ".lab/",
+      ".workshop/",
+      "test-artifacts/",
+      "scratch/",
+    ],
   },
   {
     files: ["**/*.ts", "**/*.js", "**/*.mjs"],

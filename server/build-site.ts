@@ -1,6 +1,8 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs/promises";
 import path from "node:path";
+import { PROGRESS_PREFIX } from "./build-progress/astro-integration.ts";
+import { BuildPhases, describePhase, type BuildPhase } from "./build-progress/phases.ts";
 import { PROJECT_ROOT } from "./config.ts";
 import { CliError } from "./errors.ts";
 
@@ -23,7 +25,18 @@ export interface SiteBuildOptions {
   env?: Record<string, string>;
   /** More files or folders, relative to the project, that this build depends on. */
   sources?: string[];
+  /**
+   * Hears each phase of the build as it starts and moves (npm start draws it as an updating line). Each phase
+   * says a line of its own through `say` once it is done, whether or not this is given.
+   */
+  progress?: (phase: BuildPhase) => void;
 }
+
+/** How often the phase under way is said again while Astro is quiet, so that its time moves. */
+const TICK_MS = 200;
+
+/** Astro colours its lines when told to (FORCE_COLOR): the phases are read from the text. */
+const stripColour = (line: string) => line.replace(/\x1b\[[0-9;]*m/g, "");
 
 /** Vite's own variables, which vitest puts in the environment of the process it runs in (DEV=1, MODE=test). */
 const VITE_ENV = ["DEV", "PROD", "MODE", "SSR", "BASE_URL"];
@@ -52,22 +65,55 @@ export async function buildSiteIfNeeded(
   if (built && built.mtimeMs >= sources) return;
   say(built ? "  site: sources changed, rebuilding..." : "  site: building (the first start takes a little longer)...");
   const started = performance.now();
-  const astro = path.join(PROJECT_ROOT, "node_modules", "astro", "astro.js");
-  const output = await new Promise<{ code: number | null; text: string }>((resolve) => {
-    // Into siteDir, wherever it is (LAB_SITE_DIR, the tests' own folder), not Astro's default dist/.
-    const child = spawn(process.execPath, [astro, "build", "--silent", "--outDir", siteDir], {
-      cwd: PROJECT_ROOT,
-      // The product's build never has the tests' fixture pages, whatever the shell exported.
-      env: { ...buildEnv(), LAB_TEST_FIXTURES: "0", ...options.env, ASTRO_TELEMETRY_DISABLED: "1" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let text = "";
-    child.stdout.on("data", (chunk) => (text += chunk));
-    child.stderr.on("data", (chunk) => (text += chunk));
-    child.on("close", (code) => resolve({ code, text }));
+  const phases = new BuildPhases((phase) => {
+    options.progress?.(phase);
+    if (phase.done && !phase.failed) say(`  ${describePhase(phase)}`);
   });
+  const ticking = options.progress ? setInterval(() => phases.tick(), TICK_MS) : undefined;
+  const output = await runAstroBuild(siteDir, options.env ?? {}, (line) => phases.feed(line)).finally(() =>
+    clearInterval(ticking),
+  );
+  phases.end(output.code === 0);
   if (output.code !== 0) {
     throw new CliError(`The site failed to build:\n${output.text.trim().split("\n").slice(-20).join("\n")}`);
   }
   say(`  site: built in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+
+/** Runs `astro build` into siteDir, handing each line it prints to `heard`; resolves with its exit code and text. */
+function runAstroBuild(
+  siteDir: string,
+  env: Record<string, string>,
+  heard: (line: string) => void,
+): Promise<{ code: number | null; text: string }> {
+  const astro = path.join(PROJECT_ROOT, "node_modules", "astro", "astro.js");
+  return new Promise((resolve) => {
+    // Into siteDir, wherever it is (LAB_SITE_DIR, the tests' own folder), not Astro's default dist/. Astro's own
+    // lines (not --silent) say where the build is; LAB_BUILD_PROGRESS adds the counts it does not say.
+    const child = spawn(process.execPath, [astro, "build", "--outDir", siteDir], {
+      cwd: PROJECT_ROOT,
+      // The product's build never has the tests' fixture pages, whatever the shell exported.
+      env: {
+        ...buildEnv(),
+        LAB_TEST_FIXTURES: "0",
+        ...env,
+        ASTRO_TELEMETRY_DISABLED: "1",
+        LAB_BUILD_PROGRESS: "1",
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let text = "";
+    let partial = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      const lines = (partial + chunk.toString()).split("\n");
+      partial = lines.pop() ?? "";
+      for (const line of lines) {
+        const plain = stripColour(line);
+        heard(plain);
+        if (!plain.startsWith(PROGRESS_PREFIX)) text += `${line}\n`;
+      }
+    });
+    child.stderr.on("data", (chunk) => (text += chunk));
+    child.on("close", (code) => resolve({ code, text }));
+  });
 }

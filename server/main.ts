@@ -6,12 +6,19 @@ import { removeBridgeFile, writeBridgeFile } from "./bridge-file.ts";
 import { loadConfig } from "./config.ts";
 import { CliError, DomainError, oneLine } from "./errors.ts";
 import type { Lab } from "./lab/lab.ts";
-import { startLab, type StartedLab } from "./start-lab.ts";
+import type { StartedLab } from "./start-lab.ts";
+import { buildSiteIfNeeded } from "./build-site.ts";
 import { bridgeToken, tokenFile } from "./token.ts";
+import { describePhase, type BuildPhase } from "./build-progress/phases.ts";
+import { startOutput } from "./build-progress/terminal.ts";
 
 const started = performance.now();
 const seconds = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
-const say = (line: string) => console.log(line);
+// On a terminal, the site's phase and each starting node are lines that update in place; in a log, each says
+// one line once it is done.
+const output = startOutput();
+const say = (line: string) => output.line(line);
+const showPhase = (phase: BuildPhase) => output.live("site", phase.done ? undefined : `  ${describePhase(phase)}`);
 
 function describe(status: NodeStatus): string {
   const name = status.name.padEnd(7);
@@ -60,13 +67,16 @@ async function main() {
       if (status.state === "starting" && !startingSince.has(status.name))
         startingSince.set(status.name, performance.now());
       // Other fields of a node (its subscriptions) change without its state: say a line only when it reads anew.
+      // A node on its way up is an updating line (on a terminal), and says a line that stays once it is up.
       if (last.get(status.name) !== line) {
         const since = startingSince.get(status.name);
-        say(
-          status.state === "up" && since !== undefined
-            ? `${line}  (${((performance.now() - since) / 1000).toFixed(1)} s)`
-            : line,
-        );
+        output.live(status.name, status.state === "starting" ? line : undefined);
+        if (status.state !== "starting")
+          say(
+            status.state === "up" && since !== undefined
+              ? `${line}  (${((performance.now() - since) / 1000).toFixed(1)} s)`
+              : line,
+          );
       }
       if (status.state !== "starting") startingSince.delete(status.name);
       last.set(status.name, line);
@@ -95,7 +105,12 @@ async function main() {
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
 
   say(`Replication Lab: starting four PostgreSQL nodes (${config.mode} mode)`);
-  running = await startLab(config, { watch, buildSite: say });
+  // The site's build is the longest part of a first start: it begins before the lab's and the bridge's modules
+  // are loaded (a second or so), and the nodes start while it runs. startLab awaits it (and hears its failure).
+  const site = buildSiteIfNeeded(config.siteDir, say, { progress: showPhase });
+  site.catch(() => {});
+  const { startLab } = await import("./start-lab.ts");
+  running = await startLab(config, { watch, site });
   const { lab, port } = running;
   await writeBridgeFile(config.dataDir, running.url, config.token);
 

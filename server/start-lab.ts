@@ -15,6 +15,8 @@ export interface StartLabOptions {
   buildSite?: (line: string) => void;
   /** How the site is built when it is: the test run adds its fixture pages (test/fixtures/site/). */
   siteBuild?: SiteBuildOptions;
+  /** A build of the site already under way (npm start begins it first), awaited alongside the lab's start. */
+  site?: Promise<void>;
 }
 
 export interface StartedLab {
@@ -37,7 +39,7 @@ export async function startLab(config: Config, options: StartLabOptions = {}): P
   const say = options.buildSite;
   const [started, built] = await Promise.allSettled([
     lab.start(),
-    say ? buildSiteIfNeeded(config.siteDir, say, options.siteBuild) : Promise.resolve(),
+    options.site ?? (say ? buildSiteIfNeeded(config.siteDir, say, options.siteBuild) : Promise.resolve()),
   ]);
   if (started.status === "rejected" || built.status === "rejected") {
     await lab.stop().catch(() => {});

@@ -20,3 +20,27 @@ describe("the steps of a lesson", () => {
     ]);
   });
 });
+
+describe("lessons parsed from their sources", () => {
+  const cell = (sql: string) => `<SqlCell node="master">\n\`\`\`sql\n${sql}\n\`\`\`\n</SqlCell>\n`;
+
+  it("parses a file's text once however often the pages ask, and a changed text anew", () => {
+    const first = cell("SELECT 1;");
+    const [once] = lessonsFromSources({ "01-a.mdx": first });
+    const [again] = lessonsFromSources({ "../lessons/01-a.mdx": first });
+    // The build asks from every page: the same file's same text gives the steps it parsed the first time.
+    expect(again!.steps).toBe(once!.steps);
+    const [changed] = lessonsFromSources({ "01-a.mdx": cell("SELECT 2;") });
+    expect(changed!.steps).not.toBe(once!.steps);
+    expect(changed!.steps.map((step) => (step.kind === "sql" ? step.code : ""))).toEqual(["SELECT 2;"]);
+  });
+
+  it("names each file by its own name, even when two files have the same text", () => {
+    const text = cell("SELECT 1;");
+    const lessons = lessonsFromSources({ "02-b.mdx": text, "01-a.mdx": text });
+    expect(lessons.map((lesson) => [lesson.file, lesson.title])).toEqual([
+      ["01-a.mdx", "01-a.mdx"],
+      ["02-b.mdx", "02-b.mdx"],
+    ]);
+  });
+});
