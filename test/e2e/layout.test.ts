@@ -1,9 +1,15 @@
 // Issue 15's visual defects, as a person sees them in the browser: "▶ Run" wrapped onto two lines at 390 px in
 // cells that show an "expected" label, and the home page's four node cards wrapped 3 + 1 at 1440 px. Screenshots
-// of both are kept in test-artifacts/.
+// of both are kept in test-artifacts/. And a copy of the site on a static host said nowhere where the project lives.
+import { readFileSync } from "node:fs";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
+import express from "express";
 import type { Page } from "playwright-core";
 import { describe, expect, inject, it } from "vitest";
+import { PROJECT_ROOT } from "../../server/config.ts";
+import { repositoryPage } from "../../shared/project-url.ts";
 import { ARTIFACTS, labPage, useBrowser } from "../support/browser.ts";
 
 const { browser } = useBrowser();
@@ -140,4 +146,34 @@ describe("the home page's node cards", () => {
       await page.close();
     });
   }
+});
+
+describe("on a static host, with no lab behind it", () => {
+  it("every page links to where the project lives (package.json's repository), and the home page says it", async () => {
+    const manifest = JSON.parse(readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8"));
+    const project = repositoryPage(manifest.repository)!;
+    const app = express().use(express.static(inject("siteDir")));
+    const server: Server = await new Promise((resolve) => {
+      const s = app.listen(0, "127.0.0.1", () => resolve(s));
+    });
+    try {
+      const page = await browser().newPage({ viewport: { width: 1440, height: 900 } });
+      const site = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      for (const path of ["/", "/lessons/05-subscriptions/", "/console/"]) {
+        await page.goto(`${site}${path}`);
+        const header = page.getByRole("link", { name: "Replication Lab's source and issues" });
+        await expect(header.getAttribute("href"), path).resolves.toBe(project);
+        await expect(header.isVisible(), path).resolves.toBe(true);
+      }
+      await page.goto(`${site}/`);
+      const said = page.locator(".project-link");
+      await expect(said.isVisible()).resolves.toBe(true);
+      await expect(said.getByRole("link").getAttribute("href")).resolves.toBe(project);
+      await said.scrollIntoViewIfNeeded();
+      await page.screenshot({ path: path.join(ARTIFACTS, "home-static-project-link.png") });
+      await page.close();
+    } finally {
+      server.close();
+    }
+  });
 });
