@@ -50,6 +50,18 @@ export function countByRule(violations: Violation[]): Record<string, number> {
   return Object.fromEntries(violations.map((v) => [v.id, v.targets.length]));
 }
 
+/**
+ * Waits until the page has made its boxes that scroll at this width tab stops, as it does a moment after a resize
+ * (Expressive Code's code blocks after 250 ms, tables and answers at the next ResizeObserver round).
+ */
+async function scrollStopsSettled(page: Page): Promise<void> {
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll<HTMLElement>(".expressive-code pre, .sl-markdown-content table")].every(
+      (box) => box.scrollWidth <= box.clientWidth || box.hasAttribute("tabindex"),
+    ),
+  );
+}
+
 /** The widths the site is checked at: a desktop's and a phone's. */
 export const CHECKED_WIDTHS = [1440, 390] as const;
 
@@ -63,6 +75,7 @@ export async function expectAccessible(page: Page, name: string, widths: readonl
   const height = page.viewportSize()?.height ?? 900;
   for (const width of widths) {
     await page.setViewportSize({ width, height });
+    await scrollStopsSettled(page);
     for (const theme of ["light", "dark"]) {
       await page.evaluate((t) => document.documentElement.setAttribute("data-theme", t), theme);
       const violations = await seriousViolations(page);
