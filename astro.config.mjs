@@ -1,8 +1,15 @@
 // @ts-check
 import { defineConfig } from "astro/config";
 import starlight from "@astrojs/starlight";
+import fs from "node:fs";
 import { remarkLessonCells } from "./shared/lessons/lesson-cells.ts";
 import { buildProgress } from "./server/build-progress/astro-integration.ts";
+import { repositoryPage } from "./shared/project-url.ts";
+
+// Where the project lives (package.json's repository): a link in every page's header, so a copy of the site on a
+// static host, with no lab behind it, still says where its source and the way to run the lab are.
+const manifest = JSON.parse(fs.readFileSync(new URL("./package.json", import.meta.url), "utf8"));
+const projectPage = repositoryPage(manifest.repository);
 
 // The browser tests' fixture pages (test/fixtures/site/) are added to the test run's build only, which goes to a
 // folder of its own (server/build-site.ts): the product's site never has them.
@@ -35,6 +42,7 @@ export default defineConfig({
       description:
         "Learn PostgreSQL logical replication by running it: one publisher, three subscribers, real servers.",
       customCss: ["./src/styles/lab.css"],
+      social: projectPage ? [{ icon: "github", label: "Replication Lab's source and issues", href: projectPage }] : [],
       components: {
         Sidebar: "./src/components/overrides/Sidebar.astro",
         MarkdownContent: "./src/components/overrides/MarkdownContent.astro",

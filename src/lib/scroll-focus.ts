@@ -7,7 +7,11 @@ let observer: ResizeObserver | undefined;
 
 function update(box: HTMLElement): void {
   const scrolls = box.scrollWidth > box.clientWidth || box.scrollHeight > box.clientHeight;
-  if (scrolls) {
+  // A table keeps its own role, which says more to a screen reader than a region would.
+  const table = box instanceof HTMLTableElement;
+  if (scrolls && table) {
+    box.tabIndex = 0;
+  } else if (scrolls) {
     box.tabIndex = 0;
     box.setAttribute("role", "region");
     box.setAttribute("aria-label", box.dataset["scrollLabel"] ?? "");
@@ -18,7 +22,7 @@ function update(box: HTMLElement): void {
   }
 }
 
-/** Makes the box a labelled tab stop whenever its content is wider or taller than it is. */
+/** Makes the box a labelled tab stop whenever its content is wider or taller than it is (a table: a tab stop). */
 export function focusableWhenScrolling(box: HTMLElement, label: string): HTMLElement {
   box.dataset["scrollLabel"] = label;
   observer ??= new ResizeObserver((entries) => {

@@ -1,6 +1,7 @@
 // Highlighting while the learner edits. The page arrives highlighted at build time by the same shiki themes;
 // this loads only when a cell is first edited, with the JavaScript regex engine (no WebAssembly).
 import type { HighlighterCore } from "shiki/core";
+import { postgresSql } from "./sql-grammar.ts";
 
 export const SHIKI_THEMES = { light: "github-light", dark: "github-dark" } as const;
 
@@ -24,7 +25,7 @@ function load(): Promise<HighlighterCore> {
     ]);
     return createHighlighterCore({
       themes: [light.default, dark.default],
-      langs: [sql.default],
+      langs: [postgresSql(sql.default)],
       engine: createJavaScriptRegexEngine(),
     });
   })();
