@@ -146,7 +146,7 @@ describe("the keyboard reaches and uses every control, with its focus visible", 
     await expect(panel.locator("[data-node='master']").getAttribute("data-state")).resolves.toBe("up");
   });
 
-  it("the console: Tab reaches 'open psql', Enter opens a terminal, which shows its focus and runs SQL", async () => {
+  it("the console: Tab reaches 'open psql', Enter opens a terminal with its focus shown, SQL runs, Tab leaves it", async () => {
     await openLabPage(page(), "/console/");
     await page().locator("body").focus();
     const walked = await tabTo(page(), "psql-terminal__open");
@@ -154,13 +154,23 @@ describe("the keyboard reaches and uses every control, with its focus visible", 
     await page().keyboard.press("Enter");
     await page().locator(".xterm").first().waitFor();
     await page().locator(".psql-pane[data-state='ready']").first().waitFor({ timeout: 20_000 });
-    // Tab reaches the terminal's input from the page, and its pane shows that it has the keys.
-    await page().locator("body").focus();
-    const toTerminal = await tabTo(page(), "xterm-helper-textarea", 60);
-    expect(toTerminal.join("\n")).not.toContain("NO VISIBLE FOCUS");
+    // The first terminal takes the keys as the terminals open, and its pane shows that it has them.
+    await expect(focused(page())).resolves.toMatchObject({ classes: ["xterm-helper-textarea"], visible: true });
     await page().keyboard.type("SELECT 'typed' AS keyboard;\n");
     await expect
       .poll(() => page().locator(".psql-pane").first().locator(".xterm-rows").innerText())
       .toContain("(1 row)");
+    // And the keyboard leaves it: Tab goes on to the next stop (the next pane), Shift+Tab comes back to this one.
+    const paneWithFocus = () =>
+      page().evaluate(() => {
+        const pane = document.activeElement?.closest(".psql-pane");
+        return pane ? [...document.querySelectorAll(".psql-pane")].indexOf(pane) : -1;
+      });
+    const first = await paneWithFocus();
+    expect(first).toBe(0);
+    await page().keyboard.press("Tab");
+    await expect.poll(paneWithFocus).not.toBe(first);
+    await page().keyboard.press("Shift+Tab");
+    await expect.poll(paneWithFocus).toBe(first);
   });
 });

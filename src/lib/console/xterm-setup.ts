@@ -23,6 +23,12 @@ export function openScreen(host: HTMLElement, fontSize: number): Screen {
     scrollback: 5000,
     theme: { background: "#15171c", foreground: "#e4e4e4", cursor: "#f5c451", selectionBackground: "#3a4150" },
   });
+  // The console's psql completes nothing, so Tab and Shift+Tab leave the terminal as they leave any field: xterm
+  // would take them as keys, and the keyboard alone could never get out (WCAG 2.1.2, no keyboard trap). A key the
+  // handler refuses is left to the browser, which moves the focus.
+  terminal.attachCustomKeyEventHandler(
+    (event) => !(event.key === "Tab" && !event.ctrlKey && !event.altKey && !event.metaKey),
+  );
   const fitAddon = new FitAddon();
   terminal.loadAddon(fitAddon);
   terminal.open(host);
