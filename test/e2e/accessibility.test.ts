@@ -146,7 +146,7 @@ describe("the keyboard reaches and uses every control, with its focus visible", 
     await expect(panel.locator("[data-node='master']").getAttribute("data-state")).resolves.toBe("up");
   });
 
-  it("the console: Tab reaches 'open psql', Enter opens a terminal (focus shown), SQL runs, Tab leaves it", async () => {
+  it("the console: Tab reaches 'open psql', Enter opens a terminal (focus shown), SQL runs, Tab exits", async () => {
     await openLabPage(page(), "/console/");
     await page().locator("body").focus();
     const walked = await tabTo(page(), "psql-terminal__open");
