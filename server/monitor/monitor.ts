@@ -2,6 +2,7 @@ import { EventEmitter } from "node:events";
 import { NODE_NAMES, type MonitorSample, type NodeName } from "../../shared/api-types.ts";
 import { NodePools } from "../db/pools.ts";
 import type { Lab } from "../lab/lab.ts";
+import { RowCount } from "./row-count.ts";
 
 /** Four samples a second: enough to see counts move, cheap enough not to slow what is being watched. */
 const SAMPLE_INTERVAL_MS = 250;
@@ -26,6 +27,8 @@ export class Monitor extends EventEmitter<{ sample: [MonitorSample] }> {
   private busy = false;
   private slotOwners = new Map<string, NodeName>();
   private slotsCheckedAt = 0;
+  /** Each node's count of users, kept between samples (and between watchers) so that it costs what changed. */
+  private readonly rowCounts = new Map(NODE_NAMES.map((name) => [name, new RowCount()]));
 
   constructor(private readonly lab: Lab) {
     super();
@@ -94,8 +97,7 @@ export class Monitor extends EventEmitter<{ sample: [MonitorSample] }> {
 
   private async count(name: NodeName): Promise<number | null> {
     try {
-      const { rows } = await this.pools.get(name).query<{ n: string }>("SELECT count(*) AS n FROM users");
-      return Number(rows[0]?.n ?? 0);
+      return await this.rowCounts.get(name)!.count(this.pools.get(name));
     } catch {
       // No users table yet (42P01), or the node went down mid-sample: either way there is no count to show.
       return null;
