@@ -10,21 +10,19 @@
 // must hold exactly the acknowledged rows (nothing acknowledged lost, nothing unacknowledged written).
 // Run: npm run bench:load   (options: --requests N --concurrency C --rounds R; defaults 10000, 50, 3)
 // Needs pgbench on PATH (Debian: apt-get install postgresql-client... pgbench ships in `postgresql`).
-import { execFile, fork, type ChildProcess } from "node:child_process";
+import { execFile } from "node:child_process";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs, promisify } from "node:util";
-import pg from "pg";
 import { FOLLOWERS, type LoadState, type LoadSummary } from "../shared/api-types.ts";
-import type { ChildMessage, ChildStart } from "../server/load-run/child.ts";
 import { BENCH_TOKEN } from "./fixture.ts";
 import type { LoadLabReady } from "./load-lab.ts";
+import { count, outsideClient, settle, startLoadLab, stopLoadLab } from "./load-lab-client.ts";
 import { treeCpu } from "./process-cpu.ts";
 
 const run = promisify(execFile);
-const here = path.dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({
   options: {
     requests: { type: "string", default: "10000" },
@@ -36,50 +34,6 @@ const requests = Number(values.requests);
 const concurrency = Number(values.concurrency);
 const rounds = Number(values.rounds);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
-/** Starts bench/load-lab.ts and waits for its ready message. */
-export async function startLoadLab(): Promise<{ ready: LoadLabReady; child: ChildProcess }> {
-  const child = fork(path.join(here, "load-lab.ts"), [], { execArgv: ["--import", "tsx"], stdio: "inherit" });
-  const ready = await new Promise<LoadLabReady>((resolve, reject) => {
-    child.once("message", (message) => resolve(message as LoadLabReady));
-    child.once("exit", (code) => reject(new Error(`the lab process ended (${code}) before it was ready`)));
-  });
-  return { ready, child };
-}
-
-export async function stopLoadLab(child: ChildProcess): Promise<void> {
-  const ended = new Promise((resolve) => child.once("exit", resolve));
-  child.send("stop");
-  await ended;
-}
-
-export function labClient(ready: LoadLabReady, port = ready.master.port): pg.Client {
-  return new pg.Client({ ...ready.master, port });
-}
-
-/** Empties users on master and waits until every follower is empty too. */
-export async function settle(ready: LoadLabReady, followerPorts: number[]): Promise<void> {
-  await sql(ready, ready.master.port, "TRUNCATE users");
-  for (;;) {
-    const counts = await Promise.all(followerPorts.map((port) => count(ready, port)));
-    if (counts.every((n) => n === 0)) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-export async function sql(ready: LoadLabReady, port: number, text: string): Promise<pg.QueryResult> {
-  const client = labClient(ready, port);
-  await client.connect();
-  try {
-    return await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
-
-export async function count(ready: LoadLabReady, port: number): Promise<number> {
-  return Number((await sql(ready, port, "SELECT count(*) AS n FROM users")).rows[0].n);
-}
 
 /** A: pgbench, the same INSERT as POST /async-users sends for one user, at the same concurrency. */
 async function pgbench(ready: LoadLabReady): Promise<number> {
@@ -101,24 +55,6 @@ async function pgbench(ready: LoadLabReady): Promise<number> {
   const written = await count(ready, port);
   if (written !== transactions * concurrency) throw new Error(`pgbench wrote ${written} rows`);
   return Number(/tps = ([\d.]+)/.exec(stdout)?.[1] ?? NaN);
-}
-
-/** B: an outside client process: the load run's autocannon engine, forked from here. */
-async function outsideClient(ready: LoadLabReady): Promise<LoadSummary> {
-  const child = fork(path.join(here, "../server/load-run/child.ts"), [], { execArgv: ["--import", "tsx"] });
-  const summary = new Promise<LoadSummary>((resolve, reject) => {
-    child.on("message", (message: ChildMessage) => {
-      if (message.type === "done") resolve(message.summary);
-      if (message.type === "failed") reject(new Error(message.error));
-    });
-    child.once("exit", () => reject(new Error("the client process ended without a summary")));
-  });
-  summary.catch(() => {});
-  const start: ChildStart = { url: `${ready.url}/async-users`, requests, concurrency };
-  child.send(start);
-  // Its CPU is read once it has ended and been reaped.
-  const [result] = await Promise.all([summary, new Promise((resolve) => child.once("exit", resolve))]);
-  return result;
 }
 
 /** C: what `npm run load` does: POST /api/load, then follow /api/monitor until the run is done. */
@@ -197,7 +133,7 @@ async function main() {
     const costs = { pgbench: [] as Cpu[], outside: [] as Cpu[], load: [] as Cpu[] };
     const phases = {
       pgbench: () => pgbench(ready),
-      outside: async () => checked(ready, await outsideClient(ready)),
+      outside: async () => checked(ready, await outsideClient(ready, requests, concurrency)),
       load: async () => checked(ready, await loadCommand(ready)),
     };
     for (let round = 0; round < rounds; round++) {

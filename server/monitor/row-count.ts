@@ -17,24 +17,27 @@
 //   that was already open when that id was seen still writes to the table. A follower applies master's
 //   transactions in master's commit order, so an id held back by a long transaction on master may still arrive
 //   below S: that, and an id given by hand below S, are caught by a recount of the whole table every
-//   RECOUNT_EVERY_MS at least, spaced so that recounts take at most 1/RECOUNT_SHARE of the time.
-// A table without an `id` column (a learner's own) is counted with count(*) every time, as before.
+//   RECOUNT_EVERY_MS, or less often on a table so big that recounts would take more than 1/RECOUNT_SHARE of
+//   the time (a million rows, counted in 60 ms, are recounted every minute).
+// A table without an integer `id` column (a learner's own) is counted with count(*) every time, as before.
 import type pg from "pg";
 
 /** How long an id must have been seen before the count below it is taken as settled. */
 export const SETTLE_AFTER_MS = 1000;
 /** The longest a whole-table recount waits, whatever it costs. */
-export const RECOUNT_EVERY_MS = 30_000;
+export const RECOUNT_EVERY_MS = 60_000;
 /** A whole-table recount costs at most this fraction of the time between two of them. */
-const RECOUNT_SHARE = 300;
+const RECOUNT_SHARE = 1000;
 /** How many ids seen are kept as candidates for S. */
 const MAX_SEEN = 64;
 
 interface Seen {
   /** The highest id seen. */
   top: string;
-  /** When, by the node's clock (ms since the epoch). */
+  /** When, by the node's clock (ms since the epoch), to compare with its transactions' start. */
   at: number;
+  /** When, by this process's clock. */
+  seenAt: number;
 }
 
 interface Settled {
@@ -59,13 +62,16 @@ interface TailRow {
 }
 
 // One round trip: the table's file and change counters, the rows above S (and how many of them are at or below
-// the id that may settle now), and when the oldest transaction still writing to the table began.
+// the id that may settle now, $1), and, when there is one, when the oldest transaction still writing to the table
+// began (pg_locks and pg_stat_activity are the dearest part of a sample: only read when they can settle S).
 const TAIL_COLUMNS = `
   SELECT concat_ws('/', t.oid, pg_relation_filenode(t.oid), pg_postmaster_start_time()) AS filenode,
          (pg_stat_get_tuples_deleted(t.oid) + pg_stat_get_tuples_updated(t.oid))::text AS changes,
          r.above, r.settling, r.top::text,
-         (SELECT extract(epoch FROM min(a.xact_start)) * 1000 FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-           WHERE l.relation = t.oid AND l.mode = 'RowExclusiveLock' AND l.pid <> pg_backend_pid()) AS oldest_writer_ms,
+         CASE WHEN $1::bigint IS NOT NULL THEN
+           (SELECT extract(epoch FROM min(a.xact_start)) * 1000 FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+             WHERE l.relation = t.oid AND l.mode = 'RowExclusiveLock' AND l.pid <> pg_backend_pid())
+         END AS oldest_writer_ms,
          extract(epoch FROM clock_timestamp()) * 1000 AS now_ms
   FROM (SELECT 'users'::regclass::oid AS oid) t,
   LATERAL (SELECT count(*) AS above, count(*) FILTER (WHERE id <= $1::bigint) AS settling, max(id) AS top
@@ -73,13 +79,19 @@ const TAIL_COLUMNS = `
 const TAIL_ABOVE = `${TAIL_COLUMNS} WHERE id > $2::bigint) r`;
 const TAIL_ALL = `${TAIL_COLUMNS}) r`;
 
-/** PostgreSQL's "undefined column": this users table has no id column to count by. */
-const UNDEFINED_COLUMN = "42703";
+/**
+ * The table has no integer id to count by: no such column (42703), or one of another type (42883: no `<=`
+ * between it and bigint; 22P02, 42804: a value or type that does not convert).
+ */
+function isKeyless(error: unknown): boolean {
+  return ["42703", "42883", "22P02", "42804"].includes((error as { code?: string }).code ?? "");
+}
 
 export class RowCount {
   private settled: Settled | undefined;
   private seen: Seen[] = [];
-  private plain = false;
+  /** Since when this table has been counted with count(*), having no id column to count by. */
+  private plainSince: number | undefined;
 
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -94,16 +106,21 @@ export class RowCount {
   }
 
   private async countNow(client: pg.Pool | pg.PoolClient): Promise<number> {
-    if (this.plain) return this.countAll(client);
+    if (this.plainSince !== undefined && Date.now() - this.plainSince < RECOUNT_EVERY_MS) {
+      return this.countAll(client).catch((error: unknown) => {
+        this.forget();
+        throw error;
+      });
+    }
     try {
       return await this.countByKey(client);
     } catch (error) {
-      if ((error as { code?: string }).code !== UNDEFINED_COLUMN) {
-        // Whatever happened (no table yet, the node went down), the next count starts from the whole table.
-        this.forget();
-        throw error;
-      }
-      this.plain = true;
+      // Whatever happened, the next count by key starts from the whole table.
+      this.forget();
+      if (!isKeyless(error)) throw error;
+      // A users table of the learner's own, without an integer id: count(*) it is, and the key is tried again
+      // now and then (the table may be made again as the walkthrough has it).
+      this.plainSince = Date.now();
       return this.countAll(client);
     }
   }
@@ -112,7 +129,7 @@ export class RowCount {
   forget(): void {
     this.settled = undefined;
     this.seen = [];
-    this.plain = false;
+    this.plainSince = undefined;
   }
 
   private async countAll(client: pg.Pool | pg.PoolClient): Promise<number> {
@@ -122,7 +139,8 @@ export class RowCount {
 
   private async countByKey(client: pg.Pool | pg.PoolClient): Promise<number> {
     const settled = this.settled;
-    const candidate = this.seen[0];
+    // An id becomes a candidate once it was seen long enough ago, by this clock (the node's may differ).
+    const candidate = this.seen[0] && Date.now() - this.seen[0].seenAt >= SETTLE_AFTER_MS ? this.seen[0] : undefined;
     const whole = !settled || Date.now() - settled.recountedAt > this.recountInterval(settled);
     const started = performance.now();
     const row = await this.tail(client, whole ? null : settled.id, candidate?.top ?? null);
@@ -143,7 +161,7 @@ export class RowCount {
       this.seen = this.seen.filter((seen) => BigInt(seen.top) > BigInt(candidate.top));
     }
     this.settled = next;
-    if (row.top !== null) this.seen.push({ top: row.top, at: Number(row.now_ms) });
+    if (row.top !== null) this.seen.push({ top: row.top, at: Number(row.now_ms), seenAt: Date.now() });
     // While a long transaction holds S back, the ids seen pile up: the oldest few are enough to go on with.
     if (this.seen.length > MAX_SEEN) this.seen.splice(MAX_SEEN / 2, this.seen.length - MAX_SEEN);
     return total;
@@ -164,12 +182,13 @@ export class RowCount {
   }
 
   private async tail(client: pg.Pool | pg.PoolClient, above: string | null, settleAt: string | null): Promise<TailRow> {
-    // With nothing to settle, the settling count is of no use: an id below every row makes it 0 at no cost.
-    const settle = settleAt ?? "-9223372036854775808";
+    // With nothing to settle ($1 null), the settling count is 0 and the writers are not looked at. The statements
+    // are prepared once per connection (named), not planned again on every sample.
+    const settle = settleAt;
     const { rows } =
       above === null
-        ? await client.query<TailRow>(TAIL_ALL, [settle])
-        : await client.query<TailRow>(TAIL_ABOVE, [settle, above]);
+        ? await client.query<TailRow>({ name: "monitor-count-all", text: TAIL_ALL, values: [settle] })
+        : await client.query<TailRow>({ name: "monitor-count-above", text: TAIL_ABOVE, values: [settle, above] });
     return rows[0]!;
   }
 }

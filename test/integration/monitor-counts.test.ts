@@ -132,4 +132,21 @@ describe("the monitor's counts on a big table", () => {
     }, 30_000);
     expect(sample.nodes.map((node) => node.count)).toEqual(Object.values(expected));
   }, 120_000);
+
+  it("count a users table without an integer id (a learner's own) with count(*), and one made again", async () => {
+    const master = new RowCount();
+    await direct("master", "DROP TABLE users");
+    await direct("master", "CREATE TABLE users (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), name text)");
+    await direct("master", "INSERT INTO users (name) SELECT 'u' || i FROM generate_series(1, 25) i");
+    expect(await master.count(pool("master"))).toBe(25);
+    await direct("master", "DROP TABLE users");
+    await direct("master", "CREATE TABLE users (name text)");
+    await direct("master", "INSERT INTO users (name) SELECT 'u' || i FROM generate_series(1, 7) i");
+    expect(await master.count(pool("master"))).toBe(7);
+    await direct("master", "DROP TABLE users");
+    await expect(master.count(pool("master"))).rejects.toMatchObject({ code: "42P01" });
+    await direct("master", "CREATE TABLE users (id serial PRIMARY KEY, name text)");
+    await direct("master", "INSERT INTO users (name) SELECT 'u' || i FROM generate_series(1, 3) i");
+    expect(await master.count(pool("master"))).toBe(3);
+  });
 });
