@@ -145,8 +145,11 @@ export class RowCount {
     const started = performance.now();
     const row = await this.tail(client, whole ? null : settled.id, candidate?.top ?? null);
     if (!whole && settled && (row.filenode !== settled.filenode || row.changes !== settled.changes)) {
-      // Rows at or below S were removed or changed: count the whole table (this sample pays for it once).
+      // Rows at or below S were removed or changed, or this is another table: count the whole table (this
+      // sample pays for it once). The ids seen before may not be this table's, or may be taken again (a
+      // sequence set back after a DELETE): none of them may settle the new count.
       this.settled = undefined;
+      this.seen = [];
       return this.countByKey(client);
     }
     const below = whole ? 0 : settled!.below;

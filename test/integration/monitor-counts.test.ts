@@ -115,6 +115,19 @@ describe("the monitor's counts on a big table", () => {
     await inSync();
     await followerExact();
 
+    // All rows deleted and the sequence set back: the ids seen before come again, and must count.
+    await direct("master", "DELETE FROM users");
+    await direct("master", "SELECT setval('users_id_seq', 1, false)");
+    await waitFor(async () => (await master.count(pool("master"))) === 0, 30_000);
+    await direct(
+      "master",
+      "INSERT INTO users (name, email) SELECT 'again', 'again@counts.example' FROM generate_series(1, 50)",
+    );
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_AFTER_MS * 1.5));
+    await exactNow();
+    await direct("master", "INSERT INTO users (name, email) VALUES ('once more', 'more@counts.example')");
+    await exactNow();
+
     // TRUNCATE gives the table a new file: seen at once.
     await direct("master", "TRUNCATE users");
     expect(await master.count(pool("master"))).toBe(0);
