@@ -95,6 +95,9 @@ export class RowCount {
 
   private queue: Promise<unknown> = Promise.resolve();
 
+  /** `recountEveryMs`: the longest a whole-table recount waits (tests make it 0: every sample is one). */
+  constructor(private readonly recountEveryMs = RECOUNT_EVERY_MS) {}
+
   /**
    * The exact number of rows in `users` now, as `client` sees it; throws what the query threw. Counts run one
    * at a time (the live samples and a load run's verdict may ask at once), each from where the last one left.
@@ -141,9 +144,13 @@ export class RowCount {
     const settled = this.settled;
     // An id becomes a candidate once it was seen long enough ago, by this clock (the node's may differ).
     const candidate = this.seen[0] && Date.now() - this.seen[0].seenAt >= SETTLE_AFTER_MS ? this.seen[0] : undefined;
-    const whole = !settled || Date.now() - settled.recountedAt > this.recountInterval(settled);
+    const whole = !settled || Date.now() - settled.recountedAt >= this.recountInterval(settled);
+    // A recount with no new id to settle at counts again below the S it had: S was safe to settle at before, and
+    // what a recount is for (rows that came below it unseen) is then counted. Without this, the samples after a
+    // recount would read the whole table until an id seen by it is old enough.
+    const kept = whole && !candidate && settled && settled.id !== null ? settled.id : null;
     const started = performance.now();
-    const row = await this.tail(client, whole ? null : settled.id, candidate?.top ?? null);
+    const row = await this.tail(client, whole ? null : settled.id, candidate?.top ?? kept);
     if (!whole && settled && (row.filenode !== settled.filenode || row.changes !== settled.changes)) {
       // Rows at or below S were removed or changed, or this is another table: count the whole table (this
       // sample pays for it once). The ids seen before may not be this table's, or may be taken again (a
@@ -162,6 +169,9 @@ export class RowCount {
       next.id = candidate.top;
       next.below = below + Number(row.settling);
       this.seen = this.seen.filter((seen) => BigInt(seen.top) > BigInt(candidate.top));
+    } else if (kept !== null) {
+      next.id = kept;
+      next.below = Number(row.settling);
     }
     this.settled = next;
     if (row.top !== null) this.seen.push({ top: row.top, at: Number(row.now_ms), seenAt: Date.now() });
@@ -181,7 +191,7 @@ export class RowCount {
   }
 
   private recountInterval(settled: Settled): number {
-    return Math.max(RECOUNT_EVERY_MS, settled.recountMs * RECOUNT_SHARE);
+    return this.recountEveryMs === 0 ? 0 : Math.max(this.recountEveryMs, settled.recountMs * RECOUNT_SHARE);
   }
 
   private async tail(client: pg.Pool | pg.PoolClient, above: string | null, settleAt: string | null): Promise<TailRow> {
