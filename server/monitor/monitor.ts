@@ -2,6 +2,7 @@ import { EventEmitter } from "node:events";
 import { NODE_NAMES, type MonitorSample, type NodeName } from "../../shared/api-types.ts";
 import { NodePools } from "../db/pools.ts";
 import type { Lab } from "../lab/lab.ts";
+import { RowCount } from "./row-count.ts";
 
 /** Four samples a second: enough to see counts move, cheap enough not to slow what is being watched. */
 const SAMPLE_INTERVAL_MS = 250;
@@ -26,6 +27,8 @@ export class Monitor extends EventEmitter<{ sample: [MonitorSample] }> {
   private busy = false;
   private slotOwners = new Map<string, NodeName>();
   private slotsCheckedAt = 0;
+  /** Each node's count of users, kept between samples (and between watchers) so that it costs what changed. */
+  private readonly rowCounts = new Map(NODE_NAMES.map((name) => [name, new RowCount()]));
 
   constructor(private readonly lab: Lab) {
     super();
@@ -94,8 +97,7 @@ export class Monitor extends EventEmitter<{ sample: [MonitorSample] }> {
 
   private async count(name: NodeName): Promise<number | null> {
     try {
-      const { rows } = await this.pools.get(name).query<{ n: string }>("SELECT count(*) AS n FROM users");
-      return Number(rows[0]?.n ?? 0);
+      return await this.rowCounts.get(name)!.count(this.pools.get(name));
     } catch {
       // No users table yet (42P01), or the node went down mid-sample: either way there is no count to show.
       return null;
@@ -104,7 +106,10 @@ export class Monitor extends EventEmitter<{ sample: [MonitorSample] }> {
 
   private async slots(): Promise<SlotRow[]> {
     try {
-      const { rows } = await this.pools.get("master").query<SlotRow>(`
+      const { rows } = await this.pools.get("master").query<SlotRow>({
+        // Prepared once per connection (named), not planned again four times a second.
+        name: "monitor-slots",
+        text: `
         SELECT s.slot_name, s.active,
                pg_wal_lsn_diff(pg_current_wal_lsn(), s.confirmed_flush_lsn)::bigint AS lag_bytes,
                pg_wal_lsn_diff(pg_current_wal_lsn(), s.restart_lsn)::bigint AS retained_bytes,
@@ -112,7 +117,8 @@ export class Monitor extends EventEmitter<{ sample: [MonitorSample] }> {
         FROM pg_replication_slots s
         LEFT JOIN pg_stat_replication r ON r.pid = s.active_pid
         WHERE s.slot_type = 'logical'
-        ORDER BY s.slot_name`);
+        ORDER BY s.slot_name`,
+      });
       return rows;
     } catch {
       return [];
