@@ -95,8 +95,14 @@ export class RowCount {
 
   private queue: Promise<unknown> = Promise.resolve();
 
-  /** `recountEveryMs`: the longest a whole-table recount waits (tests make it 0: every sample is one). */
-  constructor(private readonly recountEveryMs = RECOUNT_EVERY_MS) {}
+  /**
+   * `recountEveryMs`: the longest a whole-table recount waits (tests make it 0: every sample is one);
+   * `recountShare`: a recount costs at most 1/recountShare of the time between two (tests make it 0: no share).
+   */
+  constructor(
+    private readonly recountEveryMs = RECOUNT_EVERY_MS,
+    private readonly recountShare = RECOUNT_SHARE,
+  ) {}
 
   /**
    * The exact number of rows in `users` now, as `client` sees it; throws what the query threw. Counts run one
@@ -159,17 +165,22 @@ export class RowCount {
       this.seen = [];
       return this.countByKey(client);
     }
+    // A recount that finds another table, or changed rows, keeps nothing from before: neither S nor the ids seen
+    // (a table made again, or its sequence set back, gives those ids again, below a kept S, where the samples
+    // after it would never look). This is the usual first count after the monitor sat idle past a recount's time.
+    const changed = settled !== undefined && (row.filenode !== settled.filenode || row.changes !== settled.changes);
+    if (changed) this.seen = [];
     const below = whole ? 0 : settled!.below;
     const total = below + Number(row.above);
     const next: Settled = whole
       ? { filenode: row.filenode, changes: row.changes, id: null, below: 0, recountedAt: Date.now(), recountMs: 0 }
       : { ...settled! };
     if (whole) next.recountMs = performance.now() - started;
-    if (candidate && this.maySettle(candidate, row)) {
+    if (!changed && candidate && this.maySettle(candidate, row)) {
       next.id = candidate.top;
       next.below = below + Number(row.settling);
       this.seen = this.seen.filter((seen) => BigInt(seen.top) > BigInt(candidate.top));
-    } else if (kept !== null) {
+    } else if (!changed && kept !== null) {
       next.id = kept;
       next.below = Number(row.settling);
     }
@@ -191,7 +202,7 @@ export class RowCount {
   }
 
   private recountInterval(settled: Settled): number {
-    return this.recountEveryMs === 0 ? 0 : Math.max(this.recountEveryMs, settled.recountMs * RECOUNT_SHARE);
+    return this.recountEveryMs === 0 ? 0 : Math.max(this.recountEveryMs, settled.recountMs * this.recountShare);
   }
 
   private async tail(client: pg.Pool | pg.PoolClient, above: string | null, settleAt: string | null): Promise<TailRow> {

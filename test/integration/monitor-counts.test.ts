@@ -150,6 +150,28 @@ describe("the monitor's counts on a big table", () => {
     expect(sample.nodes.map((node) => node.count)).toEqual(Object.values(expected));
   }, 120_000);
 
+  it("count a table made again while the monitor sat idle past a recount, its ids starting below S", async () => {
+    // A recount due every 1.5 s, whatever it costs: the count after an idle spell is a whole recount.
+    const RECOUNT_MS = 1500;
+    const master = new RowCount(RECOUNT_MS, 0);
+    const idle = () => new Promise((resolve) => setTimeout(resolve, RECOUNT_MS + 200));
+    await direct("master", "DROP TABLE users");
+    await direct("master", "CREATE TABLE users (id serial PRIMARY KEY, name text)");
+    await direct("master", "INSERT INTO users (name) SELECT 'u' || i FROM generate_series(1, 100) i");
+    expect(await master.count(pool("master"))).toBe(100);
+    await idle();
+    // Id 100, seen long enough ago, settles: the rows at or below it are counted once.
+    expect(await master.count(pool("master"))).toBe(100);
+    await idle();
+    // A lesson's reset makes the table again: its ids start at 1, far below the settled 100.
+    await direct("master", "DROP TABLE users");
+    await direct("master", "CREATE TABLE users (id serial PRIMARY KEY, name text)");
+    await direct("master", "INSERT INTO users (name) SELECT 'u' || i FROM generate_series(1, 10) i");
+    expect(await master.count(pool("master"))).toBe(10);
+    await direct("master", "INSERT INTO users (name) SELECT 'v' || i FROM generate_series(1, 5) i");
+    expect(await master.count(pool("master"))).toBe(15);
+  });
+
   it("count a users table without an integer id (a learner's own) with count(*), and one made again", async () => {
     const master = new RowCount();
     await direct("master", "DROP TABLE users");
