@@ -6,7 +6,8 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { call } from "../support/bridge.ts";
+import type { LabStatus } from "../../shared/api-types.ts";
+import { call, waitFor } from "../support/bridge.ts";
 import { ARTIFACTS, labPage, openLabPage, useBrowser } from "../support/browser.ts";
 import { setUpReplication } from "../support/replication.ts";
 
@@ -15,7 +16,15 @@ const LESSON = "/lessons/05-subscriptions/";
 const full = (tab: Page) => tab.locator("lab-diagram:not(.compact)");
 const arrowTo = (tab: Page, follower: string) => full(tab).locator(`.lab-diagram__link[data-subscriber="${follower}"]`);
 
-beforeAll(setUpReplication, 60_000);
+beforeAll(async () => {
+  await setUpReplication();
+  // From a healthy lab: an earlier file's apply errors (load-verdict makes slave1's fail on purpose) keep an arrow
+  // "failing" for the 30 s the watch remembers them, so wait until the picture says every arrow streams.
+  await waitFor(async () => {
+    const links = ((await call("/api/lab")).json as LabStatus).replication?.links ?? [];
+    return links.length === 3 && links.every((link) => link.state === "streaming");
+  }, 45_000);
+}, 120_000);
 afterAll(async () => {
   await call("/api/lab/nodes/slave2/start", {});
 });
