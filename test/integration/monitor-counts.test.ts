@@ -3,34 +3,15 @@
 // holds a low id open while later ids settle, deletes, an UPDATE that moves ids, a TRUNCATE.
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import type { MonitorSample, NodeName } from "../../shared/api-types.ts";
+import type { NodeName } from "../../shared/api-types.ts";
 import { RowCount, SETTLE_AFTER_MS } from "../../server/monitor/row-count.ts";
-import { bridgeUrl, direct, nodeLogin, rawRequest, waitFor } from "../support/bridge.ts";
+import { direct, nodeLogin, rawRequest, waitFor } from "../support/bridge.ts";
+import { monitorSample } from "../support/monitor-feed.ts";
 import { counts, setUpReplication } from "../support/replication.ts";
 
 const BIG = 200_000;
 const trueCount = async (node: NodeName) =>
   Number((await direct<{ n: string }>(node, "SELECT count(*) AS n FROM users"))[0]!.n);
-
-/** The first sample of a new feed of the live monitor. */
-async function monitorSample(): Promise<MonitorSample> {
-  const controller = new AbortController();
-  const response = await fetch(`${bridgeUrl()}/api/monitor?token=${inject("token")}`, { signal: controller.signal });
-  const reader = response.body!.getReader();
-  const decoder = new TextDecoder();
-  let buffer = "";
-  try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) throw new Error("the monitor's feed ended");
-      buffer += decoder.decode(value, { stream: true });
-      const sample = /event: sample\ndata: (.*)\n\n/.exec(buffer);
-      if (sample) return JSON.parse(sample[1]!) as MonitorSample;
-    }
-  } finally {
-    controller.abort();
-  }
-}
 
 const post = (i: number) =>
   rawRequest({

@@ -1,32 +1,13 @@
 import { beforeAll, describe, expect, inject, it } from "vitest";
-import type { MonitorSample, NodeStatus } from "../../shared/api-types.ts";
-import { bridgeUrl, call, query, waitFor } from "../support/bridge.ts";
+import type { NodeStatus } from "../../shared/api-types.ts";
+import { call, query, waitFor } from "../support/bridge.ts";
+import { monitorSample } from "../support/monitor-feed.ts";
 import { setUpReplication } from "../support/replication.ts";
 import { withPort } from "../../server/lab/conninfo.ts";
 import { freeBase } from "../support/temp-dir.ts";
 
 async function slave2(): Promise<NodeStatus> {
   return ((await call("/api/lab")).json.nodes as NodeStatus[]).find((node) => node.name === "slave2")!;
-}
-
-/** The first sample of the live monitor's feed. */
-async function monitorSample(): Promise<MonitorSample> {
-  const controller = new AbortController();
-  const response = await fetch(`${bridgeUrl()}/api/monitor?token=${inject("token")}`, { signal: controller.signal });
-  const reader = response.body!.getReader();
-  const decoder = new TextDecoder();
-  let buffer = "";
-  try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) throw new Error("the monitor's feed ended");
-      buffer += decoder.decode(value, { stream: true });
-      const sample = /event: sample\ndata: (.*)\n\n/.exec(buffer);
-      if (sample) return JSON.parse(sample[1]!) as MonitorSample;
-    }
-  } finally {
-    controller.abort();
-  }
 }
 
 describe("a subscription that can't reach its publisher", () => {
