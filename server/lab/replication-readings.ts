@@ -5,7 +5,7 @@ import type { SlotPicture } from "../../shared/api-types.ts";
 import type { MasterReading } from "./replication-picture.ts";
 
 export const SUBSCRIPTIONS_SQL = `
-  SELECT s.subname, s.subenabled, s.subconninfo, s.subslotname, s.subpublications, w.pid,
+  SELECT s.oid::text AS subid, s.subname, s.subenabled, s.subconninfo, s.subslotname, s.subpublications, w.pid,
          coalesce(st.apply_error_count + st.sync_error_count, 0)::text AS errors,
          (SELECT count(*) FROM pg_subscription_rel r WHERE r.srsubid = s.oid AND r.srsubstate <> 'r')::int AS copying
     FROM pg_subscription s
@@ -14,6 +14,8 @@ export const SUBSCRIPTIONS_SQL = `
    ORDER BY s.subname`;
 
 export interface SubscriptionRow {
+  /** The subscription's oid: a new subscription of a dropped one's name is another subscription. */
+  subid: string;
   subname: string;
   subenabled: boolean;
   subconninfo: string;

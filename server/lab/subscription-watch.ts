@@ -23,7 +23,7 @@ export class SubscriptionWatch {
   private readonly pools: NodePools;
   private timer: NodeJS.Timeout | undefined;
   private busy = false;
-  /** When each subscription ("node/name") last had an apply worker, or was first seen without one. */
+  /** When each subscription ("node/oid") last had an apply worker, or was first seen without one. */
   private readonly lastWorking = new Map<string, number>();
   /** Each subscription's error count when last read, and when it rose, by how much (the last 30 s). */
   private readonly errors = new Map<string, { count: number; rises: { at: number; by: number }[] }>();
@@ -76,6 +76,7 @@ export class SubscriptionWatch {
       const pool = this.pools.get(name);
       const { rows } = await pool.query<SubscriptionRow>(SUBSCRIPTIONS_SQL);
       if (name === NODE_NAMES[0]) this.master = await readMaster(pool);
+      this.forgetDropped(name, rows);
       const health = rows.map((row) => this.judge(name, row));
       this.readings.set(
         name,
@@ -98,7 +99,7 @@ export class SubscriptionWatch {
       publications: row.subpublications,
       slot: row.subslotname,
       broken: health.state === "broken" ? (health.reason ?? "it can't reach its publisher") : null,
-      recentErrors: this.recentErrors(`${node}/${row.subname}`, Number(row.errors)),
+      recentErrors: this.recentErrors(key(node, row), Number(row.errors)),
       tablesCopying: row.copying,
     };
   }
@@ -108,21 +109,29 @@ export class SubscriptionWatch {
     const now = Date.now();
     const seen = this.errors.get(key);
     const rises = (seen?.rises ?? []).filter((rise) => now - rise.at < ERRORS_REMEMBERED_MS);
-    // A count that fell was reset (pg_stat_reset_subscription_stats, or a new subscription of the same name).
+    // A count that fell was reset (pg_stat_reset_subscription_stats).
     if (seen && count > seen.count) rises.push({ at: now, by: count - seen.count });
     this.errors.set(key, { count, rises: seen && count < seen.count ? [] : rises });
     return rises.reduce((sum, rise) => sum + rise.by, 0);
   }
 
+  /** A dropped subscription's readings go with it: one made again under its name starts with none. */
+  private forgetDropped(node: NodeName, rows: SubscriptionRow[]): void {
+    const present = new Set(rows.map((row) => key(node, row)));
+    for (const map of [this.lastWorking, this.errors]) {
+      for (const seen of map.keys()) if (seen.startsWith(`${node}/`) && !present.has(seen)) map.delete(seen);
+    }
+  }
+
   private judge(node: NodeName, row: SubscriptionRow): SubscriptionHealth {
-    const key = `${node}/${row.subname}`;
+    const id = key(node, row);
     const now = Date.now();
     const port = loopbackPort(row.subconninfo);
     const publisher = port === null ? null : `127.0.0.1:${port}`;
     const base = { name: row.subname, publisher };
     if (!row.subenabled) return { ...base, state: "disabled" };
-    if (row.pid !== null || !this.lastWorking.has(key)) this.lastWorking.set(key, now);
-    const idleMs = now - this.lastWorking.get(key)!;
+    if (row.pid !== null || !this.lastWorking.has(id)) this.lastWorking.set(id, now);
+    const idleMs = now - this.lastWorking.get(id)!;
     if (row.pid !== null || idleMs < GRACE_MS) return { ...base, state: "streaming" };
     return { ...base, state: "broken", reason: this.why(publisher, port, idleMs) };
   }
@@ -135,4 +144,9 @@ export class SubscriptionWatch {
     if (target.state !== "up") return `${since}: its publisher, ${target.name} at ${publisher}, is ${target.state}`;
     return `${since}: ${target.name} at ${publisher} refuses it (the subscriber's log says why)`;
   }
+}
+
+/** A subscription's key in the watch's maps: its node and oid, not its name, which a new subscription can reuse. */
+function key(node: NodeName, row: SubscriptionRow): string {
+  return `${node}/${row.subid}`;
 }

@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import type { LabStatus, ReplicationLink, ReplicationPicture } from "../../shared/api-types.ts";
 import { withPort } from "../../server/lab/conninfo.ts";
-import { call, query, waitFor } from "../support/bridge.ts";
+import { call, direct, query, waitFor } from "../support/bridge.ts";
 import { setUpReplication } from "../support/replication.ts";
 import { freeBase } from "../support/temp-dir.ts";
 
@@ -26,7 +26,10 @@ describe("the replication picture in GET /api/lab", () => {
   it("has master's publication and slots, and an arrow from master to each follower, streaming", async () => {
     const now = await waitFor(async () => {
       const seen = await picture();
-      return seen?.links.length === 3 && seen.links.every((l) => l.state === "streaming") ? seen : undefined;
+      // A new subscription reads streaming for a few seconds before its worker has started (the watch's
+      // grace): its slot turns active once the worker has connected.
+      const streaming = seen?.links.length === 3 && seen.links.every((l) => l.state === "streaming");
+      return streaming && seen.slots.length === 3 && seen.slots.every((slot) => slot.active) ? seen : undefined;
     }, 15_000);
     expect(now.publications).toEqual([{ name: "userpub", allTables: false, tables: 1 }]);
     expect(now.slots.map((slot) => slot.name)).toEqual(["sub_slave1", "sub_slave2", "sub_slave3"]);
@@ -62,4 +65,26 @@ describe("the replication picture in GET /api/lab", () => {
     }
     expect(await slave1Arrow("streaming")).toMatchObject({ publisher: "master" });
   }, 60_000);
+
+  it("forgets a subscription's apply errors once the lab is reset and a new one of the same name streams", async () => {
+    // slave1's apply worker fails on a row in its way: the arrow says failing, with errors counted.
+    const next = "SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END AS next FROM users_id_seq";
+    const id = (await direct<{ next: string }>("master", next))[0]!.next;
+    await direct("slave1", "INSERT INTO users (id, name, email) VALUES ($1, 'in the way', 'way@example.com')", [id]);
+    await direct("master", "INSERT INTO users (name, email) VALUES ('blocked', 'blocked@example.com')");
+    const failing = await waitFor(async () => {
+      const link = (await picture())?.links.find((l) => l.subscriber === "slave1");
+      return link?.state === "failing" && link.detail.includes("apply or copy error") ? link : undefined;
+    }, 30_000);
+    expect(failing.name).toBe("sub_slave1");
+    // A reset drops it; the new sub_slave1 is another subscription, with no errors of its own: it streams at
+    // once, not after the old one's errors have aged out (30 s).
+    const reset = Date.now();
+    await setUpReplication();
+    await waitFor(async () => {
+      const links = (await picture())?.links ?? [];
+      return links.length === 3 && links.every((l) => l.state === "streaming") ? links : undefined;
+    }, 15_000);
+    expect(Date.now() - reset).toBeLessThan(25_000);
+  }, 90_000);
 });
