@@ -35,6 +35,11 @@ export interface Config {
   pgPortExplicit: boolean;
   /** External mode: one connection string per node. */
   urls: Partial<Record<NodeName, string>>;
+  /**
+   * Docker mode: the compose project whose containers are the nodes (LAB_COMPOSE_PROJECT). Compose names a
+   * project after the compose file's folder unless told otherwise (-p), so `compose` for the project's file.
+   */
+  composeProject: string;
   bridgePort: number;
   token: string;
   /** Set by LAB_TOKEN; otherwise npm start keeps one per data folder (token.ts) and this is a placeholder. */
@@ -87,6 +92,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pgPort: integer(env, "LAB_PG_PORT", defaultPort, 1024, 65532),
     pgPortExplicit: Boolean(env["LAB_PG_PORT"]),
     urls,
+    composeProject: env["LAB_COMPOSE_PROJECT"] || "compose",
     bridgePort: integer(env, "PORT", DEFAULT_BRIDGE_PORT, 0, 65535),
     token,
     tokenExplicit: Boolean(env["LAB_TOKEN"]),

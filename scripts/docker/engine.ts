@@ -17,10 +17,10 @@ export interface Output {
 export function runProgram(
   command: string,
   args: string[],
-  options: { input?: NodeJS.ReadableStream | string; cwd?: string } = {},
+  options: { input?: NodeJS.ReadableStream | string; cwd?: string; env?: NodeJS.ProcessEnv } = {},
 ): Promise<Output> {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: options.cwd, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ["pipe", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk) => (stdout += chunk));

@@ -138,6 +138,11 @@ export abstract class Lab extends EventEmitter<LabEvents> {
     this.emit("node", this.node(name));
   }
 
+  /** Looks at every node now (a lab that watches its nodes would otherwise only at its next look). */
+  async recheck(): Promise<void> {
+    await Promise.all(NODE_NAMES.map((name) => this.probe(name)));
+  }
+
   /** Connects once and reads what the status panel shows; marks the node up or down accordingly. */
   protected async probe(name: NodeName): Promise<boolean> {
     const client = new pg.Client({ ...clientConfig(this.endpoint(name)), connectionTimeoutMillis: 3000 });

@@ -1,15 +1,22 @@
 import { NODE_NAMES, type NodeName } from "../../shared/api-types.ts";
 import { LAB_DATABASE, LAB_PASSWORD, LAB_USER, type Config } from "../config.ts";
+import { LabError } from "../errors.ts";
+import { ComposeContainers } from "./compose-containers.ts";
 import { Lab, type Endpoint } from "./lab.ts";
 
+/** How long a started container's server has to answer (initdb has been done; recovery may run). */
+const START_WAIT_MS = 60_000;
+
 /**
- * Nodes the lab doesn't own: it connects to them, watches their state, and leaves starting and stopping to
- * whoever runs them. Docker mode is this with the compose file's addresses.
+ * Nodes the lab doesn't own: it connects to them and watches their state. Docker mode is this with the compose
+ * file's addresses, and stops and starts a node's container when a lesson asks (`containers`); external nodes
+ * are started and stopped by whoever runs them.
  */
 export class RemoteLab extends Lab {
   constructor(
     readonly mode: "docker" | "external",
     private readonly endpoints: Record<NodeName, Endpoint>,
+    private readonly containers?: ComposeContainers,
   ) {
     super();
     for (const name of NODE_NAMES) {
@@ -39,8 +46,8 @@ export class RemoteLab extends Lab {
 
   protected override explain(name: NodeName, error: unknown): string {
     const reason = super.explain(name, error);
-    return this.mode === "docker" && reason.includes("ECONNREFUSED")
-      ? `${reason}: is it running? docker compose -f compose/docker-compose-async.yml up -d`
+    return this.containers && reason.includes("ECONNREFUSED")
+      ? `${reason}: is it running? ${this.containers.command(name, "start")}`
       : reason;
   }
 
@@ -53,21 +60,41 @@ export class RemoteLab extends Lab {
     this.unwatch();
   }
 
-  startNode(name: NodeName): Promise<void> {
-    return this.refuse(name, "start");
+  async startNode(name: NodeName): Promise<void> {
+    if (!this.containers) return this.refuse(name, "start");
+    if (this.node(name).state === "up") return;
+    this.update(name, { state: "starting", detail: `docker start (compose project ${this.containers.project})` });
+    try {
+      await this.containers.start(name);
+    } catch (error) {
+      await this.probe(name);
+      throw error;
+    }
+    const deadline = Date.now() + START_WAIT_MS;
+    while (!(await this.probe(name))) {
+      if (Date.now() > deadline) {
+        throw new LabError(
+          `${name}'s container started, but its server did not answer within 60 s: ${this.node(name).error}`,
+        );
+      }
+      // Until it answers, the node is starting, not down: the probe's "down" is the server still getting up.
+      this.update(name, { state: "starting", detail: "waiting for the server in its container" });
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
   }
 
-  stopNode(name: NodeName): Promise<void> {
-    return this.refuse(name, "stop");
+  async stopNode(name: NodeName): Promise<void> {
+    if (!this.containers) return this.refuse(name, "stop");
+    this.update(name, { state: "stopping" });
+    try {
+      await this.containers.stop(name);
+    } finally {
+      await this.probe(name);
+    }
   }
 
   private async refuse(name: NodeName, verb: "start" | "stop"): Promise<never> {
-    this.refuseNodeControl(
-      name,
-      this.mode === "docker"
-        ? `run "docker compose -f compose/docker-compose-async.yml ${verb} ${name}".`
-        : `the nodes run elsewhere; ${verb} ${name} where it runs.`,
-    );
+    this.refuseNodeControl(name, `the nodes run elsewhere; ${verb} ${name} where it runs.`);
   }
 }
 
@@ -78,7 +105,7 @@ export function dockerLab(config: Config): RemoteLab {
       { host: "127.0.0.1", port: config.pgPort + i, user: LAB_USER, password: LAB_PASSWORD, database: LAB_DATABASE },
     ]),
   ) as Record<NodeName, Endpoint>;
-  return new RemoteLab("docker", endpoints);
+  return new RemoteLab("docker", endpoints, new ComposeContainers(config.composeProject));
 }
 
 export function externalLab(config: Config): RemoteLab {

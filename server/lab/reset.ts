@@ -53,13 +53,17 @@ export async function resetLab(lab: Lab): Promise<void> {
       }),
     ),
   );
-  if (lab.mode === "external") return;
-  const waiting = await Promise.all(NODE_NAMES.map((name) => onNode(lab.endpoint(name), "postgres", resetServer)));
-  for (const [i, name] of NODE_NAMES.entries()) {
-    if (!waiting[i] || lab.mode !== "embedded") continue;
-    await lab.stopNode(name);
-    await lab.startNode(name);
+  if (lab.mode !== "external") {
+    const waiting = await Promise.all(NODE_NAMES.map((name) => onNode(lab.endpoint(name), "postgres", resetServer)));
+    for (const [i, name] of NODE_NAMES.entries()) {
+      if (!waiting[i]) continue;
+      await lab.stopNode(name);
+      await lab.startNode(name);
+    }
   }
+  // A lab that watches its nodes may have looked while the database was dropped, and marked a node down until
+  // its next look: it looks now, so that the next cell finds every node up.
+  await lab.recheck();
 }
 
 /**
