@@ -229,21 +229,31 @@ export async function prepare(
 }
 
 /**
- * The Docker tests' part of the machine (test/integration/hub-image.test.ts): Debian's engine and debootstrap, for
- * the stand-in base images (scripts/docker/). Installed where CI installs the rest (root, Debian or Ubuntu); where
+ * The Docker tests' part of the machine (test/integration/hub-image.test.ts, docker-mode.test.ts): Debian's
+ * engine and debootstrap, for the stand-in images (scripts/docker/), and Compose: v2's plugin where the docker CLI
+ * has it, else Debian's docker-compose (v1). Installed where CI installs the rest (root, Debian or Ubuntu); where
  * that can't be, nothing stops: those tests say why they can't run, and the others run.
  */
 export type DockerPlan = { kind: "ready" } | { kind: "install"; packages: string[] } | { kind: "absent"; why: string };
+
+/** Where the docker CLI finds Compose v2's plugin (`docker compose`), system-wide. */
+const COMPOSE_PLUGINS = [
+  "/usr/libexec/docker/cli-plugins/docker-compose",
+  "/usr/local/lib/docker/cli-plugins/docker-compose",
+];
 
 export function dockerPlan(machine: Machine): DockerPlan {
   const packages: string[] = [];
   if (!onPath(machine, "dockerd")) packages.push("docker.io");
   if (!onPath(machine, "debootstrap")) packages.push("debootstrap");
+  if (!onPath(machine, "docker-compose") && !COMPOSE_PLUGINS.some((file) => machine.isExecutable(file))) {
+    packages.push("docker-compose");
+  }
   if (packages.length === 0) return { kind: "ready" };
   if (canInstall(machine)) return { kind: "install", packages };
   const command = isDebianLike(machine)
     ? `${machine.isRoot ? "" : "sudo "}apt-get install -y ${packages.join(" ")}`
-    : "install Docker Engine and debootstrap";
+    : "install Docker Engine, Compose and debootstrap";
   return { kind: "absent", why: `${packages.join(" and ")} not installed here (${command})` };
 }
 
@@ -268,6 +278,8 @@ export async function prepareDocker(look: () => Machine, run: Run, say: (line: s
   }
   const after = dockerPlan(look());
   if (after.kind !== "ready") {
-    throw new Error(`apt-get installed ${first.packages.join(" and ")}, yet dockerd or debootstrap is not on PATH.`);
+    throw new Error(
+      `apt-get installed ${first.packages.join(" and ")}, yet dockerd, Compose or debootstrap is not on PATH.`,
+    );
   }
 }

@@ -1,7 +1,8 @@
-// `npm run docker:prepare`: a Docker engine (started if none runs, as root) and the stand-in base images
-// (local/debian:bookworm, local/node:20), built once and kept; prints how long each step took. The tests that
+// `npm run docker:prepare`: a Docker engine (started if none runs, as root) and the stand-in images
+// (local/debian:bookworm, local/node:20, local/postgres:18), built once and kept; prints how long each step took. The tests that
 // use Docker call the same functions, so running this first only moves the wait.
 import { debianBase, nodeBase } from "./base-images.ts";
+import { postgresImage, POSTGRES_STAND_IN } from "./postgres-image.ts";
 import { dockerEngine } from "./engine.ts";
 
 const say = (line: string) => console.log(line);
@@ -21,6 +22,7 @@ try {
   } else {
     await timed(`base image local/debian:bookworm`, () => debianBase(say));
     await timed(`base image local/node:20`, () => nodeBase(say));
+    await timed(`stand-in ${POSTGRES_STAND_IN}`, () => postgresImage(say));
   }
 } catch (error) {
   console.error((error as Error).message);

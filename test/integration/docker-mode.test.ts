@@ -13,6 +13,8 @@ import { describeCheck } from "../../src/lib/lesson-state/checks.ts";
 import { evaluateUntilMet, type JudgedCheck } from "../../src/lib/lesson-state/evaluate.ts";
 import { lessonState } from "../../src/lib/lesson-state/lesson-states.ts";
 import { readLessons } from "../../server/lesson-start/lessons.ts";
+import { postgresImage } from "../../scripts/docker/postgres-image.ts";
+import { sharedVolumePitfall } from "../../scripts/docker/shared-volume.ts";
 import { composeLab, composeUnavailable, nodeState, type ComposeLab } from "../support/compose-lab.ts";
 
 const say = (line: string) => console.log(line);
@@ -169,4 +171,18 @@ describe("docker mode, on containers from the project's compose file", () => {
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   }, 180_000);
+});
+
+describe("lesson 9's pitfall, for real: two containers on one volume (npm run docker:pitfall)", () => {
+  it("starts a second server despite the first's lock file: PID 1 in both, one folder", async (context) => {
+    needsDocker(context);
+    const outcome = await sharedVolumePitfall(process.env["LAB_DOCKER_PG_IMAGE"] || (await postgresImage(say)));
+    expect(outcome.bothRan, outcome.secondLog).toBe(true);
+    expect(outcome.lockPid).toEqual({ first: "1", second: "1" });
+    expect(outcome.dataDirectory.first).toBe(outcome.dataDirectory.second);
+    expect(outcome.started.first).not.toBe(outcome.started.second);
+    // It took the live cluster for a crashed one, and recovered it: what lesson 9 says the second server does.
+    expect(outcome.secondLog).not.toContain('lock file "postmaster.pid" already exists');
+    expect(outcome.secondLog).toContain("database system was not properly shut down; automatic recovery in progress");
+  }, 240_000);
 });

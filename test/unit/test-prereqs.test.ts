@@ -172,13 +172,20 @@ describe("npm test's pre-test check", () => {
 describe("the pre-test check for the Docker tests", () => {
   const DOCKERD = "/usr/sbin/dockerd";
   const DEBOOTSTRAP = "/usr/sbin/debootstrap";
+  const COMPOSE = "/usr/bin/docker-compose";
+  const COMPOSE_PLUGIN = "/usr/libexec/docker/cli-plugins/docker-compose";
   const rootPath = { env: { PATH: "/usr/sbin:/usr/bin" } };
 
-  it("installs docker.io and debootstrap as root on Debian, only what is missing, then finds them", async () => {
-    expect(dockerPlan(machine([APT, DOCKERD, DEBOOTSTRAP], rootPath))).toEqual({ kind: "ready" });
-    expect(dockerPlan(machine([APT, DEBOOTSTRAP], rootPath))).toEqual({ kind: "install", packages: ["docker.io"] });
+  it("installs docker.io, debootstrap and Compose as root on Debian, only what is missing, then finds them", async () => {
+    expect(dockerPlan(machine([APT, DOCKERD, DEBOOTSTRAP, COMPOSE], rootPath))).toEqual({ kind: "ready" });
+    // Compose v2's plugin serves as well as v1's docker-compose.
+    expect(dockerPlan(machine([APT, DOCKERD, DEBOOTSTRAP, COMPOSE_PLUGIN], rootPath))).toEqual({ kind: "ready" });
+    expect(dockerPlan(machine([APT, DEBOOTSTRAP, COMPOSE], rootPath))).toEqual({
+      kind: "install",
+      packages: ["docker.io"],
+    });
     const files = [APT];
-    const apt = fakeApt(files, { installs: [DOCKERD, DEBOOTSTRAP] });
+    const apt = fakeApt(files, { installs: [DOCKERD, DEBOOTSTRAP, COMPOSE] });
     const said: string[] = [];
     await prepareDocker(
       () => machine(files, rootPath),
@@ -187,16 +194,18 @@ describe("the pre-test check for the Docker tests", () => {
     );
     expect(apt.calls.map((call) => call.args)).toEqual([
       ["update", "-qq"],
-      ["install", "-y", "-qq", "docker.io", "debootstrap"],
+      ["install", "-y", "-qq", "docker.io", "debootstrap", "docker-compose"],
     ]);
-    expect(said).toEqual(["npm test: installing docker.io and debootstrap for the Docker tests (as CI does)..."]);
+    expect(said).toEqual([
+      "npm test: installing docker.io and debootstrap and docker-compose for the Docker tests (as CI does)...",
+    ]);
   });
 
   it("where it may not install, runs nothing and goes on, saying the Docker tests will say why", async () => {
     const apt = fakeApt([]);
     const said: string[] = [];
     await prepareDocker(
-      () => machine([DEBOOTSTRAP], { isRoot: false, ...rootPath }),
+      () => machine([DEBOOTSTRAP, COMPOSE], { isRoot: false, ...rootPath }),
       apt.run,
       (l) => said.push(l),
     );
@@ -216,6 +225,8 @@ describe("the pre-test check for the Docker tests", () => {
         apt.run,
         () => {},
       ),
-    ).rejects.toThrow("apt-get install for docker.io debootstrap failed (exit code 100):\nE: Could not get lock");
+    ).rejects.toThrow(
+      "apt-get install for docker.io debootstrap docker-compose failed (exit code 100):\nE: Could not get lock",
+    );
   });
 });
