@@ -74,7 +74,8 @@ describe("nodes the lab doesn't own", () => {
     expect(embedded.localServers()).toBe(embedded);
   });
 
-  it("leaves stopping and starting to whoever runs the nodes, and says how", async () => {
+  it("in docker mode without the compose project's containers, says which command stops a node", async () => {
+    // No container of compose project "compose" runs slave2 here (docker-mode.test.ts stops real ones).
     const lab = createLab(loadConfig({ LAB_MODE: "docker", LAB_PG_PORT: String(inject("pgPorts")["master"]) }));
     labs.push(lab);
     const attempt = lab.stopNode("slave2");
