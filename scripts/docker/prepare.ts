@@ -1,6 +1,6 @@
 // `npm run docker:prepare`: a Docker engine (started if none runs, as root) and the stand-in images
-// (local/debian:bookworm, local/node:20, local/postgres:18), built once and kept; prints how long each step took. The tests that
-// use Docker call the same functions, so running this first only moves the wait.
+// (local/debian:bookworm, local/node:20, local/postgres:18), built once and kept; prints how long each step
+// took. The tests that use Docker call the same functions, so running this first only moves the wait.
 import { debianBase, nodeBase } from "./base-images.ts";
 import { postgresImage, POSTGRES_STAND_IN } from "./postgres-image.ts";
 import { dockerEngine } from "./engine.ts";

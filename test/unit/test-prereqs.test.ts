@@ -176,7 +176,7 @@ describe("the pre-test check for the Docker tests", () => {
   const COMPOSE_PLUGIN = "/usr/libexec/docker/cli-plugins/docker-compose";
   const rootPath = { env: { PATH: "/usr/sbin:/usr/bin" } };
 
-  it("installs docker.io, debootstrap and Compose as root on Debian, only what is missing, then finds them", async () => {
+  it("installs docker.io, debootstrap and Compose as root on Debian, only those missing, and finds them", async () => {
     expect(dockerPlan(machine([APT, DOCKERD, DEBOOTSTRAP, COMPOSE], rootPath))).toEqual({ kind: "ready" });
     // Compose v2's plugin serves as well as v1's docker-compose.
     expect(dockerPlan(machine([APT, DOCKERD, DEBOOTSTRAP, COMPOSE_PLUGIN], rootPath))).toEqual({ kind: "ready" });
