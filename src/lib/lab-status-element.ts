@@ -97,8 +97,9 @@ class LabStatusElement extends HTMLElement {
       item.title = node?.error ?? brokenText;
       const toggle = item.querySelector<HTMLButtonElement>(".lab-node__toggle");
       if (toggle) {
-        // Only the embedded lab owns its servers; docker and external nodes are stopped where they run.
-        toggle.hidden = status?.mode !== "embedded" || !node || !["up", "down", "error"].includes(node.state);
+        // The embedded lab owns its servers and docker mode its containers; external nodes are stopped where
+        // they run.
+        toggle.hidden = status?.mode === "external" || !node || !["up", "down", "error"].includes(node.state);
         toggle.textContent = node?.state === "up" ? "Stop" : "Start";
         toggle.setAttribute("aria-label", `${node?.state === "up" ? "Stop" : "Start"} ${item.dataset["node"]}`);
       }

@@ -6,7 +6,7 @@
 // the page's. Then slave2's slot keeps master's WAL while `docker-compose stop` holds its container, and slave2
 // catches up once started. Where Docker can't run (no engine, not root), each test says why and is skipped; in
 // CI (CI set) that is a failure instead.
-import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it, type TestContext } from "vitest";
 import type { LabStatus, LessonStartProgress, NodeName, QueryResponse } from "../../shared/api-types.ts";
 import { runStep, type Post } from "../../shared/lessons/replay.ts";
 import { describeCheck } from "../../src/lib/lesson-state/checks.ts";
@@ -15,6 +15,7 @@ import { lessonState } from "../../src/lib/lesson-state/lesson-states.ts";
 import { readLessons } from "../../server/lesson-start/lessons.ts";
 import { postgresImage } from "../../scripts/docker/postgres-image.ts";
 import { sharedVolumePitfall } from "../../scripts/docker/shared-volume.ts";
+import { launch, screenshot } from "../support/browser.ts";
 import { composeLab, composeUnavailable, nodeState, type ComposeLab } from "../support/compose-lab.ts";
 
 const say = (line: string) => console.log(line);
@@ -39,7 +40,7 @@ beforeAll(async () => {
     return;
   }
   const started = performance.now();
-  lab = await composeLab(PROJECT, say);
+  lab = await composeLab(PROJECT, inject("siteDir"), say);
   say(`docker mode: image and four healthy containers in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }, 600_000);
 
@@ -96,6 +97,29 @@ describe("docker mode, on containers from the project's compose file", () => {
       await sql("slave3", "ALTER SYSTEM RESET wal_level");
     }
   }, 120_000);
+
+  it("the home page shows the docker lab; its Stop and Start buttons stop and start a container", async (context) => {
+    needsDocker(context);
+    const browser = await launch();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+      await page.goto(`${lab!.bridge.url}/#lab-token=${lab!.token}`);
+      const panel = page.locator(".sl-markdown-content .lab-status");
+      const slave2 = panel.locator("[data-node='slave2']");
+      await panel.locator("[data-node='master'][data-state='up']").waitFor({ timeout: 20_000 });
+      await expect(panel.innerText()).resolves.toMatch(/docker/i);
+      await slave2.locator(".lab-node__toggle").click();
+      await slave2.and(page.locator("[data-state='down']")).waitFor({ timeout: 60_000 });
+      // The container itself stopped: the bridge ran docker stop, not a query.
+      expect((await lab!.project.health())["slave2"]).toBe("exited");
+      await screenshot(page, "docker-mode-home-slave2-stopped");
+      await slave2.locator(".lab-node__toggle").click();
+      await slave2.and(page.locator("[data-state='up']")).waitFor({ timeout: 90_000 });
+      await lab!.project.healthy(["slave2"]);
+    } finally {
+      await browser.close();
+    }
+  }, 180_000);
 
   for (const lesson of lessons.slice(0, DOCKER_LESSONS)) {
     it(`${lesson.file}: replays on the containers, every step meeting its expectation`, async (context) => {

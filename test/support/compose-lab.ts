@@ -41,11 +41,13 @@ export interface ComposeLab {
   post: Post;
   /** The bridge's GET, for /api/lab. */
   get: <T>(path: string) => Promise<T>;
+  /** The bridge's API token, which the lab's pages hold. */
+  token: string;
   stop: () => Promise<void>;
 }
 
 /** Brings the compose file's four nodes up (healthy) and the bridge in docker mode in front of them. */
-export async function composeLab(name: string, say: (line: string) => void): Promise<ComposeLab> {
+export async function composeLab(name: string, siteDir: string, say: (line: string) => void): Promise<ComposeLab> {
   const taken = [];
   for (const port of COMPOSE_PORTS) if (!(await portFree(port))) taken.push(port);
   if (taken.length > 0) {
@@ -59,7 +61,7 @@ export async function composeLab(name: string, say: (line: string) => void): Pro
   try {
     await project.healthy();
     const token = "docker-mode-test-token-0123456789";
-    const env = { LAB_MODE: "docker", PORT: "0", LAB_TOKEN: token, LAB_COMPOSE_PROJECT: name };
+    const env = { LAB_MODE: "docker", PORT: "0", LAB_TOKEN: token, LAB_COMPOSE_PROJECT: name, LAB_SITE_DIR: siteDir };
     const bridge = await startLab(loadConfig(env));
     const request = async <T>(path: string, body?: unknown): Promise<T> => {
       const response = await fetch(`${bridge.url}${path}`, {
@@ -75,7 +77,7 @@ export async function composeLab(name: string, say: (line: string) => void): Pro
       await bridge.stop();
       await project.down();
     };
-    return { project, bridge, post: request, get: (path) => request(path), stop };
+    return { project, bridge, post: request, get: (path) => request(path), token, stop };
   } catch (error) {
     await project.down().catch(() => {});
     throw error;
