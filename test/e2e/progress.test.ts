@@ -3,7 +3,7 @@ import type { BrowserContext, Locator, Page } from "playwright-core";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { readLessons } from "../../server/lesson-start/lessons.ts";
 import { call, direct } from "../support/bridge.ts";
-import { ARTIFACTS, bothThemes, labContext, useBrowser } from "../support/browser.ts";
+import { ARTIFACTS, bothThemes, labContext, useBrowser, waitForLab } from "../support/browser.ts";
 
 const { browser } = useBrowser();
 
@@ -23,7 +23,7 @@ const url = (path: string) => `${inject("bridgeUrl")}${path}`;
 async function open(where: Page, path: string) {
   await where.goto(url(path));
   // Attached, not visible: at 390 px the sidebar that shows it is in Starlight's closed menu.
-  await where.locator(".lab-status.compact [data-node='master'][data-state='up']").waitFor({ state: "attached" });
+  await waitForLab(where, { state: "attached" });
 }
 
 /** A lesson's link in the sidebar, by its title; its accessible name ends with the mark's words. */

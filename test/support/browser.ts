@@ -120,5 +120,16 @@ export async function bothThemes(
 /** Opens a page of the lab's site and waits until its status panel shows master up: the page has reached the lab. */
 export async function openLabPage(page: Page, path: string): Promise<void> {
   await page.goto(`${inject("bridgeUrl")}${path}`);
-  await page.locator(".lab-status.compact [data-node='master'][data-state='up']").waitFor();
+  await waitForLab(page);
+}
+
+/**
+ * Waits until the page's status panel shows master up: the page has reached its lab. Below Starlight's 50rem the
+ * sidebar, and with it the panel, is behind the menu: there `state: "attached"` waits for the panel in the DOM.
+ */
+export async function waitForLab(
+  page: Page,
+  options: { state?: "attached" | "visible"; timeout?: number } = {},
+): Promise<void> {
+  await page.locator(".lab-status.compact [data-node='master'][data-state='up']").waitFor(options);
 }
