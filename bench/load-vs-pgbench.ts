@@ -13,6 +13,7 @@
 // Needs pgbench on PATH (Debian: apt-get install postgresql-client... pgbench ships in `postgresql`).
 import { fileURLToPath } from "node:url";
 import { FOLLOWERS, type LoadState, type LoadSummary } from "../shared/api-types.ts";
+import { feedMessages } from "../load/monitor-feed.ts";
 import { BENCH_TOKEN } from "./fixture.ts";
 import type { LoadLabReady } from "./load-lab.ts";
 import { count, outsideClient, settle, startLoadLab, stopLoadLab } from "./load-lab-client.ts";
@@ -52,26 +53,15 @@ async function loadCommand(ready: LoadLabReady): Promise<LoadSummary> {
     body: JSON.stringify({ requests, concurrency }),
   });
   if (!started.ok) throw new Error(`the lab refused the run: ${await started.text()}`);
-  const decoder = new TextDecoder();
-  let buffer = "";
   // The feed opens with the current state, which is the previous run's until this one starts.
   let thisRun = false;
-  for await (const chunk of feed.body as unknown as AsyncIterable<Uint8Array>) {
-    buffer += decoder.decode(chunk, { stream: true });
-    let end: number;
-    while ((end = buffer.indexOf("\n\n")) !== -1) {
-      const message = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      if (/^event: load$/m.test(message)) {
-        const state = JSON.parse(/^data: (.*)$/m.exec(message)?.[1] ?? "null") as LoadState;
-        if (state.phase === "running") thisRun = true;
-        if (!thisRun) continue;
-        if (state.phase === "failed") throw new Error(state.error);
-        if (state.phase === "done") {
-          return state.summary;
-        }
-      }
-    }
+  for await (const { type, data } of feedMessages(feed)) {
+    if (type !== "load") continue;
+    const state = data as LoadState;
+    if (state.phase === "running") thisRun = true;
+    if (!thisRun) continue;
+    if (state.phase === "failed") throw new Error(state.error);
+    if (state.phase === "done") return state.summary;
   }
   throw new Error("the monitor feed ended before the run was done");
 }
