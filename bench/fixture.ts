@@ -3,7 +3,7 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
-import type { NodeName } from "../shared/api-types.ts";
+import { FOLLOWERS, NODE_NAMES, type NodeName } from "../shared/api-types.ts";
 import { loadConfig } from "../server/config.ts";
 import { nextFreePort } from "../server/lab/embedded/ports.ts";
 import { startLab } from "../server/start-lab.ts";
@@ -48,4 +48,25 @@ export async function startLabAndBridge() {
     await fs.rm(dir, { recursive: true, force: true });
   };
   return { ...started, sql, stop };
+}
+
+export type BenchLab = Awaited<ReturnType<typeof startLabAndBridge>>;
+
+/** Lesson 6's lab, which the load benchmarks write to: users on every node, userpub on master, a subscription on
+ * each follower. */
+export async function replicateUsers(lab: BenchLab): Promise<void> {
+  for (const node of NODE_NAMES) {
+    await lab.sql(
+      node,
+      "CREATE TABLE users (id serial PRIMARY KEY, name text NOT NULL, email text NOT NULL, " +
+        "created_at timestamptz NOT NULL DEFAULT now())",
+    );
+  }
+  await lab.sql("master", "CREATE PUBLICATION userpub FOR TABLE users");
+  for (const node of FOLLOWERS) {
+    await lab.sql(
+      node,
+      `CREATE SUBSCRIPTION sub_${node} CONNECTION '${lab.lab.node("master").conninfo}' PUBLICATION userpub`,
+    );
+  }
 }

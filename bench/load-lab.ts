@@ -2,8 +2,8 @@
 // generator in the benchmark's process would share the bridge's thread and slow what it measures. Started with
 // fork(); it sets up lesson 6's lab (users on every node, userpub on master, a subscription on each follower),
 // sends { url, master } once ready, and stops the lab when its parent disconnects or asks it to.
-import { FOLLOWERS, NODE_NAMES, type NodeName } from "../shared/api-types.ts";
-import { startLabAndBridge } from "./fixture.ts";
+import { NODE_NAMES, type NodeName } from "../shared/api-types.ts";
+import { replicateUsers, startLabAndBridge } from "./fixture.ts";
 
 export interface LoadLabReady {
   url: string;
@@ -14,20 +14,7 @@ export interface LoadLabReady {
 }
 
 const lab = await startLabAndBridge();
-for (const node of NODE_NAMES) {
-  await lab.sql(
-    node,
-    "CREATE TABLE users (id serial PRIMARY KEY, name text NOT NULL, email text NOT NULL, " +
-      "created_at timestamptz NOT NULL DEFAULT now())",
-  );
-}
-await lab.sql("master", "CREATE PUBLICATION userpub FOR TABLE users");
-for (const node of FOLLOWERS) {
-  await lab.sql(
-    node,
-    `CREATE SUBSCRIPTION sub_${node} CONNECTION '${lab.lab.node("master").conninfo}' PUBLICATION userpub`,
-  );
-}
+await replicateUsers(lab);
 const { host, port, user, password, database } = lab.lab.endpoint("master");
 const ports = Object.fromEntries(NODE_NAMES.map((name) => [name, lab.lab.endpoint(name).port])) as Record<
   NodeName,

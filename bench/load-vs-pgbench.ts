@@ -11,30 +11,17 @@
 // must hold exactly the acknowledged rows (nothing acknowledged lost, nothing unacknowledged written).
 // Run: npm run bench:load   (options: --requests N --concurrency C --rounds R; defaults 10000, 50, 3)
 // Needs pgbench on PATH (Debian: apt-get install postgresql-client... pgbench ships in `postgresql`).
-import { execFile } from "node:child_process";
-import fs from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs, promisify } from "node:util";
 import { FOLLOWERS, type LoadState, type LoadSummary } from "../shared/api-types.ts";
+import { feedMessages } from "../load/monitor-feed.ts";
 import { BENCH_TOKEN } from "./fixture.ts";
 import type { LoadLabReady } from "./load-lab.ts";
 import { count, outsideClient, settle, startLoadLab, stopLoadLab } from "./load-lab-client.ts";
+import { loadRunOptions, median } from "./load-options.ts";
+import { pgbench as runPgbench } from "./pgbench.ts";
 import { treeCpu } from "./process-cpu.ts";
 
-const run = promisify(execFile);
-const { values } = parseArgs({
-  options: {
-    requests: { type: "string", default: "10000" },
-    concurrency: { type: "string", default: "50" },
-    rounds: { type: "string", default: "3" },
-  },
-});
-const requests = Number(values.requests);
-const concurrency = Number(values.concurrency);
-const rounds = Number(values.rounds);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const { requests, concurrency, rounds } = loadRunOptions();
 
 /** pgbench's two scripts: the statement POST /async-users sends, for one user; and the plain INSERT a person would
  * write (the walkthrough's), cheaper for the server to parse and plan. The faster of the two is the baseline. */
@@ -50,19 +37,10 @@ const PGBENCH_SCRIPTS = {
 
 /** A: pgbench, one of the scripts above, at the same concurrency. */
 async function pgbench(ready: LoadLabReady, sql: string): Promise<number> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), "pgbench-"));
-  const script = path.join(dir, "insert.sql");
-  await fs.writeFile(script, sql);
-  const { host, port, user, database, password } = ready.master;
-  const transactions = Math.ceil(requests / concurrency);
-  const args = ["-n", "-h", host, "-p", String(port), "-U", user, "-c", String(concurrency), "-j", "2"];
-  const { stdout } = await run("pgbench", [...args, "-t", String(transactions), "-f", script, database], {
-    env: { ...process.env, PGPASSWORD: password },
-  });
-  await fs.rm(dir, { recursive: true, force: true });
-  const written = await count(ready, port);
-  if (written !== transactions * concurrency) throw new Error(`pgbench wrote ${written} rows`);
-  return Number(/tps = ([\d.]+)/.exec(stdout)?.[1] ?? NaN);
+  const { tps, transactions } = await runPgbench(ready.master, sql, { requests, concurrency });
+  const written = await count(ready, ready.master.port);
+  if (written !== transactions) throw new Error(`pgbench wrote ${written} rows`);
+  return tps;
 }
 
 /** C: what `npm run load` does: POST /api/load, then follow /api/monitor until the run is done. */
@@ -75,26 +53,15 @@ async function loadCommand(ready: LoadLabReady): Promise<LoadSummary> {
     body: JSON.stringify({ requests, concurrency }),
   });
   if (!started.ok) throw new Error(`the lab refused the run: ${await started.text()}`);
-  const decoder = new TextDecoder();
-  let buffer = "";
   // The feed opens with the current state, which is the previous run's until this one starts.
   let thisRun = false;
-  for await (const chunk of feed.body as unknown as AsyncIterable<Uint8Array>) {
-    buffer += decoder.decode(chunk, { stream: true });
-    let end: number;
-    while ((end = buffer.indexOf("\n\n")) !== -1) {
-      const message = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      if (/^event: load$/m.test(message)) {
-        const state = JSON.parse(/^data: (.*)$/m.exec(message)?.[1] ?? "null") as LoadState;
-        if (state.phase === "running") thisRun = true;
-        if (!thisRun) continue;
-        if (state.phase === "failed") throw new Error(state.error);
-        if (state.phase === "done") {
-          return state.summary;
-        }
-      }
-    }
+  for await (const { type, data } of feedMessages(feed)) {
+    if (type !== "load") continue;
+    const state = data as LoadState;
+    if (state.phase === "running") thisRun = true;
+    if (!thisRun) continue;
+    if (state.phase === "failed") throw new Error(state.error);
+    if (state.phase === "done") return state.summary;
   }
   throw new Error("the monitor feed ended before the run was done");
 }

@@ -8,21 +8,14 @@ import { NODE_NAMES, type MonitorSample } from "../shared/api-types.ts";
 import { BENCH_TOKEN } from "./fixture.ts";
 import type { LoadLabReady } from "./load-lab.ts";
 import { count, outsideClient, sql, startLoadLab, stopLoadLab } from "./load-lab-client.ts";
+import { LOAD_OPTIONS, loadRun, median } from "./load-options.ts";
 import { treeCpu } from "./process-cpu.ts";
 
 const { values } = parseArgs({
-  options: {
-    rows: { type: "string", default: "1000000" },
-    requests: { type: "string", default: "10000" },
-    concurrency: { type: "string", default: "50" },
-    rounds: { type: "string", default: "4" },
-  },
+  options: { ...LOAD_OPTIONS, rows: { type: "string", default: "1000000" }, rounds: { type: "string", default: "4" } },
 });
 const rows = Number(values.rows);
-const requests = Number(values.requests);
-const concurrency = Number(values.concurrency);
-const rounds = Number(values.rounds);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const { requests, concurrency, rounds } = loadRun(values);
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Every node's count(*) once the followers hold what master holds. */

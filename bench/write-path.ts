@@ -5,48 +5,21 @@
 //   3. how long after the last acknowledged write each follower had every row.
 // Run: npm run bench:write-path   (options: --requests N --concurrency C --rounds R; defaults 10000, 50, 3)
 // Needs pgbench (Debian: apt-get install postgresql; it ships with the server package).
-import { execFile } from "node:child_process";
-import fs from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
-import { parseArgs, promisify } from "node:util";
-import { FOLLOWERS, NODE_NAMES, type LoadState } from "../shared/api-types.ts";
+import { FOLLOWERS, type LoadState } from "../shared/api-types.ts";
 import { nodeOutcome, verdictHeadline } from "../shared/load-verdict.ts";
 import { runLoad } from "../server/load-run/runner.ts";
 import { LoadController } from "../server/load-run/controller.ts";
 import { FollowerLinks } from "../server/load-run/follower-links.ts";
 import { Monitor } from "../server/monitor/monitor.ts";
-import { startLabAndBridge } from "./fixture.ts";
+import { replicateUsers, startLabAndBridge } from "./fixture.ts";
+import { loadRunOptions, median } from "./load-options.ts";
+import { pgbench as runPgbench } from "./pgbench.ts";
 
-const run = promisify(execFile);
-const { values } = parseArgs({
-  options: {
-    requests: { type: "string", default: "10000" },
-    concurrency: { type: "string", default: "50" },
-    rounds: { type: "string", default: "3" },
-  },
-});
-const requests = Number(values.requests);
-const concurrency = Number(values.concurrency);
-const rounds = Number(values.rounds);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const { requests, concurrency, rounds } = loadRunOptions();
 
 const lab = await startLabAndBridge();
 const master = lab.lab.endpoint("master");
-for (const node of NODE_NAMES) {
-  await lab.sql(
-    node,
-    "CREATE TABLE users (id serial PRIMARY KEY, name text NOT NULL, email text NOT NULL, created_at " +
-      "timestamptz NOT NULL DEFAULT now())",
-  );
-}
-await lab.sql("master", "CREATE PUBLICATION userpub FOR TABLE users");
-for (const node of FOLLOWERS) {
-  await lab.sql(
-    node,
-    `CREATE SUBSCRIPTION sub_${node} CONNECTION '${lab.lab.node("master").conninfo}' PUBLICATION userpub`,
-  );
-}
+await replicateUsers(lab);
 
 async function settle() {
   // Each measurement starts from an empty table with every follower caught up.
@@ -59,31 +32,8 @@ async function settle() {
 }
 
 async function pgbench(): Promise<number> {
-  const script = path.join(await fs.mkdtemp(path.join(os.tmpdir(), "pgbench-")), "insert.sql");
-  await fs.writeFile(script, "INSERT INTO users (name, email) VALUES ('pgbench user', 'pgbench@load.example');\n");
-  const { stdout } = await run(
-    "pgbench",
-    [
-      "-n",
-      "-h",
-      master.host,
-      "-p",
-      String(master.port),
-      "-U",
-      "postgres",
-      "-c",
-      String(concurrency),
-      "-j",
-      "2",
-      "-t",
-      String(Math.ceil(requests / concurrency)),
-      "-f",
-      script,
-      "replication",
-    ],
-    { env: { ...process.env, PGPASSWORD: master.password } },
-  );
-  return Number(/tps = ([\d.]+)/.exec(stdout)?.[1] ?? NaN);
+  const sql = "INSERT INTO users (name, email) VALUES ('pgbench user', 'pgbench@load.example');\n";
+  return (await runPgbench(master, sql, { requests, concurrency })).tps;
 }
 
 async function http(withMonitor: boolean): Promise<number> {

@@ -7,6 +7,7 @@ import type { LoadState, LoadSummary, LoadVerdict, MonitorSample } from "../shar
 import { nodeOutcome, verdictHeadline, verdictNote } from "../shared/load-verdict.ts";
 import { loadConfig, PROJECT_ROOT } from "../server/config.ts";
 import { findLab } from "./find-lab.ts";
+import { feedMessages } from "./monitor-feed.ts";
 
 const { values } = parseArgs({
   options: {
@@ -119,58 +120,48 @@ function printVerdict(verdict: LoadVerdict) {
 }
 
 const response = await fetch(`${bridge.url}/api/monitor?token=${encodeURIComponent(bridge.token)}`);
-const decoder = new TextDecoder();
-let buffer = "";
 let announced = false;
-for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-  buffer += decoder.decode(chunk, { stream: true });
-  let end: number;
-  while ((end = buffer.indexOf("\n\n")) !== -1) {
-    const message = buffer.slice(0, end);
-    buffer = buffer.slice(end + 2);
-    const type = /^event: (\w+)/m.exec(message)?.[1];
-    const data = JSON.parse(/^data: (.*)$/m.exec(message)?.[1] ?? "null");
-    if (type === "sample") {
-      counts = (data as MonitorSample).nodes.map((n) => `${n.name} ${n.count ?? "—"}`).join("  ");
-    } else if (type === "load") {
-      const state = data as LoadState;
-      if (state.phase === "running") {
-        if (!announced) {
-          announced = true;
-          console.log(
-            `POST ${bridge.url}/async-users: ${state.request.requests} requests, ${state.request.concurrency} at ` +
-              `a time`,
-          );
-        }
-        showProgress(state);
-      } else if (state.phase === "verifying" && announced) {
-        // The last progress line, whole: in a log (no terminal) lines are printed once a second at most.
-        const { summary, request } = state;
-        const rate = summary.rate;
-        showProgress(
-          {
-            phase: "running",
-            request,
-            startedAt: 0,
-            progress: {
-              done: summary.requests,
-              total: request.requests,
-              ok: summary.ok,
-              errors: summary.requests - summary.ok,
-              rate,
-            },
-          },
-          true,
+for await (const { type, data } of feedMessages(response)) {
+  if (type === "sample") {
+    counts = (data as MonitorSample).nodes.map((n) => `${n.name} ${n.count ?? "—"}`).join("  ");
+  } else if (type === "load") {
+    const state = data as LoadState;
+    if (state.phase === "running") {
+      if (!announced) {
+        announced = true;
+        console.log(
+          `POST ${bridge.url}/async-users: ${state.request.requests} requests, ${state.request.concurrency} at ` +
+            `a time`,
         );
-        if (tty) process.stdout.write("\n");
-        printSummary(state.summary);
-        console.log("\n  checking every node...");
-      } else if (state.phase === "done" && announced) {
-        printVerdict(state.verdict);
-        process.exit(state.verdict.outcome === "replicated" && state.summary.ok === state.summary.requests ? 0 : 1);
-      } else if (state.phase === "failed" && announced) {
-        fail(`\nThe run failed: ${state.error}`);
       }
+      showProgress(state);
+    } else if (state.phase === "verifying" && announced) {
+      // The last progress line, whole: in a log (no terminal) lines are printed once a second at most.
+      const { summary, request } = state;
+      const rate = summary.rate;
+      showProgress(
+        {
+          phase: "running",
+          request,
+          startedAt: 0,
+          progress: {
+            done: summary.requests,
+            total: request.requests,
+            ok: summary.ok,
+            errors: summary.requests - summary.ok,
+            rate,
+          },
+        },
+        true,
+      );
+      if (tty) process.stdout.write("\n");
+      printSummary(state.summary);
+      console.log("\n  checking every node...");
+    } else if (state.phase === "done" && announced) {
+      printVerdict(state.verdict);
+      process.exit(state.verdict.outcome === "replicated" && state.summary.ok === state.summary.requests ? 0 : 1);
+    } else if (state.phase === "failed" && announced) {
+      fail(`\nThe run failed: ${state.error}`);
     }
   }
 }

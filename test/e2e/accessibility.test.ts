@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { call } from "../support/bridge.ts";
 import { expectAccessible } from "../support/axe.ts";
 import { openLabPage, useBrowser } from "../support/browser.ts";
+import { LESSON_PAGES } from "../support/lesson-pages.ts";
 import type { Page } from "playwright-core";
 
 const { page } = useBrowser({ viewport: { width: 1440, height: 900 } });
@@ -14,18 +15,6 @@ const { page } = useBrowser({ viewport: { width: 1440, height: 900 } });
 beforeAll(async () => {
   expect((await call("/api/lab/reset", {})).status).toBe(200);
 });
-
-const LESSONS = [
-  "01-logical-replication",
-  "02-settings",
-  "03-schema",
-  "04-publication",
-  "05-subscriptions",
-  "06-load-and-watch",
-  "07-what-replicates",
-  "08-slots",
-  "09-pitfalls-and-security",
-];
 
 /** Runs the lesson's cells with its own Run all button, until it says they all ran as the lesson expects. */
 async function runAll(page: Page) {
@@ -48,7 +37,7 @@ describe("axe-core finds no serious or critical violation", () => {
   }
 
   // In order from a reset lab: each lesson starts where the one before leaves the lab.
-  for (const lesson of LESSONS) {
+  for (const lesson of LESSON_PAGES) {
     it(`on lesson ${lesson} after Run all`, { timeout: 200_000 }, async () => {
       await openLabPage(page(), `/lessons/${lesson}/`);
       await runAll(page());

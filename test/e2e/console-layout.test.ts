@@ -6,6 +6,7 @@ import type { Locator, Page } from "playwright-core";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import path from "node:path";
 import { ARTIFACTS, labPage, useBrowser } from "../support/browser.ts";
+import { focusRing } from "../support/focus-ring.ts";
 import { setUpReplication } from "../support/replication.ts";
 
 const { browser } = useBrowser();
@@ -109,15 +110,7 @@ describe("the console's four terminals", () => {
     const slave3Index = 3;
     const master = four.getByRole("button", { name: "master", exact: true });
     await expect(master.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
-    const ring = await master.evaluate((el) => {
-      const style = getComputedStyle(el);
-      return {
-        visible: el.matches(":focus-visible"),
-        style: style.outlineStyle,
-        width: parseFloat(style.outlineWidth),
-      };
-    });
-    expect(ring).toEqual({ visible: true, style: "solid", width: 2 });
+    expect(await focusRing(master)).toEqual({ visible: true, style: "solid", width: 2 });
     // master, slave1, slave2, slave3: three Tabs on.
     for (let i = 0; i < slave3Index; i++) await page.keyboard.press("Tab");
     await page.keyboard.press("Enter");

@@ -10,21 +10,10 @@ import type { Page } from "playwright-core";
 import { describe, expect, inject, it } from "vitest";
 import { PROJECT_ROOT } from "../../server/config.ts";
 import { repositoryPage } from "../../shared/project-url.ts";
-import { ARTIFACTS, labPage, useBrowser } from "../support/browser.ts";
+import { ARTIFACTS, labPage, useBrowser, waitForLab } from "../support/browser.ts";
+import { LESSON_PAGES } from "../support/lesson-pages.ts";
 
 const { browser } = useBrowser();
-
-const LESSONS = [
-  "01-logical-replication",
-  "02-settings",
-  "03-schema",
-  "04-publication",
-  "05-subscriptions",
-  "06-load-and-watch",
-  "07-what-replicates",
-  "08-slots",
-  "09-pitfalls-and-security",
-];
 
 /**
  * Opens a page of the site and waits until it has reached the lab. Below Starlight's 50rem the sidebar, and with
@@ -32,7 +21,7 @@ const LESSONS = [
  */
 async function open(page: Page, path: string): Promise<void> {
   await page.goto(`${inject("bridgeUrl")}${path}`);
-  await page.locator(".lab-status.compact [data-node='master'][data-state='up']").waitFor({ state: "attached" });
+  await waitForLab(page, { state: "attached" });
 }
 
 async function pageAt(width: number, path: string): Promise<Page> {
@@ -66,9 +55,9 @@ describe("at 390 px (a phone)", () => {
     "a cell's ▶ Run stays on one line beside its 'expected' label, on every lesson",
     { timeout: 120_000 },
     async () => {
-      const page = await pageAt(390, `/lessons/${LESSONS[0]}/`);
+      const page = await pageAt(390, `/lessons/${LESSON_PAGES[0]}/`);
       let seen = 0;
-      for (const lesson of LESSONS) {
+      for (const lesson of LESSON_PAGES) {
         await open(page, `/lessons/${lesson}/`);
         await page.locator("sql-cell.is-live").first().waitFor();
         const parts = await barLines(page, "sql-cell.is-live:has(.sql-cell__expect)");
@@ -84,7 +73,7 @@ describe("at 390 px (a phone)", () => {
   );
 
   it("an edited, running cell's bar (edited, running…, Cancel, Restore, + cell, ▶ Run): each on one line", async () => {
-    const page = await pageAt(390, `/lessons/${LESSONS[0]}/`);
+    const page = await pageAt(390, `/lessons/${LESSON_PAGES[0]}/`);
     const cell = page.locator("sql-cell.is-live[data-expect='error:42P01']");
     await cell.locator("textarea").fill("SELECT pg_sleep(3)");
     await cell.locator(".sql-cell__run").click();

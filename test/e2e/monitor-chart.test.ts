@@ -8,6 +8,7 @@ import path from "node:path";
 import { describeViolations, seriousViolations } from "../support/axe.ts";
 import { ARTIFACTS, useBrowser } from "../support/browser.ts";
 import { direct } from "../support/bridge.ts";
+import { focusRing } from "../support/focus-ring.ts";
 import { setUpReplication } from "../support/replication.ts";
 
 const { page } = useBrowser({ viewport: { width: 1280, height: 900 } });
@@ -117,15 +118,7 @@ describe("the live monitor's chart", () => {
     await chart(page()).getByRole("button", { name: "slave1" }).focus();
     await page().keyboard.press("Tab");
     await expect(slave2.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
-    const ring = await slave2.evaluate((el) => {
-      const style = getComputedStyle(el);
-      return {
-        visible: el.matches(":focus-visible"),
-        style: style.outlineStyle,
-        width: parseFloat(style.outlineWidth),
-      };
-    });
-    expect(ring).toEqual({ visible: true, style: "solid", width: 2 });
+    expect(await focusRing(slave2)).toEqual({ visible: true, style: "solid", width: 2 });
     await page().keyboard.press("Enter");
     await expect(slave2.getAttribute("aria-pressed")).resolves.toBe("false");
     await expect.poll(() => pixelsOf(page(), COLORS.slave2)).toBe(0);

@@ -1,11 +1,9 @@
-import fs from "node:fs/promises";
 import path from "node:path";
-import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
+import type { BrowserContext, Locator, Page } from "playwright-core";
 import { beforeAll, describe, expect, inject, it } from "vitest";
-import { PROJECT_ROOT } from "../../server/config.ts";
-import { lessonsFromSources } from "../../shared/lessons/lesson-files.ts";
+import { readLessons } from "../../server/lesson-start/lessons.ts";
 import { call, direct } from "../support/bridge.ts";
-import { ARTIFACTS, labPage, screenshot, useBrowser } from "../support/browser.ts";
+import { ARTIFACTS, bothThemes, labContext, useBrowser, waitForLab } from "../support/browser.ts";
 
 const { browser } = useBrowser();
 
@@ -16,7 +14,7 @@ let page: Page;
 beforeAll(async () => {
   // Lesson 1's cells and lesson 3's first one run on any lab, but all four nodes must be up and answer alike.
   expect((await call("/api/lab/reset", {})).status).toBe(200);
-  learner = await labContext({ viewport: { width: 1440, height: 900 } });
+  learner = await labContext(browser(), { viewport: { width: 1440, height: 900 } });
   page = await learner.newPage();
 });
 
@@ -25,27 +23,13 @@ const url = (path: string) => `${inject("bridgeUrl")}${path}`;
 async function open(where: Page, path: string) {
   await where.goto(url(path));
   // Attached, not visible: at 390 px the sidebar that shows it is in Starlight's closed menu.
-  await where.locator(".lab-status.compact [data-node='master'][data-state='up']").waitFor({ state: "attached" });
+  await waitForLab(where, { state: "attached" });
 }
 
 /** A lesson's link in the sidebar, by its title; its accessible name ends with the mark's words. */
 const sidebarLesson = (where: Page, title: string) => where.locator(".sidebar-content a", { hasText: title });
 const markOf = (link: Locator) => link.getAttribute("data-progress");
 const nextStep = (where: Page) => where.locator(".where-to-go-on__next a");
-
-/** Screenshots in light and dark, as the learner's system asks (Starlight's theme follows it by default). */
-async function bothThemes(
-  where: Page,
-  name: string,
-  shoot: (file: string) => Promise<unknown> = (file) => screenshot(where, file),
-) {
-  for (const scheme of ["light", "dark"] as const) {
-    await where.emulateMedia({ colorScheme: scheme });
-    await expect.poll(() => where.evaluate(() => document.documentElement.dataset["theme"])).toBe(scheme);
-    await shoot(`${name}-${scheme}`);
-  }
-  await where.emulateMedia({ colorScheme: "light" });
-}
 
 describe("progress through the lessons", () => {
   it("Run all on lesson 1 marks it done in the sidebar, and the home page says to continue with lesson 2", async () => {
@@ -169,8 +153,8 @@ describe("progress through the lessons", () => {
   });
 
   it("with every lesson done, the home page says so and what next, and every lesson is marked", async () => {
-    const lessons = lessonsFromSources(await lessonSources());
-    const context = await labContext({ viewport: { width: 1280, height: 900 } });
+    const lessons = await readLessons();
+    const context = await labContext(browser(), { viewport: { width: 1280, height: 900 } });
     await context.addInitScript(
       (done) => {
         for (const [file, steps] of done)
@@ -206,7 +190,7 @@ describe("progress through the lessons", () => {
   });
 
   it("with storage refused, cells run, nothing is marked and the home page says to start with lesson 1", async () => {
-    const context = await labContext({ viewport: { width: 1280, height: 900 } });
+    const context = await labContext(browser(), { viewport: { width: 1280, height: 900 } });
     const refusing = await context.newPage();
     await refusing.addInitScript(() => {
       Storage.prototype.setItem = () => {
@@ -228,7 +212,7 @@ describe("progress through the lessons", () => {
     "a lesson whose cells all ran is done once its state checks are met, stays done when the lab later " +
       "moves, and a step run again makes the checks count again",
     async () => {
-      const context = await labContext({ viewport: { width: 1280, height: 900 } });
+      const context = await labContext(browser(), { viewport: { width: 1280, height: 900 } });
       const tab = await context.newPage();
       const lesson3 = () => markOf(sidebarLesson(tab, "3. The users table on every node"));
       const checklist = tab.locator("lesson-state");
@@ -260,153 +244,3 @@ describe("progress through the lessons", () => {
     300_000,
   );
 });
-
-async function lessonSources(): Promise<Record<string, string>> {
-  const folder = path.join(PROJECT_ROOT, "src/content/docs/lessons");
-  const files = (await fs.readdir(folder)).filter((file) => file.endsWith(".mdx"));
-  return Object.fromEntries(
-    await Promise.all(files.map(async (file) => [file, await fs.readFile(path.join(folder, file), "utf8")] as const)),
-  );
-}
-
-/**
- * A browser profile of its own (its own localStorage) holding the lab's key, as labPage's pages do, for several tabs.
- */
-async function labContext(options: Parameters<Browser["newContext"]>[0]): Promise<BrowserContext> {
-  const context = await browser().newContext(options);
-  await context.addInitScript(
-    ({ origin, token }) => {
-      if (location.origin === origin) localStorage.setItem("replication-lab:token", token);
-    },
-    { origin: new URL(inject("bridgeUrl")).origin, token: inject("token") },
-  );
-  return context;
-}
-
-describe("deep links to a lesson's steps", () => {
-  it("every step of every lesson has the id cell-N, in order, and a #N link to itself", async () => {
-    for (const lesson of lessonsFromSources(await lessonSources())) {
-      const html = await (await fetch(url(`/lessons/${lesson.file.replace(/\.mdx$/, "")}/`))).text();
-      const ids = [...html.matchAll(/<(sql-cell|lab-action)\b[^>]*\bid="(cell-\d+)"/g)].map((match) => match[2]);
-      expect(ids, lesson.file).toEqual(lesson.steps.map((_, i) => `cell-${i + 1}`));
-      const anchors = [...html.matchAll(/<a class="step-anchor" href="#(cell-\d+)"/g)].map((match) => match[1]);
-      expect(anchors, lesson.file).toEqual(ids);
-      // Lab actions carry their step key, as cells do: progress is kept by it.
-      const keys = [...html.matchAll(/<lab-action\b[^>]*\bid="cell-(\d+)"[^>]*data-key="([^"]+)"/g)].map((match) => [
-        match[2],
-        `${lesson.file}#${Number(match[1]) - 1}`,
-      ]);
-      for (const [key, expected] of keys) expect(key).toBe(expected);
-      expect(keys.length, lesson.file).toBe(lesson.steps.filter((step) => step.kind === "action").length);
-    }
-  });
-
-  for (const viewport of [
-    { width: 1440, height: 900 },
-    { width: 390, height: 844 },
-  ]) {
-    it(
-      `/lessons/03-schema/#cell-4 opens at that cell, below the sticky header, outlined for a moment ` +
-        `(${viewport.width} px)`,
-      async () => {
-        const linked = await labPage(browser(), { viewport, hasTouch: viewport.width < 500 });
-        await linked.goto(url("/lessons/03-schema/#cell-4"));
-        const target = linked.locator("#cell-4");
-        await expect.poll(() => target.getAttribute("class")).toContain("is-flashed");
-        await expect(target.evaluate((el) => getComputedStyle(el).animationName)).resolves.toBe("lab-target-flash");
-        await expect.poll(() => inViewBelowHeader(linked, target)).toBe(true);
-        // Its link shows without hover, on a touch screen too.
-        await expect(target.locator(".step-anchor").isVisible()).resolves.toBe(true);
-        await expect(target.locator(".step-anchor").textContent()).resolves.toContain("#4");
-        await bothThemes(linked, `progress-deep-link-${viewport.width}`, async (file) => {
-          await target.evaluate((el) => {
-            el.classList.remove("is-flashed");
-            void (el as HTMLElement).offsetWidth;
-            el.classList.add("is-flashed");
-          });
-          await linked.screenshot({ path: path.join(ARTIFACTS, `${file}.png`) });
-        });
-        // The outline fades and goes.
-        await expect.poll(() => target.getAttribute("class"), { timeout: 5000 }).not.toContain("is-flashed");
-
-        // A hash change within the page lands and outlines the same way, headings included.
-        await linked.evaluate(() => (location.hash = "#cell-2"));
-        await expect.poll(() => linked.locator("#cell-2").getAttribute("class")).toContain("is-flashed");
-        await expect.poll(() => inViewBelowHeader(linked, linked.locator("#cell-2"))).toBe(true);
-        const heading = linked.locator(".sl-markdown-content h2").first();
-        const id = await heading.getAttribute("id");
-        await linked.evaluate((hash) => (location.hash = hash), `#${id}`);
-        await expect
-          .poll(() => heading.locator("xpath=..").getAttribute("class"))
-          .toContain("sl-heading-wrapper level-h2 is-flashed");
-        await expect.poll(() => inViewBelowHeader(linked, heading)).toBe(true);
-
-        // A step's own #N link goes to it.
-        await linked.locator("#cell-5 .step-anchor").click();
-        await expect.poll(() => linked.evaluate(() => location.hash)).toBe("#cell-5");
-        await expect.poll(() => linked.locator("#cell-5").getAttribute("class")).toContain("is-flashed");
-
-        await linked.close();
-      },
-    );
-  }
-
-  it("the target stays below the header while content above it grows after the page loaded", async () => {
-    const linked = await labPage(browser(), { viewport: { width: 1280, height: 900 } });
-    await linked.addInitScript(() => {
-      // What a live part of a lesson does once its data arrives (the live monitor's chart, a server log's lines):
-      // content above the target grows after the page loaded. Timed in the page, so a busy machine can't delay it.
-      addEventListener("load", () => {
-        setTimeout(() => {
-          const late = Object.assign(document.createElement("div"), { className: "late-content" });
-          late.style.height = "600px";
-          document.querySelector("#cell-1")!.before(late);
-        }, 300);
-      });
-    });
-    await linked.goto(url("/lessons/03-schema/#cell-4"));
-    const target = linked.locator("#cell-4");
-    await linked.locator(".late-content").waitFor({ state: "attached" });
-    await expect.poll(() => inViewBelowHeader(linked, target)).toBe(true);
-    // Once the learner scrolls, the page is theirs: it no longer moves back.
-    await linked.mouse.wheel(0, 300);
-    await linked.evaluate(() =>
-      document.querySelector<HTMLElement>(".late-content")!.style.setProperty("height", "1500px"),
-    );
-    await expect.poll(() => inViewBelowHeader(linked, target)).toBe(false);
-    await linked.close();
-  });
-
-  it("with reduced motion the outline shows without fading, then goes", async () => {
-    const still = await labPage(browser(), { viewport: { width: 1280, height: 900 }, reducedMotion: "reduce" });
-    await still.goto(url("/lessons/03-schema/#cell-4"));
-    const target = still.locator("#cell-4");
-    await expect.poll(() => target.getAttribute("class")).toContain("is-flashed");
-    const style = await target.evaluate((el) => ({
-      animation: getComputedStyle(el).animationName,
-      outline: getComputedStyle(el).outlineStyle,
-    }));
-    expect(style).toEqual({ animation: "none", outline: "solid" });
-    await expect.poll(() => target.getAttribute("class"), { timeout: 5000 }).not.toContain("is-flashed");
-    await still.close();
-  });
-});
-
-/**
- * Whether the element's top is just below Starlight's sticky header (and, on a narrow screen, its "On this page"
- * bar, which sticks below the header): not under them, and not further down than the page's scroll padding and the
- * step's scroll margin put it, so a cell pushed down by the answers drawn above it after the first scroll fails.
- */
-async function inViewBelowHeader(where: Page, element: Locator): Promise<boolean> {
-  const box = await element.boundingBox();
-  const covered = await where.evaluate(() =>
-    Math.max(
-      ...[...document.querySelectorAll("header.header, mobile-starlight-toc nav")]
-        .map((bar) => bar.getBoundingClientRect())
-        .filter((r) => r.height > 0)
-        .map((r) => r.bottom),
-      0,
-    ),
-  );
-  return box !== null && box.y >= covered && box.y <= covered + 48;
-}

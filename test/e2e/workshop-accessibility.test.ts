@@ -2,16 +2,14 @@
 // hub serves (the join page, the instructor's page before and after logging in, the room with an attendee's panel
 // open) and the attendee's own pages, at 1440 and 390 px, in both themes, against a real hub with a real lab.
 import type { BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readLessons } from "../../server/lesson-start/lessons.ts";
 import type { RunningHub } from "../../server/workshop/serve.ts";
 import { roomColumns, type StepColumn } from "../../shared/room/columns.ts";
 import { expectAccessible } from "../support/axe.ts";
-import { useBrowser } from "../support/browser.ts";
-import { TEST_PASSPHRASE, join, request, testHub } from "../support/hub-client.ts";
-import { tempDir } from "../support/temp-dir.ts";
-import { localProvider } from "../support/workshop-labs.ts";
-import { endTestWorkshop } from "../support/workshop-page.ts";
+import { useBrowser, waitForLab } from "../support/browser.ts";
+import { TEST_PASSPHRASE, join, request } from "../support/hub-client.ts";
+import { endTestWorkshop, startBrowserWorkshop } from "../support/workshop-page.ts";
 
 const { browser } = useBrowser();
 const NAME = "Ada Lovelace";
@@ -30,17 +28,10 @@ async function newPage(): Promise<Page> {
 }
 
 /** The attendee's page has reached their lab (the status panel is in the DOM at every width). */
-async function waitForLab(page: Page): Promise<void> {
-  await page
-    .locator(".lab-status.compact [data-node='master'][data-state='up']")
-    .waitFor({ state: "attached", timeout: 60_000 });
-}
+const reachedLab = (page: Page) => waitForLab(page, { state: "attached", timeout: 60_000 });
 
 beforeAll(async () => {
-  dir = await tempDir("workshop-a11y");
-  const provider = await localProvider(dir, { maxLabs: 2, poolSize: 1 });
-  hub = await testHub({ workshopDir: dir, provider, publicHosts: ["127.0.0.1"] });
-  await vi.waitFor(() => expect(provider.status().ready).toBe(1), { timeout: 300_000, interval: 200 });
+  ({ dir, hub } = await startBrowserWorkshop("workshop-a11y", 2));
 }, 400_000);
 
 afterAll(() => endTestWorkshop(dir, hub, contexts), 120_000);
@@ -53,14 +44,14 @@ describe("axe-core finds no serious or critical violation in workshop mode", () 
     await expectAccessible(page, "join");
     await page.fill("#name", NAME);
     await page.click("button[type=submit]");
-    await waitForLab(page);
+    await reachedLab(page);
     for (const [name, path] of [
       ["attendee home", "/"],
       ["attendee lesson", "/lessons/03-schema/"],
       ["attendee console", "/console/"],
     ] as const) {
       await page.goto(`${base()}${path}`);
-      await waitForLab(page);
+      await reachedLab(page);
       await expectAccessible(page, name);
     }
   });

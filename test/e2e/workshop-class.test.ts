@@ -7,14 +7,12 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { RunningHub } from "../../server/workshop/serve.ts";
 import type { StoredProgressEvent } from "../../shared/progress-events.ts";
-import { testHub, TEST_PASSPHRASE } from "../support/hub-client.ts";
+import { TEST_PASSPHRASE } from "../support/hub-client.ts";
 import { ARTIFACTS, labPage, useBrowser } from "../support/browser.ts";
-import { tempDir } from "../support/temp-dir.ts";
-import { localProvider } from "../support/workshop-labs.ts";
-import { endTestWorkshop } from "../support/workshop-page.ts";
+import { endTestWorkshop, startBrowserWorkshop } from "../support/workshop-page.ts";
 
 const { browser } = useBrowser();
 
@@ -63,10 +61,7 @@ function eventsOf(page: Page): Promise<StoredProgressEvent[]> {
 const dock = (page: Page) => page.getByRole("complementary", { name: "Workshop" });
 
 beforeAll(async () => {
-  dir = await tempDir("workshop-class-e2e");
-  const provider = await localProvider(dir, { maxLabs: 1, poolSize: 1 });
-  hub = await testHub({ workshopDir: dir, provider, publicHosts: ["127.0.0.1"] });
-  await vi.waitFor(() => expect(provider.status().ready).toBe(1), { timeout: 300_000, interval: 200 });
+  ({ dir, hub } = await startBrowserWorkshop("workshop-class-e2e", 1));
   attendee = await (await newContext()).newPage();
   await attendee.goto(`${base()}/join?code=${hub.joinCode}`);
   await attendee.fill("#name", "Ada");

@@ -5,14 +5,12 @@
 // both, with its output; End help removes the panel and ends the instructor's terminal. Escape declines.
 import fs from "node:fs/promises";
 import type { BrowserContext, Locator, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningHub } from "../../server/workshop/serve.ts";
 import path from "node:path";
 import { ARTIFACTS, useBrowser } from "../support/browser.ts";
-import { TEST_PASSPHRASE, testHub } from "../support/hub-client.ts";
-import { tempDir } from "../support/temp-dir.ts";
-import { localProvider } from "../support/workshop-labs.ts";
-import { endTestWorkshop } from "../support/workshop-page.ts";
+import { TEST_PASSPHRASE } from "../support/hub-client.ts";
+import { endTestWorkshop, startBrowserWorkshop } from "../support/workshop-page.ts";
 
 const { browser } = useBrowser();
 const WIDE = { width: 1440, height: 900 };
@@ -50,10 +48,7 @@ async function waitForLab(page: Page): Promise<void> {
 }
 
 beforeAll(async () => {
-  dir = await tempDir("workshop-help-e2e");
-  const provider = await localProvider(dir, { maxLabs: 1, poolSize: 1 });
-  hub = await testHub({ workshopDir: dir, provider, publicHosts: ["127.0.0.1"] });
-  await vi.waitFor(() => expect(provider.status().ready).toBe(1), { timeout: 300_000, interval: 200 });
+  ({ dir, hub } = await startBrowserWorkshop("workshop-help-e2e", 1));
 
   const forAttendee = await browser().newContext({ viewport: WIDE });
   const forInstructor = await browser().newContext({ viewport: WIDE });

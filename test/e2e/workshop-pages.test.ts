@@ -3,13 +3,10 @@
 // link (and its QR code), which opens the same lab in another browser, and the home page says the lab runs on the
 // workshop's machine. The single-user site (the test run's lab) shows none of it.
 import type { BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { RunningHub } from "../../server/workshop/serve.ts";
-import { testHub } from "../support/hub-client.ts";
 import { labPage, screenshot, useBrowser } from "../support/browser.ts";
-import { tempDir } from "../support/temp-dir.ts";
-import { localProvider } from "../support/workshop-labs.ts";
-import { endTestWorkshop, sqlFrom } from "../support/workshop-page.ts";
+import { endTestWorkshop, sqlFrom, startBrowserWorkshop } from "../support/workshop-page.ts";
 
 const { browser } = useBrowser();
 const NAME = "Ada Lovelace";
@@ -39,11 +36,7 @@ async function waitForLab(page: Page): Promise<void> {
 const introSeen = (page: Page) => page.locator(".sl-markdown-content > p").first().innerText();
 
 beforeAll(async () => {
-  dir = await tempDir("workshop-pages");
-  const provider = await localProvider(dir, { maxLabs: 1, poolSize: 1 });
-  // The rejoin link names the hub's first public host: here the loopback address the browser can open.
-  hub = await testHub({ workshopDir: dir, provider, publicHosts: ["127.0.0.1"] });
-  await vi.waitFor(() => expect(provider.status().ready).toBe(1), { timeout: 300_000, interval: 200 });
+  ({ dir, hub } = await startBrowserWorkshop("workshop-pages", 1));
 }, 400_000);
 
 afterAll(() => endTestWorkshop(dir, hub, contexts), 120_000);

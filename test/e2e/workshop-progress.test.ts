@@ -2,14 +2,11 @@
 // served, and the hub's GET /workshop/me/progress then lists each step as run and its expectation as met; a step
 // that errors is stored with its SQLSTATE, its message and the SQL. The single-user site posts nothing.
 import type { BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { RunningHub } from "../../server/workshop/serve.ts";
 import type { StoredProgressEvent } from "../../shared/progress-events.ts";
-import { testHub } from "../support/hub-client.ts";
 import { labPage, useBrowser } from "../support/browser.ts";
-import { tempDir } from "../support/temp-dir.ts";
-import { localProvider } from "../support/workshop-labs.ts";
-import { endTestWorkshop, sqlFrom } from "../support/workshop-page.ts";
+import { endTestWorkshop, sqlFrom, startBrowserWorkshop } from "../support/workshop-page.ts";
 
 const { browser } = useBrowser();
 const LESSON = "/lessons/03-schema/";
@@ -39,10 +36,7 @@ const cellSteps = (page: Page) =>
     .evaluateAll((cells) => cells.map((cell) => Number((cell as HTMLElement).dataset["key"]!.split("#")[1]) + 1));
 
 beforeAll(async () => {
-  dir = await tempDir("workshop-progress-e2e");
-  const provider = await localProvider(dir, { maxLabs: 1, poolSize: 1 });
-  hub = await testHub({ workshopDir: dir, provider, publicHosts: ["127.0.0.1"] });
-  await vi.waitFor(() => expect(provider.status().ready).toBe(1), { timeout: 300_000, interval: 200 });
+  ({ dir, hub } = await startBrowserWorkshop("workshop-progress-e2e", 1));
 }, 400_000);
 
 afterAll(() => endTestWorkshop(dir, hub, [context]), 120_000);

@@ -1,7 +1,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
-import { afterAll, beforeAll, beforeEach, inject } from "vitest";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll, beforeEach, expect, inject } from "vitest";
 import { PROJECT_ROOT } from "../../server/config.ts";
 import { requireBrowser } from "../../scripts/prerequisites.ts";
 
@@ -80,17 +80,56 @@ export async function labPage(
   options: PageOptions = { viewport: { width: 1280, height: 900 } },
 ): Promise<Page> {
   const page = await browser.newPage(options);
-  await page.addInitScript(
+  await holdLabKey(page);
+  return page;
+}
+
+/**
+ * A browser profile of its own (its own localStorage) holding the lab's key, as labPage's pages do, for several tabs.
+ */
+export async function labContext(browser: Browser, options: PageOptions): Promise<BrowserContext> {
+  const context = await browser.newContext(options);
+  await holdLabKey(context);
+  return context;
+}
+
+/** Puts the lab's key in localStorage before the page's scripts run, for the bridge's origin only. */
+async function holdLabKey(target: Page | BrowserContext): Promise<void> {
+  await target.addInitScript(
     ({ origin, token }) => {
       if (location.origin === origin) localStorage.setItem("replication-lab:token", token);
     },
     { origin: new URL(inject("bridgeUrl")).origin, token: inject("token") },
   );
-  return page;
+}
+
+/** Screenshots in light and dark, as the learner's system asks (Starlight's theme follows it by default). */
+export async function bothThemes(
+  page: Page,
+  name: string,
+  shoot: (file: string) => Promise<unknown> = (file) => screenshot(page, file),
+): Promise<void> {
+  for (const scheme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await expect.poll(() => page.evaluate(() => document.documentElement.dataset["theme"])).toBe(scheme);
+    await shoot(`${name}-${scheme}`);
+  }
+  await page.emulateMedia({ colorScheme: "light" });
 }
 
 /** Opens a page of the lab's site and waits until its status panel shows master up: the page has reached the lab. */
 export async function openLabPage(page: Page, path: string): Promise<void> {
   await page.goto(`${inject("bridgeUrl")}${path}`);
-  await page.locator(".lab-status.compact [data-node='master'][data-state='up']").waitFor();
+  await waitForLab(page);
+}
+
+/**
+ * Waits until the page's status panel shows master up: the page has reached its lab. Below Starlight's 50rem the
+ * sidebar, and with it the panel, is behind the menu: there `state: "attached"` waits for the panel in the DOM.
+ */
+export async function waitForLab(
+  page: Page,
+  options: { state?: "attached" | "visible"; timeout?: number } = {},
+): Promise<void> {
+  await page.locator(".lab-status.compact [data-node='master'][data-state='up']").waitFor(options);
 }

@@ -52,3 +52,21 @@ describe("the import rules", () => {
     expect(await restricted("test/unit/example.ts", test)).toEqual([]);
   });
 });
+
+describe("the length rule", () => {
+  /** The max-lines errors ESLint gives for a TypeScript file of `count` lines, as `wc -l` counts them. */
+  async function tooLong(file: string, count: number): Promise<string[]> {
+    // Blank lines and comments count too: a file padded with them is as long to read.
+    const lines = Array.from({ length: count }, (_, i) => (i % 3 === 0 ? "" : i % 3 === 1 ? "// why" : `f(${i});`));
+    const [result] = await eslint.lintText(lines.map((line) => `${line}\n`).join(""), {
+      filePath: path.join(ROOT, file),
+    });
+    return (result?.messages ?? []).filter((message) => message.ruleId === "max-lines").map((m) => m.message);
+  }
+
+  it("lets a TypeScript file of 400 lines pass, and refuses one of 401", async () => {
+    expect(await tooLong("server/example.ts", 400)).toEqual([]);
+    expect(await tooLong("server/example.ts", 401)).toEqual([expect.stringContaining("too many lines (401)")]);
+    expect(await tooLong("test/unit/example.test.ts", 401)).toHaveLength(1);
+  });
+});

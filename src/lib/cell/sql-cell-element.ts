@@ -4,25 +4,19 @@
 // (cell-watch.ts), the expectation verdict, and the learner's notebook: an edited cell is marked, not judged, and
 // can be restored; "+ cell" adds a scratch cell below; edits, scratch cells and last answers are kept per lesson
 // (notebook.ts) and come back on reload.
-import type { LabStatus, NodeName, QueryResponse } from "../../../shared/api-types.ts";
+import type { LabStatus, NodeName } from "../../../shared/api-types.ts";
 import { NODE_NAMES } from "../../../shared/api-types.ts";
-import {
-  judgeAll,
-  parseExpectation,
-  runUntilMet,
-  type Expectation,
-  type Verdict,
-} from "../../../shared/lessons/expectations.ts";
+import { judgeAll, parseExpectation, runUntilMet, type Expectation } from "../../../shared/lessons/expectations.ts";
 import { api, labToken, watchLab } from "../lab-client.ts";
 import { fillPlaceholders } from "../../../shared/lessons/placeholders.ts";
-import { renderAnswer } from "./answer.ts";
+import { CellOutput, type RecordedAnswer } from "./cell-output.ts";
 import { recordCellRun } from "./cell-report.ts";
 import { CellEditor } from "./cell-editor.ts";
 import { CellWatch } from "./cell-watch.ts";
 import { savedNotebook, scheduleSave, type NotebookCell } from "./notebook.ts";
 import type { CellNode, SavedOutput } from "./notebook-store.ts";
 import { queryNodes } from "./node-queries.ts";
-import { duration, el, watchTitle, type WatchRoundTitle } from "./render.ts";
+import { duration } from "./render.ts";
 import { createScratchCell } from "./scratch-cell.ts";
 import type { Grading } from "./verdict.ts";
 import { watchRequested, type WatchRequest } from "./watch-rounds.ts";
@@ -37,7 +31,7 @@ const UNJUDGED: Expectation = { kind: "ok" };
 export class SqlCellElement extends HTMLElement implements NotebookCell {
   private editor!: CellEditor;
   private picker!: HTMLSelectElement;
-  private output!: HTMLElement;
+  private output!: CellOutput;
   private state!: HTMLElement;
   private runButton!: HTMLButtonElement;
   private cancelButton!: HTMLButtonElement;
@@ -88,13 +82,14 @@ export class SqlCellElement extends HTMLElement implements NotebookCell {
     this.ready = true;
     this.editor = new CellEditor(this.querySelector("textarea")!, this.querySelector(".sql-cell__highlight")!);
     this.picker = this.querySelector("select")!;
-    this.output = this.querySelector(".sql-cell__output")!;
     this.state = this.querySelector(".sql-cell__state")!;
     this.runButton = this.querySelector(".sql-cell__run")!;
     this.cancelButton = this.querySelector(".sql-cell__cancel")!;
     this.editedMark = this.querySelector(".sql-cell__edited");
     this.restoreButton = this.querySelector(".sql-cell__restore");
     this.expectation = this.isScratch ? UNJUDGED : parseExpectation(this.dataset["expect"]);
+    const explicit = Boolean(this.dataset["expect"] && this.dataset["expect"] !== "ok");
+    this.output = new CellOutput(this.querySelector(".sql-cell__output")!, this.expectation, explicit);
     this.recordedNote = this.querySelector(".sql-cell__recorded-conninfo");
     this.template = this.isScratch ? "" : (this.dataset["template"] ?? this.editor.text);
     this.lessonText = this.isScratch ? "" : this.editor.text;
@@ -159,17 +154,7 @@ export class SqlCellElement extends HTMLElement implements NotebookCell {
   /** The answer recorded when the lessons were last replayed, marked as such, until the cell runs here. */
   private showRecorded() {
     const recorded = this.dataset["recorded"];
-    if (!recorded) return;
-    const { version, responses } = JSON.parse(recorded) as { version: string; responses: QueryResponse[] };
-    this.show(responses, judgeAll(this.expectation, responses), this.lessonText, "lesson");
-    this.output.classList.add("is-recorded");
-    this.output.prepend(
-      el(
-        "div",
-        "cell-recorded",
-        `Recorded on PostgreSQL ${version} when the lessons were last replayed. Run the cell to see your lab's answer.`,
-      ),
-    );
+    if (recorded) this.output.showRecorded(JSON.parse(recorded) as RecordedAnswer, this.lessonText);
   }
 
   /** What this browser kept of the cell: the learner's edit and its last answer. Says whether an answer came back. */
@@ -202,16 +187,7 @@ export class SqlCellElement extends HTMLElement implements NotebookCell {
   showSaved(saved: SavedOutput) {
     const expectation = saved.graded ? this.expectation : UNJUDGED;
     const grading = saved.graded ? "lesson" : this.isScratch ? "scratch" : "edited";
-    this.show(saved.responses, judgeAll(expectation, saved.responses), saved.sql, grading);
-    this.output.classList.add("is-restored");
-    const at = new Date(saved.at).toLocaleString();
-    this.output.prepend(
-      el(
-        "div",
-        "cell-restored",
-        `Your last run, ${at}, kept by this browser. Run the cell to see your lab as it is now.`,
-      ),
-    );
+    this.output.showSaved(saved, expectation, grading);
     this.lastRun = saved;
   }
 
@@ -235,8 +211,7 @@ export class SqlCellElement extends HTMLElement implements NotebookCell {
     this.editor.refresh();
     this.updateEdited();
     this.lastRun = undefined;
-    this.output.replaceChildren();
-    this.output.classList.remove("is-recorded", "is-restored");
+    this.output.clear();
     this.showRecorded();
   }
 
@@ -283,7 +258,7 @@ export class SqlCellElement extends HTMLElement implements NotebookCell {
     this.stopWatching();
     const sql = this.editor.text;
     if (!labToken() || !this.lab) {
-      this.showOffline();
+      this.output.showOffline();
       return false;
     }
     const nodes = this.node === "all" ? [...NODE_NAMES] : [this.node];
@@ -312,18 +287,10 @@ export class SqlCellElement extends HTMLElement implements NotebookCell {
       const watch = options.once ? undefined : watchRequested(responses);
       // A watch shows this run as its first round, titled and laid out as the rounds after it will be.
       const title = watch && { seconds: watch.seconds, at: startedAt, where: this.where(nodes), round: 1 };
-      this.show(responses, verdicts, sql, grading, title);
+      this.output.show(responses, verdicts, sql, grading, title);
       this.lastRun = { sql, node: this.node, at: startedAt.toISOString(), responses, graded };
       scheduleSave();
-      if (attempts > 1) {
-        this.output.prepend(
-          el(
-            "div",
-            "cell-waited",
-            `Ran ${attempts} times over ${duration(waitedMs)}, waiting for replication to catch up.`,
-          ),
-        );
-      }
+      if (attempts > 1) this.output.noteWaited(attempts, waitedMs);
       if (watch) this.startWatching(nodes, watch, startedAt.getTime());
       return verdicts.every((verdict) => verdict.met);
     } finally {
@@ -346,42 +313,8 @@ export class SqlCellElement extends HTMLElement implements NotebookCell {
     if (!running && !this.watching.active) this.state.textContent = "";
   }
 
-  /** Shows an answer; a \watch round is titled and keeps one column per node. */
-  private show(
-    responses: QueryResponse[],
-    verdicts: Verdict[],
-    sql: string,
-    grading: Grading,
-    round?: WatchRoundTitle,
-  ) {
-    const explicit = Boolean(this.dataset["expect"] && this.dataset["expect"] !== "ok");
-    const answer = renderAnswer(responses, verdicts, {
-      sql,
-      grading,
-      expectation: this.expectation,
-      explicit,
-      columns: round !== undefined,
-    });
-    const title = round ? [watchTitle(round)] : [];
-    this.output.replaceChildren(...title, ...answer);
-    this.output.classList.remove("is-recorded", "is-restored");
-  }
-
   private where(nodes: readonly NodeName[]): string {
     return nodes.length === 1 ? nodes[0]! : "all nodes";
-  }
-
-  private showOffline() {
-    const message = el(
-      "div",
-      "cell-offline",
-      "The lab is not reachable from this page. Start it with npm start and open the address it prints; " +
-        "then run this cell again.",
-    );
-    this.output.querySelector(".cell-offline")?.remove();
-    // A recorded answer stays: it is still worth reading.
-    if (this.output.classList.contains("is-recorded")) this.output.prepend(message);
-    else this.output.replaceChildren(message);
   }
 
   /**
@@ -393,7 +326,7 @@ export class SqlCellElement extends HTMLElement implements NotebookCell {
     const expectation = grading === "lesson" ? this.expectation : UNJUDGED;
     const node = this.node;
     this.watching.start(nodes, watch, startedAt, this.where(nodes), (responses, title) => {
-      this.show(responses, judgeAll(expectation, responses), watch.sql, grading, title);
+      this.output.show(responses, judgeAll(expectation, responses), watch.sql, grading, title);
       this.lastRun = { sql: watch.sql, node, at: title.at.toISOString(), responses, graded: grading === "lesson" };
       scheduleSave();
     });
