@@ -140,6 +140,16 @@ const afterLesson9 = then(afterLesson8, [
   { kind: "no-roles", node: "slave3", roles: ["sub_owner"], cell: 26 },
 ]);
 
+// Lesson 10 works on a schema of its own and removes it, its publications and its subscriptions at the end: the
+// lab is where lesson 9 left it, which its last cells make true again.
+const afterLesson10 = then(afterLesson9, [
+  { kind: "only-subscriptions", node: "slave1", names: ["usersub"], cell: 31 },
+  { kind: "only-subscriptions", node: "slave2", names: ["usersub"], cell: 32 },
+  { kind: "only-subscriptions", node: "slave3", names: ["usersub3"], cell: 33 },
+  { kind: "only-slots", names: SLOTS, cell: 33 },
+  { kind: "only-publications", names: ["userpub"], cell: 34 },
+]);
+
 const boundaries = [
   fresh,
   afterLesson1,
@@ -151,9 +161,10 @@ const boundaries = [
   afterLesson7,
   afterLesson8,
   afterLesson9,
+  afterLesson10,
 ];
 
-/** Lesson `n`'s (1 to 9) start and end states. */
+/** Lesson `n`'s (1 to LESSON_COUNT) start and end states. */
 export function lessonState(n: number): LessonState {
   const start = boundaries[n - 1];
   const end = boundaries[n];

@@ -36,7 +36,7 @@ describe("the lessons, replayed on a fresh lab", () => {
     lab = reset.json;
   });
 
-  it("has lessons 1 to 9, in order, each with cells", () => {
+  it("has lessons 1 to 10, in order, each with cells", () => {
     expect(lessons.map((lesson) => lesson.file.slice(0, 2))).toEqual([
       "01",
       "02",
@@ -47,6 +47,7 @@ describe("the lessons, replayed on a fresh lab", () => {
       "07",
       "08",
       "09",
+      "10",
     ]);
     for (const lesson of lessons) expect(lesson.steps.filter((step) => step.kind === "sql").length).toBeGreaterThan(0);
   });

@@ -9,4 +9,5 @@ export const LESSON_PAGES = [
   "07-what-replicates",
   "08-slots",
   "09-pitfalls-and-security",
+  "10-choosing-what-travels",
 ] as const;
