@@ -20,6 +20,11 @@ export const POSTGRES_KEYWORDS = [
   "replication",
   "strict",
   "full",
+  "all",
+  "tables",
+  "stored",
+  "refresh",
+  "cascade",
 ] as const;
 
 /**
