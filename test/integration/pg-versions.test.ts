@@ -304,6 +304,16 @@ describe("the oldest majors the lab offers (LAB_PG_VERSIONS=master=15,slave1=14)
     ] as const) {
       expect(await labMeta(node, line), `${node}: ${line}`).toBe(await realPsql(node, line));
     }
+    // The lab's reset works on them too: the subscription and its slot go, and every node is up on its major.
+    const reset = await api<LabStatus>("/api/lab/reset", {});
+    expect(reset.nodes.map((node) => [node.name, node.state, node.version?.split(".")[0]])).toEqual([
+      ["master", "up", "15"],
+      ["slave1", "up", "14"],
+      ["slave2", "up", "18"],
+      ["slave3", "up", "18"],
+    ]);
+    expect(await sql("slave1", "SELECT count(*) FROM pg_subscription")).toEqual([["0"]]);
+    expect(await sql("master", "SELECT count(*) FROM pg_replication_slots")).toEqual([["0"]]);
     await running.stop();
     running = undefined;
   }, 300_000);
