@@ -32,16 +32,19 @@ export async function installedPackage(folder: string, version: string, report: 
   await fs.rm(partial, { recursive: true, force: true });
   await fs.mkdir(partial, { mode: 0o755 });
   const spec = `${platformPackage()}@${version}`;
+  // The updating line is cut to the terminal's width: it names the release ("PostgreSQL 16.14") rather than the
+  // package, so that the growing size stays on an 80-column screen.
+  const release = `PostgreSQL ${version.split(".").slice(0, 2).join(".")}`;
   const began = performance.now();
   const elapsed = () => `${((performance.now() - began) / 1000).toFixed(1)} s`;
   // A measure still under way when npm ends must not say "installing" over the node's next step.
   let finished = false;
   const timer = setInterval(() => {
     void folderBytes(partial).then((bytes) => {
-      if (!finished) report.progress(`installing ${spec} from npm: ${formatBytes(bytes)}, ${elapsed()}`);
+      if (!finished) report.progress(`installing ${release} from npm: ${formatBytes(bytes)}, ${elapsed()}`);
     });
   }, PROGRESS_EVERY_MS);
-  report.progress(`installing ${spec} from npm`);
+  report.progress(`installing ${release} from npm`);
   try {
     await runNpm(partial, spec);
   } catch (error) {
