@@ -4,6 +4,7 @@ import { randomBytes } from "node:crypto";
 import { NODE_NAMES, type LabMode, type NodeName } from "../shared/api-types.ts";
 import { CliError } from "./errors.ts";
 import { KEEP_ALIVE_MS } from "./routes/event-stream.ts";
+import { parsePgVersions, type PgVersions } from "./pg-majors.ts";
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -33,6 +34,8 @@ export interface Config {
   pgPort: number;
   /** True when LAB_PG_PORT was given, which overrides the ports remembered from an earlier start. */
   pgPortExplicit: boolean;
+  /** Embedded mode: each node's PostgreSQL major (LAB_PG_VERSIONS), the default major for the nodes not named. */
+  pgVersions: PgVersions;
   /** External mode: one connection string per node. */
   urls: Partial<Record<NodeName, string>>;
   /**
@@ -82,6 +85,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       );
     }
   }
+  const pgVersions = parsePgVersions(env["LAB_PG_VERSIONS"]);
+  if (mode !== "embedded" && env["LAB_PG_VERSIONS"]?.trim()) {
+    throw new CliError(
+      `LAB_PG_VERSIONS chooses the embedded lab's servers; in ${mode} mode the servers are ` +
+        (mode === "docker" ? "the compose file's image (LAB_PG_IMAGE)." : "the ones the connection strings name."),
+      2,
+    );
+  }
   const token = env["LAB_TOKEN"] || randomBytes(24).toString("base64url");
   if (token.length < 16) throw new CliError("LAB_TOKEN must be at least 16 characters long.", 2);
   const defaultPort = mode === "docker" ? DOCKER_PG_PORT : DEFAULT_PG_PORT;
@@ -91,6 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDirExplicit: Boolean(env["LAB_DATA_DIR"]),
     pgPort: integer(env, "LAB_PG_PORT", defaultPort, 1024, 65532),
     pgPortExplicit: Boolean(env["LAB_PG_PORT"]),
+    pgVersions,
     urls,
     composeProject: env["LAB_COMPOSE_PROJECT"] || "compose",
     bridgePort: integer(env, "PORT", DEFAULT_BRIDGE_PORT, 0, 65535),

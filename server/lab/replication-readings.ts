@@ -3,15 +3,20 @@
 import type pg from "pg";
 import type { SlotPicture } from "../../shared/api-types.ts";
 import type { MasterReading } from "./replication-picture.ts";
+import { isApplyWorker, subscriptionErrors } from "./subscription-sql.ts";
 
-export const SUBSCRIPTIONS_SQL = `
+/** Every subscription of a node on `major`, with its apply worker, error count and tables still being copied. */
+export function subscriptionsSql(major: number): string {
+  const errors = subscriptionErrors(major);
+  return `
   SELECT s.oid::text AS subid, s.subname, s.subenabled, s.subconninfo, s.subslotname, s.subpublications, w.pid,
-         coalesce(st.apply_error_count + st.sync_error_count, 0)::text AS errors,
+         ${errors.count} AS errors,
          (SELECT count(*) FROM pg_subscription_rel r WHERE r.srsubid = s.oid AND r.srsubstate <> 'r')::int AS copying
     FROM pg_subscription s
-    LEFT JOIN pg_stat_subscription w ON w.subid = s.oid AND w.worker_type = 'apply'
-    LEFT JOIN pg_stat_subscription_stats st ON st.subid = s.oid
+    LEFT JOIN pg_stat_subscription w ON w.subid = s.oid AND ${isApplyWorker(major)}
+    ${errors.join}
    ORDER BY s.subname`;
+}
 
 export interface SubscriptionRow {
   /** The subscription's oid: a new subscription of a dropped one's name is another subscription. */

@@ -7,7 +7,8 @@ import { NODE_NAMES, type NodeName, type NodeStatus, type SubscriptionHealth } f
 import { NodePools } from "../db/pools.ts";
 import { loopbackPort } from "./conninfo.ts";
 import type { Lab } from "./lab.ts";
-import { readMaster, SUBSCRIPTIONS_SQL, type SubscriptionRow } from "./replication-readings.ts";
+import { readMaster, subscriptionsSql, type SubscriptionRow } from "./replication-readings.ts";
+import { serverMajor } from "./subscription-sql.ts";
 import { replicationPicture, type MasterReading, type SubscriptionReading } from "./replication-picture.ts";
 
 const CHECK_INTERVAL_MS = 2000;
@@ -74,7 +75,8 @@ export class SubscriptionWatch {
     if (this.lab.node(name).state !== "up") return this.lab.reportSubscriptions(name, undefined);
     try {
       const pool = this.pools.get(name);
-      const { rows } = await pool.query<SubscriptionRow>(SUBSCRIPTIONS_SQL);
+      const major = serverMajor(this.lab.node(name).version);
+      const { rows } = await pool.query<SubscriptionRow>(subscriptionsSql(major));
       if (name === NODE_NAMES[0]) this.master = await readMaster(pool);
       this.forgetDropped(name, rows);
       const health = rows.map((row) => this.judge(name, row));

@@ -31,6 +31,16 @@ export function stepsBefore(lessons: Lesson[], n: number): LessonStep[] {
 }
 
 /**
+ * The servers' version for a lesson start's key: the one version when every node runs it (as keys always were),
+ * else each node's, so that a snapshot made on one mix of majors (LAB_PG_VERSIONS) is never restored onto
+ * another, whose servers could not start its folders.
+ */
+export function serversVersion(nodes: readonly { name: string; version: string | null }[]): string {
+  const each = nodes.map((node) => node.version ?? "unknown");
+  return new Set(each).size === 1 ? each[0]! : nodes.map((node, i) => `${node.name}=${each[i]}`).join(",");
+}
+
+/**
  * The name of the lab's state at the start of lesson `n`: a digest of every step before it and of the servers'
  * PostgreSQL version. A lesson whose cells changed, or a new PostgreSQL, gives another key, so a snapshot made
  * before the change is never restored for it.

@@ -10,7 +10,7 @@ import { runStep, type Post } from "../../shared/lessons/replay.ts";
 import { LabBusy, LabError, NotFound } from "../errors.ts";
 import type { Lab } from "../lab/lab.ts";
 import { resetLab } from "../lab/reset.ts";
-import { lessonNumber, readLessons, startKey } from "./lessons.ts";
+import { lessonNumber, readLessons, serversVersion, startKey } from "./lessons.ts";
 import { SnapshotStore } from "./snapshots.ts";
 
 /** A second request while one runs: the lab can only be brought to one place at a time. */
@@ -90,7 +90,7 @@ export class LessonStart {
   private async bring(lessons: Lesson[], n: number, set: (patch: Partial<LessonStartProgress>) => void): Promise<void> {
     const store = this.snapshots;
     if (store) await this.startEveryNode();
-    const version = this.lab.node("master").version ?? "unknown";
+    const version = serversVersion(this.lab.status().nodes);
     const key = (k: number) => startKey(lessons, k, version);
     if (store && (await store.has(n, key(n)))) {
       set({ how: "restore", phase: "restoring", says: `restoring the snapshot of lesson ${n}'s start` });

@@ -5,6 +5,7 @@ import { FOLLOWERS, type FollowerLink, type NodeName, type SubscriptionHealth } 
 import { NodePools } from "../db/pools.ts";
 import type { Lab } from "../lab/lab.ts";
 import { lastApplyError } from "./apply-errors.ts";
+import { isApplyWorker, serverMajor, subscriptionErrors } from "../lab/subscription-sql.ts";
 
 /** The publication lesson 4 creates and lesson 5's subscriptions follow: the one POST /async-users's rows travel by. */
 export const PUBLICATION = "userpub";
@@ -30,15 +31,18 @@ export interface LinksLook {
 /** The end of a node's server log, where the lab can read it (the embedded lab); none elsewhere. */
 export type LogTail = (node: NodeName, lines: number) => Promise<string[]>;
 
-const SUBSCRIPTIONS_SQL = `
-  SELECT s.subname AS name, s.subenabled AS enabled, w.pid IS NOT NULL AS "workerRunning",
-         coalesce(e.apply_error_count, 0) + coalesce(e.sync_error_count, 0) AS errors
+/** The follower's subscriptions to the load's publication, on a server of `major` (see subscription-sql.ts). */
+function subscriptionsSql(major: number): string {
+  const errors = subscriptionErrors(major);
+  return `
+  SELECT s.subname AS name, s.subenabled AS enabled, w.pid IS NOT NULL AS "workerRunning", ${errors.count} AS errors
   FROM pg_subscription s
-  LEFT JOIN pg_stat_subscription w ON w.subid = s.oid AND w.worker_type = 'apply'
-  LEFT JOIN pg_stat_subscription_stats e ON e.subid = s.oid
+  LEFT JOIN pg_stat_subscription w ON w.subid = s.oid AND ${isApplyWorker(major)}
+  ${errors.join}
   WHERE s.subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())
     AND $1 = ANY (s.subpublications)
   ORDER BY s.subname`;
+}
 
 export class FollowerLinks {
   private readonly pools: NodePools;
@@ -89,7 +93,10 @@ export class FollowerLinks {
     try {
       const { rows } = await this.pools
         .get(name)
-        .query<Omit<SubscriptionRow, "errors"> & { errors: string }>(SUBSCRIPTIONS_SQL, [PUBLICATION]);
+        .query<Omit<SubscriptionRow, "errors"> & { errors: string }>(
+          subscriptionsSql(serverMajor(this.lab.node(name).version)),
+          [PUBLICATION],
+        );
       return rows.map((row) => ({ ...row, errors: Number(row.errors) }));
     } catch {
       // Going down, or busy: the verdict says it could not look.

@@ -58,4 +58,42 @@ describe("configuration from the environment", () => {
       }
     }
   });
+
+  it("runs every node on 18 unless LAB_PG_VERSIONS names some, with spaces allowed", () => {
+    expect(loadConfig({}).pgVersions).toEqual({ master: 18, slave1: 18, slave2: 18, slave3: 18 });
+    expect(loadConfig({ LAB_PG_VERSIONS: "master=16" }).pgVersions).toEqual({
+      master: 16,
+      slave1: 18,
+      slave2: 18,
+      slave3: 18,
+    });
+    expect(loadConfig({ LAB_PG_VERSIONS: " master = 14, slave1=17 ,slave3=15" }).pgVersions).toEqual({
+      master: 14,
+      slave1: 17,
+      slave2: 18,
+      slave3: 15,
+    });
+  });
+
+  it("refuses a LAB_PG_VERSIONS it can't follow, saying what is wrong", () => {
+    const refusals: [Record<string, string>, RegExp][] = [
+      [{ LAB_PG_VERSIONS: "master" }, /"master" is not node=major \(e\.g\. LAB_PG_VERSIONS=master=16/],
+      [{ LAB_PG_VERSIONS: "primary=16" }, /"primary" is not a node; the nodes are master, slave1, slave2, slave3/],
+      [{ LAB_PG_VERSIONS: "master=13" }, /master=13 is not a PostgreSQL major the lab offers; choose one of 14, 15/],
+      [{ LAB_PG_VERSIONS: "master=16.2" }, /master=16\.2 is not a PostgreSQL major/],
+      [{ LAB_PG_VERSIONS: "master=16,master=17" }, /names master twice/],
+      [{ LAB_PG_VERSIONS: "master=16,,slave1=17" }, /"" is not node=major/],
+      [{ LAB_MODE: "docker", LAB_PG_VERSIONS: "master=16" }, /in docker mode the servers are the compose file's image/],
+    ];
+    for (const [env, message] of refusals) {
+      try {
+        loadConfig(env);
+        expect.unreachable(`accepted ${JSON.stringify(env)}`);
+      } catch (error) {
+        expect(error).toBeInstanceOf(CliError);
+        expect((error as CliError).message).toMatch(message);
+        expect((error as CliError).exitCode).toBe(2);
+      }
+    }
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readLessons, startKey } from "../../server/lesson-start/lessons.ts";
+import { readLessons, serversVersion, startKey } from "../../server/lesson-start/lessons.ts";
 import { lessonsFromSources } from "../../shared/lessons/lesson-files.ts";
 import fs from "node:fs/promises";
 import path from "node:path";
@@ -35,5 +35,16 @@ describe("the key of a lesson's start", () => {
     const file = Object.keys(edited).find((name) => name.startsWith("03"))!;
     edited[file] = `${edited[file]}\n\nOne more sentence.\n`;
     expect(startKey(lessonsFromSources(edited), 9, "18.1")).toBe(startKey(await readLessons(), 9, "18.1"));
+  });
+
+  it("tells a lab of mixed majors from one whose nodes all run the same version", () => {
+    const lab = (master: string, follower: string) =>
+      ["master", "slave1", "slave2", "slave3"].map((name) => ({
+        name,
+        version: name === "master" ? master : follower,
+      }));
+    expect(serversVersion(lab("18.4", "18.4"))).toBe("18.4");
+    expect(serversVersion(lab("16.14", "18.4"))).toBe("master=16.14,slave1=18.4,slave2=18.4,slave3=18.4");
+    expect(serversVersion(lab("16.14", "18.4"))).not.toBe(serversVersion(lab("17.10", "18.4")));
   });
 });

@@ -61,6 +61,14 @@ export class Cluster {
     );
   }
 
+  /** The major that made the data folder (its PG_VERSION file, e.g. "16"), or null when it has none. */
+  async dataMajor(): Promise<string | null> {
+    return fs.readFile(path.join(this.options.dataDir, "PG_VERSION"), "utf8").then(
+      (text) => text.trim(),
+      () => null,
+    );
+  }
+
   async initialise(): Promise<void> {
     const { dataDir, binaries, runAs, user, password } = this.options;
     // A folder without PG_VERSION is what an interrupted initdb leaves: start over.

