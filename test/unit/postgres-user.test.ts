@@ -37,7 +37,7 @@ describe("whether the postgres user can reach the data folder", () => {
 });
 
 describe("choosing the data folder when running as root", async () => {
-  const { reachableDataDir } = await import("../../server/lab/embedded/index.ts");
+  const { reachableDataDir } = await import("../../server/lab/embedded/postgres-user.ts");
   const { loadConfig } = await import("../../server/config.ts");
 
   it("moves the default folder to /var/tmp when the checkout is under a closed home folder, and says so", async () => {

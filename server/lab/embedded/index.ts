@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import pg from "pg";
@@ -14,7 +13,7 @@ import { isPortFree, nextFreePort } from "./ports.ts";
 import { adoptLabPassword, labPassword, passwordFile, WALKTHROUGH_PASSWORD } from "./password.ts";
 import { followMoves, followPassword, rewriteSubscriptions, type Change } from "./repoint.ts";
 import { privateLogs } from "./log-file.ts";
-import { checkReachable, closedFolders, osUser, type RunAs } from "./postgres-user.ts";
+import { osUser, reachableDataDir, type RunAs } from "./postgres-user.ts";
 import { tryLockFileNamingParent } from "./scratch-lock.ts";
 
 type Ports = Record<NodeName, number>;
@@ -381,21 +380,4 @@ export class EmbeddedLab extends Lab implements LocalServers {
     }
     return ports;
   }
-}
-
-/**
- * As root, the servers run as the postgres user, which must be able to pass through every folder above the
- * data folder. A checkout under a home folder of mode 700 can't be reached; rather than fail, the default
- * folder moves to one under /var/tmp named after the checkout (so every start finds the same data), and the
- * start-up output says so. A folder the user chose with LAB_DATA_DIR is used as given, or refused with the reason.
- */
-export async function reachableDataDir(config: Config, runAs: RunAs, note: (text: string) => void): Promise<string> {
-  const closed = await closedFolders(config.dataDir, runAs);
-  if (closed.length === 0) return config.dataDir;
-  if (config.dataDirExplicit) await checkReachable(config.dataDir, runAs);
-  const digest = createHash("sha256").update(config.dataDir).digest("hex").slice(0, 10);
-  const standIn = path.join("/var/tmp", `replication-lab-${digest}`);
-  await checkReachable(standIn, runAs);
-  note(`the postgres user can't pass through ${closed.join(", ")}, so the lab keeps its data in ${standIn}`);
-  return standIn;
 }

@@ -1,7 +1,9 @@
 import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
+import type { Config } from "../../config.ts";
 import { LabError } from "../../errors.ts";
 
 const run = promisify(execFile);
@@ -190,4 +192,21 @@ export async function checkReachable(dataDir: string, user: RunAs): Promise<void
       `somewhere it can reach, e.g. LAB_DATA_DIR=/var/tmp/replication-lab npm start, or open the folder ` +
       `for passing through (chmod o+x ${top}).`,
   );
+}
+
+/**
+ * As root, the servers run as the postgres user, which must be able to pass through every folder above the
+ * data folder. A checkout under a home folder of mode 700 can't be reached; rather than fail, the default
+ * folder moves to one under /var/tmp named after the checkout (so every start finds the same data), and the
+ * start-up output says so. A folder the user chose with LAB_DATA_DIR is used as given, or refused with the reason.
+ */
+export async function reachableDataDir(config: Config, runAs: RunAs, note: (text: string) => void): Promise<string> {
+  const closed = await closedFolders(config.dataDir, runAs);
+  if (closed.length === 0) return config.dataDir;
+  if (config.dataDirExplicit) await checkReachable(config.dataDir, runAs);
+  const digest = createHash("sha256").update(config.dataDir).digest("hex").slice(0, 10);
+  const standIn = path.join("/var/tmp", `replication-lab-${digest}`);
+  await checkReachable(standIn, runAs);
+  note(`the postgres user can't pass through ${closed.join(", ")}, so the lab keeps its data in ${standIn}`);
+  return standIn;
 }

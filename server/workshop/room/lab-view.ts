@@ -11,6 +11,7 @@ import type {
   LabViewSubscription as ViewSubscription,
 } from "../../../shared/room/room-api.ts";
 import { clientConfig, type Lab } from "../../lab/lab.ts";
+import { isApplyWorker, serverMajor } from "../../lab/subscription-sql.ts";
 
 export interface RunningLabView {
   state: "running";
@@ -22,12 +23,13 @@ export interface RunningLabView {
 
 const TIMEOUT_MS = 3_000;
 
-const SUBSCRIPTIONS_SQL = `
+/** A node's subscriptions with their apply workers, on the node's major (LAB_PG_VERSIONS allows 14 to 18). */
+const subscriptionsSql = (major: number) => `
   SELECT s.subname AS name, s.subenabled AS enabled, s.subslotname AS slot, w.pid,
          CASE WHEN a.pid IS NULL THEN NULL ELSE concat_ws(' · ', a.state, a.wait_event) END AS worker_state,
          w.received_lsn::text, w.latest_end_lsn::text
     FROM pg_subscription s
-    LEFT JOIN pg_stat_subscription w ON w.subid = s.oid AND w.worker_type = 'apply'
+    LEFT JOIN pg_stat_subscription w ON w.subid = s.oid AND ${isApplyWorker(major)}
     LEFT JOIN pg_stat_activity a ON a.pid = w.pid
    ORDER BY s.subname`;
 
@@ -86,7 +88,8 @@ async function nodeView(lab: Lab, name: NodeName): Promise<{ node: ViewNode; slo
   if (status.state !== "up") return down(status.error);
   try {
     return await readNode(lab, name, async (client) => {
-      const subscriptions = (await client.query<SubscriptionRow>(SUBSCRIPTIONS_SQL)).rows.map(toSubscription);
+      const sql = subscriptionsSql(serverMajor(status.version));
+      const subscriptions = (await client.query<SubscriptionRow>(sql)).rows.map(toSubscription);
       const slots = name === "master" ? (await client.query<SlotRow>(SLOTS_SQL)).rows.map(toSlot) : [];
       return { node: { name, state: "up", subscriptions }, slots };
     });
