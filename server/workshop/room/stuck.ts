@@ -179,8 +179,10 @@ function raisedHand(events: StoredProgressEvent[]): StuckReason[] {
 
 /** The attendee's last failed judgement that says why: an error's SQLSTATE or a message. */
 function latestError(events: StoredProgressEvent[]): LastError | undefined {
+  // A cell that failed, not a state check not met yet: that is progress still to make, which the attendee's page
+  // re-checks every few seconds and would push the SQL error that made them stuck out of sight.
   const last = events
-    .filter((event) => event.kind !== "hand" && event.met === false)
+    .filter((event) => event.kind !== "hand" && event.kind !== "state-check" && event.met === false)
     .filter((event) => event.sqlstate !== undefined || event.message !== undefined)
     .at(-1);
   if (!last) return undefined;
