@@ -1,8 +1,8 @@
-import type { NodeName } from "../shared/api-types.ts";
+import type { CellNode } from "../shared/api-types.ts";
 import type { BackendKey } from "./db/pg-internals.ts";
 
 interface Running {
-  node: NodeName;
+  node: CellNode;
   /** The backend serving the cell, once it has a connection. */
   backend?: BackendKey;
 }
@@ -11,7 +11,7 @@ interface Running {
 export class RunningQueries {
   private readonly byId = new Map<string, Running>();
 
-  add(id: string, node: NodeName): Running {
+  add(id: string, node: CellNode): Running {
     const running: Running = { node };
     this.byId.set(id, running);
     return running;

@@ -2,7 +2,7 @@
 // type the page and the tests send (z.infer). The bridge imports this module; the page imports only its types
 // (`import type`, through api-types.ts), so that zod never reaches a lesson page's bundle.
 import { z } from "zod";
-import { NODE_NAMES } from "./nodes.ts";
+import { CELL_NODES } from "./nodes.ts";
 
 /** The most SQL one cell may send; a lesson's longest cell is a few kB. */
 const MAX_SQL_LENGTH = 100_000;
@@ -10,8 +10,6 @@ const MAX_SQL_LENGTH = 100_000;
 const MAX_QUERY_ID_LENGTH = 100;
 /** The sizes a load run may have: enough for the walkthrough's 10,000 and far from what would drown the lab. */
 const LOAD_LIMITS = { requests: { min: 1, max: 100_000 }, concurrency: { min: 1, max: 500 } };
-
-const nodeName = z.enum(NODE_NAMES);
 
 /** SQL that is not only white space, within MAX_SQL_LENGTH. */
 const sqlText = z
@@ -21,7 +19,7 @@ const sqlText = z
 
 /** POST /api/query: run a cell's SQL on one node. */
 export const queryRequestSchema = z.strictObject({
-  node: nodeName,
+  node: z.enum(CELL_NODES),
   sql: sqlText,
   /** Chosen by the caller so that `POST /api/cancel` can name the query while it runs. */
   id: z.string().max(MAX_QUERY_ID_LENGTH).optional(),

@@ -3,14 +3,18 @@
 // by its build folder.
 
 import type { LoadRequest } from "./api-schemas.ts";
-import type { NodeName } from "./nodes.ts";
+import type { CellNode, NodeName } from "./nodes.ts";
 
 export {
+  CELL_NODES,
   FOLLOWER_OR_ALL,
   FOLLOWERS,
+  isCellNode,
   isNodeName,
   NODE_NAMES,
   NODE_OR_ALL,
+  STANDBY,
+  type CellNode,
   type Follower,
   type NodeName,
   type NodeOrAll,
@@ -27,7 +31,10 @@ export type LabMode = "embedded" | "docker" | "external";
 type NodeState = "starting" | "up" | "stopping" | "down" | "error";
 
 export interface NodeStatus {
-  name: NodeName;
+  /** One of the four nodes, or lesson 12's standby while it exists. */
+  name: CellNode;
+  /** Said once, of the standby, when a lab reset removed it: the page stops showing it. */
+  gone?: true;
   state: NodeState;
   /** `server_version` as the node reports it, once it has been up. */
   version: string | null;
@@ -184,13 +191,13 @@ export interface SqlErrorInfo {
   hint?: string;
   /** 1-based position in the submitted text, in UTF-16 code units as `span`; the page's caret counts characters. */
   position?: number;
-  node: NodeName;
+  node: CellNode;
   /** Notices raised by the failing statement before it failed. */
   notices?: Notice[];
 }
 
 export interface QueryResponse {
-  node: NodeName;
+  node: CellNode;
   results: StatementResult[];
   error?: SqlErrorInfo;
 }

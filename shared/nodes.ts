@@ -9,12 +9,27 @@ export const NODE_NAMES = ["master", ...FOLLOWERS] as const;
 export type NodeName = (typeof NODE_NAMES)[number];
 export type Follower = (typeof FOLLOWERS)[number];
 
-/** What a cell may run on: one node, or `all` of them side by side. */
-export const NODE_OR_ALL = [...NODE_NAMES, "all"] as const;
+/**
+ * Lesson 12's physical standby of master: an extra node that exists only from the lesson's step that makes it
+ * until a lab reset, and only in the embedded lab. It is not one of NODE_NAMES: the monitor, `all` cells, the
+ * lesson starts' snapshots and the load verdict are about the four nodes, and stay so.
+ */
+export const STANDBY = "standby" as const;
+export type Standby = typeof STANDBY;
+/** Every node a cell may name: the four, and the standby while it exists. */
+export const CELL_NODES = [...NODE_NAMES, STANDBY] as const;
+export type CellNode = (typeof CELL_NODES)[number];
+
+/** What a cell may run on: one node, the standby, or `all` four side by side. */
+export const NODE_OR_ALL = [...CELL_NODES, "all"] as const;
 export type NodeOrAll = (typeof NODE_OR_ALL)[number];
 /** What the subscriber's health check may look at: one follower, or `all` nodes. */
 export const FOLLOWER_OR_ALL = [...FOLLOWERS, "all"] as const;
 
 export function isNodeName(value: unknown): value is NodeName {
   return typeof value === "string" && (NODE_NAMES as readonly string[]).includes(value);
+}
+
+export function isCellNode(value: unknown): value is CellNode {
+  return value === STANDBY || isNodeName(value);
 }

@@ -1,5 +1,5 @@
 import pg from "pg";
-import type { NodeName } from "../../shared/api-types.ts";
+import type { CellNode } from "../../shared/api-types.ts";
 import { clientConfig, type Lab } from "../lab/lab.ts";
 import { MAX_MESSAGE_BYTES } from "./limits.ts";
 import { guardedStream } from "./wire-guard.ts";
@@ -18,15 +18,15 @@ export interface PoolOptions {
  * crash the bridge.
  */
 export class NodePools {
-  private readonly pools = new Map<NodeName, { key: string; pool: pg.Pool }>();
+  private readonly pools = new Map<CellNode, { key: string; pool: pg.Pool }>();
 
   constructor(
     private readonly lab: Lab,
     private readonly options: PoolOptions,
   ) {}
 
-  get(name: NodeName): pg.Pool {
-    const config = clientConfig(this.lab.endpoint(name));
+  get(name: CellNode): pg.Pool {
+    const config = clientConfig(this.lab.cellEndpoint(name));
     const key = JSON.stringify(config);
     const existing = this.pools.get(name);
     if (existing?.key === key) return existing.pool;

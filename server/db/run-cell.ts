@@ -1,7 +1,7 @@
 import pg from "pg";
 import {
   BRIDGE_CODES,
-  type NodeName,
+  type CellNode,
   type Notice,
   type QueryResponse,
   type SqlErrorInfo,
@@ -202,7 +202,7 @@ function toNotice(message: ServerNotice): Notice {
   return notice;
 }
 
-function sqlError(node: NodeName, error: pg.DatabaseError, piece: SqlPiece, notices: Notice[]): SqlErrorInfo {
+function sqlError(node: CellNode, error: pg.DatabaseError, piece: SqlPiece, notices: Notice[]): SqlErrorInfo {
   const info: SqlErrorInfo = { code: error.code ?? "XX000", message: error.message, node };
   if (error.detail) info.detail = error.detail;
   if (error.hint) info.hint = error.hint;
@@ -220,7 +220,7 @@ function cellPosition(piece: SqlPiece, position: number): number {
 }
 
 /** A failure to reach the node, or a connection lost mid-statement, as one clear message. */
-export function nodeDown(node: NodeName, error: unknown): SqlErrorInfo {
+export function nodeDown(node: CellNode, error: unknown): SqlErrorInfo {
   const reason = error instanceof Error ? error.message : String(error);
   return { code: BRIDGE_CODES.nodeDown, message: `node "${node}" is down`, detail: reason, node };
 }

@@ -2,6 +2,8 @@ import { EventEmitter } from "node:events";
 import pg from "pg";
 import {
   NODE_NAMES,
+  STANDBY,
+  type CellNode,
   type LabMode,
   type LabStatus,
   type NodeName,
@@ -63,7 +65,8 @@ export interface LabEvents {
  */
 export abstract class Lab extends EventEmitter<LabEvents> {
   abstract readonly mode: LabMode;
-  protected readonly statuses = new Map<NodeName, Omit<NodeStatus, "conninfo">>();
+  /** The four nodes' states, and the standby's while it exists (lesson 12, embedded lab). */
+  protected readonly statuses = new Map<CellNode, Omit<NodeStatus, "conninfo">>();
   private monitor: NodeJS.Timeout | undefined;
 
   /** Brings the lab up: every node is started (or, for nodes the lab doesn't own, looked at). */
@@ -73,6 +76,38 @@ export abstract class Lab extends EventEmitter<LabEvents> {
   abstract startNode(name: NodeName): Promise<void>;
   abstract stopNode(name: NodeName): Promise<void>;
   abstract endpoint(name: NodeName): Endpoint;
+
+  /** Where a cell on `name` connects: one of the four nodes, or the standby once made. */
+  cellEndpoint(name: CellNode): Endpoint {
+    if (name !== STANDBY) return this.endpoint(name);
+    this.node(STANDBY);
+    return this.standbyEndpoint();
+  }
+
+  /** The standby's address; only a lab that can make one (the embedded lab) has it. */
+  protected standbyEndpoint(): Endpoint {
+    throw this.noStandby();
+  }
+
+  /**
+   * Lesson 12's physical standby of master, as an extra node: only the embedded lab, whose servers run on this
+   * machine, can make one; the other modes say how to follow the lesson without it.
+   */
+  makeStandby(): Promise<NodeStatus> {
+    return Promise.reject(this.noStandby());
+  }
+
+  /** Stops and deletes the standby, if there is one: a lab reset does, before it resets the four nodes. */
+  async removeStandby(): Promise<void> {}
+
+  /** Why a cell on the standby can't run: this mode has none. The embedded lab says how to make it instead. */
+  protected noStandby(): Error {
+    return new NotSupportedInMode(
+      `The standby is an extra node that only the embedded lab makes (lesson 12), from its own copy of master's ` +
+        `data folder; in ${this.mode} mode, make a physical standby of master yourself (pg_basebackup -R) and ` +
+        `connect to it with psql.`,
+    );
+  }
 
   /**
    * The lab's servers as processes on this machine, or null when they run elsewhere (docker, external nodes):
@@ -85,7 +120,8 @@ export abstract class Lab extends EventEmitter<LabEvents> {
   private picture: ReplicationPicture | undefined;
 
   status(): LabStatus {
-    const status: LabStatus = { mode: this.mode, nodes: NODE_NAMES.map((name) => this.node(name)) };
+    const names: CellNode[] = this.statuses.has(STANDBY) ? [...NODE_NAMES, STANDBY] : [...NODE_NAMES];
+    const status: LabStatus = { mode: this.mode, nodes: names.map((name) => this.node(name)) };
     if (this.picture) status.replication = this.picture;
     return status;
   }
@@ -97,15 +133,16 @@ export abstract class Lab extends EventEmitter<LabEvents> {
     this.emit("replication", picture);
   }
 
-  node(name: NodeName): NodeStatus {
+  node(name: CellNode): NodeStatus {
     const status = this.statuses.get(name);
+    if (!status && name === STANDBY) throw this.noStandby();
     if (!status) throw new Error(`the lab has no node ${name}`);
     return { ...status, conninfo: this.peerConninfo(name) };
   }
 
   /** The connection string another node of the lab uses to reach this one (subscriptions store it). */
-  protected peerConninfo(name: NodeName): string {
-    const { host, port, user, password, database } = this.endpoint(name);
+  protected peerConninfo(name: CellNode): string {
+    const { host, port, user, password, database } = name === STANDBY ? this.standbyEndpoint() : this.endpoint(name);
     return `host=${host} port=${port} user=${user} password=${password} dbname=${database}`;
   }
 
@@ -115,7 +152,7 @@ export abstract class Lab extends EventEmitter<LabEvents> {
    */
   startingNote: string | undefined;
 
-  protected update(name: NodeName, patch: Partial<NodeStatus>): void {
+  protected update(name: CellNode, patch: Partial<NodeStatus>): void {
     const previous = this.statuses.get(name);
     if (patch.state === "starting" && this.startingNote) patch = { ...patch, detail: this.startingNote };
     const { conninfo: _derived, ...own } = patch;
@@ -144,8 +181,8 @@ export abstract class Lab extends EventEmitter<LabEvents> {
   }
 
   /** Connects once and reads what the status panel shows; marks the node up or down accordingly. */
-  protected async probe(name: NodeName): Promise<boolean> {
-    const client = new pg.Client({ ...clientConfig(this.endpoint(name)), connectionTimeoutMillis: 3000 });
+  protected async probe(name: CellNode): Promise<boolean> {
+    const client = new pg.Client({ ...clientConfig(this.cellEndpoint(name)), connectionTimeoutMillis: 3000 });
     client.on("error", () => {});
     try {
       await client.connect();
@@ -167,8 +204,8 @@ export abstract class Lab extends EventEmitter<LabEvents> {
   }
 
   /** Why a node can't be reached, in words that say what to do. Drivers add their own advice. */
-  protected explain(name: NodeName, error: unknown): string {
-    const { host, port } = this.endpoint(name);
+  protected explain(name: CellNode, error: unknown): string {
+    const { host, port } = this.cellEndpoint(name);
     if ((error as NodeJS.ErrnoException).code === "ECONNREFUSED")
       return `nothing answers at ${host}:${port} (ECONNREFUSED)`;
     return error instanceof Error ? error.message : String(error);

@@ -3,6 +3,7 @@
 // reads the nodes; this module only decides, from what was read, what each arrow says, so that the rules are in
 // one place and can be tested without a lab.
 import type {
+  CellNode,
   LinkState,
   NodeName,
   NodeStatus,
@@ -44,7 +45,7 @@ export interface PictureInput {
 
 /** The picture from the last readings and the nodes' states now. */
 export function replicationPicture({ nodes, master, subscriptions }: PictureInput): ReplicationPicture {
-  const up = (name: NodeName | null) => name !== null && nodes.find((node) => node.name === name)?.state === "up";
+  const up = (name: CellNode | null) => name !== null && nodes.find((node) => node.name === name)?.state === "up";
   const masterName = nodes[0]?.name ?? null;
   const masterUp = up(masterName);
   const slots = masterUp ? master.slots : master.slots.map((slot) => ({ ...slot, active: false, bytesBehind: null }));

@@ -13,6 +13,8 @@ import { onNode, type Lab } from "./lab.ts";
  * roles and settings are left alone.
  */
 export async function resetLab(lab: Lab): Promise<void> {
+  // Lesson 12's standby goes first: it is not one of the four, and its slot on master goes with it.
+  await lab.removeStandby();
   const down = lab.status().nodes.filter((node) => node.state !== "up");
   if (down.length > 0) {
     const names = down.map((node) => node.name).join(", ");

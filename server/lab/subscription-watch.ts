@@ -3,7 +3,13 @@
 // and reports each as streaming, broken or disabled, for the status panel and the monitor. From the same look,
 // with master's publications and slots, it draws the lab's replication picture (replication-picture.ts), which
 // the diagram shows; a node's change of state redraws it at once from the last readings.
-import { NODE_NAMES, type NodeName, type NodeStatus, type SubscriptionHealth } from "../../shared/api-types.ts";
+import {
+  isNodeName,
+  NODE_NAMES,
+  type NodeName,
+  type NodeStatus,
+  type SubscriptionHealth,
+} from "../../shared/api-types.ts";
 import { NodePools } from "../db/pools.ts";
 import { loopbackPort } from "./conninfo.ts";
 import type { Lab } from "./lab.ts";
@@ -92,7 +98,9 @@ export class SubscriptionWatch {
 
   private reading(node: NodeName, row: SubscriptionRow, health: SubscriptionHealth): SubscriptionReading {
     const port = loopbackPort(row.subconninfo);
-    const publisher = this.lab.status().nodes.find((n) => n.port === port && n.host === "127.0.0.1")?.name ?? null;
+    // A subscription pointed at lesson 12's standby is drawn as one to a server outside the four.
+    const found = this.lab.status().nodes.find((n) => n.port === port && n.host === "127.0.0.1")?.name;
+    const publisher = isNodeName(found) ? found : null;
     return {
       subscriber: node,
       name: row.subname,

@@ -4,7 +4,7 @@
 // in a few seconds instead of replaying; docker and external labs, whose servers' folders the bridge can't reach
 // (Lab.localServers() is null), reset and replay every time.
 import { performance } from "node:perf_hooks";
-import type { LessonStartProgress } from "../../shared/api-types.ts";
+import { isNodeName, type LessonStartProgress } from "../../shared/api-types.ts";
 import type { Lesson } from "../../shared/lessons/lesson-files.ts";
 import { runStep, type Post } from "../../shared/lessons/replay.ts";
 import { LabBusy, LabError, NotFound } from "../errors.ts";
@@ -138,8 +138,7 @@ export class LessonStart {
     await Promise.all(
       this.lab
         .status()
-        .nodes.filter((node) => node.state !== "up")
-        .map((node) => this.lab.startNode(node.name)),
+        .nodes.flatMap(({ name, state }) => (isNodeName(name) && state !== "up" ? [this.lab.startNode(name)] : [])),
     );
   }
 }

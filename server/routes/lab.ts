@@ -98,6 +98,13 @@ export function labRoutes(lab: Lab, options: LabRouteOptions = {}): Router {
     res.json(await local.tryLockFileNamingParent());
   });
 
+  /** Lesson 12: a physical standby of master, as an extra node (embedded lab only), until the next reset. */
+  router.post("/api/lab/standby", async (_req, res) => {
+    const busy = busyWith();
+    if (busy) throw new LabBusy(`The standby can't be made now: ${busy}.`);
+    res.json(await lab.makeStandby());
+  });
+
   router.post("/api/lab/nodes/:name/:action", async (req, res) => {
     const { name, action } = req.params;
     if (!isNodeName(name)) throw new HttpError(`There is no node "${name}".`, 404);

@@ -1,13 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { Router } from "express";
 import { cancelRequestSchema, queryRequestSchema } from "../../shared/api-schemas.ts";
-import { NODE_NAMES, type QueryResponse } from "../../shared/api-types.ts";
+import { CELL_NODES, type NodeStatus, type QueryResponse } from "../../shared/api-types.ts";
 import { sendCancel } from "../db/cancel.ts";
 import { NO_ANSWER_GRACE_MS } from "../db/limits.ts";
 import { nodeDown, runCell } from "../db/run-cell.ts";
 import type { NodePools } from "../db/pools.ts";
 import { TypeNames } from "../db/type-names.ts";
-import { HttpError } from "../errors.ts";
+import { DomainError, HttpError } from "../errors.ts";
 import type { Lab } from "../lab/lab.ts";
 import { parseBody } from "../request-body.ts";
 import { RunningQueries } from "../running-queries.ts";
@@ -22,7 +22,7 @@ export interface QueryRouteOptions {
 export function queryRoutes({ lab, pools, rowLimit, statementTimeoutMs }: QueryRouteOptions): Router {
   const router = Router();
   const running = new RunningQueries();
-  const typeNames = new Map(NODE_NAMES.map((name) => [name, new TypeNames()]));
+  const typeNames = new Map(CELL_NODES.map((name) => [name, new TypeNames()]));
   const cancellers = new Map<string, AbortController>();
 
   /** Cancel takes no connection from the pool: with every one busy, it must still get through. */
@@ -38,7 +38,16 @@ export function queryRoutes({ lab, pools, rowLimit, statementTimeoutMs }: QueryR
     const { node, sql, id = randomUUID() } = parseBody(queryRequestSchema, req.body);
     if (running.has(id)) throw new HttpError(`A query with id "${id}" is already running.`, 409);
 
-    const status = lab.node(node);
+    let status: NodeStatus;
+    try {
+      status = lab.node(node);
+    } catch (error) {
+      // Only the standby can be missing: the lab's sentence says how to make it, or that this mode has none.
+      if (!(error instanceof DomainError)) throw error;
+      const body: QueryResponse = { node, results: [], error: { code: error.code, message: error.message, node } };
+      res.json(body);
+      return;
+    }
     if (status.state !== "up") {
       const reason =
         status.state === "starting" ? `it is ${status.detail ?? "starting"}` : (status.error ?? "it is stopped");

@@ -13,7 +13,14 @@ const CELL_COMPONENTS = new Map<string, string | undefined>([
   ["SubscriptionHealth", SUBSCRIPTION_HEALTH_SQL],
 ]);
 const ACTION_COMPONENT = "LabAction";
-export const LAB_ACTIONS = ["stop", "start", "restart", "second-postmaster", "lock-file-parent-pid"] as const;
+export const LAB_ACTIONS = [
+  "stop",
+  "start",
+  "restart",
+  "second-postmaster",
+  "lock-file-parent-pid",
+  "make-standby",
+] as const;
 export type LabActionName = (typeof LAB_ACTIONS)[number];
 
 interface LessonCell {

@@ -3,12 +3,12 @@
 // host=127.0.0.1 port=54321 ... when embedded). `{{master user=replicator password=secret}}` is the same
 // with those settings replaced or added, and `{{master password=}}` the same without a password (a setting
 // given no value is removed), for the lessons that show what a connection string without one is refused.
-import { isNodeName, type LabStatus, type NodeName } from "../api-types.ts";
+import { isCellNode, type CellNode, type LabStatus } from "../api-types.ts";
 
 /** Each node's connection string by name: a live lab's, or the ones the lessons were recorded with. */
-export type Conninfos = Partial<Record<NodeName, string>>;
+export type Conninfos = Partial<Record<CellNode, string>>;
 
-const PLACEHOLDER = /\{\{\s*(master|slave[1-3])((?:\s+[a-z_]+=[^\s}]*)*)\s*\}\}/g;
+const PLACEHOLDER = /\{\{\s*(master|slave[1-3]|standby)((?:\s+[a-z_]+=[^\s}]*)*)\s*\}\}/g;
 
 export function hasPlaceholders(sql: string): boolean {
   return new RegExp(PLACEHOLDER.source).test(sql);
@@ -45,7 +45,7 @@ export function fillPlaceholders(sql: string, lab: LabStatus): string {
 /** The same with the connection strings given by node: a placeholder whose node has none is left as it is. */
 export function fillPlaceholdersWith(sql: string, conninfos: Conninfos): string {
   return sql.replace(PLACEHOLDER, (whole, name: string, overrides: string) => {
-    const conninfo = isNodeName(name) ? conninfos[name] : undefined;
+    const conninfo = isCellNode(name) ? conninfos[name] : undefined;
     return conninfo === undefined ? whole : withSettings(conninfo, overrides);
   });
 }

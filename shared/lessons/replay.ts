@@ -50,6 +50,11 @@ export async function runStep(step: LessonStep, lab: LabStatus, post: Post): Pro
         what: step.action,
       };
     }
+    if (step.action === "make-standby") {
+      const status = await post<{ state: string; error?: string }>("/api/lab/standby", {});
+      const met = status.state === "up";
+      return { met, reason: met ? "" : `the standby is ${status.state}: ${status.error ?? ""}`, what };
+    }
     // A restart is a stop and a start, as `pg_ctl restart` is: the server reads postmaster settings only then.
     if (step.action === "restart") await post(`/api/lab/nodes/${step.node}/stop`, {});
     const verb = step.action === "restart" ? "start" : step.action;

@@ -97,7 +97,13 @@ const events = {
   },
   node(data: unknown) {
     const node = data as NodeStatus;
-    if (current) publish({ ...current, nodes: current.nodes.map((n) => (n.name === node.name ? node : n)) });
+    if (!current) return;
+    // Lesson 12's standby comes and goes: it is added when first heard of, and dropped once it is gone.
+    const others = current.nodes.filter((n) => n.name !== node.name);
+    const known = others.length < current.nodes.length;
+    if (node.gone) publish({ ...current, nodes: others });
+    else if (known) publish({ ...current, nodes: current.nodes.map((n) => (n.name === node.name ? node : n)) });
+    else publish({ ...current, nodes: [...current.nodes, node] });
   },
   replication(data: unknown) {
     if (current) publish({ ...current, replication: data as ReplicationPicture });

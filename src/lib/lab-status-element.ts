@@ -1,5 +1,5 @@
 // <lab-status>: the four nodes live, a Stop/Start per node (embedded lab), and a confirmed reset of the lab.
-import type { LabStatus, NodeStatus } from "../../shared/api-types.ts";
+import { STANDBY, type LabStatus, type NodeStatus } from "../../shared/api-types.ts";
 import { api, LAB_BACK, watchLab } from "./lab-client.ts";
 import { confirmThen } from "./confirm.ts";
 import { RejoinBox, workshopModeLabel } from "./rejoin-link.ts";
@@ -77,6 +77,9 @@ class LabStatusElement extends HTMLElement {
     this.rejoin?.show(status?.workshop);
     for (const item of this.querySelectorAll<HTMLElement>("[data-node]")) {
       const node = status?.nodes.find((n) => n.name === item.dataset["node"]);
+      // Lesson 12's standby is shown only while it exists.
+      const standby = item.dataset["node"] === STANDBY;
+      if (standby) item.hidden = !node;
       item.dataset["state"] = node?.state ?? "unknown";
       // Up but not replicating: a subscription that can't reach its publisher must not read as "up".
       const broken = node?.state === "up" ? (node.subscriptions ?? []).filter((s) => s.state === "broken") : [];
@@ -99,7 +102,9 @@ class LabStatusElement extends HTMLElement {
       if (toggle) {
         // The embedded lab owns its servers and docker mode its containers; external nodes are stopped where
         // they run.
-        toggle.hidden = status?.mode === "external" || !node || !["up", "down", "error"].includes(node.state);
+        // The standby has no Stop/Start: a reset removes it.
+        toggle.hidden =
+          standby || status?.mode === "external" || !node || !["up", "down", "error"].includes(node.state);
         toggle.textContent = node?.state === "up" ? "Stop" : "Start";
         toggle.setAttribute("aria-label", `${node?.state === "up" ? "Stop" : "Start"} ${item.dataset["node"]}`);
       }

@@ -1,7 +1,7 @@
 import http from "node:http";
 import pg from "pg";
 import { inject } from "vitest";
-import type { LabStatus, NodeName, QueryResponse } from "../../shared/api-types.ts";
+import type { CellNode, LabStatus, NodeName, QueryResponse } from "../../shared/api-types.ts";
 
 export const bridgeUrl = () => inject("bridgeUrl");
 
@@ -24,7 +24,7 @@ export async function call(path: string, body?: unknown, headers: Record<string,
   return { status: response.status, json, text };
 }
 
-export async function query(node: NodeName, sql: string, id?: string): Promise<QueryResponse> {
+export async function query(node: CellNode, sql: string, id?: string): Promise<QueryResponse> {
   const { status, json } = await call("/api/query", id ? { node, sql, id } : { node, sql });
   if (status !== 200) throw new Error(`bridge answered ${status}: ${JSON.stringify(json)}`);
   return json as QueryResponse;

@@ -18,7 +18,7 @@ function refusal(schema: Parameters<typeof parseBody>[0], body: unknown): string
 describe("a refused body names each wrong field and what it expected, and never echoes what was sent", () => {
   it("a node that doesn't exist", () => {
     expect(refusal(queryRequestSchema, { node: "slave9", sql: "SELECT 1" })).toBe(
-      "node: expected one of master, slave1, slave2, slave3.",
+      "node: expected one of master, slave1, slave2, slave3, standby.",
     );
   });
 

@@ -125,7 +125,8 @@ export class Cluster {
     let sawReady = false;
     const readLog = async () => {
       const chunk = await log.added();
-      if (chunk.includes("database system is ready to accept connections")) sawReady = true;
+      // A standby (lesson 12) says it accepts read-only connections.
+      if (/database system is ready to accept (read-only )?connections/.test(chunk)) sawReady = true;
       this.remember(chunk);
     };
     await new Promise<void>((resolve, reject) => {

@@ -1,7 +1,13 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import pg from "pg";
-import { NODE_NAMES, type LockFileParentPidOutcome, type NodeName } from "../../../shared/api-types.ts";
+import {
+  NODE_NAMES,
+  STANDBY,
+  type LockFileParentPidOutcome,
+  type NodeName,
+  type NodeStatus,
+} from "../../../shared/api-types.ts";
 import { LAB_DATABASE, LAB_USER, type Config } from "../../config.ts";
 import { LabError, NodeNotRunning } from "../../errors.ts";
 import { Lab, type Endpoint, type LocalServers } from "../lab.ts";
@@ -9,12 +15,13 @@ import { DEFAULT_PG_MAJOR, PG_PACKAGE_VERSIONS, type PgMajor } from "../../pg-ma
 import { findBinaries, otherMajorBinaries, type Binaries } from "./binaries.ts";
 import { Cluster } from "./cluster.ts";
 import { stopLeftoverServer } from "./leftover-server.ts";
-import { isPortFree, nextFreePort } from "./ports.ts";
+import { choosePorts, nextFreePort } from "./ports.ts";
 import { adoptLabPassword, labPassword, passwordFile, WALKTHROUGH_PASSWORD } from "./password.ts";
 import { followMoves, followPassword, rewriteSubscriptions, type Change } from "./repoint.ts";
-import { privateLogs } from "./log-file.ts";
+import { logTail, privateLogs } from "./log-file.ts";
 import { osUser, reachableDataDir, type RunAs } from "./postgres-user.ts";
 import { tryLockFileNamingParent } from "./scratch-lock.ts";
+import { copyAsStandby, dropStandbySlot, removeStandbyFolder } from "./standby.ts";
 
 type Ports = Record<NodeName, number>;
 
@@ -41,6 +48,8 @@ export class EmbeddedLab extends Lab implements LocalServers {
   readonly mode = "embedded";
   private readonly clusters = new Map<NodeName, Cluster>();
   private ports: Ports;
+  /** Lesson 12's standby of master, from the step that makes it until a reset (see standby.ts). */
+  private standby: { cluster: Cluster; port: number } | undefined;
   /** Where the clusters live: the configured folder, or a reachable stand-in (see reachableDataDir). */
   dataDir: string;
   /** The superuser's password, from <dataDir>/password (see password.ts); known once start() has read it. */
@@ -100,8 +109,9 @@ export class EmbeddedLab extends Lab implements LocalServers {
     await Promise.all(
       NODE_NAMES.map((name) => stopLeftoverServer(name, path.join(dataDir, name), this.note).catch(() => {})),
     );
+    const leftover = await removeStandbyFolder(dataDir, this.note);
     const remembered = await this.rememberedPorts();
-    this.ports = await this.choosePorts(remembered);
+    this.ports = await choosePorts(this.config, remembered, this.note);
     for (const name of NODE_NAMES) {
       const cluster = new Cluster({
         name,
@@ -123,6 +133,7 @@ export class EmbeddedLab extends Lab implements LocalServers {
       outcome.status === "rejected" ? [`${NODE_NAMES[i]}: ${(outcome.reason as Error).message}`] : [],
     );
     if (failed.length > 0) throw new LabError(`Some nodes did not start.\n  ${failed.join("\n  ")}`);
+    if (leftover) await dropStandbySlot(this.endpoint("master"));
     await this.updateSubscriptions(remembered);
   }
 
@@ -201,7 +212,7 @@ export class EmbeddedLab extends Lab implements LocalServers {
   }
 
   async stop(): Promise<void> {
-    await Promise.all(NODE_NAMES.map((name) => this.stopNode(name)));
+    await Promise.all([...NODE_NAMES.map((name) => this.stopNode(name)), this.standby?.cluster.stop()]);
   }
 
   async startNode(name: NodeName): Promise<void> {
@@ -278,24 +289,59 @@ export class EmbeddedLab extends Lab implements LocalServers {
   }
 
   /** The last lines of a node's server log (what postgres printed), optionally only those matching `match`. */
-  async logTail(name: NodeName, lines: number, match?: { test(line: string): boolean }): Promise<string[]> {
-    const file = path.join(this.dataDir, "logs", `${name}.log`);
-    const handle = await fs.open(file, "r").catch(() => null);
-    if (!handle) return [];
+  logTail(name: NodeName, lines: number, match?: { test(line: string): boolean }): Promise<string[]> {
+    return logTail(path.join(this.dataDir, "logs", `${name}.log`), lines, match);
+  }
+
+  protected override standbyEndpoint() {
+    return { ...this.endpoint("master"), port: this.standby?.port ?? 0 };
+  }
+
+  protected override noStandby(): Error {
+    return new NodeNotRunning(
+      'There is no standby yet: lesson 12\'s step "Make a physical standby of master" makes it (a lab reset ' +
+        "removes it).",
+    );
+  }
+
+  /** Lesson 12's standby: a base backup of master that starts as its physical standby, on the next free port. */
+  override async makeStandby(): Promise<NodeStatus> {
+    if (this.standby) return this.node(STANDBY);
+    if (this.node("master").state !== "up") throw new NodeNotRunning("Start master first: the standby copies it.");
+    const taken = new Set(Object.values(this.ports));
+    const port = await nextFreePort(Math.max(...taken) + 1, taken);
+    const folder = path.join(this.dataDir, STANDBY);
+    const options = this.cluster("master").options;
+    const logFile = path.join(this.dataDir, "logs", `${STANDBY}.log`);
+    const cluster = new Cluster({ ...options, name: STANDBY, dataDir: folder, logFile });
+    this.standby = { cluster, port };
+    const status = { name: STANDBY, version: null, host: "127.0.0.1", port, walLevel: null } as const;
+    this.update(STANDBY, { ...status, state: "starting", detail: "copying master's data folder" });
     try {
-      const { size } = await handle.stat();
-      const length = Math.min(size, 256 * 1024);
-      const buffer = Buffer.alloc(length);
-      await handle.read(buffer, 0, length, size - length);
-      const all = buffer
-        .toString("utf8")
-        .split("\n")
-        .slice(size > length ? 1 : 0)
-        .filter((line) => line.trim() !== "");
-      return (match ? all.filter((line) => match.test(line)) : all).slice(-lines);
-    } finally {
-      await handle.close();
+      const master = { master: this.endpoint("master"), masterFolder: options.dataDir };
+      await copyAsStandby({ ...master, folder, runAs: options.runAs });
+      this.update(STANDBY, { state: "starting", detail: `starting on port ${port}` });
+      cluster.onUnexpectedExit = (reason) => this.update(STANDBY, { state: "error", error: reason });
+      await cluster.start(port);
+      if (!(await this.probe(STANDBY))) throw new LabError(this.node(STANDBY).error ?? "it does not answer");
+    } catch (error) {
+      this.update(STANDBY, { state: "error", error: (error as Error).message });
+      throw error;
     }
+    return this.node(STANDBY);
+  }
+
+  /** Stops the standby, deletes its folder and its slot on master, and tells the page it is gone. */
+  override async removeStandby(): Promise<void> {
+    const standby = this.standby;
+    if (!standby) return;
+    const last = this.node(STANDBY);
+    await standby.cluster.stop();
+    this.standby = undefined;
+    this.statuses.delete(STANDBY);
+    this.emit("node", { ...last, state: "down", gone: true });
+    await removeStandbyFolder(this.dataDir, this.note);
+    if (this.node("master").state === "up") await dropStandbySlot(this.endpoint("master"));
   }
 
   /** The walkthrough's pitfall, made safe: a second server on this node's data folder, refused by the lock file. */
@@ -348,36 +394,5 @@ export class EmbeddedLab extends Lab implements LocalServers {
       .then((text) => JSON.parse(text) as LabFile)
       .catch(() => null);
     return saved?.ports && NODE_NAMES.every((name) => Number.isInteger(saved.ports[name])) ? saved.ports : null;
-  }
-
-  /**
-   * Remembered ports are kept. If one is taken now, a subscriber moves to the next free port, but master
-   * doesn't: the subscriptions hold its address. LAB_PG_PORT chooses new ports for every node, master too;
-   * then followMoves re-points the subscriptions.
-   */
-  private async choosePorts(saved: Ports | null): Promise<Ports> {
-    const ports = {} as Ports;
-    const taken = new Set<number>();
-    const remembered = !this.config.pgPortExplicit && saved;
-    for (const [i, name] of NODE_NAMES.entries()) {
-      // Fresh ports follow one another: a node pushed past a taken port pushes the next ones along.
-      const previous = i > 0 ? ports[NODE_NAMES[i - 1]!] : undefined;
-      const wanted = remembered ? saved[name] : Math.max(this.config.pgPort + i, (previous ?? 0) + 1);
-      let port = wanted;
-      if (taken.has(port) || !(await isPortFree(port))) {
-        if (remembered && name === "master") {
-          throw new LabError(
-            `master's port ${wanted} is taken by another program. The subscriptions on the other nodes connect ` +
-              `to master there, so the lab won't move it on its own: free port ${wanted}, or choose new ports with ` +
-              `LAB_PG_PORT=<port> (the lab then re-points the subscriptions and says so).`,
-          );
-        }
-        port = await nextFreePort(wanted + 1, taken);
-        this.note(`${name}: port ${wanted} is taken, using ${port} instead`);
-      }
-      ports[name] = port;
-      taken.add(port);
-    }
-    return ports;
   }
 }

@@ -1,7 +1,7 @@
 // A cell's psql \watch: the query again every N seconds on the cell's node, or on all four side by side, until
 // stopped, one round at a time (watch-rounds.ts). Leaving the page stops it: a page kept in the back-forward
 // cache must not resume it unseen.
-import type { NodeName, QueryResponse } from "../../../shared/api-types.ts";
+import type { CellNode, QueryResponse } from "../../../shared/api-types.ts";
 import { queryNodes } from "./node-queries.ts";
 import type { WatchRoundTitle } from "./render.ts";
 import { repeatRounds, type WatchRequest, type WatchRounds } from "./watch-rounds.ts";
@@ -24,7 +24,7 @@ export class CellWatch {
    * Starts the rounds after the run that asked for the watch (round 1, started at `startedAt`): a node that errs
    * or is down shows it in its column of the round, and the watch goes on for the others.
    */
-  start(nodes: NodeName[], watch: WatchRequest, startedAt: number, where: string, show: ShowRound): void {
+  start(nodes: CellNode[], watch: WatchRequest, startedAt: number, where: string, show: ShowRound): void {
     let round = 1;
     const nextRound = async (signal: AbortSignal) => {
       const at = new Date();

@@ -33,6 +33,7 @@ export class LabActionElement extends HTMLElement {
       restart: "restarting…",
       "second-postmaster": "starting a second server…",
       "lock-file-parent-pid": "making a scratch cluster and starting a second server on it…",
+      "make-standby": "copying master's data folder and starting it as a standby…",
     }[action];
     try {
       if (action === "second-postmaster") {
@@ -57,7 +58,11 @@ export class LabActionElement extends HTMLElement {
         return met;
       }
       const outcome = await runStep({ kind: "action", action, node }, this.lab, api);
-      status.textContent = outcome.met ? `✓ ${node} is ${action === "stop" ? "down" : "up"}.` : `✗ ${outcome.reason}`;
+      const done =
+        action === "make-standby"
+          ? "the standby is up, replaying master's WAL"
+          : `${node} is ${action === "stop" ? "down" : "up"}`;
+      status.textContent = outcome.met ? `✓ ${done}.` : `✗ ${outcome.reason}`;
       this.dataset["met"] = String(outcome.met);
       return outcome.met;
     } catch (error) {

@@ -1,6 +1,6 @@
 // One cell's SQL sent to each of its nodes at once. A node whose call fails (the bridge unreachable, the call
 // aborted) gets an answer of its own saying so, so one node never hides the others' answers.
-import { BRIDGE_CODES, type NodeName, type QueryRequest, type QueryResponse } from "../../../shared/api-types.ts";
+import { BRIDGE_CODES, type CellNode, type QueryRequest, type QueryResponse } from "../../../shared/api-types.ts";
 import { api } from "../lab-client.ts";
 
 export interface NodeQueryOptions {
@@ -11,7 +11,7 @@ export interface NodeQueryOptions {
 }
 
 export function queryNodes(
-  nodes: readonly NodeName[],
+  nodes: readonly CellNode[],
   sql: string,
   options: NodeQueryOptions = {},
 ): Promise<QueryResponse[]> {

@@ -4,7 +4,7 @@
 // (cell-watch.ts), the expectation verdict, and the learner's notebook: an edited cell is marked, not judged, and
 // can be restored; "+ cell" adds a scratch cell below; edits, scratch cells and last answers are kept per lesson
 // (notebook.ts) and come back on reload.
-import type { LabStatus, NodeName } from "../../../shared/api-types.ts";
+import type { CellNode as LabNode, LabStatus } from "../../../shared/api-types.ts";
 import { NODE_NAMES } from "../../../shared/api-types.ts";
 import { judgeAll, parseExpectation, runUntilMet, type Expectation } from "../../../shared/lessons/expectations.ts";
 import { api, labToken, watchLab } from "../lab-client.ts";
@@ -313,7 +313,7 @@ export class SqlCellElement extends HTMLElement implements NotebookCell {
     if (!running && !this.watching.active) this.state.textContent = "";
   }
 
-  private where(nodes: readonly NodeName[]): string {
+  private where(nodes: readonly LabNode[]): string {
     return nodes.length === 1 ? nodes[0]! : "all nodes";
   }
 
@@ -321,7 +321,7 @@ export class SqlCellElement extends HTMLElement implements NotebookCell {
    * psql's \watch on this cell: each round is shown as the cell's answer, judged as the run that asked for it
    * was, and is the cell's last answer, so the notebook keeps the last one.
    */
-  private startWatching(nodes: NodeName[], watch: WatchRequest, startedAt: number) {
+  private startWatching(nodes: LabNode[], watch: WatchRequest, startedAt: number) {
     const grading = this.grading;
     const expectation = grading === "lesson" ? this.expectation : UNJUDGED;
     const node = this.node;

