@@ -197,8 +197,16 @@ describe("POST /api/query against a real node", () => {
 
 describe("a malformed POST /api/query is 400 with code LAB08, naming the field and what it expected", () => {
   const cases: [string, unknown, string][] = [
-    ["an unknown node", { node: "slave9", sql: "SELECT 1" }, "node: expected one of master, slave1, slave2, slave3."],
-    ["a node of the wrong type", { node: 1, sql: "SELECT 1" }, "node: expected one of master, slave1, slave2, slave3."],
+    [
+      "an unknown node",
+      { node: "slave9", sql: "SELECT 1" },
+      "node: expected one of master, slave1, slave2, slave3, standby.",
+    ],
+    [
+      "a node of the wrong type",
+      { node: 1, sql: "SELECT 1" },
+      "node: expected one of master, slave1, slave2, slave3, standby.",
+    ],
     ["no sql", { node: "master" }, "sql: expected a string, got nothing."],
     ["sql as an array", { node: "master", sql: ["SELECT 1"] }, "sql: expected a string, got an array."],
     ["sql of white space", { node: "master", sql: " \n " }, "sql: expected SQL to run, got only white space."],
@@ -218,7 +226,7 @@ describe("a malformed POST /api/query is 400 with code LAB08, naming the field a
     [
       "several fields wrong at once",
       { node: "slave9", sql: 1 },
-      "node: expected one of master, slave1, slave2, slave3; sql: expected a string, got a number.",
+      "node: expected one of master, slave1, slave2, slave3, standby; sql: expected a string, got a number.",
     ],
   ];
   for (const [what, body, message] of cases) {
