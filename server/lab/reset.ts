@@ -1,5 +1,5 @@
 import pg from "pg";
-import { NODE_NAMES } from "../../shared/api-types.ts";
+import { isNodeName, NODE_NAMES } from "../../shared/api-types.ts";
 import { LAB_DATABASE } from "../config.ts";
 import { NodeNotRunning } from "../errors.ts";
 import { onNode, type Lab } from "./lab.ts";
@@ -13,13 +13,14 @@ import { onNode, type Lab } from "./lab.ts";
  * roles and settings are left alone.
  */
 export async function resetLab(lab: Lab): Promise<void> {
-  // Lesson 12's standby goes first: it is not one of the four, and its slot on master goes with it.
-  await lab.removeStandby();
-  const down = lab.status().nodes.filter((node) => node.state !== "up");
+  // The four nodes must be up; lesson 12's standby, in whatever state, is removed below.
+  const down = lab.status().nodes.filter((node) => isNodeName(node.name) && node.state !== "up");
   if (down.length > 0) {
     const names = down.map((node) => node.name).join(", ");
     throw new NodeNotRunning(`Start every node before a reset: ${names} ${down.length === 1 ? "is" : "are"} not up.`);
   }
+  // Lesson 12's standby goes first: it is not one of the four, and its slot on master goes with it.
+  await lab.removeStandby();
   const database = lab.endpoint("master").database || LAB_DATABASE;
   await Promise.all(
     NODE_NAMES.map((name) =>

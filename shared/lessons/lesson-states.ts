@@ -150,6 +150,21 @@ const afterLesson10 = then(afterLesson9, [
   { kind: "only-publications", names: ["userpub"], cell: 34 },
 ]);
 
+// Lesson 11 (its own branch) ends where lesson 10 does, with its settings back: its declaration replaces this line
+// when the two meet.
+const afterLesson11 = afterLesson10;
+
+// Lesson 12 works on a schema of its own (app) and removes it, its publication, subscriptions, slots and
+// synchronized_standby_slots at the end; master, stopped for the failover, is started again. The standby it makes
+// (promoted by then) is not one of the four nodes and stays until a reset.
+const afterLesson12 = then(afterLesson11, [
+  { kind: "only-subscriptions", node: "slave1", names: ["usersub"], cell: 16 },
+  { kind: "only-subscriptions", node: "slave2", names: ["usersub"], cell: 39 },
+  { kind: "no-extensions", node: "slave1", extensions: ["dblink"], cell: 40 },
+  { kind: "only-slots", names: SLOTS, cell: 42 },
+  { kind: "only-publications", names: ["userpub"], cell: 42 },
+]);
+
 const boundaries = [
   fresh,
   afterLesson1,
@@ -162,6 +177,8 @@ const boundaries = [
   afterLesson8,
   afterLesson9,
   afterLesson10,
+  afterLesson11,
+  afterLesson12,
 ];
 
 /** Lesson `n`'s (1 to LESSON_COUNT) start and end states. */

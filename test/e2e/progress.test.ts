@@ -185,7 +185,7 @@ describe("progress through the lessons", () => {
       "/lessons/01-logical-replication/",
     );
     await expect(plain.locator(".where-to-go-on__all-done").isVisible()).resolves.toBe(false);
-    await expect(plain.locator(".where-to-go-on li a").allTextContents()).resolves.toHaveLength(10);
+    await expect(plain.locator(".where-to-go-on li a").allTextContents()).resolves.toHaveLength(11);
     await context.close();
   });
 
