@@ -103,6 +103,21 @@ describe("the lab's standby of master (lesson 12)", () => {
     expect((await status()).nodes).toHaveLength(4);
   });
 
+  it("stays when a reset is refused for a node that is down, and goes with the reset once it is up", async () => {
+    expect((await call("/api/lab/standby", {})).status).toBe(200);
+    expect((await call("/api/lab/nodes/master/stop", {})).status).toBe(200);
+    const refused = await call("/api/lab/reset", {});
+    expect(refused.status).toBe(409);
+    // Only the four nodes must be up: the standby (in recovery, its primary gone) is not named.
+    expect(refused.json.error.message).toBe("Start every node before a reset: master is not up.");
+    expect((await status()).nodes.map((node) => node.name)).toContain("standby");
+    expect((await call("/api/lab/nodes/master/start", {})).status).toBe(200);
+    const reset = await call("/api/lab/reset", {});
+    expect(reset.status).toBe(200);
+    expect((reset.json as LabStatus).nodes.map((node) => node.name)).toEqual([...NODE_NAMES]);
+    expect(await direct("master", "SELECT slot_name FROM pg_replication_slots")).toEqual([]);
+  });
+
   it("is refused in a mode that doesn't run the servers, saying how to follow the lesson there", async () => {
     const env = Object.fromEntries(NODE_NAMES.map((name) => [`LAB_${name.toUpperCase()}_URL`, nodeUrl(name)]));
     const lab = createLab(loadConfig({ LAB_MODE: "external", ...env }));
