@@ -139,6 +139,26 @@ describe("the attendee's page in a workshop", () => {
     // The presenter view hides the sidebar and the table of contents.
     expect(await instructor.locator("#starlight__sidebar").isVisible()).toBe(false);
     await shot(instructor, "workshop-presenter-1440");
+    // On a phone's width the presenter's large type still fits: nothing wider than the page.
+    await instructor.setViewportSize({ width: 390, height: 844 });
+    expect(await instructor.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    // The title breaks between words only: each line of it is a whole word or more, no word cut in two.
+    const heading = instructor.locator("h1#_top");
+    expect(await heading.evaluate((h1) => h1.scrollWidth <= h1.clientWidth)).toBe(true);
+    const words = ((await heading.textContent()) ?? "").trim().split(/\s+/);
+    const longest = words.reduce((a, b) => (b.length > a.length ? b : a));
+    expect(
+      await heading.evaluate((h1, word) => {
+        const range = document.createRange();
+        const text = [...h1.childNodes].find((node) => node.textContent!.includes(word))!;
+        const at = text.textContent!.indexOf(word);
+        range.setStart(text, at);
+        range.setEnd(text, at + word.length);
+        return range.getClientRects().length;
+      }, longest),
+    ).toBe(1);
+    await shot(instructor, "workshop-presenter-390");
+    await instructor.setViewportSize({ width: 1440, height: 900 });
     const where = dock(attendee).locator(".rl-class__where");
     await expect.poll(() => where.textContent(), { timeout: 10_000 }).toBe("The instructor is at: Lesson 5");
     await dock(attendee).getByRole("button", { name: "Follow" }).click();
