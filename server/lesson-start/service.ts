@@ -90,6 +90,9 @@ export class LessonStart {
   private async bring(lessons: Lesson[], n: number, set: (patch: Partial<LessonStartProgress>) => void): Promise<void> {
     const store = this.snapshots;
     if (store) await this.startEveryNode();
+    // Lesson starts are states of the four nodes: lesson 12's standby, in none of them, goes first, also when a
+    // snapshot is restored rather than the lab reset.
+    await this.lab.removeStandby();
     const version = serversVersion(this.lab.status().nodes);
     const key = (k: number) => startKey(lessons, k, version);
     if (store && (await store.has(n, key(n)))) {

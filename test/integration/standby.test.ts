@@ -6,7 +6,7 @@ import fs from "node:fs/promises";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
-import { NODE_NAMES, type LabStatus, type NodeStatus } from "../../shared/api-types.ts";
+import { NODE_NAMES, type LabStatus, type LessonStartProgress, type NodeStatus } from "../../shared/api-types.ts";
 import { loadConfig } from "../../server/config.ts";
 import { NotSupportedInMode } from "../../server/errors.ts";
 import { createLab } from "../../server/lab/index.ts";
@@ -117,6 +117,22 @@ describe("the lab's standby of master (lesson 12)", () => {
     expect((reset.json as LabStatus).nodes.map((node) => node.name)).toEqual([...NODE_NAMES]);
     expect(await direct("master", "SELECT slot_name FROM pg_replication_slots")).toEqual([]);
   });
+
+  it("goes when the lab is brought to a lesson's start, by a replay or by restoring its snapshot", async () => {
+    for (const restored of [false, true]) {
+      expect((await call("/api/lab/standby", {})).status).toBe(200);
+      expect((await call("/api/lab/lesson-start", { lesson: 2 })).status).toBe(202);
+      const progress = await waitFor(async () => {
+        const found = (await call("/api/lab/lesson-start")).json.progress as LessonStartProgress;
+        return (found.phase === "done" || found.phase === "failed") && found;
+      }, 120_000);
+      expect(progress.phase, JSON.stringify(progress)).toBe("done");
+      // The first time may replay or restore (an earlier run may have kept the snapshot); the second restores it.
+      if (restored) expect(progress.how).toBe("restore");
+      expect((await status()).nodes.map((node) => node.name)).toEqual([...NODE_NAMES]);
+      expect(await direct("master", "SELECT slot_name FROM pg_replication_slots")).toEqual([]);
+    }
+  }, 240_000);
 
   it("is refused in a mode that doesn't run the servers, saying how to follow the lesson there", async () => {
     const env = Object.fromEntries(NODE_NAMES.map((name) => [`LAB_${name.toUpperCase()}_URL`, nodeUrl(name)]));
