@@ -5,7 +5,7 @@
 import fs from "node:fs/promises";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NODE_NAMES, type LabStatus, type LessonStartProgress, type NodeStatus } from "../../shared/api-types.ts";
 import { loadConfig } from "../../server/config.ts";
 import { NotSupportedInMode } from "../../server/errors.ts";
@@ -13,6 +13,11 @@ import { createLab } from "../../server/lab/index.ts";
 import { call, direct, nodeUrl, query, waitFor } from "../support/bridge.ts";
 
 const run = promisify(execFile);
+
+beforeAll(async () => {
+  // A file before this one may have left a standby (lesson 12's replay does): start from the four nodes alone.
+  expect((await call("/api/lab/reset", {})).status).toBe(200);
+});
 
 afterAll(async () => {
   // The files after this one find the four nodes alone, whatever happened here.
