@@ -150,6 +150,19 @@ const afterLesson10 = then(afterLesson9, [
   { kind: "only-publications", names: ["userpub"], cell: 34 },
 ]);
 
+// Lesson 11 pairs slave1 and slave2 both ways and removes the pair at the end, with both nodes' settings put back
+// and restarted: the followers are as lesson 10 left them, which its last cells make true again.
+const afterLesson11 = then(afterLesson10, [
+  { kind: "only-subscriptions", node: "slave1", names: ["usersub"], cell: 56 },
+  { kind: "only-subscriptions", node: "slave2", names: ["usersub"], cell: 57 },
+  { kind: "no-table", tables: ["contacts"], nodes: ["slave1", "slave2"], cell: 57 },
+  { kind: "no-extensions", node: "slave1", extensions: ["dblink"], cell: 56 },
+  { kind: "no-extensions", node: "slave2", extensions: ["pg_walinspect"], cell: 57 },
+  { kind: "setting", node: "slave1", name: "logical_decoding_work_mem", value: "64MB", cell: 58 },
+  { kind: "setting", node: "slave1", name: "track_commit_timestamp", value: "off", cell: 58 },
+  { kind: "setting", node: "slave2", name: "track_commit_timestamp", value: "off", cell: 59 },
+]);
+
 const boundaries = [
   fresh,
   afterLesson1,
@@ -162,6 +175,7 @@ const boundaries = [
   afterLesson8,
   afterLesson9,
   afterLesson10,
+  afterLesson11,
 ];
 
 /** Lesson `n`'s (1 to LESSON_COUNT) start and end states. */
