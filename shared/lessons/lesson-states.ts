@@ -158,9 +158,9 @@ const afterLesson11 = then(afterLesson10, [
   { kind: "no-table", tables: ["contacts"], nodes: ["slave1", "slave2"], cell: 57 },
   { kind: "no-extensions", node: "slave1", extensions: ["dblink"], cell: 56 },
   { kind: "no-extensions", node: "slave2", extensions: ["pg_walinspect"], cell: 57 },
-  { kind: "setting", node: "slave1", name: "logical_decoding_work_mem", value: "64MB", cell: 58 },
-  { kind: "setting", node: "slave1", name: "track_commit_timestamp", value: "off", cell: 58 },
-  { kind: "setting", node: "slave2", name: "track_commit_timestamp", value: "off", cell: 59 },
+  { kind: "setting", node: "slave1", name: "logical_decoding_work_mem", value: "64MB", cell: 60 },
+  { kind: "setting", node: "slave1", name: "track_commit_timestamp", value: "off", cell: 60 },
+  { kind: "setting", node: "slave2", name: "track_commit_timestamp", value: "off", cell: 61 },
 ]);
 
 const boundaries = [
