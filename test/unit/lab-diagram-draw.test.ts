@@ -60,17 +60,29 @@ function boxes(svg: string): Rect[] {
   );
 }
 
+/** The arrows' horizontal pieces, as rectangles of no height. */
+function horizontals(svg: string): Rect[] {
+  return [...svg.matchAll(/<path d="([^"]+)"/g)].flatMap(([, path]) => {
+    const points = [...path!.matchAll(/[ML]([\d.]+),([\d.]+)/g)].map((m) => [Number(m[1]), Number(m[2])] as const);
+    return points.slice(1).flatMap(([x, y], i) => {
+      const [px, py] = points[i]!;
+      return py === y ? [{ x: Math.min(px, x), y, w: Math.abs(x - px), h: 0.01 }] : [];
+    });
+  });
+}
+
 const overlap = (a: Rect, b: Rect) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
 
 describe("the lab's drawing with two followers subscribed to each other", () => {
   for (const width of [720, 560, 320]) {
-    it(`keeps every arrow's label clear of the others' and of the boxes, ${width} units wide`, () => {
+    it(`keeps every arrow's label clear of the others', of the boxes and of the arrows' level lines, ${width} units wide`, () => {
       const svg = drawLab(pair, { width, compact: true, id: "t", label: "" });
       const all = labels(svg);
       expect(all).toHaveLength(5);
       for (const [i, a] of all.entries()) {
         for (const b of all.slice(i + 1)) expect(overlap(a, b), JSON.stringify([a, b])).toBe(false);
         for (const box of boxes(svg)) expect(overlap(a, box), JSON.stringify([a, box])).toBe(false);
+        for (const line of horizontals(svg)) expect(overlap(a, line), JSON.stringify([a, line])).toBe(false);
       }
     });
   }

@@ -154,9 +154,11 @@ function narrowArrow({ id, links, boxes, masterName }: Layout, link: Replication
   // The trunks share the room of three, so that the labels after them keep clear of the boxes however many arrows.
   const trunk = 14 + i * (links.length > 3 ? 18 / (links.length - 1) : 9);
   const y = to.y + to.h / 2 + (k - (same.length - 1) / 2) * 12;
+  // Several arrows into one follower spread 12 apart around its middle: the labels above them move up by half that.
+  const lift = same.length > 1 ? 6 : 0;
   const label: [number, number] = [
     14 + Math.min(links.length, 3) * 9,
-    to.y + to.h / 2 - 20 - 30 * (same.length - 1 - k),
+    to.y + to.h / 2 - 20 - lift - 30 * (same.length - 1 - k),
   ];
   if (from && !fromMaster) {
     // From the publisher's lower left, below its own labels, which sit above its middle.
@@ -194,7 +196,7 @@ function followerBoxes(wide: boolean, width: number, top: number, followers: Nod
       return;
     }
     const labels = Math.max(1, links.filter((link) => link.subscriber === name).length);
-    y += 30 * (labels - 1);
+    y += labels > 1 ? 30 * (labels - 1) + 6 : 0;
     boxes.set(name, { x: width * 0.45, y, w: width * 0.55 - 4, h: NODE_H - 16 });
     y += 64;
   });
