@@ -75,7 +75,7 @@ const overlap = (a: Rect, b: Rect) => a.x < b.x + b.w && b.x < a.x + a.w && a.y 
 
 describe("the lab's drawing with two followers subscribed to each other", () => {
   for (const width of [720, 560, 320]) {
-    it(`keeps every arrow's label clear of the others', of the boxes and of the arrows' level lines, ${width} units wide`, () => {
+    it(`keeps every arrow's label clear of the others', the boxes and the level lines, ${width} units wide`, () => {
       const svg = drawLab(pair, { width, compact: true, id: "t", label: "" });
       const all = labels(svg);
       expect(all).toHaveLength(5);
