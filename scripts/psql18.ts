@@ -1,8 +1,9 @@
-// psql 18, for the tests that compare the lab's \dRp+ and \dRs+ with it live (test/integration/psql18-live.test.ts)
+// psql 18, for the test that compares the lab's \dRp+ and \dRs+ with it live (test/integration/psql18-meta.test.ts)
 // and for the fixtures' capture (test/fixtures/psql/capture-meta.ts). Debian 12 has psql 15 only; Debian sid has
 // postgresql-client-18, whose binaries need sid's libc, so psql 18 runs inside a sid chroot made by debootstrap
-// (minbase) with postgresql-client-18 installed in it: about 80 s and 450 MB, once per machine. It reaches the
-// lab's servers over TCP on 127.0.0.1, since a chroot shares the machine's network.
+// (minbase) with postgresql-client-18 installed in it, once per machine: 84 s and 167 s on this project's shared
+// 2-core machine (the debootstrap is most of it), 450 MB. It reaches the lab's servers over TCP on 127.0.0.1,
+// since a chroot shares the machine's network.
 import { spawn } from "node:child_process";
 import { accessSync, constants, existsSync } from "node:fs";
 import fs from "node:fs/promises";
@@ -80,7 +81,7 @@ export async function preparePsql18(say: (line: string) => void): Promise<Psql18
   const began = performance.now();
   const building = `${PSQL18_ROOT}.building`;
   await fs.rm(building, { recursive: true, force: true });
-  say(`psql 18: debootstrap --variant=minbase sid ${building} ${SID_MIRROR} (once; about 80 s)`);
+  say(`psql 18: debootstrap --variant=minbase sid ${building} ${SID_MIRROR} (once; 1.5 to 3 minutes)`);
   await step("debootstrap of Debian sid", "debootstrap", ["--variant=minbase", "sid", building, SID_MIRROR]);
   // sid's Release file says how long it is valid (a week); a machine whose clock runs past a mirror's copy would
   // otherwise refuse it, though the packages are the ones debootstrap has just verified by the same keys.

@@ -3,7 +3,7 @@
 // what is missing and the one command to run. It never lets the tests that need them be skipped. Docker's engine
 // and debootstrap, for the hub's image test, are installed the same way; where they can't be, that test says so.
 // psql 18, for the live comparison of \dRp+ and \dRs+ (psql18-meta.test.ts), is a Debian sid chroot made as root
-// (scripts/psql18.ts, about 80 s once).
+// (scripts/psql18.ts, 1.5 to 3 minutes, once).
 import { spawn } from "node:child_process";
 import { prepare, prepareDocker, thisMachine, type Run } from "./prerequisites.ts";
 import { preparePsql18ForTests } from "./psql18.ts";
