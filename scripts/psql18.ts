@@ -1,18 +1,18 @@
 // psql 18, for the test that compares the lab's \dRp+ and \dRs+ with it live (test/integration/psql18-meta.test.ts)
 // and for the fixtures' capture (test/fixtures/psql/capture-meta.ts). Debian 12 has psql 15 only; Debian sid has
 // postgresql-client-18, whose binaries need sid's libc, so psql 18 runs inside a sid chroot made by debootstrap
-// (minbase) with postgresql-client-18 installed in it, once per machine: 84 s and 167 s on this project's shared
+// (minbase) with postgresql-client-18 installed in it, once per machine: 84, 113 and 167 s on this project's shared
 // 2-core machine (the debootstrap is most of it), 450 MB. It reaches the lab's servers over TCP on 127.0.0.1,
 // since a chroot shares the machine's network.
 import { spawn } from "node:child_process";
 import { accessSync, constants, existsSync } from "node:fs";
 import fs from "node:fs/promises";
+import { debianMirror } from "./docker/base-images.ts";
 
 /** Where the sid chroot is kept between runs (LAB_PSQL18_ROOT to choose another place). */
 export const PSQL18_ROOT = process.env["LAB_PSQL18_ROOT"] || "/var/tmp/replication-lab-psql18";
 /** Debian's psql 18, inside the chroot or on a machine that has postgresql-client-18 itself. */
 const DEBIAN_PSQL18 = "/usr/lib/postgresql/18/bin/psql";
-const SID_MIRROR = process.env["LAB_SID_MIRROR"] || "http://deb.debian.org/debian";
 
 /** How to run psql 18: `command` with `args` before psql's own arguments. */
 export interface Psql18 {
@@ -78,11 +78,13 @@ export async function preparePsql18(say: (line: string) => void): Promise<Psql18
   if (found) return found;
   const why = cannotMakePsql18();
   if (why) throw new Error(`psql 18 is not on this machine, and ${why}.`);
+  // The mirror apt uses here (deb.debian.org unless sources.list names another), as the Docker stand-ins do.
+  const mirror = process.env["LAB_SID_MIRROR"] || debianMirror();
   const began = performance.now();
   const building = `${PSQL18_ROOT}.building`;
   await fs.rm(building, { recursive: true, force: true });
-  say(`psql 18: debootstrap --variant=minbase sid ${building} ${SID_MIRROR} (once; 1.5 to 3 minutes)`);
-  await step("debootstrap of Debian sid", "debootstrap", ["--variant=minbase", "sid", building, SID_MIRROR]);
+  say(`psql 18: debootstrap --variant=minbase sid ${building} ${mirror} (once; 1.5 to 3 minutes)`);
+  await step("debootstrap of Debian sid", "debootstrap", ["--variant=minbase", "sid", building, mirror]);
   // sid's Release file says how long it is valid (a week); a machine whose clock runs past a mirror's copy would
   // otherwise refuse it, though the packages are the ones debootstrap has just verified by the same keys.
   const apt = ["-o", "Acquire::Check-Valid-Until=false"];
