@@ -5,6 +5,7 @@
 import type { Root } from "mdast";
 import type { MdxJsxAttribute, MdxJsxFlowElement } from "mdast-util-mdx-jsx";
 import { visit } from "unist-util-visit";
+import { parseNeeds, type Need } from "./needs.ts";
 import { SUBSCRIPTION_HEALTH_SQL } from "./subscription-health.ts";
 
 /** Cell components, and the SQL of those whose SQL is fixed rather than written inside them. */
@@ -23,6 +24,8 @@ interface LessonCell {
   /** Seconds to keep re-running until the expectation is met. */
   within: number;
   code: string;
+  /** The PostgreSQL majors its nodes must run (`needs="18"`): on older ones it is skipped, and says why. */
+  needs: Need[];
 }
 
 interface LessonAction {
@@ -65,12 +68,14 @@ export function collectSteps(tree: Root, source: string, rewrite?: { lesson: str
     }
     if (!element.name || !CELL_COMPONENTS.has(element.name)) return;
     const code = CELL_COMPONENTS.get(element.name) ?? cellCode(element, source);
+    const node = attribute(element, "node") ?? "master";
     cells.push({
       kind: "sql",
-      node: attribute(element, "node") ?? "master",
+      node,
       expect: attribute(element, "expect"),
       within: Number(attribute(element, "within") ?? 0),
       code,
+      needs: parseNeeds(attribute(element, "needs"), node),
     });
     if (rewrite) {
       setAttribute(element, "code", code);

@@ -11,6 +11,7 @@ import {
 } from "../api-types.ts";
 import { parseExpectation, runUntilMet } from "./expectations.ts";
 import type { LessonStep } from "./lesson-cells.ts";
+import { describeUnmet, unmetNeeds } from "./needs.ts";
 import { fillPlaceholders } from "./placeholders.ts";
 
 /** POSTs JSON to the bridge and returns the parsed answer (throws on an HTTP error). */
@@ -23,6 +24,11 @@ export interface StepOutcome {
   what: string;
   /** A SQL step's last answers, one per node it ran on. */
   responses?: QueryResponse[];
+  /**
+   * Why the step did not run: its cell needs a newer PostgreSQL than the lab's nodes run ("needs PostgreSQL 18
+   * on master, which runs 17 here"). Such a step counts as met, as the page's Run all passes over it.
+   */
+  skipped?: string;
 }
 
 /** Lesson 9's claim: a lock file naming the server's parent gets past the PID check, not the shared-memory check. */
@@ -62,6 +68,8 @@ export async function runStep(step: LessonStep, lab: LabStatus, post: Post): Pro
     };
   }
   const sql = fillPlaceholders(step.code, lab);
+  const unmet = unmetNeeds(step.needs, lab);
+  if (unmet.length > 0) return { met: true, reason: "", what: sql, skipped: describeUnmet(unmet) };
   const nodes: NodeName[] = step.node === "all" ? [...NODE_NAMES] : [step.node as NodeName];
   const run = () => Promise.all(nodes.map((node) => post<QueryResponse>("/api/query", { node, sql })));
   const { responses, verdicts } = await runUntilMet(run, parseExpectation(step.expect), step.within);

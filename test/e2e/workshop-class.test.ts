@@ -139,6 +139,26 @@ describe("the attendee's page in a workshop", () => {
     // The presenter view hides the sidebar and the table of contents.
     expect(await instructor.locator("#starlight__sidebar").isVisible()).toBe(false);
     await shot(instructor, "workshop-presenter-1440");
+    // On a phone's width the presenter's large type still fits: nothing wider than the page.
+    await instructor.setViewportSize({ width: 390, height: 844 });
+    expect(await instructor.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    // The title breaks between words only: each line of it is a whole word or more, no word cut in two.
+    const heading = instructor.locator("h1#_top");
+    expect(await heading.evaluate((h1) => h1.scrollWidth <= h1.clientWidth)).toBe(true);
+    const words = ((await heading.textContent()) ?? "").trim().split(/\s+/);
+    const longest = words.reduce((a, b) => (b.length > a.length ? b : a));
+    expect(
+      await heading.evaluate((h1, word) => {
+        const range = document.createRange();
+        const text = [...h1.childNodes].find((node) => node.textContent!.includes(word))!;
+        const at = text.textContent!.indexOf(word);
+        range.setStart(text, at);
+        range.setEnd(text, at + word.length);
+        return range.getClientRects().length;
+      }, longest),
+    ).toBe(1);
+    await shot(instructor, "workshop-presenter-390");
+    await instructor.setViewportSize({ width: 1440, height: 900 });
     const where = dock(attendee).locator(".rl-class__where");
     await expect.poll(() => where.textContent(), { timeout: 10_000 }).toBe("The instructor is at: Lesson 5");
     await dock(attendee).getByRole("button", { name: "Follow" }).click();
@@ -161,6 +181,49 @@ describe("the attendee's page in a workshop", () => {
     await dock(attendee).locator(".rl-class__hand").click();
     await shot(attendee, "workshop-attendee-1440");
     await dock(attendee).locator(".rl-class__hand").click();
+  }, 60_000);
+
+  it("Follow lands on the section when the instructor moves while the attendee's page is still loading", async () => {
+    // The page's load is held back by a tall picture above the lesson, answered only when the test says: the
+    // instructor's move reaches the page (its feed opens before load) and the picture then moves the layout.
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const picture = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="1500"></svg>';
+    await attendee.route("**/slow-picture.svg", async (route) => {
+      await released;
+      await route.fulfill({ contentType: "image/svg+xml", body: picture });
+    });
+    await attendee.route(/\/lessons\/05-subscriptions\/$/, async (route) => {
+      const response = await route.fetch();
+      const html = (await response.text()).replace(
+        /<main\b/,
+        '<img src="/slow-picture.svg" alt="" style="display:block"><main',
+      );
+      await route.fulfill({ response, body: html });
+    });
+    try {
+      await attendee.goto(`${base()}/lessons/05-subscriptions/`, { waitUntil: "domcontentloaded" });
+      const where = dock(attendee).locator(".rl-class__where");
+      await expect.poll(() => where.textContent(), { timeout: 15_000 }).toMatch(/^The instructor is at: Lesson 5/);
+      expect(await dock(attendee).locator(".rl-class__follow").getAttribute("aria-pressed")).toBe("true");
+      const headings = instructor.locator(".sl-markdown-content h2[id]");
+      const section = (await headings.nth(3).getAttribute("id"))!;
+      const title = (await headings.nth(3).textContent())!.trim();
+      await headings.nth(3).evaluate((heading) => heading.scrollIntoView({ block: "start" }));
+      const moved = `The instructor is at: Lesson 5 · ${title}`;
+      await expect.poll(() => where.textContent(), { timeout: 10_000 }).toBe(moved);
+      expect(await attendee.evaluate(() => document.readyState)).not.toBe("complete");
+      // Whatever the page did with the move while loading, once it has loaded the section is at the top.
+      await attendee.waitForTimeout(1000);
+      release();
+      await attendee.waitForLoadState("load");
+      const top = () => attendee.evaluate((id) => document.getElementById(id)!.getBoundingClientRect().top, section);
+      await expect.poll(top, { timeout: 5_000 }).toBeLessThan(200);
+      expect(await top()).toBeGreaterThanOrEqual(0);
+    } finally {
+      release();
+      await attendee.unrouteAll({ behavior: "wait" });
+    }
   }, 60_000);
 
   it("keeps a following attendee on another page until the instructor moves on", async () => {

@@ -15,8 +15,8 @@ describe("the steps of a lesson", () => {
     ].join("\n");
     const [lesson] = lessonsFromSources({ "05-x.mdx": source });
     expect(lesson!.steps).toEqual([
-      { kind: "sql", node: "slave1", expect: undefined, within: 0, code: "SELECT 1;" },
-      { kind: "sql", node: "slave2", expect: "rows=1", within: 10, code: SUBSCRIPTION_HEALTH_SQL },
+      { kind: "sql", node: "slave1", expect: undefined, within: 0, code: "SELECT 1;", needs: [] },
+      { kind: "sql", node: "slave2", expect: "rows=1", within: 10, code: SUBSCRIPTION_HEALTH_SQL, needs: [] },
     ]);
   });
 });

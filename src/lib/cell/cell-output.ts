@@ -77,6 +77,13 @@ export class CellOutput {
     );
   }
 
+  /** A lesson cell that was not run, and why (cell-needs.ts): the recording stays below, worth reading. */
+  showNotRun(message: HTMLElement) {
+    this.element.querySelector(".cell-needs")?.remove();
+    if (this.element.classList.contains("is-recorded")) this.element.prepend(message);
+    else this.element.replaceChildren(message);
+  }
+
   showOffline() {
     const message = el(
       "div",

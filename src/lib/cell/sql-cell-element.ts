@@ -12,6 +12,7 @@ import { fillPlaceholders } from "../../../shared/lessons/placeholders.ts";
 import { CellOutput, type RecordedAnswer } from "./cell-output.ts";
 import { recordCellRun } from "./cell-report.ts";
 import { CellEditor } from "./cell-editor.ts";
+import { CellNeeds } from "./cell-needs.ts";
 import { CellWatch } from "./cell-watch.ts";
 import { savedNotebook, scheduleSave, type NotebookCell } from "./notebook.ts";
 import type { CellNode, SavedOutput } from "./notebook-store.ts";
@@ -32,6 +33,7 @@ export class SqlCellElement extends HTMLElement implements NotebookCell {
   private editor!: CellEditor;
   private picker!: HTMLSelectElement;
   private output!: CellOutput;
+  private needs!: CellNeeds;
   private state!: HTMLElement;
   private runButton!: HTMLButtonElement;
   private cancelButton!: HTMLButtonElement;
@@ -68,6 +70,11 @@ export class SqlCellElement extends HTMLElement implements NotebookCell {
     return this.edited;
   }
 
+  /** The lesson's SQL needs a newer PostgreSQL than the lab runs: running it shows that instead (Run all's count). */
+  get passedOver(): boolean {
+    return this.grading === "lesson" && this.needs.lacking !== "";
+  }
+
   private get lessonNode(): CellNode {
     return (this.dataset["node"] ?? "master") as CellNode;
   }
@@ -91,6 +98,7 @@ export class SqlCellElement extends HTMLElement implements NotebookCell {
     const explicit = Boolean(this.dataset["expect"] && this.dataset["expect"] !== "ok");
     this.output = new CellOutput(this.querySelector(".sql-cell__output")!, this.expectation, explicit);
     this.recordedNote = this.querySelector(".sql-cell__recorded-conninfo");
+    this.needs = new CellNeeds(this);
     this.template = this.isScratch ? "" : (this.dataset["template"] ?? this.editor.text);
     this.lessonText = this.isScratch ? "" : this.editor.text;
     this.classList.add("is-live");
@@ -130,6 +138,7 @@ export class SqlCellElement extends HTMLElement implements NotebookCell {
   /** The placeholders follow the lab (its ports), unless the learner has made the SQL their own. */
   private onLab(status: LabStatus | null) {
     this.lab = status;
+    if (!this.isScratch) this.needs.follow(status);
     if (!status || this.isScratch) return;
     this.recordedNote?.remove();
     this.recordedNote = null;
@@ -260,6 +269,11 @@ export class SqlCellElement extends HTMLElement implements NotebookCell {
     if (!labToken() || !this.lab) {
       this.output.showOffline();
       return false;
+    }
+    // The lesson's SQL on a server too old for it: say what it needs; Run all goes on past it.
+    if (this.passedOver) {
+      this.output.showNotRun(this.needs.answer());
+      return true;
     }
     const nodes = this.node === "all" ? [...NODE_NAMES] : [this.node];
     const ids = nodes.map(() => crypto.randomUUID());

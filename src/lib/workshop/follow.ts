@@ -58,9 +58,19 @@ export function goTo(position: PresenterPosition): void {
     location.assign(positionHref(position));
     return;
   }
-  const target = position.section ? document.getElementById(position.section) : null;
-  if (target) target.scrollIntoView({ behavior: "smooth", block: "start" });
-  else window.scrollTo({ top: 0, behavior: "smooth" });
+  const scroll = (behavior: ScrollBehavior) => {
+    const target = position.section ? document.getElementById(position.section) : null;
+    if (target) target.scrollIntoView({ behavior, block: "start" });
+    else window.scrollTo({ top: 0, behavior });
+  };
+  if (document.readyState === "complete") {
+    scroll("smooth");
+    return;
+  }
+  // The page is still loading (the move came as its feed opened): what loads after now moves the layout, and a
+  // smooth scroll under way ends short of the section. Jump there now, and again once the page is laid out.
+  scroll("instant");
+  window.addEventListener("load", () => scroll("instant"), { once: true });
 }
 
 function normalPath(path: string): string {

@@ -54,10 +54,11 @@ export const PRESENT_CSS = `
 :root.rl-present nav.sidebar, :root.rl-present .right-sidebar-container, :root.rl-present mobile-starlight-toc,
 :root.rl-present starlight-menu-button, :root.rl-present .rl-class { display: none !important; }
 :root.rl-present .main-frame { padding-inline-start: 0 !important; }
-:root.rl-present main { font-size: 1.5rem; }
-:root.rl-present .sl-markdown-content { font-size: 1.5rem; line-height: 1.6; }
-:root.rl-present .sl-markdown-content :is(pre, code, textarea) { font-size: 1.25rem; }
-:root.rl-present h1#_top { font-size: 3.2rem; }
+/* Large for the projector; on a narrow screen (a phone used as a remote) as large as fits, whole words. */
+:root.rl-present main { font-size: clamp(1.1rem, 4.5vw, 1.5rem); }
+:root.rl-present .sl-markdown-content { font-size: clamp(1.1rem, 4.5vw, 1.5rem); line-height: 1.6; }
+:root.rl-present .sl-markdown-content :is(pre, code, textarea) { font-size: clamp(0.9rem, 3.5vw, 1.25rem); }
+:root.rl-present h1#_top { font-size: clamp(1.9rem, 8.5vw, 3.2rem); overflow-wrap: normal; }
 .rl-presenting {
   position: fixed; inset-inline-end: 1rem; inset-block-end: 1rem; z-index: 30;
   display: flex; gap: 0.75rem; align-items: center; padding: 0.4rem 0.8rem; border-radius: 999px;
