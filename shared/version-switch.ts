@@ -11,6 +11,8 @@ export interface PgVersionsState {
   /** Each node's major now; null where the lab doesn't choose its servers (docker, external). */
   current: Record<NodeName, number> | null;
   source: PgVersionSource | null;
+  /** The majors whose binaries the lab has at hand: a switch to another downloads it first. */
+  installed: number[];
   /** Set when this lab can't switch from the page: why, and what to do instead. */
   refused?: string;
   /** The last switch's progress (null before the first). */

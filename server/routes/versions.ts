@@ -44,11 +44,12 @@ export function versionRoutes(lab: Lab, options: VersionRouteOptions): Router {
   const local = lab.localServers();
   const refusal = local ? switchRefusal(lab.mode, options.workshop) : switchRefusal(lab.mode, false);
 
-  router.get("/api/lab/versions", (_req, res) => {
+  router.get("/api/lab/versions", async (_req, res) => {
     const state: PgVersionsState = {
       majors: [...PG_MAJORS],
       current: local ? { ...local.majors() } : null,
       source: local ? local.versionSource : null,
+      installed: local ? await local.versions.installedMajors() : [],
       progress: local ? local.versions.progress() : null,
     };
     if (refusal) state.refused = refusal;

@@ -44,6 +44,12 @@ export class VersionSwitch {
     return this.current && { ...this.current, changes: [...this.current.changes] };
   }
 
+  /** The majors whose binaries are at hand: switching a node to another downloads it first. */
+  async installedMajors(): Promise<number[]> {
+    const installed = await Promise.all(PG_MAJORS.map((major) => isMajorInstalled(major, this.lab.dataDir)));
+    return PG_MAJORS.filter((_, i) => installed[i]);
+  }
+
   /** What the switch in progress is doing, in words, or null when none runs. */
   busyWith(): string | null {
     return this.running && this.current ? `its nodes are switching PostgreSQL versions (${this.current.says})` : null;
