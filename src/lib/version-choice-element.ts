@@ -37,7 +37,7 @@ export class VersionChoiceElement extends HTMLElement {
       if (!panel.hidden) void this.load();
     });
     for (const select of this.selects()) select.addEventListener("change", () => this.update());
-    confirmThen(this.find(".version-choice__controls"), (say) => this.apply(say));
+    confirmThen(this.find(".version-choice__controls"), (say) => this.apply(say), "version-choice");
     this.find(".version-choice__catch-up").addEventListener("click", () => void this.catchUp());
     this.unwatch = watchLab((status) => this.onLab(status));
   }
