@@ -174,6 +174,8 @@ describe("switching a node's PostgreSQL major from the lab page", () => {
     expect(done, done.error).toMatchObject({ phase: "done" });
     expect((await versions()).slave2).toMatch(/^up 16\.14\b/);
     expect((await versions()).slave1).toMatch(/^up 18\./);
+    // This lab was started with LAB_PG_VERSIONS (above): the page goes on saying the variable rules the next start.
+    expect((await api<PgVersionsState>("/api/lab/versions")).json.source).toBe("environment");
   }, 240_000);
 
   it("refuses a switch while the lab is brought to a lesson's start, which works after a switch", async () => {

@@ -109,7 +109,8 @@ export class VersionSwitch {
     this.set({ phase: "starting", says: `starting ${names(changes)} afresh on their new majors` });
     const outcomes = await Promise.all(changes.map((change) => this.restart(change, binaries.get(change.to)!)));
     await saveVersions(this.lab.dataDir, this.lab.majors());
-    this.lab.versionSource = "lab-page";
+    // With LAB_PG_VERSIONS set, the next start follows the variable again, which the page goes on saying.
+    if (this.lab.versionSource !== "environment") this.lab.versionSource = "lab-page";
     const failed = outcomes.filter((outcome) => outcome !== null);
     if (failed.length > 0) {
       this.set({ phase: "failed", says: "failed", error: failed.join(" ") });
