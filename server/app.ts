@@ -13,6 +13,7 @@ import { labRoutes } from "./routes/lab.ts";
 import { lessonStartRoutes, selfPost } from "./routes/lesson-start.ts";
 import { monitorRoutes } from "./routes/monitor.ts";
 import { queryRoutes } from "./routes/query.ts";
+import { versionRoutes } from "./routes/versions.ts";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { ASYNC_USERS_PATH, asyncUsers } from "./async-users/handler.ts";
 import { createConsole } from "./console/index.ts";
@@ -66,16 +67,20 @@ export function createApp(options: AppOptions) {
     requireJson,
     express.json({ limit: BODY_LIMIT, strict: true }),
   );
-  const lessonStart = lessonStartRoutes(lab, selfPost(port, token));
+  // A switch of the nodes' PostgreSQL majors, a lesson's start and a reset each remake the lab: one at a time.
+  const switching = () => lab.localServers()?.versions.busyWith() ?? null;
+  const lessonStart = lessonStartRoutes(lab, selfPost(port, token), switching);
   app.use(
     labRoutes(lab, {
-      busyWith: () => lessonStart.service.busyWith(),
+      busyWith: () => lessonStart.service.busyWith() ?? switching(),
+      switching,
       keepAliveMs: options.keepAliveMs,
       diskBytes: options.diskBytes,
       workshop: options.workshop,
     }),
   );
   app.use(lessonStart.router);
+  app.use(versionRoutes(lab, { busyWith: () => lessonStart.service.busyWith(), workshop: Boolean(options.workshop) }));
   const watch = new SubscriptionWatch(lab);
   watch.start();
   const monitor = new Monitor(lab);
@@ -104,6 +109,7 @@ export function createApp(options: AppOptions) {
   const close = async () => {
     load.stop();
     await lessonStart.service.settled();
+    await lab.localServers()?.versions.settled();
     await Promise.all([pools.end(), api.close(), monitor.close(), links.close(), psqlConsole.close(), watch.close()]);
   };
   // The console's shared sessions: the workshop hub attaches an instructor's terminal to one (issue 14).

@@ -36,6 +36,11 @@ export interface Config {
   pgPortExplicit: boolean;
   /** Embedded mode: each node's PostgreSQL major (LAB_PG_VERSIONS), the default major for the nodes not named. */
   pgVersions: PgVersions;
+  /**
+   * True when LAB_PG_VERSIONS was given: then it wins over the versions last chosen on the lab page (kept in the
+   * data folder, see server/lab/embedded/versions-file.ts).
+   */
+  pgVersionsExplicit: boolean;
   /** External mode: one connection string per node. */
   urls: Partial<Record<NodeName, string>>;
   /**
@@ -103,6 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pgPort: integer(env, "LAB_PG_PORT", defaultPort, 1024, 65532),
     pgPortExplicit: Boolean(env["LAB_PG_PORT"]),
     pgVersions,
+    pgVersionsExplicit: Boolean(env["LAB_PG_VERSIONS"]?.trim()),
     urls,
     composeProject: env["LAB_COMPOSE_PROJECT"] || "compose",
     bridgePort: integer(env, "PORT", DEFAULT_BRIDGE_PORT, 0, 65535),

@@ -19,6 +19,22 @@ export const PG_PACKAGE_VERSIONS: Readonly<Record<Exclude<PgMajor, typeof DEFAUL
   17: "17.10.0-beta.17",
 };
 
+/**
+ * How much disk an installed platform package of each major takes on linux-x64 (du, measured on the pinned
+ * versions): what the lab page's progress bar fills towards while npm installs one. Other platforms' packages
+ * differ in size, so there the bar only counts what arrived.
+ */
+export const INSTALLED_BYTES_LINUX_X64: Readonly<Record<Exclude<PgMajor, typeof DEFAULT_PG_MAJOR>, number>> = {
+  14: 60_280_832,
+  15: 60_624_896,
+  16: 61_321_216,
+  17: 62_132_224,
+};
+
+export function isPgMajor(value: unknown): value is PgMajor {
+  return (PG_MAJORS as readonly unknown[]).includes(value);
+}
+
 export type PgVersions = Readonly<Record<NodeName, PgMajor>>;
 
 export const DEFAULT_PG_VERSIONS: PgVersions = Object.fromEntries(

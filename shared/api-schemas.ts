@@ -2,7 +2,7 @@
 // type the page and the tests send (z.infer). The bridge imports this module; the page imports only its types
 // (`import type`, through api-types.ts), so that zod never reaches a lesson page's bundle.
 import { z } from "zod";
-import { CELL_NODES } from "./nodes.ts";
+import { CELL_NODES, NODE_NAMES } from "./nodes.ts";
 
 /** The most SQL one cell may send; a lesson's longest cell is a few kB. */
 const MAX_SQL_LENGTH = 100_000;
@@ -10,6 +10,8 @@ const MAX_SQL_LENGTH = 100_000;
 const MAX_QUERY_ID_LENGTH = 100;
 /** The sizes a load run may have: enough for the walkthrough's 10,000 and far from what would drown the lab. */
 const LOAD_LIMITS = { requests: { min: 1, max: 100_000 }, concurrency: { min: 1, max: 500 } };
+
+const nodeName = z.enum(NODE_NAMES);
 
 /** SQL that is not only white space, within MAX_SQL_LENGTH. */
 const sqlText = z
@@ -40,6 +42,17 @@ export const loadRequestSchema = z.strictObject({
   concurrency: wholeNumber(LOAD_LIMITS.concurrency),
 });
 export type LoadRequest = z.infer<typeof loadRequestSchema>;
+
+const PG_MAJOR_ERROR = "expected a PostgreSQL major the lab offers: 14, 15, 16, 17 or 18";
+const PG_MAJOR = { error: PG_MAJOR_ERROR };
+
+/** POST /api/lab/versions: the nodes whose PostgreSQL major changes, and to which; the others keep theirs. */
+export const versionSwitchRequestSchema = z.strictObject({
+  versions: z
+    .partialRecord(nodeName, z.int({ error: PG_MAJOR_ERROR }).min(14, PG_MAJOR).max(18, PG_MAJOR))
+    .refine((versions) => Object.keys(versions).length > 0, { error: "expected at least one node=major" }),
+});
+export type VersionSwitchRequest = z.infer<typeof versionSwitchRequestSchema>;
 
 /** POST /api/lab/lesson-start: the lesson whose start the lab is brought to. */
 export const lessonStartRequestSchema = z.strictObject({

@@ -12,6 +12,9 @@ import {
   type ReplicationPicture,
   type SubscriptionHealth,
 } from "../../shared/api-types.ts";
+import type { PgVersionSource } from "../../shared/version-switch.ts";
+import type { PgVersions } from "../pg-majors.ts";
+import type { VersionSwitch } from "./embedded/version-switch.ts";
 import { NotSupportedInMode } from "../errors.ts";
 
 /** How the bridge reaches a node: what a pg client or pool needs. */
@@ -49,6 +52,11 @@ export interface LocalServers {
   startSecondServer(name: NodeName): Promise<{ refused: boolean; output: string }>;
   /** Lesson 9's containers pitfall, on a throwaway cluster. */
   tryLockFileNamingParent(): Promise<LockFileParentPidOutcome>;
+  /** Each node's PostgreSQL major now, and where that choice came from. */
+  majors(): PgVersions;
+  readonly versionSource: PgVersionSource;
+  /** The lab page's switch of the nodes' majors. */
+  readonly versions: VersionSwitch;
 }
 
 export interface LabEvents {

@@ -91,6 +91,17 @@ export async function runMetaPiece<Client extends pg.ClientBase>(
   }
 }
 
+/**
+ * psql's warning for each argument a describe command did not use (it takes one pattern), printed after the
+ * command's output; a command that failed gets none, since psql throws the rest of its line away silently.
+ */
+function ignoredArguments(piece: MetaPiece): string {
+  return piece.args
+    .slice(1)
+    .map((arg) => `\\${piece.command}: extra argument "${arg}" ignored\n`)
+    .join("");
+}
+
 async function describe(
   client: pg.ClientBase,
   piece: MetaPiece,
@@ -98,11 +109,12 @@ async function describe(
   options: RunOptions,
 ): Promise<MetaOutcome> {
   const started = performance.now();
+  const ignored = ignoredArguments(piece);
   try {
     const outputs = await runMeta(client, { command: piece.command, args: piece.args });
     const durationMs = Math.round((performance.now() - started) * 1000) / 1000;
     return {
-      results: outputs.map((output) => ({
+      results: outputs.map((output, i) => ({
         command: `\\${piece.command}`,
         rowCount: output.rows.length,
         fields: output.fields,
@@ -111,11 +123,14 @@ async function describe(
         notices: [],
         durationMs,
         span: [piece.start, piece.end],
-        psql: formatResult(output, display),
+        psql: formatResult(output, display) + (i === outputs.length - 1 ? ignored : ""),
       })),
     };
   } catch (error) {
-    if (error instanceof MetaError) return failure(piece, options, error.message, error.hint);
+    if (error instanceof MetaError) {
+      const message = error.reportOnly && ignored ? `${error.message}\n${ignored.trimEnd()}` : error.message;
+      return failure(piece, options, message, error.hint);
+    }
     // A catalog query can fail like any SQL (permission denied for a non-superuser, an aborted transaction):
     // that is the command's error, with its SQLSTATE, not a node gone down.
     if (error instanceof pg.DatabaseError) {

@@ -17,6 +17,8 @@ export interface LabRouteOptions {
    * halfway, so it is refused with the reason.
    */
   busyWith?: () => string | null;
+  /** A switch of the nodes' PostgreSQL majors under way, or null: a node stopped or started meanwhile is refused. */
+  switching?: () => string | null;
   keepAliveMs?: number | undefined;
   /** Workshop mode: the disk the lab takes, which GET /api/lab then reports as `diskBytes`. */
   diskBytes?: (() => Promise<number | null>) | undefined;
@@ -25,7 +27,7 @@ export interface LabRouteOptions {
 }
 
 export function labRoutes(lab: Lab, options: LabRouteOptions = {}): Router {
-  const { busyWith = () => null, keepAliveMs, diskBytes, workshop } = options;
+  const { busyWith = () => null, switching = () => null, keepAliveMs, diskBytes, workshop } = options;
   const router = Router();
   const status = (): LabStatus => (workshop ? { ...lab.status(), workshop } : lab.status());
 
@@ -108,6 +110,8 @@ export function labRoutes(lab: Lab, options: LabRouteOptions = {}): Router {
   router.post("/api/lab/nodes/:name/:action", async (req, res) => {
     const { name, action } = req.params;
     if (!isNodeName(name)) throw new HttpError(`There is no node "${name}".`, 404);
+    const busy = switching();
+    if (busy) throw new LabBusy(`${name} can't be stopped or started now: ${busy}.`);
     if (action === "stop") await lab.stopNode(name);
     else if (action === "start") await lab.startNode(name);
     else throw new HttpError(`Nodes can be stopped or started, not "${action}".`, 404);

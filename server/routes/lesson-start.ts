@@ -2,6 +2,7 @@ import { Router } from "express";
 import { lessonStartRequestSchema } from "../../shared/api-schemas.ts";
 import type { ApiError } from "../../shared/api-types.ts";
 import type { Post } from "../../shared/lessons/replay.ts";
+import { LabBusy } from "../errors.ts";
 import type { Lab } from "../lab/lab.ts";
 import { LessonStart } from "../lesson-start/service.ts";
 import { parseBody } from "../request-body.ts";
@@ -23,13 +24,20 @@ export function selfPost(port: () => number, token: string): Post {
   };
 }
 
-export function lessonStartRoutes(lab: Lab, post: Post): { router: Router; service: LessonStart } {
+/** `blockedBy` says what else remakes the lab now (a switch of versions), which a lesson's start must wait for. */
+export function lessonStartRoutes(
+  lab: Lab,
+  post: Post,
+  blockedBy: () => string | null = () => null,
+): { router: Router; service: LessonStart } {
   const service = new LessonStart(lab, post);
   const router = Router();
 
   /** Starts bringing the lab to a lesson's start; 202 with the progress, which GET then follows. */
   router.post("/api/lab/lesson-start", async (req, res) => {
     const { lesson } = parseBody(lessonStartRequestSchema, req.body);
+    const busy = blockedBy();
+    if (busy) throw new LabBusy(`The lab can't be brought to a lesson's start now: ${busy}.`);
     res.status(202).json(await service.begin(lesson));
   });
 

@@ -6,7 +6,7 @@ import path from "node:path";
 import { LabError } from "../errors.ts";
 import { stopLeftoverServer } from "../lab/embedded/leftover-server.ts";
 import { osUsersNamed, removeOsUser } from "../lab/embedded/postgres-user.ts";
-import { existingLabIds, labsFolder, removeLab } from "./provision/lab-folder.ts";
+import { existingLabIds, labsFolder, removeLab, sharedMajorsFolder } from "./provision/lab-folder.ts";
 import { hubFolders, hubOsUser } from "./store/database.ts";
 import { readWorkshopTag, tagFile, userPrefix } from "./workshop-tag.ts";
 
@@ -66,6 +66,7 @@ export async function endWorkshop(
     note(`lab ${id}: servers stopped, folder and OS user removed`);
   }
   await fs.rm(labsFolder(workshopDir), { recursive: true, force: true });
+  await fs.rm(sharedMajorsFolder(workshopDir), { recursive: true, force: true });
   await fs.rm(hub.root, { recursive: true, force: true });
   if (contents.tag) {
     await removeOsUser(hubOsUser(contents.tag));

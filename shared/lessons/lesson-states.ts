@@ -150,9 +150,18 @@ const afterLesson10 = then(afterLesson9, [
   { kind: "only-publications", names: ["userpub"], cell: 34 },
 ]);
 
-// Lesson 11 (its own branch) ends where lesson 10 does, with its settings back: its declaration replaces this line
-// when the two meet.
-const afterLesson11 = afterLesson10;
+// Lesson 11 pairs slave1 and slave2 both ways and removes the pair at the end, with both nodes' settings put back
+// and restarted: the followers are as lesson 10 left them, which its last cells make true again.
+const afterLesson11 = then(afterLesson10, [
+  { kind: "only-subscriptions", node: "slave1", names: ["usersub"], cell: 56 },
+  { kind: "only-subscriptions", node: "slave2", names: ["usersub"], cell: 57 },
+  { kind: "no-table", tables: ["contacts"], nodes: ["slave1", "slave2"], cell: 57 },
+  { kind: "no-extensions", node: "slave1", extensions: ["dblink"], cell: 56 },
+  { kind: "no-extensions", node: "slave2", extensions: ["pg_walinspect"], cell: 57 },
+  { kind: "setting", node: "slave1", name: "logical_decoding_work_mem", value: "64MB", cell: 60 },
+  { kind: "setting", node: "slave1", name: "track_commit_timestamp", value: "off", cell: 60 },
+  { kind: "setting", node: "slave2", name: "track_commit_timestamp", value: "off", cell: 61 },
+]);
 
 // Lesson 12 works on a schema of its own (app) and removes it, its publication, subscriptions, slots and
 // synchronized_standby_slots at the end; master, stopped for the failover, is started again. The standby it makes

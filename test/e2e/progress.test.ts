@@ -165,7 +165,7 @@ describe("progress through the lessons", () => {
     const finished = await context.newPage();
     await open(finished, "/");
     await expect(finished.locator(".where-to-go-on__all-done").textContent()).resolves.toMatch(
-      /^\s*All ten lessons done\. What next: /,
+      /^\s*All twelve lessons done\. What next: /,
     );
     await expect(finished.locator(".where-to-go-on__all-done").isVisible()).resolves.toBe(true);
     await expect(finished.locator(".where-to-go-on__next").isVisible()).resolves.toBe(false);
@@ -185,7 +185,7 @@ describe("progress through the lessons", () => {
       "/lessons/01-logical-replication/",
     );
     await expect(plain.locator(".where-to-go-on__all-done").isVisible()).resolves.toBe(false);
-    await expect(plain.locator(".where-to-go-on li a").allTextContents()).resolves.toHaveLength(11);
+    await expect(plain.locator(".where-to-go-on li a").allTextContents()).resolves.toHaveLength(12);
     await context.close();
   });
 

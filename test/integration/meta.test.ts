@@ -6,7 +6,7 @@ import { MetaError, runMeta } from "../../server/psql/describe/index.ts";
 import type { NodeName } from "../../shared/api-types.ts";
 import { formatResult } from "../../server/psql/format.ts";
 import { requirePsql } from "../../scripts/prerequisites.ts";
-import { nodeConninfo, nodeLogin } from "../support/bridge.ts";
+import { nodeConninfo, nodeLogin, query } from "../support/bridge.ts";
 
 // The describe commands against a real PostgreSQL 18 lab, checked against the real psql where psql 15 (the
 // client this machine has) prints what psql 18 would, and against psql 18's describe.c where they differ.
@@ -142,6 +142,33 @@ describe("describe commands print what psql prints", () => {
       'Did not find any publication named "metatest_nope".',
     );
     expect(await psql("master", "\\dRp+ metatest_nope")).toBe('Did not find any publication named "metatest_nope".\n');
+  });
+});
+
+describe("arguments past a describe command's pattern, as psql treats them", () => {
+  /** A cell's text for `line`, as the bridge runs it: its tables, or its error's message, each line ended. */
+  async function cellText(line: string): Promise<string> {
+    const answer = await query("master", line);
+    if (answer.error) return `${answer.error.message}\n`;
+    return answer.results.map((result) => result.psql ?? "").join("");
+  }
+
+  it("warns about each ignored argument after the output, and after \\dt's `Did not find`", async () => {
+    for (const line of ["\\d metatest_users_id_seq extra", '\\dRs metatest_sub metatest_pub "two words"']) {
+      expect(await cellText(line), line).toBe(await psql("master", line));
+    }
+    // psql 18's words (psql 15 said "relation" here): its listTables reports no match and succeeds.
+    expect(await cellText("\\dt metatest_nope a b")).toBe(
+      'Did not find any tables named "metatest_nope".\n' +
+        '\\dt: extra argument "a" ignored\n\\dt: extra argument "b" ignored\n',
+    );
+  });
+
+  it("says nothing of them when the command failed, as psql throws the rest of its line away", async () => {
+    for (const line of ["\\dRp+ metatest_nope extra", "\\d metatest_nope extra", "\\dRp a.b c"]) {
+      expect(await cellText(line), line).toBe(await psql("master", line));
+      expect(await cellText(line)).not.toContain("extra argument");
+    }
   });
 });
 

@@ -121,7 +121,7 @@ async function pageOfLesson10(): Promise<void> {
     await expect(cell.locator(".sql-cell__needs-badge").textContent()).resolves.toBe("PostgreSQL 18+");
     const note = cell.locator(".sql-cell__needs");
     await note.waitFor({ state: "visible", timeout: 15_000 });
-    expect(await note.textContent()).toBe(
+    expect(await note.locator(".sql-cell__needs-text").textContent()).toBe(
       "This cell needs PostgreSQL 18 on master, which runs 17 here: Run all passes over it.",
     );
     await page.locator(".run-all__button").click();

@@ -10,4 +10,5 @@ export const LESSON_PAGES = [
   "08-slots",
   "09-pitfalls-and-security",
   "10-choosing-what-travels",
+  "11-both-directions",
 ] as const;

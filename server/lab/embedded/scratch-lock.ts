@@ -7,7 +7,10 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import type { LockFileParentPidOutcome } from "../../../shared/api-types.ts";
 import type { Binaries } from "./binaries.ts";
+import { LAB_USER } from "../../config.ts";
+import { LabError } from "../../errors.ts";
 import { Cluster } from "./cluster.ts";
+import { nextFreePort } from "./ports.ts";
 import type { RunAs } from "./postgres-user.ts";
 
 export interface ScratchOptions {
@@ -73,5 +76,25 @@ async function demonstrate(options: ScratchOptions): Promise<LockFileParentPidOu
   } finally {
     await cluster.stop();
     await fs.rm(folder, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The demonstration as the lab runs it: on two free ports above master's, as the lab's superuser; a scratch
+ * cluster that could not be made is said to be one.
+ */
+export async function scratchLockDemo(
+  cluster: Pick<ScratchOptions, "binaries" | "runAs" | "parentDir">,
+  ports: Readonly<Record<string, number>> & { master: number },
+  password: string,
+): Promise<LockFileParentPidOutcome> {
+  const taken = new Set(Object.values(ports));
+  const first = await nextFreePort(ports.master + 200, taken);
+  const second = await nextFreePort(first + 1, taken);
+  try {
+    return await tryLockFileNamingParent({ ...cluster, ports: [first, second], user: LAB_USER, password });
+  } catch (error) {
+    if (!(error instanceof LabError)) throw error;
+    throw new LabError(`The scratch cluster could not be made: ${error.message}`, { cause: error });
   }
 }

@@ -10,6 +10,7 @@ import type pg from "pg";
 import { LAB_DATABASE } from "../../config.ts";
 import { LabError } from "../../errors.ts";
 import { onNode, type Endpoint } from "../lab.ts";
+import type { Cluster } from "./cluster.ts";
 import { stopLeftoverServer } from "./leftover-server.ts";
 import type { RunAs } from "./postgres-user.ts";
 
@@ -160,4 +161,17 @@ export async function removeStandbyFolder(dataDir: string, note: (text: string) 
   await stopLeftoverServer("standby", folder, note).catch(() => {});
   await fs.rm(folder, { recursive: true, force: true });
   return true;
+}
+
+/** Makes the standby's folder a copy of master's and starts it on `port`; `starting` is told each stage. */
+export async function startStandby(
+  cluster: Cluster,
+  port: number,
+  from: Pick<StandbyCopy, "master" | "masterFolder">,
+  starting: (detail: string) => void,
+): Promise<void> {
+  starting("copying master's data folder");
+  await copyAsStandby({ ...from, folder: cluster.options.dataDir, runAs: cluster.options.runAs });
+  starting(`starting on port ${port}`);
+  await cluster.start(port);
 }

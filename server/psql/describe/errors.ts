@@ -6,10 +6,16 @@
 export class MetaError extends Error {
   /** The line psql prints after the error, when it prints one (`Try \? for help.`). */
   readonly hint: string | undefined;
+  /**
+   * True for what psql reports but counts as the command's success (\dt's `Did not find any tables named`):
+   * psql then goes on as after any success, warning about the arguments it ignored.
+   */
+  readonly reportOnly: boolean;
 
-  constructor(message: string, hint?: string) {
+  constructor(message: string, hint?: string, options: { reportOnly?: boolean } = {}) {
     super(message);
     this.name = "MetaError";
     this.hint = hint;
+    this.reportOnly = options.reportOnly ?? false;
   }
 }

@@ -91,8 +91,11 @@ export async function listRelations(
   const only = kindCount === 1 ? chosen[0] : undefined;
   if (rows.length === 0) {
     const noun = only?.noun ?? "relations";
+    // psql's listTables says so and returns success, unlike \d NAME and \dRp+, whose "Did not find" fails.
     throw new MetaError(
       pattern !== undefined ? `Did not find any ${noun} named "${pattern}".` : `Did not find any ${noun}.`,
+      undefined,
+      { reportOnly: true },
     );
   }
   return [{ title: `List of ${only?.noun ?? "relations"}`, fields, rows, showRowCount: true }];

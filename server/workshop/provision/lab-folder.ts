@@ -25,6 +25,11 @@ export function labUser(tag: string, id: string): string {
   return name;
 }
 
+/** The PostgreSQL majors the hub's LAB_PG_VERSIONS asks for, installed once for every lab of the workshop. */
+export function sharedMajorsFolder(workshopDir: string): string {
+  return path.join(workshopDir, "pg-versions");
+}
+
 export function labsFolder(workshopDir: string): string {
   return path.join(workshopDir, "labs");
 }

@@ -17,6 +17,7 @@ import {
   prepareLabsFolder,
   removeLab,
   requireRoot,
+  sharedMajorsFolder,
 } from "./lab-folder.ts";
 import { StartGate } from "./start-gate.ts";
 import { workshopTag } from "../workshop-tag.ts";
@@ -319,6 +320,9 @@ export class LocalProvider implements LabProvider {
         serverSettings: { ...DEFAULT_LAB_LIMITS, ...limits, ...PINNED_SETTINGS },
         // The hub's environment may hold its secrets; an attendee's COPY ... FROM PROGRAM 'env' must not see them.
         serverEnv: { PATH: process.env["PATH"] ?? "/usr/bin:/bin" },
+        // LAB_PG_VERSIONS given to the hub: each major is downloaded once, into a folder every lab's user can
+        // read (root's, mode 755, beside the labs' folders), not once into each lab's own.
+        majorsDir: sharedMajorsFolder(this.options.workshopDir),
       },
     );
   }

@@ -43,8 +43,15 @@ export interface NodeFacts {
   extensions: string[];
 }
 
-/** The settings that lessons 2 and 8 change and put back. */
-const WATCHED_SETTINGS = ["wal_level", "max_wal_senders", "max_replication_slots", "max_slot_wal_keep_size"] as const;
+/** The settings that lessons 2, 8 and 11 change and put back. */
+const WATCHED_SETTINGS = [
+  "wal_level",
+  "max_wal_senders",
+  "max_replication_slots",
+  "max_slot_wal_keep_size",
+  "track_commit_timestamp",
+  "logical_decoding_work_mem",
+] as const;
 
 /**
  * One row, one column: the facts as JSON text. `users` is counted only when the table exists (CASE evaluates
