@@ -90,7 +90,7 @@ describe("lesson 12 on a lab of master 17 and followers 18", () => {
 
     // The standby ran master's major, 17, and was promoted; a reset removes it and leaves the four nodes.
     const nodes: LabStatus["nodes"] = (await call<LabStatus>("/api/lab")).json.nodes;
-    const standby = nodes.find((node) => String(node.name) === "standby");
+    const standby = nodes.find((node) => node.name === "standby");
     expect(standby).toMatchObject({ state: "up" });
     expect(standby?.version?.split(".")[0]).toBe("17");
     const reset = await call<LabStatus>("/api/lab/reset", {});
