@@ -6,11 +6,10 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../../server/config.ts";
-import { startLab, type StartedLab } from "../../server/start-lab.ts";
+import { type StartedLab } from "../../server/start-lab.ts";
 import { ARTIFACTS, launch } from "../support/browser.ts";
-import { TEST_SITE_DIR } from "../support/global-lab.ts";
-import { freeBase, tempDir } from "../support/temp-dir.ts";
+import { startOwnLab } from "../support/own-lab.ts";
+import { tempDir } from "../support/temp-dir.ts";
 
 const TOKEN = "version-choice-token-0123456789";
 let dataDir = "";
@@ -19,14 +18,7 @@ let browser: Awaited<ReturnType<typeof launch>> | undefined;
 
 beforeAll(async () => {
   dataDir = await tempDir("version-choice");
-  const config = loadConfig({
-    LAB_DATA_DIR: dataDir,
-    LAB_PG_PORT: String(await freeBase()),
-    LAB_TOKEN: TOKEN,
-    PORT: "0",
-    LAB_SITE_DIR: TEST_SITE_DIR,
-  });
-  running = await startLab(config);
+  running = await startOwnLab(dataDir, TOKEN);
   browser = await launch();
 }, 120_000);
 

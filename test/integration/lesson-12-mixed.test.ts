@@ -7,14 +7,13 @@ import fs from "node:fs/promises";
 import { afterAll, describe, expect, it } from "vitest";
 import type { LabStatus, LessonStartProgress } from "../../shared/api-types.ts";
 import { runStep, type Post } from "../../shared/lessons/replay.ts";
-import { loadConfig } from "../../server/config.ts";
 import { readLessons } from "../../server/lesson-start/lessons.ts";
-import { startLab, type StartedLab } from "../../server/start-lab.ts";
+import { type StartedLab } from "../../server/start-lab.ts";
 import { describeCheck } from "../../src/lib/lesson-state/checks.ts";
 import { evaluateUntilMet, type JudgedCheck } from "../../src/lib/lesson-state/evaluate.ts";
 import { lessonState } from "../../src/lib/lesson-state/lesson-states.ts";
-import { TEST_SITE_DIR } from "../support/global-lab.ts";
-import { freeBase, tempDir } from "../support/temp-dir.ts";
+import { startOwnLab } from "../support/own-lab.ts";
+import { tempDir } from "../support/temp-dir.ts";
 
 const TOKEN = "lesson-12-mixed-token-0123456789";
 const LESSON = 12;
@@ -58,15 +57,7 @@ async function lessonStartDone(): Promise<LessonStartProgress> {
 describe("lesson 12 on a lab of master 17 and followers 18", () => {
   it("starts from its declared state, every step meets its expectation, and ends in its declared state", async () => {
     dataDir = await tempDir("lesson-12-mixed");
-    const config = loadConfig({
-      LAB_DATA_DIR: dataDir,
-      LAB_PG_PORT: String(await freeBase(5)),
-      LAB_TOKEN: TOKEN,
-      PORT: "0",
-      LAB_SITE_DIR: TEST_SITE_DIR,
-      LAB_PG_VERSIONS: "master=17",
-    });
-    running = await startLab(config);
+    running = await startOwnLab(dataDir, TOKEN, { LAB_PG_VERSIONS: "master=17" }, { ports: 5 });
     let lab = (await call<LabStatus>("/api/lab")).json;
     expect(lab.nodes.map((node) => node.version?.split(".")[0])).toEqual(["17", "18", "18", "18"]);
 

@@ -9,15 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LabStatus } from "../../shared/api-types.ts";
 import { unmetNeeds } from "../../shared/lessons/needs.ts";
 import { runStep, type Post } from "../../shared/lessons/replay.ts";
-import { loadConfig } from "../../server/config.ts";
 import { readLessons } from "../../server/lesson-start/lessons.ts";
-import { startLab, type StartedLab } from "../../server/start-lab.ts";
+import { type StartedLab } from "../../server/start-lab.ts";
 import { describeCheck } from "../../src/lib/lesson-state/checks.ts";
 import { evaluateUntilMet, type JudgedCheck } from "../../src/lib/lesson-state/evaluate.ts";
 import { lessonState } from "../../src/lib/lesson-state/lesson-states.ts";
 import { ARTIFACTS, launch, waitForLab } from "../support/browser.ts";
-import { TEST_SITE_DIR } from "../support/global-lab.ts";
-import { freeBase, tempDir } from "../support/temp-dir.ts";
+import { startOwnLab } from "../support/own-lab.ts";
+import { tempDir } from "../support/temp-dir.ts";
 
 const TOKEN = "mixed-lab-lessons-token-0123456789";
 const CHECK_SECONDS = 15;
@@ -44,15 +43,7 @@ function offChecks(judged: JudgedCheck[]): string[] {
 
 beforeAll(async () => {
   dataDir = await tempDir("mixed-lab-lessons");
-  const config = loadConfig({
-    LAB_DATA_DIR: dataDir,
-    LAB_PG_PORT: String(await freeBase()),
-    LAB_TOKEN: TOKEN,
-    PORT: "0",
-    LAB_SITE_DIR: TEST_SITE_DIR,
-    LAB_PG_VERSIONS: "master=17",
-  });
-  running = await startLab(config);
+  running = await startOwnLab(dataDir, TOKEN, { LAB_PG_VERSIONS: "master=17" });
 }, 300_000);
 
 afterAll(async () => {

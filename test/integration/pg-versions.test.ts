@@ -10,16 +10,15 @@ import { promisify } from "node:util";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import type { LabStatus, NodeName, QueryResponse } from "../../shared/api-types.ts";
-import { loadConfig } from "../../server/config.ts";
 import { formatResult } from "../../server/psql/format.ts";
 import { MetaError, runMeta } from "../../server/psql/describe/index.ts";
 import { requirePsql } from "../../scripts/prerequisites.ts";
 import { PG_PACKAGE_VERSIONS } from "../../server/pg-majors.ts";
-import { startLab, type StartedLab } from "../../server/start-lab.ts";
+import { type StartedLab } from "../../server/start-lab.ts";
 import { ARTIFACTS, launch } from "../support/browser.ts";
 import { waitFor } from "../support/bridge.ts";
-import { TEST_SITE_DIR } from "../support/global-lab.ts";
-import { freeBase, tempDir } from "../support/temp-dir.ts";
+import { startOwnLab } from "../support/own-lab.ts";
+import { tempDir } from "../support/temp-dir.ts";
 
 const run = promisify(execFile);
 const TOKEN = "pg-versions-token-0123456789";
@@ -32,15 +31,7 @@ afterAll(async () => {
 });
 
 async function start(versions: string | undefined, seen: { notes: string[]; details: string[] }) {
-  const config = loadConfig({
-    LAB_DATA_DIR: dataDir,
-    LAB_PG_PORT: String(await freeBase()),
-    LAB_TOKEN: TOKEN,
-    PORT: "0",
-    LAB_SITE_DIR: TEST_SITE_DIR,
-    ...(versions && { LAB_PG_VERSIONS: versions }),
-  });
-  return startLab(config, {
+  return startOwnLab(dataDir, TOKEN, versions ? { LAB_PG_VERSIONS: versions } : {}, {
     watch: (lab) => {
       lab.on("note", (text) => seen.notes.push(text));
       lab.on("node", (status) => status.detail && seen.details.push(`${status.name}: ${status.detail}`));

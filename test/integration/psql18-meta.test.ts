@@ -9,15 +9,14 @@ import fs from "node:fs/promises";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it, type TestContext } from "vitest";
 import type { NodeName, QueryResponse } from "../../shared/api-types.ts";
-import { loadConfig } from "../../server/config.ts";
 import type { PgMajor } from "../../server/pg-majors.ts";
-import { startLab, type StartedLab } from "../../server/start-lab.ts";
+import { type StartedLab } from "../../server/start-lab.ts";
 import { requirePsql } from "../../scripts/prerequisites.ts";
 import { findPsql18, PSQL18_ROOT, type Psql18 } from "../../scripts/psql18.ts";
 import { META_FIXTURE, psql18Output } from "../fixtures/psql/capture-meta.ts";
 import { metaSetup, metaTeardown, type MetaCapture, type MetaCaptureFile } from "../fixtures/psql/meta-cases.ts";
-import { TEST_SITE_DIR } from "../support/global-lab.ts";
-import { freeBase, tempDir } from "../support/temp-dir.ts";
+import { startOwnLab } from "../support/own-lab.ts";
+import { tempDir } from "../support/temp-dir.ts";
 
 const fixture = JSON.parse(await fs.readFile(META_FIXTURE, "utf8")) as MetaCaptureFile;
 const TOKEN = "psql18-meta-token-0123456789";
@@ -61,15 +60,9 @@ function globalEndpoint(node: NodeName): Place["endpoint"] {
 
 beforeAll(async () => {
   dataDir = await tempDir("psql18-meta");
-  const config = loadConfig({
-    LAB_DATA_DIR: dataDir,
-    LAB_PG_PORT: String(await freeBase()),
-    LAB_TOKEN: TOKEN,
-    PORT: "0",
-    LAB_SITE_DIR: TEST_SITE_DIR,
+  older = await startOwnLab(dataDir, TOKEN, {
     LAB_PG_VERSIONS: OLDER.map(([node, major]) => `${node}=${major}`).join(","),
   });
-  older = await startLab(config);
   for (const [node, major] of OLDER) {
     await setUp(older.lab.endpoint(node), major, false);
     places.set(major, { url: older.url, token: TOKEN, node, endpoint: older.lab.endpoint(node) });

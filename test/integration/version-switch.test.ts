@@ -15,9 +15,10 @@ import { createApp } from "../../server/app.ts";
 import { dockerLab, externalLab } from "../../server/lab/remote.ts";
 import { listen } from "../../server/listen.ts";
 import { PG_PACKAGE_VERSIONS } from "../../server/pg-majors.ts";
-import { startLab, type StartedLab } from "../../server/start-lab.ts";
+import { type StartedLab } from "../../server/start-lab.ts";
 import { waitFor } from "../support/bridge.ts";
 import { TEST_SITE_DIR } from "../support/global-lab.ts";
+import { startOwnLab } from "../support/own-lab.ts";
 import { freeBase, tempDir } from "../support/temp-dir.ts";
 
 const TOKEN = "version-switch-token-0123456789";
@@ -25,15 +26,7 @@ let dataDir = "";
 let running: StartedLab | undefined;
 
 async function start(env: Record<string, string> = {}): Promise<StartedLab> {
-  const config = loadConfig({
-    LAB_DATA_DIR: dataDir,
-    LAB_PG_PORT: String(await freeBase()),
-    LAB_TOKEN: TOKEN,
-    PORT: "0",
-    LAB_SITE_DIR: TEST_SITE_DIR,
-    ...env,
-  });
-  return startLab(config);
+  return startOwnLab(dataDir, TOKEN, env);
 }
 
 beforeAll(async () => {
