@@ -110,6 +110,10 @@ describe("the site shell in a real browser", () => {
       expect(facts).toMatch(new RegExp(`PostgreSQL 18\\.\\d+ · port ${inject("pgPorts")[name]} · wal_level=logical`));
     }
     await expect(page.locator(".lab-status.compact [data-state='up']").count()).resolves.toBe(4);
+    // Lesson 12's standby is not made yet: neither panel shows it (its markup is there, hidden).
+    for (const where of [panel, ".lab-status.compact"]) {
+      await expect(page.locator(`${where} [data-node="standby"]`).isVisible()).resolves.toBe(false);
+    }
     // Starlight's shell: search and the theme switch are there.
     await expect(page.getByRole("button", { name: "Search" }).count()).resolves.toBeGreaterThan(0);
     await expect(page.locator("starlight-theme-select").count()).resolves.toBeGreaterThan(0);
