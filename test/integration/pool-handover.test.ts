@@ -66,7 +66,7 @@ afterAll(async () => {
 describe("a connection ended in the read that completes its start-up", () => {
   it("does not crash the process: the pool's client has a listener from its first moment", async () => {
     const login = nodeLogin("master");
-    const lab = { endpoint: () => ({ ...login, port }) } as unknown as Lab;
+    const lab = { cellEndpoint: () => ({ ...login, port }) } as unknown as Lab;
     const pools = new NodePools(lab, { statementTimeoutMs: 5000, max: 2 });
     const unhandled: unknown[] = [];
     const onUncaught = (error: unknown) => unhandled.push(error);
