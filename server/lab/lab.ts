@@ -108,6 +108,14 @@ export abstract class Lab extends EventEmitter<LabEvents> {
   /** Stops and deletes the standby, if there is one: a lab reset does, before it resets the four nodes. */
   async removeStandby(): Promise<void> {}
 
+  /**
+   * Stops or starts the standby's server, keeping its folder: lesson 12 restarts it so that recovery settings
+   * written with ALTER SYSTEM take effect, as pg_createsubscriber restarts the standby it converts.
+   */
+  setStandbyRunning(_running: boolean): Promise<void> {
+    return Promise.reject(this.noStandby());
+  }
+
   /** Why a cell on the standby can't run: this mode has none. The embedded lab says how to make it instead. */
   protected noStandby(): Error {
     return new NotSupportedInMode(

@@ -1,6 +1,8 @@
 import { Router } from "express";
 import {
+  isCellNode,
   isNodeName,
+  STANDBY,
   type LabStatus,
   type NodeStatus,
   type ReplicationPicture,
@@ -107,14 +109,18 @@ export function labRoutes(lab: Lab, options: LabRouteOptions = {}): Router {
     res.json(await lab.makeStandby());
   });
 
+  /** Stops or starts a node, or lesson 12's standby (restarted so that its recovery settings take effect). */
   router.post("/api/lab/nodes/:name/:action", async (req, res) => {
     const { name, action } = req.params;
-    if (!isNodeName(name)) throw new HttpError(`There is no node "${name}".`, 404);
+    if (!isCellNode(name)) throw new HttpError(`There is no node "${name}".`, 404);
+    if (action !== "stop" && action !== "start") {
+      throw new HttpError(`Nodes can be stopped or started, not "${action}".`, 404);
+    }
     const busy = switching();
     if (busy) throw new LabBusy(`${name} can't be stopped or started now: ${busy}.`);
-    if (action === "stop") await lab.stopNode(name);
-    else if (action === "start") await lab.startNode(name);
-    else throw new HttpError(`Nodes can be stopped or started, not "${action}".`, 404);
+    if (name === STANDBY) await lab.setStandbyRunning(action === "start");
+    else if (action === "stop") await lab.stopNode(name);
+    else await lab.startNode(name);
     res.json(lab.node(name));
   });
 

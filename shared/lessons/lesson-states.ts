@@ -163,15 +163,16 @@ const afterLesson11 = then(afterLesson10, [
   { kind: "setting", node: "slave2", name: "track_commit_timestamp", value: "off", cell: 61 },
 ]);
 
-// Lesson 12 works on a schema of its own (app) and removes it, its publication, subscriptions, slots and
+// Lesson 12 works on a schema of its own (app) and removes it, its publications, subscriptions, slots, dblink and
 // synchronized_standby_slots at the end; master, stopped for the failover, is started again. The standby it makes
-// (promoted by then) is not one of the four nodes and stays until a reset.
+// (the second one, turned into a subscriber by then) is not one of the four nodes and stays until a reset.
 const afterLesson12 = then(afterLesson11, [
   { kind: "only-subscriptions", node: "slave1", names: ["usersub"], cell: 16 },
-  { kind: "only-subscriptions", node: "slave2", names: ["usersub"], cell: 39 },
-  { kind: "no-extensions", node: "slave1", extensions: ["dblink"], cell: 40 },
-  { kind: "only-slots", names: SLOTS, cell: 42 },
-  { kind: "only-publications", names: ["userpub"], cell: 42 },
+  { kind: "only-subscriptions", node: "slave2", names: ["usersub"], cell: 40 },
+  { kind: "no-extensions", node: "slave1", extensions: ["dblink"], cell: 59 },
+  { kind: "no-extensions", node: "master", extensions: ["dblink"], cell: 60 },
+  { kind: "only-slots", names: SLOTS, cell: 60 },
+  { kind: "only-publications", names: ["userpub"], cell: 60 },
 ]);
 
 const boundaries = [

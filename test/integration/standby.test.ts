@@ -139,6 +139,62 @@ describe("the lab's standby of master (lesson 12)", () => {
     }
   }, 240_000);
 
+  it("is stopped and started by the node routes, keeping its folder, and refused those before it exists", async () => {
+    for (const action of ["stop", "start"]) {
+      const refused = await call(`/api/lab/nodes/standby/${action}`, {});
+      expect(refused.status).toBe(409);
+      expect(refused.json.error.message).toContain('"Make a physical standby of master"');
+    }
+    expect((await call("/api/lab/standby", {})).status).toBe(200);
+    await rows("master", "CREATE TABLE restart_probe (id int PRIMARY KEY)");
+    await rows("master", "INSERT INTO restart_probe VALUES (1)");
+    await waitFor(async () => (await rows("standby", "SELECT count(*) FROM restart_probe"))[0]![0] === "1");
+
+    const stopped = await call("/api/lab/nodes/standby/stop", {});
+    expect(stopped.status).toBe(200);
+    expect(stopped.json).toMatchObject({ name: "standby", state: "down" });
+    expect((await query("standby", "SELECT 1")).error?.code).toBe("LAB01");
+    // Written while it is down, it comes with the WAL the standby asks for once started again.
+    await rows("master", "INSERT INTO restart_probe VALUES (2)");
+    const started = await call("/api/lab/nodes/standby/start", {});
+    expect(started.status).toBe(200);
+    expect(started.json).toMatchObject({ name: "standby", state: "up" });
+    expect(await rows("standby", "SELECT pg_is_in_recovery()")).toEqual([["t"]]);
+    await waitFor(async () => (await rows("standby", "SELECT count(*) FROM restart_probe"))[0]![0] === "2");
+
+    const unknown = await call("/api/lab/nodes/standby/restart", {});
+    expect(unknown.status).toBe(404);
+    expect(unknown.json.error.message).toBe('Nodes can be stopped or started, not "restart".');
+  });
+
+  it("is made afresh from master once the one there was promoted, and kept while it is still a standby", async () => {
+    const first = (await call("/api/lab/standby", {})).json as NodeStatus;
+    await rows("master", "CREATE TABLE IF NOT EXISTS remake_probe (id int PRIMARY KEY, made text)");
+    await rows("master", "INSERT INTO remake_probe VALUES (1, 'on master, before the promotion')");
+    await waitFor(async () => (await rows("standby", "SELECT count(*) FROM remake_probe"))[0]![0] === "1");
+    // Still in recovery: made again, it is the same server, with what it had.
+    expect(((await call("/api/lab/standby", {})).json as NodeStatus).port).toBe(first.port);
+
+    await rows("standby", "SELECT pg_promote()");
+    expect(await rows("standby", "SELECT pg_is_in_recovery()")).toEqual([["f"]]);
+    await rows("standby", "INSERT INTO remake_probe VALUES (2, 'on the promoted standby')");
+    await rows("master", "INSERT INTO remake_probe VALUES (3, 'on master, after the promotion')");
+
+    const again = await call("/api/lab/standby", {});
+    expect(again.status).toBe(200);
+    expect(again.json).toMatchObject({ name: "standby", state: "up" });
+    expect(await rows("standby", "SELECT pg_is_in_recovery()")).toEqual([["t"]]);
+    // A copy of master: master's rows, and not the promoted server's own.
+    expect(await rows("standby", "SELECT id FROM remake_probe ORDER BY id")).toEqual([["1"], ["3"]]);
+    // One standby slot on master, in use by the new standby.
+    const slots = await waitFor(async () => {
+      const found = await direct("master", "SELECT slot_name, active FROM pg_replication_slots");
+      return found.length === 1 && found[0]!.active === true && found;
+    });
+    expect(slots).toEqual([{ slot_name: "standby", active: true }]);
+    expect((await status()).nodes.map((node) => node.name)).toEqual([...NODE_NAMES, "standby"]);
+  });
+
   it("is refused in a mode that doesn't run the servers, saying how to follow the lesson there", async () => {
     const env = Object.fromEntries(NODE_NAMES.map((name) => [`LAB_${name.toUpperCase()}_URL`, nodeUrl(name)]));
     const lab = createLab(loadConfig({ LAB_MODE: "external", ...env }));

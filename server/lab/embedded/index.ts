@@ -18,21 +18,15 @@ import { Cluster } from "./cluster.ts";
 import { stopLeftoverServer } from "./leftover-server.ts";
 import { choosePorts, nextFreePort } from "./ports.ts";
 import { adoptLabPassword, labPassword, passwordFile, WALKTHROUGH_PASSWORD } from "./password.ts";
-import { followMoves, followPassword, rewriteSubscriptions, type Change } from "./repoint.ts";
+import { followMoves, followPassword, portMoves, rewriteSubscriptions, type Change } from "./repoint.ts";
 import { logTail, privateLogs } from "./log-file.ts";
 import { osUser, reachableDataDir, type RunAs } from "./postgres-user.ts";
 import { scratchLockDemo } from "./scratch-lock.ts";
 import { ensureDatabase } from "./lab-database.ts";
-import { dropStandbySlot, removeStandbyFolder, startStandby } from "./standby.ts";
+import { dropStandbySlot, inRecovery, removeStandbyFolder, startStandby } from "./standby.ts";
 import { VersionSwitch, type VersionSource } from "./version-switch.ts";
 import { savedVersions } from "./versions-file.ts";
-
-type Ports = Record<NodeName, number>;
-
-/** What the lab remembers between starts, in <dataDir>/lab.json. */
-interface LabFile {
-  ports: Ports;
-}
+import { rememberedPorts, rememberPorts, type Ports } from "./lab-file.ts";
 
 /** How a lab differs from the single-user one: workshop mode's labs (server/workshop/provision/local.ts). */
 export interface EmbeddedOptions {
@@ -139,7 +133,7 @@ export class EmbeddedLab extends Lab implements LocalServers {
       NODE_NAMES.map((name) => stopLeftoverServer(name, path.join(dataDir, name), this.note).catch(() => {})),
     );
     const leftover = await removeStandbyFolder(dataDir, this.note);
-    const remembered = await this.rememberedPorts();
+    const remembered = await rememberedPorts(this.dataDir);
     this.ports = await choosePorts(this.config, remembered, this.note);
     for (const name of NODE_NAMES) {
       this.clusters.set(name, this.newCluster(name, binaries[name]));
@@ -219,21 +213,14 @@ export class EmbeddedLab extends Lab implements LocalServers {
    * fails halfway leaves lab.json saying where the subscriptions point.
    */
   private async updateSubscriptions(remembered: Ports | null): Promise<void> {
-    const moves = remembered
-      ? NODE_NAMES.filter((name) => remembered[name] !== this.ports[name]).map((node) => ({
-          node,
-          from: remembered[node],
-          to: this.ports[node],
-        }))
-      : [];
+    const moves = remembered ? portMoves(remembered, this.ports) : [];
     const changes: Change[] = [followMoves(moves)];
     if (this.password !== WALKTHROUGH_PASSWORD) {
       const nodeAt = (port: number) => NODE_NAMES.find((name) => this.ports[name] === port);
       changes.push(followPassword(nodeAt, LAB_USER, WALKTHROUGH_PASSWORD, this.password));
     }
     for (const line of await rewriteSubscriptions(NODE_NAMES, (name) => this.endpoint(name), changes)) this.note(line);
-    const file = path.join(this.dataDir, "lab.json");
-    await fs.writeFile(file, `${JSON.stringify({ ports: this.ports } satisfies LabFile, null, 2)}\n`);
+    await rememberPorts(this.dataDir, this.ports);
   }
 
   async stop(): Promise<void> {
@@ -298,11 +285,7 @@ export class EmbeddedLab extends Lab implements LocalServers {
 
   /** Subscriptions made when the nodes listened on `then` are re-pointed at where they listen now, each said. */
   async followPortMoves(then: Ports): Promise<void> {
-    const moves = NODE_NAMES.filter((name) => then[name] !== this.ports[name]).map((node) => ({
-      node,
-      from: then[node],
-      to: this.ports[node],
-    }));
+    const moves = portMoves(then, this.ports);
     if (moves.length === 0) return;
     const up = NODE_NAMES.filter((name) => this.node(name).state === "up");
     for (const line of await rewriteSubscriptions(up, (name) => this.endpoint(name), [followMoves(moves)]))
@@ -331,7 +314,12 @@ export class EmbeddedLab extends Lab implements LocalServers {
 
   /** Lesson 12's standby: a base backup of master that starts as its physical standby, on the next free port. */
   override async makeStandby(): Promise<NodeStatus> {
-    if (this.standby) return this.node(STANDBY);
+    // Made again (Run all, a catch-up), a standby still in recovery is the one asked for; one that was promoted,
+    // or is down, is replaced by a fresh copy of master: lesson 12 promotes one, then makes another.
+    if (this.standby) {
+      if (this.standby.cluster.isRunning && (await inRecovery(this.standbyEndpoint()))) return this.node(STANDBY);
+      await this.removeStandby();
+    }
     if (this.node("master").state !== "up") throw new NodeNotRunning("Start master first: the standby copies it.");
     const taken = new Set(Object.values(this.ports));
     const port = await nextFreePort(Math.max(...taken) + 1, taken);
@@ -340,18 +328,35 @@ export class EmbeddedLab extends Lab implements LocalServers {
     const logFile = path.join(this.dataDir, "logs", `${STANDBY}.log`);
     const cluster = new Cluster({ ...options, name: STANDBY, dataDir: folder, logFile });
     this.standby = { cluster, port };
-    const status = { name: STANDBY, version: null, host: "127.0.0.1", port, walLevel: null } as const;
-    this.update(STANDBY, { ...status, state: "starting" });
+    this.update(STANDBY, { name: STANDBY, version: null, host: "127.0.0.1", port, walLevel: null, state: "starting" });
     cluster.onUnexpectedExit = (reason) => this.update(STANDBY, { state: "error", error: reason });
+    const master = { master: this.endpoint("master"), masterFolder: options.dataDir };
+    await this.bringUpStandby((starting) => startStandby(cluster, port, master, starting));
+    return this.node(STANDBY);
+  }
+
+  override async setStandbyRunning(running: boolean): Promise<void> {
+    if (!this.standby) throw this.noStandby();
+    const { cluster, port } = this.standby;
+    if (cluster.isRunning === running) return;
+    if (running) {
+      this.update(STANDBY, { state: "starting", detail: `starting on port ${port}` });
+      return this.bringUpStandby(() => cluster.start(port));
+    }
+    this.update(STANDBY, { state: "stopping" });
+    await cluster.stop();
+    this.update(STANDBY, { state: "down" });
+  }
+
+  /** Runs `start`, told each stage, then asks the standby; a failure becomes its status, and is thrown. */
+  private async bringUpStandby(start: (starting: (detail: string) => void) => Promise<void>): Promise<void> {
     try {
-      const starting = (detail: string) => this.update(STANDBY, { state: "starting", detail });
-      await startStandby(cluster, port, { master: this.endpoint("master"), masterFolder: options.dataDir }, starting);
+      await start((detail) => this.update(STANDBY, { state: "starting", detail }));
       if (!(await this.probe(STANDBY))) throw new LabError(this.node(STANDBY).error ?? "it does not answer");
     } catch (error) {
       this.update(STANDBY, { state: "error", error: (error as Error).message });
       throw error;
     }
-    return this.node(STANDBY);
   }
 
   /** Stops the standby, deletes its folder and its slot on master, and tells the page it is gone. */
@@ -387,14 +392,5 @@ export class EmbeddedLab extends Lab implements LocalServers {
     const cluster = this.clusters.get(name);
     if (!cluster) throw new NodeNotRunning("the lab has not been started");
     return cluster;
-  }
-
-  /** The ports of the last start that completed, from lab.json: where the subscriptions point. */
-  private async rememberedPorts(): Promise<Ports | null> {
-    const saved = await fs
-      .readFile(path.join(this.dataDir, "lab.json"), "utf8")
-      .then((text) => JSON.parse(text) as LabFile)
-      .catch(() => null);
-    return saved?.ports && NODE_NAMES.every((name) => Number.isInteger(saved.ports[name])) ? saved.ports : null;
   }
 }

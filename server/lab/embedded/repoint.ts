@@ -2,7 +2,7 @@
 // LAB_PG_PORT, or a port taken by another program; the superuser's password changed from the walkthrough's to
 // the lab's own), the subscriptions that held the old one are changed with it, so that a restart never leaves
 // replication pointing at nothing, or refused, while every node shows "up".
-import type { NodeName } from "../../../shared/api-types.ts";
+import { NODE_NAMES, type NodeName } from "../../../shared/api-types.ts";
 import { credentials, loopbackPort, withPassword, withPort } from "../conninfo.ts";
 import { onNode, type Endpoint } from "../lab.ts";
 
@@ -23,6 +23,15 @@ interface SubscriptionRow {
   subname: string;
   subconninfo: string;
   datname: string;
+}
+
+/** The nodes whose port differs between `then` and `now`. */
+export function portMoves(then: Record<NodeName, number>, now: Record<NodeName, number>): Move[] {
+  return NODE_NAMES.filter((name) => then[name] !== now[name]).map((node) => ({
+    node,
+    from: then[node],
+    to: now[node],
+  }));
 }
 
 /** Subscriptions that pointed at a node's old port point at its new one. */

@@ -105,6 +105,14 @@ async function freshSlot(client: pg.Client): Promise<void> {
   await client.query("SELECT pg_create_physical_replication_slot($1, true)", [STANDBY_SLOT]);
 }
 
+/** Whether the server at `endpoint` is in recovery (a standby not yet promoted); false if it can't be asked. */
+export async function inRecovery(endpoint: Endpoint): Promise<boolean> {
+  return onNode(endpoint, LAB_DATABASE, async (client) => {
+    const { rows } = await client.query<{ recovery: boolean }>("SELECT pg_is_in_recovery() AS recovery");
+    return rows[0]?.recovery === true;
+  }).catch(() => false);
+}
+
 /** Drops the standby's slot on master, if it is there and no server uses it. */
 export async function dropStandbySlot(master: Endpoint): Promise<void> {
   await onNode(master, "postgres", (client) =>
