@@ -49,7 +49,7 @@ export function cannotMakePsql18(): string | undefined {
   return undefined;
 }
 
-function runQuiet(command: string, args: string[]): Promise<{ code: number; output: string }> {
+export function runQuiet(command: string, args: string[]): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
     const child = spawn(command, args, {
       env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
@@ -63,7 +63,7 @@ function runQuiet(command: string, args: string[]): Promise<{ code: number; outp
   });
 }
 
-async function step(what: string, command: string, args: string[]): Promise<void> {
+export async function step(what: string, command: string, args: string[]): Promise<void> {
   const { code, output } = await runQuiet(command, args);
   if (code !== 0)
     throw new Error(`${what} failed (exit code ${code}):\n${output.trim().split("\n").slice(-15).join("\n")}`);
