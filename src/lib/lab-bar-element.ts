@@ -1,4 +1,6 @@
-// <lab-bar>: the four nodes' states in one line for narrow screens (LabBar.astro), from the page's one lab feed.
+// <lab-bar>: the four nodes' states in one line for narrow screens (LabBar.astro), from the page's one lab feed,
+// and lesson 12's standby while it exists.
+import { STANDBY } from "../../shared/api-types.ts";
 import { watchLab } from "./lab-client.ts";
 
 class LabBarElement extends HTMLElement {
@@ -8,6 +10,7 @@ class LabBarElement extends HTMLElement {
     this.stop = watchLab((status) => {
       for (const item of this.querySelectorAll<HTMLElement>("[data-node]")) {
         const node = status?.nodes.find((n) => n.name === item.dataset["node"]);
+        if (item.dataset["node"] === STANDBY) item.hidden = !node;
         const broken = node?.state === "up" && (node.subscriptions ?? []).some((s) => s.state === "broken");
         item.dataset["state"] = node?.state ?? "unknown";
         item.dataset["replication"] = broken ? "broken" : "ok";

@@ -120,4 +120,35 @@ describe("the lab's live picture", () => {
       await tab.close();
     }
   });
+
+  it("shows lesson 12's standby in the phone's line while it exists, stopped and started", async () => {
+    const tab = await labPage(browser(), { viewport: { width: 390, height: 844 } });
+    const nodes = tab.getByRole("list", { name: "Lab nodes" });
+    const standby = nodes.locator("[data-node='standby']");
+    let reset = false;
+    try {
+      await tab.goto(`${inject("bridgeUrl")}/lessons/12-upgrades-and-failover/`);
+      await nodes.locator("[data-node='master'][data-state='up']").waitFor({ timeout: 15_000 });
+      await expect(standby.isVisible()).resolves.toBe(false);
+      expect((await call("/api/lab/standby", {})).status).toBe(200);
+      await standby.and(tab.locator("[data-state='up']")).waitFor({ timeout: 15_000 });
+      await expect(standby.textContent()).resolves.toMatch(/standby\s*up/);
+      expect((await call("/api/lab/nodes/standby/stop", {})).status).toBe(200);
+      await standby.and(tab.locator("[data-state='down']")).waitFor({ timeout: 15_000 });
+      await expect(standby.textContent()).resolves.toMatch(/standby\s*down/);
+      const box = (await nodes.boundingBox())!;
+      expect(box.x + box.width).toBeLessThanOrEqual(390);
+      await keepScreenshot(tab, "lab-bar-390-standby");
+      expect((await call("/api/lab/nodes/standby/start", {})).status).toBe(200);
+      await standby.and(tab.locator("[data-state='up']")).waitFor({ timeout: 15_000 });
+      // A reset removes it, and the line is the four nodes again.
+      reset = (await call("/api/lab/reset", {})).status === 200;
+      expect(reset).toBe(true);
+      await standby.waitFor({ state: "hidden", timeout: 15_000 });
+    } finally {
+      // The files after this one find the four nodes alone, whatever happened here.
+      if (!reset) await call("/api/lab/reset", {}).catch(() => {});
+      await tab.close();
+    }
+  }, 60_000);
 });
