@@ -100,11 +100,9 @@ class LabStatusElement extends HTMLElement {
       item.title = node?.error ?? brokenText;
       const toggle = item.querySelector<HTMLButtonElement>(".lab-node__toggle");
       if (toggle) {
-        // The embedded lab owns its servers and docker mode its containers; external nodes are stopped where
-        // they run.
-        // The standby has no Stop/Start: a reset removes it.
-        toggle.hidden =
-          standby || status?.mode === "external" || !node || !["up", "down", "error"].includes(node.state);
+        // The embedded lab owns its servers (the standby's too) and docker mode its containers; external nodes
+        // are stopped where they run.
+        toggle.hidden = status?.mode === "external" || !node || !["up", "down", "error"].includes(node.state);
         toggle.textContent = node?.state === "up" ? "Stop" : "Start";
         toggle.setAttribute("aria-label", `${node?.state === "up" ? "Stop" : "Start"} ${item.dataset["node"]}`);
       }

@@ -134,6 +134,29 @@ describe("the site shell in a real browser", () => {
     await page.close();
   });
 
+  it("stops and starts lesson 12's standby from its row, as it does the four nodes", async () => {
+    const page = await labPage(browser(), { viewport: { width: 1280, height: 900 } });
+    const row = page.locator(`${panel} [data-node="standby"]`);
+    try {
+      expect((await call("/api/lab/standby", {})).status).toBe(200);
+      await page.goto(`${inject("bridgeUrl")}/lab/`);
+      await row.and(page.locator('[data-state="up"]')).waitFor();
+      await row.getByRole("button", { name: "Stop standby" }).click();
+      await row.and(page.locator('[data-state="down"]')).waitFor({ timeout: 15_000 });
+      await expect(row.locator(".lab-node__state").textContent()).resolves.toBe("down");
+      await screenshot(page, "lab-standby-down");
+      await row.getByRole("button", { name: "Start standby" }).click();
+      await row.and(page.locator('[data-state="up"]')).waitFor({ timeout: 30_000 });
+      // Started again, it is still master's standby, in recovery, with its folder.
+      const answer = await query("standby", "SELECT pg_is_in_recovery()");
+      expect(answer.results.at(-1)?.rows).toEqual([["t"]]);
+    } finally {
+      // The tests after this one find the four nodes alone.
+      await call("/api/lab/reset", {});
+      await page.close();
+    }
+  }, 90_000);
+
   it("shows a node whose subscription can't reach its publisher as broken, not up", async () => {
     await setUpReplication();
     const page = await labPage(browser(), { viewport: { width: 1280, height: 900 } });

@@ -2,14 +2,17 @@
 // "Help in console" (the room's <room-help-console>, in the room's view of the attendee). The
 // instructor asks; the attendee's page asks them in a dialog that has the focus, and Accept (by keyboard) opens
 // a help terminal under a banner that says the instructor is connected; a line typed in either terminal shows in
-// both, with its output; End help removes the panel and ends the instructor's terminal. Escape declines.
+// both, with its output; End help removes the panel and ends the instructor's terminal. Escape declines. A hub
+// restart during help (requests live in its memory) ends it on the attendee's page with a word, rather than the
+// help terminal trying to reconnect for ever.
 import fs from "node:fs/promises";
 import type { BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningHub } from "../../server/workshop/serve.ts";
 import path from "node:path";
 import { ARTIFACTS, useBrowser } from "../support/browser.ts";
-import { TEST_PASSPHRASE } from "../support/hub-client.ts";
+import { TEST_PASSPHRASE, testHub } from "../support/hub-client.ts";
+import { localProvider } from "../support/workshop-labs.ts";
 import { endTestWorkshop, startBrowserWorkshop } from "../support/workshop-page.ts";
 
 const { browser } = useBrowser();
@@ -145,4 +148,31 @@ describe("help in the console", () => {
     expect(await attendee.locator(".help-panel").count()).toBe(0);
     await expect.poll(() => help.getByRole("button", { name: "Help in console" }).isEnabled()).toBe(true);
   }, 60_000);
+
+  it("ends on the attendee's page, with a word, when the hub restarts during help", async () => {
+    const help = instructor.locator("room-help-console");
+    await help.getByRole("button", { name: "Help in console" }).click();
+    const dialog = attendee.getByRole("dialog", { name: "The instructor asks to join your console" });
+    await dialog.waitFor({ timeout: 15_000 });
+    await dialog.getByRole("button", { name: "Accept" }).click();
+    const panel = attendee.getByRole("region", { name: "Help in the console" });
+    const banner = panel.locator(".help-banner");
+    await expect.poll(() => rows(panel.locator(".help-panel__screen")), { timeout: 20_000 }).toMatch(/^\w+=# *$/m);
+
+    const port = hub.port;
+    await hub.close();
+    hub = await testHub({
+      workshopDir: dir,
+      provider: await localProvider(dir, { maxLabs: 1, poolSize: 1 }),
+      publicHosts: ["127.0.0.1"],
+      port,
+    });
+    // Before the fix, the terminal kept trying to reconnect, refused each time, under "The instructor is connected".
+    await expect
+      .poll(() => banner.textContent(), { timeout: 60_000 })
+      .toMatch(/This help has ended: the workshop no longer has it open.*Close/s);
+    await shoot(attendee, "workshop-help-ended-by-restart");
+    await panel.getByRole("button", { name: "Close" }).click();
+    await expect.poll(() => panel.count()).toBe(0);
+  }, 180_000);
 });

@@ -4,7 +4,7 @@
 // by entry.ts on workshop pages only.
 import type { HelpState } from "../../../shared/room/feed.ts";
 import { labConsole } from "../console/console-socket.ts";
-import type { PsqlPane } from "../console/psql-pane.ts";
+import type { PaneStatus, PsqlPane } from "../console/psql-pane.ts";
 import { labToken } from "../lab-client.ts";
 import { onRoomFeed } from "./room-feed.ts";
 import helpCss from "./help-attendee.css?inline";
@@ -120,7 +120,14 @@ class HelpUi {
     const { PsqlPane } = await import("../console/psql-pane.ts");
     if (this.helping !== requestId) return;
     const screen = panel.querySelector<HTMLElement>(".help-panel__screen")!;
-    this.pane = new PsqlPane(screen, "master", labConsole(token, requestId), () => {}, 13);
+    let connected = false;
+    const status = (state: PaneStatus["state"]) => {
+      if (state === "ready") connected = true;
+      // Dropped after it was up: the hub may have restarted, which ends every help request (they live in its
+      // memory), and then refuses this terminal each time it tries again. Asked, the hub says whether it is over.
+      else if (state === "connecting" && connected) void this.checkStillOpen(requestId);
+    };
+    this.pane = new PsqlPane(screen, "master", labConsole(token, requestId), ({ state }) => status(state), 13);
     this.pane.onGuests = (count) => {
       panel.dataset["connected"] = String(count > 0);
       panel.querySelector(".help-banner__text")!.textContent =
@@ -138,6 +145,28 @@ class HelpUi {
     this.closePanel();
   }
 
+  /** Ends the panel with a word when the hub no longer has this help open (it restarted, or it ended there). */
+  private async checkStillOpen(requestId: string): Promise<void> {
+    const answer = await fetch("/workshop/me/help")
+      .then((response) => (response.ok ? (response.json() as Promise<{ request: OpenRequest | null }>) : null))
+      .catch(() => null);
+    // No answer: the hub is still away, and the terminal's next attempt asks again.
+    if (!answer || this.helping !== requestId) return;
+    if (answer.request?.requestId === requestId && answer.request.state === "accepted") return;
+    this.pane?.dispose();
+    this.pane = null;
+    this.helping = null;
+    const panel = this.panel!;
+    panel.dataset["ended"] = "true";
+    panel.querySelector(".help-banner__text")!.textContent =
+      "This help has ended: the workshop no longer has it open (its hub restarts without the help it had). " +
+      "The instructor can ask to join again.";
+    const close = panel.querySelector<HTMLButtonElement>(".help-banner__end")!;
+    close.textContent = "Close";
+    close.replaceWith(close.cloneNode(true));
+    panel.querySelector(".help-banner__end")!.addEventListener("click", () => this.closePanel());
+  }
+
   private closePanel(): void {
     this.helping = null;
     this.pane?.dispose();
@@ -145,6 +174,13 @@ class HelpUi {
     this.panel?.remove();
     this.panel = null;
   }
+}
+
+/** The attendee's open request, as GET /workshop/me/help gives it. */
+interface OpenRequest {
+  requestId: string;
+  attendeeId: string;
+  state: HelpState["state"];
 }
 
 /** Listens for the instructor's requests on the page's feed, and asks about one already open. */
@@ -158,7 +194,7 @@ export function startHelp(): void {
   onRoomFeed("help", (message) => ui.update(message));
   void fetch("/workshop/me/help")
     .then((response) => (response.ok ? response.json() : null))
-    .then((answer: { request: { requestId: string; attendeeId: string; state: HelpState["state"] } | null } | null) => {
+    .then((answer: { request: OpenRequest | null } | null) => {
       const request = answer?.request;
       if (request?.state === "asked") ui.update({ type: "help", ...request });
     })
