@@ -170,7 +170,11 @@ describe("help in the console", () => {
     // Before the fix, the terminal kept trying to reconnect, refused each time, under "The instructor is connected".
     await expect
       .poll(() => banner.textContent(), { timeout: 60_000 })
-      .toMatch(/This help has ended: the workshop no longer has it open.*Close/s);
+      .toMatch(
+        /This help has ended: the workshop's hub no longer has it.*The instructor can ask to join again\.\s*Close\s*$/s,
+      );
+    // Only the banner stays: the terminal, which has nothing more to show, is gone.
+    await expect(panel.locator(".help-panel__screen").count()).resolves.toBe(0);
     await shoot(attendee, "workshop-help-ended-by-restart");
     await panel.getByRole("button", { name: "Close" }).click();
     await expect.poll(() => panel.count()).toBe(0);

@@ -158,9 +158,13 @@ class HelpUi {
     this.helping = null;
     const panel = this.panel!;
     panel.dataset["ended"] = "true";
+    panel.dataset["connected"] = "false";
     panel.querySelector(".help-banner__text")!.textContent =
-      "This help has ended: the workshop no longer has it open (its hub restarts without the help it had). " +
+      "This help has ended: the workshop's hub no longer has it (a restart of the hub ends every help). " +
       "The instructor can ask to join again.";
+    // Only the banner stays: the terminal has nothing more to show.
+    panel.querySelector(".help-panel__screen")!.remove();
+    panel.querySelector(".help-banner__actions > [aria-hidden]")?.remove();
     const close = panel.querySelector<HTMLButtonElement>(".help-banner__end")!;
     close.textContent = "Close";
     close.replaceWith(close.cloneNode(true));
