@@ -16,6 +16,7 @@ import { dockerLab, externalLab } from "../../server/lab/remote.ts";
 import { listen } from "../../server/listen.ts";
 import { PG_PACKAGE_VERSIONS } from "../../server/pg-majors.ts";
 import { type StartedLab } from "../../server/start-lab.ts";
+import type { EmbeddedLab } from "../../server/lab/embedded/index.ts";
 import { waitFor } from "../support/bridge.ts";
 import { TEST_SITE_DIR } from "../support/global-lab.ts";
 import { startOwnLab } from "../support/own-lab.ts";
@@ -221,6 +222,38 @@ describe("switching a node's PostgreSQL major from the lab page", () => {
     expect(state.current?.slave1).toBe(18);
     expect(JSON.parse(await fs.readFile(path.join(dataDir, "versions.json"), "utf8")).versions.slave1).toBe(18);
   }, 120_000);
+
+  it("puts a node's data back at the next start when the bridge was killed during a switch", async () => {
+    await sql("slave2", "CREATE TABLE IF NOT EXISTS kept (note text); INSERT INTO kept VALUES ('before the switch')");
+    const folder = (running!.lab as EmbeddedLab).nodeFolder("slave2");
+    await running!.stop();
+    running = undefined;
+    // What a kill leaves: the folder aside, and the new major's folder begun (an initdb stopped half way).
+    await fs.rename(folder, `${folder}.pg18-before-switch`);
+    await fs.mkdir(folder);
+    await fs.writeFile(path.join(folder, "half-made"), "");
+    running = await start();
+    // Before the fix, slave2 started empty (initdb over the half-made folder) and its data stayed aside.
+    expect(await sql("slave2", "SELECT note FROM kept")).toEqual([["before the switch"]]);
+    expect((running.lab as EmbeddedLab).warnings).toContain(
+      "slave2: a switch from PostgreSQL 18 was interrupted; its data folder is back, as it was before",
+    );
+    const leftovers = async () =>
+      (await fs.readdir(path.dirname(folder))).filter((name) => name.endsWith("-before-switch"));
+    expect(await leftovers()).toEqual([]);
+
+    // Left by a switch that had finished (the node's folder is of the major asked for), it goes, and only it.
+    await running.stop();
+    running = undefined;
+    await fs.mkdir(`${folder}.pg16-before-switch`);
+    await fs.writeFile(`${folder}.pg16-before-switch/PG_VERSION`, "16\n");
+    running = await start();
+    expect((running.lab as EmbeddedLab).warnings).toContain(
+      "slave2: removed slave2.pg16-before-switch, left by a switch to PostgreSQL 18 that had finished",
+    );
+    expect(await leftovers()).toEqual([]);
+    expect(await sql("slave2", "SELECT note FROM kept")).toEqual([["before the switch"]]);
+  }, 180_000);
 
   it("refuses in docker and external mode and in a workshop, saying what to do instead", async () => {
     const { lab, token } = { lab: running!.lab, token: TOKEN };

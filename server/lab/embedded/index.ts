@@ -27,6 +27,7 @@ import { dropStandbySlot, inRecovery, removeStandbyFolder, startStandby } from "
 import { VersionSwitch, type VersionSource } from "./version-switch.ts";
 import { savedVersions } from "./versions-file.ts";
 import { rememberedPorts, rememberPorts, type Ports } from "./lab-file.ts";
+import { settleSwitchLeftovers } from "./switch-leftovers.ts";
 
 /** How a lab differs from the single-user one: workshop mode's labs (server/workshop/provision/local.ts). */
 export interface EmbeddedOptions {
@@ -132,6 +133,9 @@ export class EmbeddedLab extends Lab implements LocalServers {
     await Promise.all(
       NODE_NAMES.map((name) => stopLeftoverServer(name, path.join(dataDir, name), this.note).catch(() => {})),
     );
+    // A switch of majors the bridge was killed in left a node's folder aside: back, or away, before it starts.
+    for (const name of NODE_NAMES)
+      await settleSwitchLeftovers(path.join(dataDir, name), this.pgVersions[name], this.note);
     const leftover = await removeStandbyFolder(dataDir, this.note);
     const remembered = await rememberedPorts(this.dataDir);
     this.ports = await choosePorts(this.config, remembered, this.note);

@@ -12,6 +12,7 @@ import { INSTALLED_BYTES_LINUX_X64, PG_MAJORS, type PgMajor, type PgVersions } f
 import type { Binaries } from "./binaries.ts";
 import { isMajorInstalled } from "./node-binaries.ts";
 import { platformPackage, type InstallProgress } from "./pg-install.ts";
+import { asideFolder } from "./switch-leftovers.ts";
 import { saveVersions } from "./versions-file.ts";
 
 export type VersionSource = PgVersionSource;
@@ -157,7 +158,7 @@ export class VersionSwitch {
    */
   private async restart({ node, from, to }: VersionChange, binaries: Binaries): Promise<string | null> {
     const folder = this.lab.nodeFolder(node);
-    const aside = `${folder}.pg${from}-before-switch`;
+    const aside = asideFolder(folder, from);
     const old = this.lab.binariesOf(node);
     await fs.rm(aside, { recursive: true, force: true });
     const moved = await fs.rename(folder, aside).then(
