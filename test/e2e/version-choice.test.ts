@@ -55,6 +55,13 @@ async function fitsWidth(page: Page, width: number) {
   expect(scrollWidth).toBeLessThanOrEqual(width);
 }
 
+/** Waits until the status line `selector` says how it ended: ✓ or ✗ leads it then. */
+async function settled(page: Page, selector: string, timeout: number) {
+  await page.waitForFunction((where) => /^[✓✗]/.test(document.querySelector(where)?.textContent ?? ""), selector, {
+    timeout,
+  });
+}
+
 describe("the lab page's PostgreSQL versions control", () => {
   it("at 1440 px: says what a switch costs, downloads 16 with a progress bar and runs slave3 on it", async () => {
     const page = await labPage(1440, 900);
@@ -92,11 +99,7 @@ describe("the lab page's PostgreSQL versions control", () => {
     expect(value).toBeLessThanOrEqual(max);
     expect(max).toBeGreaterThan(50e6);
     const status = control.locator(".version-choice__status");
-    await page.waitForFunction(
-      () => /^[✓✗]/.test(document.querySelector(".version-choice__status")?.textContent ?? ""),
-      undefined,
-      { timeout: 180_000 },
-    );
+    await settled(page, ".version-choice__status", 180_000);
     await expect(status.textContent()).resolves.toMatch(
       /^✓ slave3 runs PostgreSQL 16, with a fresh data folder \(\d+\.\d s\)\.$/,
     );
@@ -133,21 +136,13 @@ describe("the lab page's PostgreSQL versions control", () => {
     await fitsWidth(page, 390);
     await panelShot(page, "version-choice-390-confirm");
     await control.getByRole("button", { name: "Yes, switch" }).click();
-    await page.waitForFunction(
-      () => /^[✓✗]/.test(document.querySelector(".version-choice__status")?.textContent ?? ""),
-      undefined,
-      { timeout: 120_000 },
-    );
+    await settled(page, ".version-choice__status", 120_000);
     await expect(control.locator(".version-choice__status").textContent()).resolves.toMatch(
       /^✓ slave3 runs PostgreSQL 18, with a fresh data folder/,
     );
     await control.locator(".version-choice__lesson").selectOption("2");
     await control.getByRole("button", { name: "Start there" }).click();
-    await page.waitForFunction(
-      () => /^[✓✗]/.test(document.querySelector(".version-choice__after-status")?.textContent ?? ""),
-      undefined,
-      { timeout: 240_000 },
-    );
+    await settled(page, ".version-choice__after-status", 240_000);
     await expect(control.locator(".version-choice__after-status").textContent()).resolves.toMatch(
       /^✓ The lab is at the start of lesson 2 \(\d+\.\d s\)\.$/,
     );
